@@ -1,0 +1,104 @@
+/**
+ * The one catalogue of Plinth's error codes. Every error a user can see has a code here,
+ * with a message template, a hint saying what to do, a CLI exit code and an HTTP status.
+ * Add a code here rather than throwing a bare Error with user-facing text.
+ */
+export interface ErrorSpec {
+  /** One line: what went wrong. `{name}` placeholders are filled from the error's params. */
+  readonly message: string;
+  /** One line: what the user can do about it. */
+  readonly hint: string;
+  /** Process exit code for the CLI (0 is never used here). */
+  readonly exit: number;
+  /** HTTP status for the REST API. */
+  readonly http: number;
+}
+
+export const ERRORS = {
+  INTERNAL: {
+    message: 'internal error: {detail}',
+    hint: 'run again with --debug and report the stack trace',
+    exit: 1,
+    http: 500,
+  },
+  INVALID_ARGUMENT: {
+    message: 'invalid {what}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 400,
+  },
+  GO_MISSING: {
+    message: 'the Go toolchain was not found on PATH (needed to build the local Kubernetes binaries)',
+    hint: 'install Go 1.21 or newer (e.g. apt-get install golang, or from the Go downloads) and put `go` on PATH',
+    exit: 1,
+    http: 500,
+  },
+  DISK_FULL: {
+    message: 'not enough free disk space in {dir}: {free} free, {need} needed',
+    hint: 'free some space or point PLINTH_CACHE_DIR at a larger disk',
+    exit: 1,
+    http: 500,
+  },
+  BUILD_FAILED: {
+    message: 'building {component} {version} failed at step "{step}"',
+    hint: 'see the build log at {log}',
+    exit: 1,
+    http: 500,
+  },
+  CLUSTER_START_FAILED: {
+    message: 'local cluster "{cluster}" did not start: {component} {detail}',
+    hint: 'see the component log at {log}',
+    exit: 1,
+    http: 500,
+  },
+  CLUSTER_NOT_RUNNING: {
+    message: 'no local cluster "{cluster}" is running',
+    hint: 'start one with `plinth up`',
+    exit: 1,
+    http: 404,
+  },
+  CLUSTER_ALREADY_RUNNING: {
+    message: 'local cluster "{cluster}" is already running (kubeconfig: {kubeconfig})',
+    hint: 'use it as it is, or stop it first with `plinth down`',
+    exit: 1,
+    http: 409,
+  },
+  KUBECONFIG_INVALID: {
+    message: 'cannot load kubeconfig {path}: {detail}',
+    hint: 'check --kubeconfig / KUBECONFIG, or start a local cluster with `plinth up`',
+    exit: 1,
+    http: 500,
+  },
+  KUBE_UNREACHABLE: {
+    message: 'cannot reach the Kubernetes API at {server}: {detail}',
+    hint: 'check that the cluster is running and that --kubeconfig/--context point at it',
+    exit: 1,
+    http: 502,
+  },
+  KUBE_API: {
+    message: 'Kubernetes API {verb} {target} failed: {status} {reason}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 502,
+  },
+  NOT_LEADER: {
+    message: 'this instance lost leadership of {lease}',
+    hint: 'another instance took over; this one stops its controllers',
+    exit: 1,
+    http: 503,
+  },
+  TIMEOUT: {
+    message: 'timed out after {seconds}s waiting for {what}',
+    hint: '{fix}',
+    exit: 1,
+    http: 504,
+  },
+  CRD_DRIFT: {
+    message: 'committed CRD {file} differs from the one generated from src/api',
+    hint: 'run `npm run crds` and commit deploy/crds/',
+    exit: 1,
+    http: 500,
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERRORS;
