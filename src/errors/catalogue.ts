@@ -99,6 +99,12 @@ export const ERRORS = {
     exit: 1,
     http: 500,
   },
+  GO_TOO_OLD: {
+    message: 'the go on PATH is too old to build the local Kubernetes binaries: {found} (need {need} or newer)',
+    hint: 'install a newer Go (it then fetches the exact pinned toolchains itself) and put it first on PATH',
+    exit: 1,
+    http: 500,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
