@@ -1,0 +1,56 @@
+import { stringify } from 'yaml';
+import { PlinthError } from '../errors/index.js';
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name'];
+
+/** Validate an -o/--output value, naming the accepted ones when it is wrong. */
+export function parseOutputFormat(value: string | undefined): OutputFormat {
+  const v = value ?? 'table';
+  if ((OUTPUT_FORMATS as readonly string[]).includes(v)) return v as OutputFormat;
+  throw new PlinthError('INVALID_ARGUMENT', {
+    what: '--output',
+    detail: `"${v}" is not a known format`,
+    fix: `use one of: ${OUTPUT_FORMATS.join(', ')}`,
+  });
+}
+
+export interface Column<T> {
+  header: string;
+  value: (row: T) => string | number | boolean | undefined;
+  /** Shown only with -o wide. */
+  wide?: boolean;
+}
+
+/** kubectl-style table: upper-case headers, columns padded with three spaces, `<none>` for empty cells. */
+export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[], wide = false): string {
+  const cols = columns.filter((c) => wide || !c.wide);
+  const cells = rows.map((r) => cols.map((c) => {
+    const v = c.value(r);
+    return v === undefined || v === '' ? '<none>' : String(v);
+  }));
+  const headers = cols.map((c) => c.header.toUpperCase());
+  const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]): string =>
+    values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]! + 3))).join('').trimEnd();
+  return [line(headers), ...cells.map(line)].join('\n') + '\n';
+}
+
+/** Print `data` in the chosen format; `table` uses the columns, `name` the name function. */
+export function render<T>(
+  format: OutputFormat,
+  data: { items: readonly T[]; json: unknown; columns: readonly Column<T>[]; name?: (row: T) => string },
+): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(data.json, null, 2) + '\n';
+    case 'yaml':
+      return stringify(data.json);
+    case 'name':
+      return data.items.map((r) => (data.name ? data.name(r) : '')).join('\n') + '\n';
+    case 'wide':
+      return renderTable(data.items, data.columns, true);
+    case 'table':
+      return renderTable(data.items, data.columns, false);
+  }
+}
