@@ -34,7 +34,7 @@ replace k8s.io/old v0.0.0 => ./staging/src/k8s.io/old
 // replace k8s.io/commented => ./staging/src/k8s.io/commented
 `;
 
-test('parseStagingModules reads block and single-line staging replaces only', () => {
+void test('parseStagingModules reads block and single-line staging replaces only', () => {
   assert.deepEqual(parseStagingModules(KUBE_GO_MOD), [
     'k8s.io/api',
     'k8s.io/client-go',
@@ -45,13 +45,13 @@ test('parseStagingModules reads block and single-line staging replaces only', ()
   assert.deepEqual(parseStagingModules('module x\n\ngo 1.20\n'), []);
 });
 
-test('parseGoDirective finds the go line, not godebug or toolchain', () => {
+void test('parseGoDirective finds the go line, not godebug or toolchain', () => {
   assert.equal(parseGoDirective(KUBE_GO_MOD), '1.24.0');
   assert.equal(parseGoDirective('module x\ngo 1.19\ntoolchain go1.21.1\n'), '1.19');
   assert.equal(parseGoDirective('module x\n'), undefined);
 });
 
-test('compareGoVersions orders go versions and toolchain names', () => {
+void test('compareGoVersions orders go versions and toolchain names', () => {
   assert.ok(compareGoVersions('1.24.0', 'go1.21.13') > 0);
   assert.ok(compareGoVersions('1.19', 'go1.21.13') < 0);
   assert.equal(compareGoVersions('1.24', '1.24.0'), 0);
@@ -60,14 +60,14 @@ test('compareGoVersions orders go versions and toolchain names', () => {
   assert.throws(() => compareGoVersions('1.x', '1.2'));
 });
 
-test('stagingVersion maps v1.Y.Z to v0.Y.Z', () => {
+void test('stagingVersion maps v1.Y.Z to v0.Y.Z', () => {
   assert.equal(stagingVersion('v1.24.17'), 'v0.24.17');
   assert.equal(stagingVersion('v1.34.4'), 'v0.34.4');
   assert.throws(() => stagingVersion('1.24.17'));
   assert.throws(() => stagingVersion('v1.24.0-rc.1'));
 });
 
-test('kubernetesGoMod requires kubernetes and points every staging module at v0.Y.Z', () => {
+void test('kubernetesGoMod requires kubernetes and points every staging module at v0.Y.Z', () => {
   const text = kubernetesGoMod({
     kubernetes: 'v1.24.17',
     goVersion: '1.19',
@@ -84,7 +84,7 @@ test('kubernetesGoMod requires kubernetes and points every staging module at v0.
   assert.ok(!text.includes('github.com/foo/bar'));
 });
 
-test('etcdGoMod requires the server module at the pinned version', () => {
+void test('etcdGoMod requires the server module at the pinned version', () => {
   const text = etcdGoMod('v3.5.35', '1.26.0');
   assert.match(text, /^module plinth\.local\/etcd$/m);
   assert.match(text, /^go 1\.26\.0$/m);

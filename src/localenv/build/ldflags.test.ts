@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUILD_DATE, kubeLdflags } from './ldflags.js';
 
-test('kubeLdflags stamps the version into component-base and client-go', () => {
+void test('kubeLdflags stamps the version into component-base and client-go', () => {
   const flags = kubeLdflags('v1.34.4');
   assert.ok(flags.startsWith('-s -w '));
   for (const p of ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version']) {
@@ -15,7 +15,7 @@ test('kubeLdflags stamps the version into component-base and client-go', () => {
   assert.equal(flags.split('-X ').length - 1, 10);
 });
 
-test('kubeLdflags rejects versions that are not releases', () => {
+void test('kubeLdflags rejects versions that are not releases', () => {
   assert.throws(() => kubeLdflags('1.24.17'));
   assert.throws(() => kubeLdflags('v1.24'));
 });

@@ -17,29 +17,29 @@ const check = (over: Partial<StaleCheck> = {}): StaleCheck => ({
 });
 const info = (over: Partial<LockInfo> = {}): LockInfo => ({ pid: 42, host: 'h1', token: 't', startedAt: '', ...over });
 
-test('isLockStale: a live holder with a fresh heartbeat keeps the lock', () => {
+void test('isLockStale: a live holder with a fresh heartbeat keeps the lock', () => {
   assert.equal(isLockStale(info(), NOW - 1000, check()), false);
 });
 
-test('isLockStale: a dead pid on this host is stale', () => {
+void test('isLockStale: a dead pid on this host is stale', () => {
   assert.equal(isLockStale(info({ pid: 7 }), NOW - 1000, check()), true);
 });
 
-test('isLockStale: a pid on another host cannot be checked, only its heartbeat', () => {
+void test('isLockStale: a pid on another host cannot be checked, only its heartbeat', () => {
   assert.equal(isLockStale(info({ pid: 7, host: 'h2' }), NOW - 1000, check()), false);
   assert.equal(isLockStale(info({ pid: 7, host: 'h2' }), NOW - 301_000, check()), true);
 });
 
-test('isLockStale: a stopped heartbeat is stale even if the pid exists (reused pid, hung holder)', () => {
+void test('isLockStale: a stopped heartbeat is stale even if the pid exists (reused pid, hung holder)', () => {
   assert.equal(isLockStale(info(), NOW - 301_000, check()), true);
 });
 
-test('isLockStale: an unreadable lock is stale only once it is old', () => {
+void test('isLockStale: an unreadable lock is stale only once it is old', () => {
   assert.equal(isLockStale(undefined, NOW - 2000, check()), false);
   assert.equal(isLockStale(undefined, NOW - 11_000, check()), true);
 });
 
-test('parseLockInfo and pidAlive', () => {
+void test('parseLockInfo and pidAlive', () => {
   assert.deepEqual(parseLockInfo('{"pid":1,"host":"h","token":"t","startedAt":"s"}'), { pid: 1, host: 'h', token: 't', startedAt: 's' });
   assert.equal(parseLockInfo('{"pid":1'), undefined);
   assert.equal(parseLockInfo('{"pid":"1","host":"h","token":"t"}'), undefined);
@@ -59,7 +59,7 @@ async function tempDir(t: { after: (fn: () => Promise<void>) => void }): Promise
   return dir;
 }
 
-test('a second caller waits until the holder releases', async (t) => {
+void test('a second caller waits until the holder releases', async (t) => {
   const path = join(await tempDir(t), 'locks', 'x.lock');
   const first = await acquireLock(path, { pollMs: 20 });
   const events: string[] = [];
@@ -77,7 +77,7 @@ test('a second caller waits until the holder releases', async (t) => {
   await assert.rejects(readFile(path), /ENOENT/);
 });
 
-test('a lock left by a killed process is taken over', async (t) => {
+void test('a lock left by a killed process is taken over', async (t) => {
   const path = join(await tempDir(t), 'x.lock');
   await writeFile(path, JSON.stringify(info({ pid: deadPid(), host: hostname() })));
   const l = await acquireLock(path, { pollMs: 20 });
@@ -85,7 +85,7 @@ test('a lock left by a killed process is taken over', async (t) => {
   await l.release();
 });
 
-test('a lock whose heartbeat stopped is taken over', async (t) => {
+void test('a lock whose heartbeat stopped is taken over', async (t) => {
   const path = join(await tempDir(t), 'x.lock');
   await writeFile(path, JSON.stringify(info({ pid: process.pid, host: hostname(), token: 'other' })));
   const old = new Date(Date.now() - 10 * 60_000);
@@ -95,7 +95,7 @@ test('a lock whose heartbeat stopped is taken over', async (t) => {
   await l.release();
 });
 
-test('many waiters on one stale lock: exactly one holds it at a time', async (t) => {
+void test('many waiters on one stale lock: exactly one holds it at a time', async (t) => {
   const path = join(await tempDir(t), 'x.lock');
   await writeFile(path, JSON.stringify(info({ pid: deadPid(), host: hostname() })));
   let holders = 0;
@@ -113,7 +113,7 @@ test('many waiters on one stale lock: exactly one holds it at a time', async (t)
   assert.equal(maxHolders, 1);
 });
 
-test('release does not remove a lock that someone else took over', async (t) => {
+void test('release does not remove a lock that someone else took over', async (t) => {
   const path = join(await tempDir(t), 'x.lock');
   const l = await acquireLock(path);
   await writeFile(path, JSON.stringify(info({ token: 'someone-else' })));

@@ -19,7 +19,7 @@ function manifest(over: Partial<Manifest> = {}): Manifest {
   };
 }
 
-test('manifestMatches accepts exactly the pinned entry', () => {
+void test('manifestMatches accepts exactly the pinned entry', () => {
   assert.equal(manifestMatches(manifest(), KEY), true);
   assert.equal(manifestMatches(undefined, KEY), false);
   assert.equal(manifestMatches('x', KEY), false);
@@ -31,7 +31,7 @@ test('manifestMatches accepts exactly the pinned entry', () => {
   assert.equal(manifestMatches(manifest({ builtAt: 'yesterday' }), KEY), false);
 });
 
-test('validEntry needs the manifest and every binary executable', async (t) => {
+void test('validEntry needs the manifest and every binary executable', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'plinth-manifest-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'manifest.json');

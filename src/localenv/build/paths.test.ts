@@ -4,13 +4,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { cacheDir, layout } from './paths.js';
 
-test('cacheDir prefers PLINTH_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
+void test('cacheDir prefers PLINTH_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
   assert.equal(cacheDir({ PLINTH_CACHE_DIR: '/p', XDG_CACHE_HOME: '/x' }), '/p');
   assert.equal(cacheDir({ XDG_CACHE_HOME: '/x' }), '/x/plinth');
   assert.equal(cacheDir({ PLINTH_CACHE_DIR: '', XDG_CACHE_HOME: '' }), join(homedir(), '.cache', 'plinth'));
 });
 
-test('layout keys every entry by component and version', () => {
+void test('layout keys every entry by component and version', () => {
   const l = layout('/c');
   assert.equal(l.install('kubernetes', 'v1.24.17'), '/c/kubernetes/v1.24.17');
   assert.equal(l.manifest('etcd', 'v3.5.35'), '/c/etcd/v3.5.35/manifest.json');
