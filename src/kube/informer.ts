@@ -16,8 +16,11 @@ export interface EventHandlers<T> {
   onDelete?(obj: T): void;
 }
 
+/** The two calls an informer needs (a KubeClient, or a fake in unit tests). */
+export type ListWatchClient = Pick<KubeClient, 'list' | 'watch'>;
+
 export interface InformerOptions<T extends KubeObject> {
-  client: KubeClient;
+  client: ListWatchClient;
   /** What to list and watch; with `namespace` set the informer is namespace-scoped. */
   resource: ResourceRef;
   /** For logs and metrics (default: the resource, e.g. `configmaps in default`). */

@@ -1,0 +1,21 @@
+// Plinth's controller runtime: one import for controllers.
+export * from './api-error.js';
+export * from './apply.js';
+export * from './backoff.js';
+export * from './clock.js';
+export * from './controller.js';
+export * from './diff.js';
+export * from './discovery.js';
+export * from './events.js';
+export * from './expectations.js';
+export * from './http.js';
+export * from './indexer.js';
+export * from './informer.js';
+export * from './leader.js';
+export { logger, rootLogger, type Logger } from './log.js';
+export * from './metrics.js';
+export * from './queue.js';
+export * from './rate-limit.js';
+export * from './resource.js';
+export * from './status.js';
+export * from './store.js';
