@@ -2,7 +2,7 @@
  * Building one cache entry (one component at one version): under its lock, into a temporary
  * directory, verified with `--version`, then renamed into place with its manifest.
  */
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { logger } from '../../kube/log.js';
 import { PlinthError } from '../../errors/index.js';
@@ -72,6 +72,7 @@ async function buildEntry(r: Recipe, b: EntryBuild): Promise<Manifest> {
   await mkdir(workDir, { recursive: true });
   await mkdir(dirname(prefix), { recursive: true });
   const outDir = await mkdtemp(prefix);
+  await chmod(outDir, 0o755); // mkdtemp makes it 0700; the installed directory is an ordinary one
   const stepSeconds: Record<string, number> = {};
   b.log.line(`==> building ${r.component} ${r.version} with ${r.goToolchain} (log of pid ${process.pid})`);
   log.info({ component: r.component, version: r.version, toolchain: r.goToolchain }, 'building');
@@ -118,7 +119,7 @@ async function buildEntry(r: Recipe, b: EntryBuild): Promise<Manifest> {
         ...manifestKey(r),
         files: [...r.files],
         builtAt: new Date().toISOString(),
-        stepSeconds,
+        stepSeconds: { ...stepSeconds },
         versionOutput,
       };
       await writeManifest(join(outDir, basename(l.manifest(r.component, r.version))), m);
