@@ -24,7 +24,7 @@ function find(dir, out = []) {
 const args = process.argv.slice(2);
 const unitOnly = args.includes('--unit');
 const files = args.filter((a) => !a.startsWith('--'));
-const selected = files.length > 0 ? files : [...find('src'), ...(unitOnly ? [] : find('test'))];
+const selected = files.length > 0 ? files : [...find('src'), ...find('bench'), ...(unitOnly ? [] : find('test'))];
 const needsClusters = !unitOnly && selected.some((f) => f.startsWith('test'));
 
 if (needsClusters) {

@@ -1,0 +1,122 @@
+// Plinth's CRDs on real API servers: both versions accept them (structural schemas), serve the
+// printer columns, and the NEW API server rejects bad CellDeployments with our CEL messages.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startCluster, type LocalCluster } from '../src/localenv/index.js';
+import { KubeClient } from '../src/kube/http.js';
+import { isKubeApiError } from '../src/kube/api-error.js';
+import { ref } from '../src/kube/resource.js';
+import { installCrds } from '../src/api/install.js';
+import { RELEASE_GROUP, RELEASE_VERSION } from '../src/api/index.js';
+
+const CD = ref(`${RELEASE_GROUP}/${RELEASE_VERSION}`, 'celldeployments', 'default');
+const RO = ref(`${RELEASE_GROUP}/${RELEASE_VERSION}`, 'releaseorders', 'default');
+
+function cellDeployment(name: string, patch: (spec: Record<string, any>) => void = () => undefined): unknown {
+  const spec: Record<string, any> = {
+    replicas: 6,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'web', image: 'nginx:1.25' }] } },
+    topology: { units: ['zone-a', 'zone-b', 'zone-c'] },
+    strategy: { beta: true, batchSize: 2 },
+  };
+  patch(spec);
+  return { apiVersion: `${RELEASE_GROUP}/${RELEASE_VERSION}`, kind: 'CellDeployment', metadata: { name, namespace: 'default' }, spec };
+}
+
+async function rejection(client: KubeClient, obj: unknown): Promise<string> {
+  try {
+    await client.create(CD, obj, { dryRun: true });
+  } catch (err) {
+    assert.ok(isKubeApiError(err), String(err));
+    assert.equal(err.status, 422, err.message);
+    return err.message;
+  }
+  assert.fail('the API server accepted an invalid CellDeployment');
+}
+
+for (const version of ['new', 'old'] as const) {
+  describe(`CRDs on the ${version} API server`, () => {
+    let cluster: LocalCluster;
+    let client: KubeClient;
+    before(async () => {
+      cluster = await startCluster({ version, nodes: 0 });
+      client = await KubeClient.fromKubeConfig(cluster.kubeConfig);
+    });
+    after(async () => {
+      client?.close();
+      await cluster?.stop();
+    });
+
+    test('install is idempotent and every CRD becomes Established', async () => {
+      const first = await installCrds(client);
+      const second = await installCrds(client);
+      assert.deepEqual(first, second);
+      assert.ok(first.includes('celldeployments.apps.plinth.dev'));
+    });
+
+    test('a valid CellDeployment is stored with defaults applied', async () => {
+      const created = await client.create<any>(CD, cellDeployment('web'));
+      assert.equal(created.spec.strategy.type, 'InPlaceIfPossible');
+      assert.equal(created.spec.strategy.drainSeconds, 3);
+      assert.equal(created.spec.topology.unitKey, 'topology.kubernetes.io/zone');
+      assert.equal(created.spec.paused, false);
+    });
+
+    test('printer columns are served for kubectl get', async () => {
+      const table = await client.request<{ columnDefinitions: { name: string }[] }>({
+        method: 'GET',
+        path: '/apis/apps.plinth.dev/v1alpha1/namespaces/default/celldeployments',
+        headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
+      } as never);
+      const names = table.columnDefinitions.map((c) => c.name);
+      for (const col of ['Name', 'Desired', 'Ready', 'Updated', 'Phase', 'Release', 'Age']) assert.ok(names.includes(col), `${col} in ${names.join(',')}`);
+    });
+
+    test('the schema rejects structurally bad input on every version', async () => {
+      const msg = await rejection(client, cellDeployment('bad-replicas', (s) => (s.replicas = -1)));
+      assert.match(msg, /replicas/);
+      const msg2 = await rejection(client, cellDeployment('bad-type', (s) => (s.strategy.type = 'Sideways')));
+      assert.match(msg2, /Unsupported value: "Sideways"/);
+    });
+
+    if (version === 'new') {
+      test('CEL rules reject bad CellDeployments with a message saying how to fix them', async () => {
+        const cases: [string, (s: Record<string, any>) => void, RegExp][] = [
+          ['sum', (s) => (s.topology.unitReplicas = { 'zone-a': 4, 'zone-b': 4 }), /unitReplicas add up to more than replicas/],
+          ['unknown-unit', (s) => (s.topology.unitReplicas = { 'zone-x': 1 }), /names a unit that is not listed in topology.units/],
+          ['batch-zero', (s) => (s.strategy.batchSize = 0), /batchSize must be a whole number >= 1/],
+          ['batch-pct', (s) => (s.strategy.batchSize = '0%'), /batchSize must be a whole number >= 1 or a percent/],
+          ['selector', (s) => (s.selector.matchLabels = { app: 'other' }), /selector.matchLabels does not match template.metadata.labels/],
+          ['bluegreen', (s) => (s.strategy.type = 'BlueGreen'), /BlueGreen needs strategy.blueGreen.activeService/],
+        ];
+        for (const [name, patch, expected] of cases) {
+          assert.match(await rejection(client, cellDeployment(`bad-${name}`, patch)), expected, name);
+        }
+        // The boundary is accepted: unit replicas summing exactly to replicas, batch 100%.
+        await client.create(CD, cellDeployment('edge', (s) => {
+          s.topology.unitReplicas = { 'zone-a': 3, 'zone-b': 3 };
+          s.strategy.batchSize = '100%';
+        }), { dryRun: true });
+      });
+
+      test('ReleaseOrder transition rules: confirmations only grow, rollback cannot be withdrawn', async () => {
+        const ro = await client.create<any>(RO, {
+          apiVersion: `${RELEASE_GROUP}/${RELEASE_VERSION}`,
+          kind: 'ReleaseOrder',
+          metadata: { name: 'web-1', namespace: 'default' },
+          spec: { target: { name: 'web' }, fromRevision: 'a', toRevision: 'b', confirmedBatches: 2, rollback: true },
+        });
+        for (const [patch, expected] of [
+          [{ spec: { confirmedBatches: 1 } }, /confirmedBatches can only grow/],
+          [{ spec: { rollback: false } }, /rollback cannot be cancelled/],
+          [{ spec: { toRevision: 'c' } }, /revisions are immutable/],
+        ] as const) {
+          await assert.rejects(client.patch(RO, ro.metadata.name, patch, 'merge'), (err: Error) => expected.test(err.message));
+        }
+        const ok = await client.patch<any>(RO, ro.metadata.name, { spec: { confirmedBatches: 3 } }, 'merge');
+        assert.equal(ok.spec.confirmedBatches, 3);
+      });
+    }
+  });
+}
