@@ -2,7 +2,8 @@
 // Plinth's informer vs @kubernetes/client-node's makeInformer vs `kubectl get pods -A -w`,
 // all against the same local cluster in the same run.
 //   npm run bench -- informer          (BENCH_PODS, BENCH_NODES, BENCH_UPDATES to change the size)
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { startCluster } from '../../src/localenv/index.js';
 import { KubeClient } from '../../src/kube/http.js';
@@ -18,7 +19,7 @@ const NS = 'bench';
 interface Synced { kind: string; syncMs: number; count: number; heapBytes: number; rssBytes: number }
 interface Done { kind: string; events: number; eventsPerSec: number; lagP50: number; lagP99: number }
 
-function startWorker(kind: string, kubeconfig: string): { child: ChildProcessWithoutNullStreams; synced: Promise<Synced>; done: Promise<Done> } {
+function startWorker(kind: string, kubeconfig: string): { child: ChildProcessByStdio<Writable, Readable, null>; synced: Promise<Synced>; done: Promise<Done> } {
   const child = spawn(process.execPath, ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', 'bench/informer/worker.ts', kind, kubeconfig, String(PODS)], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
