@@ -330,6 +330,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     };
     const onStop = (): void => ac.abort(new StopError());
     this.stopController.signal.addEventListener('abort', onStop, { once: true });
+    if (this.stopped) onStop();
     const min = this.opts.minWatchTimeoutSeconds ?? 300;
     const started = Date.now();
     arm();
