@@ -5,12 +5,13 @@ import { basename } from 'node:path';
 import { Command } from 'commander';
 import { registerLocalCommands } from './commands/local.js';
 import { registerManagerCommand } from './commands/manager.js';
+import { plinthVersion } from './version.js';
 
 const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-plinth');
 
 const program = new Command(asPlugin ? 'kubectl plinth' : 'plinth')
   .description('Plinth: lossless change across fleets of Kubernetes clusters')
-  .version(process.env.npm_package_version ?? '0.1.0', '--version', 'print the Plinth version')
+  .version(plinthVersion(), '--version', 'print the Plinth version')
   .option('--kubeconfig <path>', 'path to the kubeconfig file (default: $KUBECONFIG, then the local cluster, then ~/.kube/config)')
   .option('--context <name>', 'the kubeconfig context to use')
   .option('-n, --namespace <namespace>', 'the namespace to act in')

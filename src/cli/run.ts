@@ -1,3 +1,5 @@
+import type { Command } from 'commander';
+import { globalsOf, type GlobalOptions } from './context.js';
 import { asPlinthError } from '../errors/index.js';
 
 /**
@@ -14,4 +16,15 @@ export async function runAction(action: () => Promise<number | void>, debug: boo
     if (debug && e.cause instanceof Error && e.cause !== err) process.stderr.write(`caused by: ${e.cause.stack ?? e.cause.message}\n`);
     return e.exitCode;
   }
+}
+
+/**
+ * Wrap a command's action: global options are parsed inside the error handling (so a bad -o is
+ * one clear line too), and the exit code is set from the result.
+ */
+export function act<O>(fn: (opts: O, g: GlobalOptions) => Promise<number | void>): (opts: O, cmd: Command) => Promise<void> {
+  return async (opts: O, cmd: Command): Promise<void> => {
+    const debug = cmd.optsWithGlobals<{ debug?: boolean }>().debug === true;
+    process.exitCode = await runAction(() => fn(opts, globalsOf(cmd)), debug);
+  };
 }

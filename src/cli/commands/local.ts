@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { globalsOf, intOption } from '../context.js';
-import { runAction } from '../run.js';
+import { intOption } from '../context.js';
+import { act } from '../run.js';
 
 function versionOption(value: string): 'old' | 'new' {
   if (value === 'old' || value === 'new') return value;
@@ -19,61 +19,56 @@ export function registerLocalCommands(program: Command): void {
     .option('--no-manager', 'do not start the Plinth controller manager')
     .option('-o, --output <format>', 'output format: table|json|yaml', 'table')
     .addHelpText('after', '\nThe first run builds Kubernetes from Go modules (a few minutes); later runs start in seconds.\nStop everything with `plinth down`.')
-    .action(async (opts: { name: string; kubeVersion: 'old' | 'new'; nodes: number; zones: number; manager: boolean }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      process.exitCode = await runAction(async () => {
+    .action(
+      act(async (opts: { name: string; kubeVersion: 'old' | 'new'; nodes: number; zones: number; manager: boolean }, g) => {
         const { up } = await import('../../localenv/stack/up.js');
         await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, output: g.output });
-      }, g.debug);
-    });
+      }),
+    );
 
   program
     .command('down')
     .description('stop the local cluster and the Plinth manager; no process is left behind')
     .option('--name <name>', 'name of the local cluster', 'plinth')
     .option('--all', 'stop every local cluster Plinth started', false)
-    .action(async (opts: { name: string; all: boolean }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      process.exitCode = await runAction(async () => {
+    .action(
+      act(async (opts: { name: string; all: boolean }, g) => {
         const { down } = await import('../../localenv/stack/down.js');
         await down({ name: opts.name, all: opts.all });
-      }, g.debug);
-    });
+      }),
+    );
 
   program
     .command('status')
     .description('show the local clusters, their components and nodes, and the Plinth manager')
     .option('-o, --output <format>', 'output format: table|wide|json|yaml', 'table')
-    .action(async (_opts: unknown, cmd: Command) => {
-      const g = globalsOf(cmd);
-      process.exitCode = await runAction(async () => {
+    .action(
+      act(async (_opts: unknown, g) => {
         const { status } = await import('../../localenv/stack/status.js');
         return status({ output: g.output });
-      }, g.debug);
-    });
+      }),
+    );
 
   program
     .command('kubeconfig')
     .description("print the path of a local cluster's admin kubeconfig (use: export KUBECONFIG=$(plinth kubeconfig))")
     .option('--name <name>', 'name of the local cluster', 'plinth')
-    .action(async (opts: { name: string }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      process.exitCode = await runAction(async () => {
+    .action(
+      act(async (opts: { name: string }, g) => {
         const { kubeconfigPath } = await import('../../localenv/stack/status.js');
         process.stdout.write((await kubeconfigPath(opts.name)) + '\n');
-      }, g.debug);
-    });
+      }),
+    );
 
   program
     .command('prepare')
     .description('build (or check) the local Kubernetes binaries without starting anything')
     .option('--kube-version <old|new>', 'which version to prepare', versionOption, 'new')
     .option('--all', 'prepare both versions (old 1.24 and new 1.34)', false)
-    .action(async (opts: { kubeVersion: 'old' | 'new'; all: boolean }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      process.exitCode = await runAction(async () => {
+    .action(
+      act(async (opts: { kubeVersion: 'old' | 'new'; all: boolean }, g) => {
         const { prepare } = await import('../../localenv/stack/prepare.js');
         await prepare(opts.all ? ['old', 'new'] : [opts.kubeVersion]);
-      }, g.debug);
-    });
+      }),
+    );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { globalsOf, intOption } from '../context.js';
-import { runAction } from '../run.js';
+import { intOption } from '../context.js';
+import { act } from '../run.js';
 
 /** `plinth manager`: run the leader-elected controller manager in the foreground. */
 export function registerManagerCommand(program: Command): void {
@@ -13,25 +13,19 @@ export function registerManagerCommand(program: Command): void {
     .option('--no-leader-elect', 'run controllers without leader election (only one instance may run)')
     .option('--identity <id>', 'leader-election identity (default: hostname_pid)')
     .action(
-      async (
-        opts: { metricsPort: number; metricsBindAddress: string; leaderElectNamespace: string; leaderElect: boolean; identity?: string },
-        cmd: Command,
-      ) => {
-        const g = globalsOf(cmd);
-        process.exitCode = await runAction(async () => {
-          const { loadKubeConfig } = await import('../kubeconfig.js');
-          const { localKubeconfigFallback } = await import('../../localenv/stack/status.js');
-          const { runManager } = await import('../../manager/manager.js');
-          const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfigFallback() });
-          return runManager({
-            kubeConfig: kc,
-            metricsPort: opts.metricsPort,
-            metricsHost: opts.metricsBindAddress,
-            leaderElect: opts.leaderElect,
-            namespace: opts.leaderElectNamespace,
-            identity: opts.identity,
-          });
-        }, g.debug);
-      },
+      act(async (opts: { metricsPort: number; metricsBindAddress: string; leaderElectNamespace: string; leaderElect: boolean; identity?: string }, g) => {
+        const { loadKubeConfig } = await import('../kubeconfig.js');
+        const { localKubeconfigFallback } = await import('../../localenv/stack/status.js');
+        const { runManager } = await import('../../manager/manager.js');
+        const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfigFallback() });
+        return runManager({
+          kubeConfig: kc,
+          metricsPort: opts.metricsPort,
+          metricsHost: opts.metricsBindAddress,
+          leaderElect: opts.leaderElect,
+          namespace: opts.leaderElectNamespace,
+          identity: opts.identity,
+        });
+      }),
     );
 }
