@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import type { Binaries } from '../build/index.js';
+import type { Pki } from './certs.js';
+import type { ComponentName } from './types.js';
+
+/** Service and pod networks of every local cluster (nothing routes them; they only need to be valid). */
+export const SERVICE_CIDR = '10.96.0.0/16';
+export const CLUSTER_CIDR = '10.244.0.0/16';
+
+/** Everything needed to build the command line of each component. */
+export interface Layout {
+  name: string;
+  stateDir: string;
+  bin: Binaries;
+  pki: Pki;
+  ports: {
+    etcdClient: number;
+    etcdPeer: number;
+    apiserver: number;
+    controllerManager: number;
+    scheduler: number;
+    kwok: number;
+  };
+  kubeconfigs: { controllerManager: string; scheduler: string; kwok: string };
+  kwokConfig: string;
+  apiserverArgs: readonly string[];
+  controllerManagerArgs: readonly string[];
+}
+
+export interface CommandLine {
+  bin: string;
+  args: string[];
+}
+
+export const logFile = (stateDir: string, c: ComponentName): string => join(stateDir, 'logs', `${c}.log`);
+export const etcdDataDir = (stateDir: string): string => join(stateDir, 'etcd');
+
+function etcd(l: Layout): CommandLine {
+  const client = `http://127.0.0.1:${l.ports.etcdClient}`;
+  const peer = `http://127.0.0.1:${l.ports.etcdPeer}`;
+  return {
+    bin: l.bin.etcd,
+    args: [
+      `--name=${l.name}`,
+      `--data-dir=${etcdDataDir(l.stateDir)}`,
+      `--listen-client-urls=${client}`,
+      `--advertise-client-urls=${client}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=${l.name}=${peer}`,
+      '--initial-cluster-state=new',
+      `--initial-cluster-token=${l.name}`,
+      // Throw-away data on a developer machine: trade durability for speed.
+      '--unsafe-no-fsync=true',
+      '--quota-backend-bytes=4294967296',
+      '--snapshot-count=50000',
+      '--log-level=warn',
+    ],
+  };
+}
+
+function apiserver(l: Layout): CommandLine {
+  return {
+    bin: l.bin.kubeApiserver,
+    args: [
+      `--etcd-servers=http://127.0.0.1:${l.ports.etcdClient}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${l.ports.apiserver}`,
+      `--cert-dir=${join(l.stateDir, 'apiserver')}`,
+      `--tls-cert-file=${l.pki.apiserverCert}`,
+      `--tls-private-key-file=${l.pki.apiserverKey}`,
+      `--client-ca-file=${l.pki.caCert}`,
+      `--service-account-key-file=${l.pki.saPub}`,
+      `--service-account-signing-key-file=${l.pki.saKey}`,
+      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      '--authorization-mode=Node,RBAC',
+      '--allow-privileged=true',
+      '--enable-priority-and-fairness=true',
+      '--profiling=false',
+      '--shutdown-delay-duration=0s',
+      '--endpoint-reconciler-type=lease',
+      ...l.apiserverArgs,
+    ],
+  };
+}
+
+function controllerManager(l: Layout): CommandLine {
+  const kc = l.kubeconfigs.controllerManager;
+  return {
+    bin: l.bin.kubeControllerManager,
+    args: [
+      `--kubeconfig=${kc}`,
+      `--authentication-kubeconfig=${kc}`,
+      `--authorization-kubeconfig=${kc}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${l.ports.controllerManager}`,
+      `--cert-dir=${join(l.stateDir, 'controller-manager')}`,
+      '--leader-elect=false',
+      // All default controllers: deployment, replicaset, endpoint, endpointslice, garbagecollector,
+      // disruption, namespace, serviceaccount(-token), nodelifecycle, job, statefulset, daemonset, ...
+      '--controllers=*',
+      '--use-service-account-credentials=true',
+      `--service-account-private-key-file=${l.pki.saKey}`,
+      `--root-ca-file=${l.pki.caCert}`,
+      `--cluster-signing-cert-file=${l.pki.caCert}`,
+      `--cluster-signing-key-file=${l.pki.caKey}`,
+      `--cluster-name=${l.name}`,
+      `--cluster-cidr=${CLUSTER_CIDR}`,
+      `--service-cluster-ip-range=${SERVICE_CIDR}`,
+      // Node lifecycle: notice a silent node after 40 s, evict by NoExecute taints (pods tolerate
+      // them for 300 s by default), 0.1 nodes/s per zone, slower when a zone is mostly down.
+      '--node-monitor-period=5s',
+      '--node-monitor-grace-period=40s',
+      '--node-eviction-rate=0.1',
+      '--secondary-node-eviction-rate=0.01',
+      '--unhealthy-zone-threshold=0.55',
+      '--large-cluster-size-threshold=50',
+      '--kube-api-qps=100',
+      '--kube-api-burst=200',
+      ...l.controllerManagerArgs,
+    ],
+  };
+}
+
+function scheduler(l: Layout): CommandLine {
+  const kc = l.kubeconfigs.scheduler;
+  return {
+    bin: l.bin.kubeScheduler,
+    args: [
+      `--kubeconfig=${kc}`,
+      `--authentication-kubeconfig=${kc}`,
+      `--authorization-kubeconfig=${kc}`,
+      '--bind-address=127.0.0.1',
+      `--secure-port=${l.ports.scheduler}`,
+      `--cert-dir=${join(l.stateDir, 'scheduler')}`,
+      '--leader-elect=false',
+    ],
+  };
+}
+
+function kwok(l: Layout): CommandLine {
+  return {
+    bin: l.bin.kwok,
+    args: [
+      `--kubeconfig=${l.kubeconfigs.kwok}`,
+      `--config=${l.kwokConfig}`,
+      '--manage-all-nodes=false',
+      `--server-address=127.0.0.1:${l.ports.kwok}`,
+    ],
+  };
+}
+
+export function commandLine(c: ComponentName, l: Layout): CommandLine {
+  switch (c) {
+    case 'etcd':
+      return etcd(l);
+    case 'kube-apiserver':
+      return apiserver(l);
+    case 'kube-controller-manager':
+      return controllerManager(l);
+    case 'kube-scheduler':
+      return scheduler(l);
+    case 'kwok':
+      return kwok(l);
+  }
+}

@@ -1,0 +1,46 @@
+import { writeFile } from 'node:fs/promises';
+import { stringify } from 'yaml';
+import { KWOK_NODE_ANNOTATION, KWOK_NODE_VALUE, POD_FROZEN_ANNOTATION } from './annotations.js';
+import { nodeStages } from './node-stages.js';
+import { podStages, type PodStageOptions } from './pod-stages.js';
+
+export interface KwokConfigOptions extends PodStageOptions {
+  kubeletVersion: string;
+  nodeHeartbeatMs: number;
+}
+
+export const KWOK_DEFAULTS = {
+  inPlaceDelayMs: 500,
+  podStartDelayMs: 100,
+  podStopDelayMs: 0,
+  jobRunMs: 1000,
+  nodeHeartbeatMs: 60_000,
+} as const;
+
+/** Fallback pod CIDR of kwok (nodes we create carry their own spec.podCIDR). */
+export const KWOK_FALLBACK_CIDR = '10.240.0.1/16';
+
+/**
+ * The multi-document kwok config: a KwokConfiguration (which nodes kwok manages) followed by our
+ * node and pod stages. Passing stages in --config replaces kwok's defaults entirely.
+ */
+export function kwokConfigYaml(o: KwokConfigOptions): string {
+  const conf = {
+    apiVersion: 'config.kwok.x-k8s.io/v1alpha1',
+    kind: 'KwokConfiguration',
+    options: {
+      cidr: KWOK_FALLBACK_CIDR,
+      manageAllNodes: false,
+      manageNodesWithAnnotationSelector: `${KWOK_NODE_ANNOTATION}=${KWOK_NODE_VALUE}`,
+      disregardStatusWithAnnotationSelector: `${POD_FROZEN_ANNOTATION}=true`,
+      nodeLeaseDurationSeconds: 40,
+      nodePort: 10250,
+    },
+  };
+  const docs = [conf, ...nodeStages({ kubeletVersion: o.kubeletVersion, heartbeatMs: o.nodeHeartbeatMs }), ...podStages(o)];
+  return docs.map((d) => stringify(d, { lineWidth: 0 })).join('---\n');
+}
+
+export async function writeKwokConfig(path: string, o: KwokConfigOptions): Promise<void> {
+  await writeFile(path, kwokConfigYaml(o));
+}

@@ -1,0 +1,322 @@
+import { absent, exists, is, jq, stage, statusPatch, tpl, type StageDoc } from './stage.js';
+
+/**
+ * The simulated kubelet for pods. Each stage matches one state and moves the pod to the next;
+ * the selectors are mutually exclusive, so kwok never has to pick between two stages:
+ *
+ *   plinth-pod-start         bound, not started         -> Running, IPs, containers running+ready
+ *   plinth-pod-ready-sync    Running, conditions stale  -> ContainersReady/Ready recomputed from the
+ *                                                          containers and spec.readinessGates
+ *   plinth-pod-inplace-stop  spec image != status image, container still ready
+ *                                                       -> container killed: not ready, pod not Ready
+ *   plinth-pod-inplace-start spec image != status image, container stopped  (after inPlaceDelayMs)
+ *                                                       -> new image/imageID/containerID, restartCount+1,
+ *                                                          ready (ready-sync then recomputes Ready)
+ *   plinth-pod-job-complete  Running pod of a Job       -> Succeeded
+ *   plinth-pod-delete        deletionTimestamp set      -> DELETE with grace 0 (the API server keeps the
+ *                                                          pod until its finalizers are gone)
+ *
+ * Ready is only ever computed in one place (ready-sync) and its selector is "the Ready or
+ * ContainersReady condition differs from what the kubelet would compute", so readiness gates
+ * flipping in either direction, a container restarting, or the node lifecycle controller
+ * writing Ready=False are all converged the same way.
+ */
+
+export interface PodStageOptions {
+  podStartDelayMs: number;
+  inPlaceDelayMs: number;
+  podStopDelayMs: number;
+  jobRunMs: number;
+}
+
+/** jq: bindings shared by the pod selectors. */
+const BIND = ['(.status.conditions // []) as $c', '| (.status.containerStatuses // []) as $cs'];
+
+/** jq: some container's status still shows another image than its spec (an in-place update is pending). */
+const PENDING_IMAGE = jq([
+  ...BIND,
+  '| [.spec.containers[] | . as $s | $cs[] | select(.name == $s.name and .image != $s.image)] | length > 0',
+]);
+
+/** jq: a pending container is still running the old image and ready. */
+const PENDING_AND_READY = jq([
+  ...BIND,
+  '| [.spec.containers[] | . as $s | $cs[] | select(.name == $s.name and .image != $s.image and .ready == true)]',
+  '| length > 0',
+]);
+
+/** jq: ContainersReady or Ready differ from what the kubelet computes (containers ready AND all gates True). */
+const CONDITIONS_STALE = jq([
+  ...BIND,
+  '| ([.spec.containers[] | . as $s | [$cs[] | select(.name == $s.name and .ready == true and .image == $s.image)] | length > 0] | all) as $cr',
+  '| ([(.spec.readinessGates // [])[] | .conditionType as $t | [$c[] | select(.type == $t and .status == "True")] | length > 0] | all) as $gates',
+  '| (if $cr then "True" else "False" end) as $wantCR',
+  '| (if $cr and $gates then "True" else "False" end) as $wantReady',
+  '| ([$c[] | select(.type == "ContainersReady") | .status] | first // "") as $haveCR',
+  '| ([$c[] | select(.type == "Ready") | .status] | first // "") as $haveReady',
+  '| ($wantCR != $haveCR) or ($wantReady != $haveReady)',
+]);
+
+const OWNED_BY_JOB = '[.metadata.ownerReferences[]? | select(.kind == "Job")] | length > 0';
+const CONTAINERS_READY = '.status.conditions[]? | select(.type == "ContainersReady") | .status';
+
+const NOT_DELETING = absent('.metadata.deletionTimestamp');
+const RUNNING = is('.status.phase', 'Running');
+
+/**
+ * Go template: imageID for image expression `img`: `<repository>@sha256:<hash of the image reference>`
+ * (the reference itself when it is pinned by digest). A new image always gets a new imageID.
+ */
+const imageId = (img: string): string =>
+  `{{ if contains "@sha256:" ${img} }}{{ ${img} | Quote }}{{ else }}{{ printf "%s@sha256:%s" (regexReplaceAll ":[^:/@]+$" ${img} "") (sha256sum ${img}) | Quote }}{{ end }}`;
+
+/** Go template: a deterministic containerID per pod, container and restart count. */
+const containerId = (name: string, restarts: string): string =>
+  `{{ printf "containerd://%s" (sha256sum (printf "%s/%s/%v" $pod.metadata.uid ${name} ${restarts})) | Quote }}`;
+
+/** Go template: `$old` := the status of container `$s` (empty dict if none). */
+const FIND_OLD = [
+  '{{ $old := dict }}',
+  '{{ range $statuses }}{{ if eq (get . "name") $s.name }}{{ $old = . }}{{ end }}{{ end }}',
+];
+
+/** Go template lines of a freshly started, ready container `$s` (list item). */
+const FRESH_CONTAINER = [
+  '- name: {{ $s.name | Quote }}',
+  `  image: {{ $s.image | Quote }}`,
+  `  imageID: ${imageId('$s.image')}`,
+  `  containerID: ${containerId('$s.name', '0')}`,
+  '  ready: true',
+  '  started: true',
+  '  restartCount: 0',
+  '  state:',
+  '    running:',
+  '      startedAt: {{ $now | Quote }}',
+];
+
+const HEADER = ['{{ $now := Now }}', '{{ $pod := . }}', '{{ $statuses := .status.containerStatuses | default list }}'];
+
+const START = tpl([
+  ...HEADER,
+  '{{ $ip := PodIPWith .spec.nodeName (or .spec.hostNetwork false) (or .metadata.uid "") (or .metadata.name "") (or .metadata.namespace "") }}',
+  'phase: Running',
+  'hostIP: {{ NodeIPWith .spec.nodeName | Quote }}',
+  'podIP: {{ $ip | Quote }}',
+  'podIPs:',
+  '- ip: {{ $ip | Quote }}',
+  'startTime: {{ $now | Quote }}',
+  'conditions:',
+  '- type: Initialized',
+  '  status: "True"',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ $now | Quote }}',
+  '{{ with .spec.initContainers }}',
+  'initContainerStatuses:',
+  '{{ range $s := . }}',
+  '- name: {{ $s.name | Quote }}',
+  '  image: {{ $s.image | Quote }}',
+  `  imageID: ${imageId('$s.image')}`,
+  `  containerID: ${containerId('$s.name', '"init"')}`,
+  '  ready: true',
+  '  started: false',
+  '  restartCount: 0',
+  '  state:',
+  '    terminated:',
+  '      exitCode: 0',
+  '      reason: Completed',
+  '      startedAt: {{ $now | Quote }}',
+  '      finishedAt: {{ $now | Quote }}',
+  '{{ end }}',
+  '{{ end }}',
+  'containerStatuses:',
+  '{{ range $s := .spec.containers }}',
+  ...FRESH_CONTAINER,
+  '{{ end }}',
+]);
+
+const READY_SYNC = tpl([
+  ...HEADER,
+  '{{ $conds := .status.conditions | default list }}',
+  '{{ $unready := list }}',
+  '{{ range $s := .spec.containers }}',
+  '{{ $ok := false }}',
+  '{{ range $statuses }}{{ if and (eq (get . "name") $s.name) (eq (get . "image") $s.image) (get . "ready") }}{{ $ok = true }}{{ end }}{{ end }}',
+  '{{ if not $ok }}{{ $unready = append $unready $s.name }}{{ end }}',
+  '{{ end }}',
+  '{{ $gateMsg := "" }}',
+  '{{ range (.spec.readinessGates | default list) }}',
+  '{{ $t := .conditionType }}',
+  '{{ $st := "" }}',
+  '{{ range $conds }}{{ if eq (get . "type") $t }}{{ $st = get . "status" }}{{ end }}{{ end }}',
+  '{{ if and (eq $gateMsg "") (ne $st "True") }}',
+  '{{ if eq $st "" }}{{ $gateMsg = printf "corresponding condition of pod readiness gate %q does not exist." $t }}',
+  '{{ else }}{{ $gateMsg = printf "the status of pod readiness gate %q is not \\"True\\", but %s" $t $st }}{{ end }}',
+  '{{ end }}',
+  '{{ end }}',
+  '{{ $crStatus := "True" }}{{ $crReason := "" }}{{ $crMsg := "" }}',
+  '{{ if $unready }}{{ $crStatus = "False" }}{{ $crReason = "ContainersNotReady" }}{{ $crMsg = printf "containers with unready status: [%s]" (join " " $unready) }}{{ end }}',
+  '{{ $rStatus := $crStatus }}{{ $rReason := $crReason }}{{ $rMsg := $crMsg }}',
+  '{{ if and (not $unready) (ne $gateMsg "") }}{{ $rStatus = "False" }}{{ $rReason = "ReadinessGatesNotReady" }}{{ $rMsg = $gateMsg }}{{ end }}',
+  '{{ $oldCR := dict }}{{ $oldR := dict }}',
+  '{{ range $conds }}{{ if eq (get . "type") "ContainersReady" }}{{ $oldCR = . }}{{ end }}{{ if eq (get . "type") "Ready" }}{{ $oldR = . }}{{ end }}{{ end }}',
+  'conditions:',
+  '- type: ContainersReady',
+  '  status: {{ $crStatus | Quote }}',
+  '  reason: {{ if $crReason }}{{ $crReason | Quote }}{{ else }}null{{ end }}',
+  '  message: {{ if $crMsg }}{{ $crMsg | Quote }}{{ else }}null{{ end }}',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ if eq (get $oldCR "status") $crStatus }}{{ get $oldCR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
+  '- type: Ready',
+  '  status: {{ $rStatus | Quote }}',
+  '  reason: {{ if $rReason }}{{ $rReason | Quote }}{{ else }}null{{ end }}',
+  '  message: {{ if $rMsg }}{{ $rMsg | Quote }}{{ else }}null{{ end }}',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ if eq (get $oldR "status") $rStatus }}{{ get $oldR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
+]);
+
+const INPLACE_STOP = tpl([
+  ...HEADER,
+  '{{ $stopped := list }}',
+  'containerStatuses:',
+  '{{ range $s := .spec.containers }}',
+  ...FIND_OLD,
+  '{{ if and $old (ne (get $old "image") $s.image) (get $old "ready") }}',
+  '{{ $stopped = append $stopped $s.name }}',
+  '{{ $state := get $old "state" | default dict }}',
+  '{{ $running := get $state "running" | default dict }}',
+  '- name: {{ $s.name | Quote }}',
+  '  image: {{ get $old "image" | Quote }}',
+  '  imageID: {{ get $old "imageID" | Quote }}',
+  '  ready: false',
+  '  started: false',
+  '  restartCount: {{ get $old "restartCount" | default 0 }}',
+  '  state:',
+  '    waiting:',
+  '      reason: ContainerCreating',
+  '  lastState:',
+  '    terminated:',
+  '      exitCode: 0',
+  '      reason: Completed',
+  '      startedAt: {{ get $running "startedAt" | default $now | Quote }}',
+  '      finishedAt: {{ $now | Quote }}',
+  '      containerID: {{ get $old "containerID" | Quote }}',
+  '{{ else if $old }}',
+  '-{{ YAML $old 1 }}',
+  '{{ else }}',
+  ...FRESH_CONTAINER,
+  '{{ end }}',
+  '{{ end }}',
+  'conditions:',
+  '- type: ContainersReady',
+  '  status: "False"',
+  '  reason: ContainersNotReady',
+  '  message: {{ printf "containers with unready status: [%s]" (join " " $stopped) | Quote }}',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ $now | Quote }}',
+  '- type: Ready',
+  '  status: "False"',
+  '  reason: ContainersNotReady',
+  '  message: {{ printf "containers with unready status: [%s]" (join " " $stopped) | Quote }}',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ $now | Quote }}',
+]);
+
+const INPLACE_START = tpl([
+  ...HEADER,
+  'containerStatuses:',
+  '{{ range $s := .spec.containers }}',
+  ...FIND_OLD,
+  '{{ if and $old (ne (get $old "image") $s.image) }}',
+  '{{ $restarts := add1 (get $old "restartCount" | default 0) }}',
+  '- name: {{ $s.name | Quote }}',
+  '  image: {{ $s.image | Quote }}',
+  `  imageID: ${imageId('$s.image')}`,
+  `  containerID: ${containerId('$s.name', '$restarts')}`,
+  '  ready: true',
+  '  started: true',
+  '  restartCount: {{ $restarts }}',
+  '  state:',
+  '    running:',
+  '      startedAt: {{ $now | Quote }}',
+  '  {{ with get $old "lastState" }}lastState:{{ YAML . 2 }}{{ end }}',
+  '{{ else if $old }}',
+  '-{{ YAML $old 1 }}',
+  '{{ else }}',
+  ...FRESH_CONTAINER,
+  '{{ end }}',
+  '{{ end }}',
+]);
+
+const JOB_COMPLETE = tpl([
+  ...HEADER,
+  'phase: Succeeded',
+  'containerStatuses:',
+  '{{ range $s := .spec.containers }}',
+  ...FIND_OLD,
+  '{{ $state := get $old "state" | default dict }}',
+  '{{ $running := get $state "running" | default dict }}',
+  '- name: {{ $s.name | Quote }}',
+  '  image: {{ $s.image | Quote }}',
+  `  imageID: ${imageId('$s.image')}`,
+  '  ready: false',
+  '  started: false',
+  '  restartCount: {{ get $old "restartCount" | default 0 }}',
+  '  state:',
+  '    terminated:',
+  '      exitCode: 0',
+  '      reason: Completed',
+  '      startedAt: {{ get $running "startedAt" | default $now | Quote }}',
+  '      finishedAt: {{ $now | Quote }}',
+  `      containerID: ${containerId('$s.name', '(get $old "restartCount" | default 0)')}`,
+  '{{ end }}',
+  'conditions:',
+  '- type: ContainersReady',
+  '  status: "False"',
+  '  reason: PodCompleted',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ $now | Quote }}',
+  '- type: Ready',
+  '  status: "False"',
+  '  reason: PodCompleted',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ $now | Quote }}',
+]);
+
+export function podStages(o: PodStageOptions): StageDoc[] {
+  return [
+    stage('Pod', 'plinth-pod-start', [NOT_DELETING, absent('.status.podIP')], { patches: [statusPatch(START)] }, o.podStartDelayMs),
+    stage(
+      'Pod',
+      'plinth-pod-ready-sync',
+      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, true)],
+      { patches: [statusPatch(READY_SYNC)] },
+    ),
+    stage(
+      'Pod',
+      'plinth-pod-inplace-stop',
+      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_AND_READY, true)],
+      {
+        event: { type: 'Normal', reason: 'Killing', message: 'Container image changed, container will be killed and re-created' },
+        patches: [statusPatch(INPLACE_STOP)],
+      },
+    ),
+    stage(
+      'Pod',
+      'plinth-pod-inplace-start',
+      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, true), is(PENDING_AND_READY, false)],
+      {
+        event: { type: 'Normal', reason: 'Started', message: 'Started container with the new image' },
+        patches: [statusPatch(INPLACE_START)],
+      },
+      o.inPlaceDelayMs,
+    ),
+    stage(
+      'Pod',
+      'plinth-pod-job-complete',
+      [NOT_DELETING, RUNNING, is(OWNED_BY_JOB, true), is(CONTAINERS_READY, 'True'), is(PENDING_IMAGE, false)],
+      { patches: [statusPatch(JOB_COMPLETE)] },
+      o.jobRunMs,
+    ),
+    stage('Pod', 'plinth-pod-delete', [exists('.metadata.deletionTimestamp')], { delete: true }, o.podStopDelayMs),
+  ];
+}

@@ -1,0 +1,63 @@
+/** Builders for kwok `Stage` documents (kwok.x-k8s.io/v1alpha1), kept as plain objects. */
+
+export interface JqRequirement {
+  jq: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] };
+}
+
+export interface StageDoc {
+  apiVersion: 'kwok.x-k8s.io/v1alpha1';
+  kind: 'Stage';
+  metadata: { name: string };
+  spec: {
+    resourceRef: { apiGroup: 'v1'; kind: 'Pod' | 'Node' };
+    selector: { matchExpressions: JqRequirement[] };
+    weight?: number;
+    delay?: { durationMilliseconds: number; jitterDurationMilliseconds?: number };
+    next: {
+      event?: { type: 'Normal' | 'Warning'; reason: string; message: string };
+      delete?: boolean;
+      patches?: { subresource: 'status'; root: 'status'; template: string }[];
+    };
+  };
+}
+
+/** The jq expression evaluates to the string or boolean `value` (booleans compare as "true"/"false"). */
+export const is = (key: string, value: string | boolean): JqRequirement => ({
+  jq: { key, operator: 'In', values: [String(value)] },
+});
+export const exists = (key: string): JqRequirement => ({ jq: { key, operator: 'Exists' } });
+export const absent = (key: string): JqRequirement => ({ jq: { key, operator: 'DoesNotExist' } });
+
+/** One-line jq from readable multi-line source. */
+export const jq = (lines: readonly string[]): string => lines.map((l) => l.trim()).join(' ');
+
+/** A Go template from lines (kwok renders it to YAML, then JSON). */
+export const tpl = (lines: readonly string[]): string => lines.join('\n');
+
+export function stage(
+  kind: 'Pod' | 'Node',
+  name: string,
+  matchExpressions: JqRequirement[],
+  next: StageDoc['spec']['next'],
+  delayMs?: number,
+  jitterMs?: number,
+): StageDoc {
+  const doc: StageDoc = {
+    apiVersion: 'kwok.x-k8s.io/v1alpha1',
+    kind: 'Stage',
+    metadata: { name },
+    spec: { resourceRef: { apiGroup: 'v1', kind }, selector: { matchExpressions }, next },
+  };
+  if (delayMs !== undefined && (delayMs > 0 || (jitterMs ?? 0) > 0)) {
+    doc.spec.delay = { durationMilliseconds: delayMs };
+    if (jitterMs !== undefined) doc.spec.delay.jitterDurationMilliseconds = jitterMs;
+  }
+  return doc;
+}
+
+/** A status patch (strategic merge for pods and nodes: conditions merge by type). */
+export const statusPatch = (template: string): NonNullable<StageDoc['spec']['next']['patches']>[number] => ({
+  subresource: 'status',
+  root: 'status',
+  template,
+});

@@ -1,0 +1,208 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PlinthError } from '../../errors/index.js';
+import { logger } from '../../kube/log.js';
+import { ensureBinaries, type Binaries } from '../build/index.js';
+import { Api } from './api.js';
+import { createPki, pkiPaths, tlsMaterial } from './certs.js';
+import { logFile, type Layout } from './components.js';
+import { KWOK_DEFAULTS, writeKwokConfig } from './kwok/config.js';
+import { writeKubeconfig } from './kubeconfig.js';
+import { LocalClusterImpl, portsOf } from './local-cluster.js';
+import { createNodes } from './nodes.js';
+import { freePorts } from './ports.js';
+import { cleanStale, defaultStateDir, isLive, readRecord, RECORD_FILE, validName } from './state.js';
+import { MAX_ZONES } from './topology.js';
+import { COMPONENTS, type ClusterOptions, type ClusterRecord, type ComponentRecord, type ComponentName, type LocalCluster } from './types.js';
+import { startWatchdog } from './watchdog.js';
+
+const log = logger('localenv-cluster');
+
+/** Entries a state dir may hold; anything else means it is not ours and must not be wiped. */
+const OWN_ENTRIES = new Set([
+  RECORD_FILE, 'kubeconfig', 'pki', 'kubeconfigs', 'kwok', 'etcd', 'logs', 'apiserver', 'controller-manager', 'scheduler', 'watchdog.cjs',
+]);
+
+function invalid(what: string, detail: string, fix: string): PlinthError {
+  return new PlinthError('INVALID_ARGUMENT', { what, detail, fix });
+}
+
+function checkOptions(o: ClusterOptions): { nodes: number; zones: number; cellsPerZone: number } {
+  const nodes = o.nodes ?? 3;
+  const zones = o.zones ?? 3;
+  const cellsPerZone = o.cellsPerZone ?? 1;
+  if (!Number.isInteger(nodes) || nodes < 0) throw invalid('nodes', String(nodes), 'give a whole number >= 0');
+  if (!Number.isInteger(zones) || zones < 1 || zones > MAX_ZONES) throw invalid('zones', String(zones), `give 1..${MAX_ZONES}`);
+  if (!Number.isInteger(cellsPerZone) || cellsPerZone < 1) throw invalid('cellsPerZone', String(cellsPerZone), 'give a whole number >= 1');
+  if (o.name !== undefined && !validName(o.name)) {
+    throw invalid('cluster name', o.name, 'use lowercase letters, digits and dashes (at most 42 characters)');
+  }
+  return { nodes, zones, cellsPerZone };
+}
+
+/** Refuse a live cluster of the same name; wipe what a dead one left behind. */
+async function prepareStateDir(name: string, stateDir: string, progress: (m: string) => void): Promise<void> {
+  const rec = await readRecord(stateDir);
+  if (rec && (isLive(rec) || (rec.phase === 'starting' && rec.ownerPid !== process.pid && isLive({ ...rec, phase: 'running' })))) {
+    throw new PlinthError('CLUSTER_ALREADY_RUNNING', { cluster: name, kubeconfig: rec.kubeconfig });
+  }
+  let entries: string[] = [];
+  try {
+    entries = await readdir(stateDir);
+  } catch {
+    /* does not exist yet */
+  }
+  const foreign = entries.filter((e) => !OWN_ENTRIES.has(e) && !e.startsWith(`${RECORD_FILE}.`));
+  if (foreign.length > 0) {
+    throw invalid('stateDir', `${stateDir} holds files that are not a Plinth cluster's (${foreign.slice(0, 3).join(', ')})`, 'pass an empty or new directory');
+  }
+  if (entries.length > 0) {
+    progress(`cleaning up stale state of cluster ${name} in ${stateDir}`);
+    log.info({ cluster: name, stateDir, phase: rec?.phase }, 'cleaning stale local cluster state');
+    await cleanStale(stateDir);
+  }
+  await mkdir(join(stateDir, 'logs'), { recursive: true });
+  await mkdir(join(stateDir, 'kubeconfigs'), { recursive: true });
+  await mkdir(join(stateDir, 'kwok'), { recursive: true });
+}
+
+async function binariesFor(o: ClusterOptions, progress: (m: string) => void): Promise<Binaries> {
+  if (o.binaries) return o.binaries;
+  let last = '';
+  return ensureBinaries(o.version ?? 'new', {
+    onProgress: (p) => {
+      const msg = `building ${p.component} ${p.version}: ${p.step} [${p.done}/${p.total}]`;
+      if (msg !== last) progress(msg);
+      last = msg;
+    },
+  });
+}
+
+/**
+ * Start a local cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on
+ * free loopback ports, with `nodes` simulated nodes spread over `zones` zones. Resolves when every
+ * component is ready, the default ServiceAccount exists and every node is Ready. On failure
+ * nothing is left running and a CLUSTER_START_FAILED names the component and its log.
+ */
+export async function startCluster(opts: ClusterOptions = {}): Promise<LocalCluster> {
+  const t0 = Date.now();
+  const shape = checkOptions(opts);
+  const progress = (m: string): void => {
+    log.debug({ cluster: name }, m);
+    opts.onProgress?.(m);
+  };
+  const name = opts.name ?? `plinth-${randomBytes(3).toString('hex')}`;
+  const stateDir = resolve(opts.stateDir ?? defaultStateDir(name));
+  const versionName = opts.version ?? 'new';
+  const bin = await binariesFor(opts, progress);
+
+  await prepareStateDir(name, stateDir, progress);
+  const pkiDir = join(stateDir, 'pki');
+  const kubeconfigs = {
+    controllerManager: join(stateDir, 'kubeconfigs', 'controller-manager.kubeconfig'),
+    scheduler: join(stateDir, 'kubeconfigs', 'scheduler.kubeconfig'),
+    kwok: join(stateDir, 'kubeconfigs', 'kwok.kubeconfig'),
+  };
+  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0] = await freePorts(6);
+  const layout: Layout = {
+    name,
+    stateDir,
+    bin,
+    pki: pkiPaths(pkiDir),
+    ports: { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok },
+    kubeconfigs,
+    kwokConfig: join(stateDir, 'kwok', 'kwok.yaml'),
+    apiserverArgs: opts.apiserverArgs ?? [],
+    controllerManagerArgs: opts.controllerManagerArgs ?? [],
+  };
+  const detached = opts.detached ?? false;
+  const record: ClusterRecord = {
+    name,
+    versionName,
+    version: bin.version,
+    stateDir,
+    kubeconfig: join(stateDir, 'kubeconfig'),
+    server: `https://127.0.0.1:${apiserver}`,
+    etcdEndpoint: `http://127.0.0.1:${etcdClient}`,
+    ownerPid: process.pid,
+    detached,
+    removeStateOnStop: !(opts.keepStateDir ?? false),
+    watchdogPid: null,
+    startedAt: new Date().toISOString(),
+    phase: 'starting',
+    components: Object.fromEntries(
+      COMPONENTS.map((c): [ComponentName, ComponentRecord] => [c, { pid: null, ports: portsOf(c, layout), log: logFile(stateDir, c) }]),
+    ) as Record<ComponentName, ComponentRecord>,
+  };
+  const cluster = new LocalClusterImpl(record, layout, shape, progress);
+  await cluster.saveRecord();
+
+  try {
+    if (!detached) {
+      cluster.watchdog = await startWatchdog(stateDir);
+      record.watchdogPid = cluster.watchdog.pid;
+    }
+    progress(`generating certificates for ${name}`);
+    const kwokOpts = opts.kwok ?? {};
+    const [pki] = await Promise.all([
+      createPki(pkiDir, name),
+      writeKwokConfig(layout.kwokConfig, {
+        kubeletVersion: bin.version,
+        inPlaceDelayMs: kwokOpts.inPlaceDelayMs ?? KWOK_DEFAULTS.inPlaceDelayMs,
+        podStartDelayMs: kwokOpts.podStartDelayMs ?? KWOK_DEFAULTS.podStartDelayMs,
+        podStopDelayMs: kwokOpts.podStopDelayMs ?? KWOK_DEFAULTS.podStopDelayMs,
+        jobRunMs: KWOK_DEFAULTS.jobRunMs,
+        nodeHeartbeatMs: KWOK_DEFAULTS.nodeHeartbeatMs,
+      }),
+      cluster.launch('etcd', true),
+    ]);
+    cluster.tls = await tlsMaterial(pki, 'admin');
+
+    await cluster.launch('kube-apiserver', true);
+    const server = cluster.server;
+    await Promise.all([
+      writeKubeconfig(record.kubeconfig, { clusterName: name, server, pki, who: 'admin' }),
+      writeKubeconfig(kubeconfigs.controllerManager, { clusterName: name, server, pki, who: 'controller-manager' }),
+      writeKubeconfig(kubeconfigs.scheduler, { clusterName: name, server, pki, who: 'scheduler' }),
+      writeKubeconfig(kubeconfigs.kwok, { clusterName: name, server, pki, who: 'kwok' }),
+    ]);
+    cluster.kubeConfig.loadFromFile(record.kubeconfig);
+    cluster.api = new Api(server, cluster.tls);
+
+    // The rest in parallel: controllers, scheduler, kwok, and the nodes kwok will bring up.
+    let nodeNames: string[] = [];
+    await Promise.all([
+      cluster.launch('kube-controller-manager', true),
+      cluster.launch('kube-scheduler', true),
+      cluster.launch('kwok', true),
+      createNodes(cluster.api, shape.nodes, { ...shape, kubeletVersion: bin.version }).then((n) => {
+        nodeNames = n;
+      }),
+    ]);
+    await Promise.all([
+      cluster.waitDefaultServiceAccount().catch(async (err: unknown) => {
+        throw await cluster.startFailure('kube-controller-manager', err);
+      }),
+      cluster.waitNodes(nodeNames, 'True').catch(async (err: unknown) => {
+        throw await cluster.startFailure('kwok', err);
+      }),
+    ]);
+    if (nodeNames.length > 0) progress(`${nodeNames.length} nodes Ready over ${Math.min(shape.zones, nodeNames.length)} zones`);
+    record.phase = 'running';
+    await cluster.saveRecord();
+    progress(`cluster ${name} (${bin.version}) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${server}`);
+    return cluster;
+  } catch (err) {
+    // Leave nothing running; keep the state dir (the error names a log in it).
+    record.phase = 'failed';
+    record.removeStateOnStop = false;
+    await cluster.stop().catch((e: unknown) => log.warn({ err: e }, 'cleanup after failed start'));
+    if (err instanceof PlinthError) throw err;
+    throw new PlinthError(
+      'CLUSTER_START_FAILED',
+      { cluster: name, component: 'setup', detail: err instanceof Error ? err.message : String(err), log: join(stateDir, 'logs') },
+      { cause: err },
+    );
+  }
+}
