@@ -33,7 +33,7 @@ class FakeCollection implements ListWatchClient {
       kind: 'ConfigMap',
       metadata: { name, namespace: 'ns', uid: existing?.metadata?.uid ?? `uid-${name}-${this.rv}`, resourceVersion: String(this.rv), labels, managedFields: [{ manager: 'x' }] },
       ...{ data },
-    } as KubeObject;
+    };
     this.objs.set(name, obj);
     this.emit({ type: existing ? 'MODIFIED' : 'ADDED', object: structuredClone(obj) });
   }

@@ -24,7 +24,7 @@ class MemoryLease {
           try {
             resolve(fn());
           } catch (err) {
-            reject(err as Error);
+            reject(err);
           }
         });
       });
