@@ -24,7 +24,7 @@ class MemoryLease {
           try {
             resolve(fn());
           } catch (err) {
-            reject(err);
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         });
       });
