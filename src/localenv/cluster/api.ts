@@ -66,6 +66,7 @@ export function request(
 export const PATCH = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
 } as const;
 
 /** A tiny typed wrapper around `request` bound to one API server and identity. */

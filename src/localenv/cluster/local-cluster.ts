@@ -130,10 +130,10 @@ export class LocalClusterImpl implements LocalCluster {
     owned.delete(this);
     // Clients of the API server first (in parallel), then the API server while etcd is still
     // there (it shuts down in well under a second then, but hangs on a dead etcd), then etcd.
-    await Promise.all(CLIENTS.map((c) => this.runners[c].stop(5000)));
-    await this.runners['kube-apiserver'].stop(5000);
-    await this.runners.etcd.stop(5000);
-    await killAll(this.stateDir, this.record, 2000);
+    await Promise.all(CLIENTS.map((c) => this.runners[c].stop()));
+    await this.runners['kube-apiserver'].stop();
+    await this.runners.etcd.stop();
+    await killAll(this.stateDir, this.record);
     if (this.record.phase !== 'failed') this.record.phase = 'stopped';
     if (this.record.removeStateOnStop) {
       await this.writes.catch(() => undefined);
@@ -154,9 +154,9 @@ export class LocalClusterImpl implements LocalCluster {
     }
   }
 
-  async stopComponent(c: ComponentName): Promise<void> {
+  async stopComponent(c: ComponentName, opts: { graceMs?: number } = {}): Promise<void> {
     this.assertNotStopped();
-    await this.runners[c].stop();
+    await this.runners[c].stop(opts.graceMs);
     await this.saveRecord();
   }
 

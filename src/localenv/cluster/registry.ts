@@ -31,7 +31,7 @@ export async function stopCluster(name: string, opts: { stateDir?: string } = {}
       /* gone */
     }
   }
-  await killAll(stateDir, rec, 5000);
+  await killAll(stateDir, rec);
   if (rec.removeStateOnStop) {
     await rm(stateDir, { recursive: true, force: true });
   } else {

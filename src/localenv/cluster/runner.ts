@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Tls } from './api.js';
 import { commandLine, logFile, type Layout } from './components.js';
 import { freePorts } from './ports.js';
-import { groupAlive, killGroup, pidAlive, spawnComponent, type Spawned } from './process.js';
+import { groupAlive, killGroup, pidAlive, spawnComponent, STOP_GRACE_MS, type Spawned } from './process.js';
 import { etcdHealthy, healthz, ProcessExited, waitFor } from './readiness.js';
 import type { ComponentName } from './types.js';
 
@@ -106,8 +106,8 @@ export class ComponentRunner {
     }
   }
 
-  /** SIGTERM the process group, SIGKILL after `graceMs`. */
-  async stop(graceMs = 5000): Promise<void> {
+  /** SIGTERM the process group, SIGKILL after `graceMs` (default STOP_GRACE_MS). */
+  async stop(graceMs = STOP_GRACE_MS): Promise<void> {
     const pid = this.pid;
     if (pid !== null && (pidAlive(pid) || groupAlive(pid))) await killGroup(pid, graceMs);
     if (this.proc && this.proc.exitCode() === undefined) {

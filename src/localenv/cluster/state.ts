@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile, rm, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../build/index.js';
-import { isClusterProcess, killGroup, pidAlive, processesUsing } from './process.js';
+import { isClusterProcess, killGroup, pidAlive, processesUsing, STOP_GRACE_MS } from './process.js';
 import { COMPONENTS, type ClusterRecord, type ClusterStatus } from './types.js';
 
 export const RECORD_FILE = 'cluster.json';
@@ -58,7 +58,7 @@ export function isLive(rec: ClusterRecord): boolean {
  * then anything else still mentioning the state dir on its command line (orphans of a run that
  * was killed before it could record them, the watchdog).
  */
-export async function killAll(stateDir: string, rec: ClusterRecord | undefined, graceMs = 5000): Promise<void> {
+export async function killAll(stateDir: string, rec: ClusterRecord | undefined, graceMs = STOP_GRACE_MS): Promise<void> {
   if (rec) {
     await Promise.all(
       COMPONENTS.map(async (c) => {
@@ -73,7 +73,7 @@ export async function killAll(stateDir: string, rec: ClusterRecord | undefined, 
 
 /** Stop whatever is left of a stale cluster in `stateDir` and delete the directory. */
 export async function cleanStale(stateDir: string): Promise<void> {
-  await killAll(stateDir, await readRecord(stateDir), 2000);
+  await killAll(stateDir, await readRecord(stateDir));
   await rm(stateDir, { recursive: true, force: true });
 }
 

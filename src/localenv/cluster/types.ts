@@ -58,7 +58,8 @@ export interface LocalCluster {
   etcdEndpoint: string;
   /** Stop every process of the cluster (SIGTERM, then SIGKILL) and, unless keepStateDir, remove the state dir. */
   stop(): Promise<void>;
-  stopComponent(c: ComponentName): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (default 1 s: Kubernetes components are slow to exit on SIGTERM). */
+  stopComponent(c: ComponentName, opts?: { graceMs?: number }): Promise<void>;
   /** Restart a stopped component on the same ports and data; resolves when it is ready. */
   startComponent(c: ComponentName): Promise<void>;
   /** Compact etcd at its current revision. */

@@ -50,7 +50,7 @@ function cleanup(why) {
   const pids = targets(rec);
   log('owner ' + owner + ' gone (' + why + '): stopping ' + JSON.stringify(pids));
   for (const p of pids) signal(p, 'SIGTERM');
-  const deadline = Date.now() + 5000;
+  const deadline = Date.now() + 2000;
   const timer = setInterval(() => {
     const left = pids.filter((p) => groupAlive(p) || alive(p));
     if (left.length > 0 && Date.now() < deadline) return;

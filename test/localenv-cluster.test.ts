@@ -1,0 +1,485 @@
+// Integration tests of src/localenv/cluster against real local clusters of both versions.
+// One cluster per version is started at once (two versions side by side) and shared by the
+// subtests; lifecycle tests start small extra clusters.
+//
+// Binaries come from ensureBinaries(version). To test other builds, point
+// PLINTH_TEST_BINARIES_OLD / PLINTH_TEST_BINARIES_NEW at a directory holding etcd,
+// kube-apiserver, kube-controller-manager, kube-scheduler and kwok.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { PlinthError } from '../src/errors/index.js';
+import type { Binaries } from '../src/localenv/build/index.js';
+import { listClusters, startCluster, stopCluster, type ClusterRecord, type LocalCluster } from '../src/localenv/index.js';
+import { Api, ApiError } from '../src/localenv/cluster/api.js';
+import { processesUsing } from '../src/localenv/cluster/process.js';
+
+type Version = 'old' | 'new';
+// PLINTH_TEST_VERSIONS=old runs one version only (e.g. while the other is not built yet).
+const VERSIONS = (process.env.PLINTH_TEST_VERSIONS?.split(',') ?? ['old', 'new']) as Version[];
+const GATE = 'apps.plinth.dev/traffic-ready';
+
+function testBinaries(v: Version): Binaries | undefined {
+  const dir = process.env[`PLINTH_TEST_BINARIES_${v.toUpperCase()}`];
+  if (!dir) return undefined;
+  const apiserver = join(dir, 'kube-apiserver');
+  const version = execFileSync(apiserver, ['--version'], { encoding: 'utf8' }).trim().split(' ').pop() ?? 'unknown';
+  return {
+    version,
+    kubeApiserver: apiserver,
+    kubeControllerManager: join(dir, 'kube-controller-manager'),
+    kubeScheduler: join(dir, 'kube-scheduler'),
+    etcd: join(dir, 'etcd'),
+    kwok: join(dir, 'kwok'),
+  };
+}
+
+/** An admin client for a cluster, from its public kubeConfig. */
+function apiFor(c: LocalCluster): Api {
+  const user = c.kubeConfig.getCurrentUser();
+  const cluster = c.kubeConfig.getCurrentCluster();
+  const dec = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString('utf8');
+  return new Api(c.server, { ca: dec(cluster?.caData), cert: dec(user?.certData), key: dec(user?.keyData) });
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastErr: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      lastErr = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+    }
+    await sleep(100);
+  }
+}
+
+const pidAlive = (pid: number | null | undefined): boolean => {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function recordOf(c: { stateDir: string }): Promise<ClusterRecord> {
+  return JSON.parse(await readFile(join(c.stateDir, 'cluster.json'), 'utf8')) as ClusterRecord;
+}
+
+const pidsOf = (r: ClusterRecord): number[] =>
+  [...Object.values(r.components).map((x) => x.pid), r.watchdogPid].filter((p): p is number => typeof p === 'number');
+
+interface Pod {
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: { nodeName?: string; containers: { name: string; image: string }[] };
+  status?: {
+    phase?: string;
+    podIP?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    containerStatuses?: { name: string; image: string; imageID: string; ready: boolean; restartCount: number }[];
+  };
+}
+interface Node {
+  metadata: { name: string; labels: Record<string, string>; annotations?: Record<string, string> };
+  spec: { taints?: unknown[] };
+  status: {
+    capacity: Record<string, string>;
+    conditions?: { type: string; status: string }[];
+    nodeInfo: { kubeletVersion: string };
+  };
+}
+interface Slice {
+  endpoints?: { targetRef?: { name: string }; conditions?: { ready?: boolean } }[];
+}
+
+const cond = (p: Pod, type: string): string | undefined => p.status?.conditions?.find((c) => c.type === type)?.status;
+const nodeReady = (n: Node): string | undefined => n.status.conditions?.find((c) => c.type === 'Ready')?.status;
+
+async function endpointReady(api: Api, ns: string, svc: string): Promise<Map<string, boolean>> {
+  const slices = await api.get<{ items: Slice[] }>(
+    `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${encodeURIComponent(`kubernetes.io/service-name=${svc}`)}`,
+  );
+  const out = new Map<string, boolean>();
+  for (const s of slices.items) for (const e of s.endpoints ?? []) if (e.targetRef) out.set(e.targetRef.name, e.conditions?.ready === true);
+  return out;
+}
+
+async function namespace(api: Api, name: string): Promise<void> {
+  await api.post('/api/v1/namespaces', { metadata: { name } });
+}
+
+async function service(api: Api, ns: string, name: string, app: string): Promise<void> {
+  await api.post(`/api/v1/namespaces/${ns}/services`, {
+    metadata: { name },
+    spec: { selector: { app }, ports: [{ port: 80, targetPort: 8080 }] },
+  });
+}
+
+async function pod(api: Api, ns: string, name: string, extra: Record<string, unknown> = {}): Promise<void> {
+  await api.post(`/api/v1/namespaces/${ns}/pods`, {
+    metadata: { name, labels: { app: name } },
+    spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }], ...extra },
+  });
+}
+
+const getPod = (api: Api, ns: string, name: string): Promise<Pod> => api.get<Pod>(`/api/v1/namespaces/${ns}/pods/${name}`);
+
+async function setGate(api: Api, ns: string, name: string, status: 'True' | 'False'): Promise<void> {
+  await api.patch(`/api/v1/namespaces/${ns}/pods/${name}/status`, {
+    status: { conditions: [{ type: GATE, status, lastTransitionTime: new Date().toISOString() }] },
+  });
+}
+
+/** Run a script (TypeScript, via tsx) in a child process. */
+function child(script: string): ReturnType<typeof spawn> {
+  return spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+async function readLine(p: ReturnType<typeof spawn>): Promise<string> {
+  let buf = '';
+  return new Promise((resolvePromise, reject) => {
+    p.stdout?.on('data', (d: Buffer) => {
+      buf += d.toString();
+      const i = buf.indexOf('\n');
+      if (i >= 0) resolvePromise(buf.slice(0, i));
+    });
+    p.once('exit', (code) => reject(new Error(`child exited (${code}) before reporting`)));
+  });
+}
+
+const root = await mkdtemp(join(tmpdir(), 'plinth-cluster-test-'));
+const clusters = new Map<Version, LocalCluster>();
+const progress: string[] = [];
+
+before(async () => {
+  // Both versions at once: also the "two versions side by side" check.
+  const started = await Promise.allSettled(
+    VERSIONS.map(async (v) => {
+      const t0 = Date.now();
+      const c = await startCluster({
+        name: `test-${v}`,
+        version: v,
+        stateDir: join(root, `test-${v}`),
+        binaries: testBinaries(v),
+        kwok: { inPlaceDelayMs: 300 },
+        onProgress: (m) => progress.push(`[${v}] ${m}`),
+      });
+      progress.push(`[${v}] started in ${Date.now() - t0} ms`);
+      clusters.set(v, c);
+    }),
+  );
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+});
+
+after(async () => {
+  await Promise.all([...clusters.values()].map((c) => c.stop()));
+  await rm(root, { recursive: true, force: true });
+  if (process.env.PLINTH_TEST_VERBOSE) console.log(progress.join('\n'));
+});
+
+for (const v of VERSIONS) {
+  describe(`local cluster (${v})`, () => {
+    const c = (): LocalCluster => {
+      const x = clusters.get(v);
+      assert.ok(x, `cluster ${v} did not start`);
+      return x;
+    };
+
+    test('nodes are Ready in 3 zones with labels, capacity, kubelet version and no taints', async () => {
+      const api = apiFor(c());
+      const nodes = await until('nodes without taints', async () => {
+        const list = await api.get<{ items: Node[] }>('/api/v1/nodes');
+        return list.items.every((n) => !n.spec.taints?.length) ? list.items : undefined;
+      });
+      assert.equal(nodes.length, 3);
+      assert.deepEqual(nodes.map((n) => n.metadata.labels['topology.kubernetes.io/zone']).sort(), ['zone-a', 'zone-b', 'zone-c']);
+      for (const n of nodes) {
+        const zone = n.metadata.labels['topology.kubernetes.io/zone'];
+        assert.equal(n.metadata.labels['plinth.dev/cell'], `${zone}-cell-1`);
+        assert.equal(n.metadata.labels.type, 'kwok');
+        assert.equal(nodeReady(n), 'True');
+        assert.equal(n.status.capacity.cpu, '32');
+        assert.equal(n.status.capacity.memory, '256Gi');
+        assert.equal(n.status.capacity.pods, '110');
+        assert.equal(n.status.nodeInfo.kubeletVersion, c().version);
+      }
+      // The public kubeConfig works with @kubernetes/client-node.
+      const core = c().kubeConfig.makeApiClient(CoreV1Api);
+      assert.equal((await core.listNode()).items.length, 3);
+      assert.equal(c().kubeConfig.getCurrentContext(), c().name);
+    });
+
+    test('a Deployment becomes Running/Ready and its pods are ready endpoints of a Service', async () => {
+      const api = apiFor(c());
+      await namespace(api, 'deploy');
+      await service(api, 'deploy', 'web', 'web');
+      await api.post('/apis/apps/v1/namespaces/deploy/deployments', {
+        metadata: { name: 'web' },
+        spec: {
+          replicas: 3,
+          selector: { matchLabels: { app: 'web' } },
+          template: {
+            metadata: { labels: { app: 'web' } },
+            spec: { containers: [{ name: 'app', image: 'registry.example/web:1.0' }, { name: 'sidecar', image: 'registry.example/proxy:2' }] },
+          },
+        },
+      });
+      await until('3 available replicas', async () => {
+        const d = await api.get<{ status?: { availableReplicas?: number } }>('/apis/apps/v1/namespaces/deploy/deployments/web');
+        return d.status?.availableReplicas === 3;
+      });
+      const pods = (await api.get<{ items: Pod[] }>('/api/v1/namespaces/deploy/pods')).items;
+      assert.equal(pods.length, 3);
+      for (const p of pods) {
+        assert.equal(p.status?.phase, 'Running');
+        assert.equal(cond(p, 'Ready'), 'True');
+        assert.ok(p.status?.podIP);
+        assert.equal(p.status?.containerStatuses?.length, 2);
+      }
+      // Spread over the zones by the default topology spreading of the scheduler.
+      const eps = await until('3 ready endpoints', async () => {
+        const m = await endpointReady(api, 'deploy', 'web');
+        return [...m.values()].filter(Boolean).length === 3 ? m : undefined;
+      });
+      assert.deepEqual([...eps.keys()].sort(), pods.map((p) => p.metadata.name).sort());
+    });
+
+    test('readiness gates: gate missing/False = not-ready endpoint, True = ready, back to False = not ready', async () => {
+      const api = apiFor(c());
+      await namespace(api, 'gates');
+      await service(api, 'gates', 'gated', 'gated');
+      await pod(api, 'gates', 'gated', { readinessGates: [{ conditionType: GATE }] });
+      const p0 = await until('pod running with containers ready', async () => {
+        const p = await getPod(api, 'gates', 'gated');
+        return p.status?.phase === 'Running' && cond(p, 'ContainersReady') === 'True' ? p : undefined;
+      });
+      assert.equal(cond(p0, 'Ready'), 'False');
+      assert.equal(p0.status?.conditions?.find((x) => x.type === 'Ready')?.reason, 'ReadinessGatesNotReady');
+      await until('not-ready endpoint', async () => (await endpointReady(api, 'gates', 'gated')).get('gated') === false);
+
+      await setGate(api, 'gates', 'gated', 'True');
+      await until('pod Ready', async () => cond(await getPod(api, 'gates', 'gated'), 'Ready') === 'True');
+      await until('ready endpoint', async () => (await endpointReady(api, 'gates', 'gated')).get('gated') === true);
+
+      await setGate(api, 'gates', 'gated', 'False');
+      await until('pod not Ready', async () => cond(await getPod(api, 'gates', 'gated'), 'Ready') === 'False');
+      await until('not-ready endpoint again', async () => (await endpointReady(api, 'gates', 'gated')).get('gated') === false);
+      // It stays so (nothing flips it back behind the gate's back).
+      await sleep(1000);
+      assert.equal(cond(await getPod(api, 'gates', 'gated'), 'Ready'), 'False');
+      assert.equal((await getPod(api, 'gates', 'gated')).status?.containerStatuses?.[0]?.ready, true);
+    });
+
+    test('an in-place image change shows in containerStatuses after the delay, restartCount+1, ready again', async () => {
+      const api = apiFor(c());
+      await namespace(api, 'inplace');
+      await pod(api, 'inplace', 'app', { containers: [{ name: 'app', image: 'registry.example/app:1.0' }, { name: 'log', image: 'registry.example/log:1' }] });
+      const before = await until('pod Ready', async () => {
+        const p = await getPod(api, 'inplace', 'app');
+        return cond(p, 'Ready') === 'True' ? p : undefined;
+      });
+      const old = before.status?.containerStatuses?.find((s) => s.name === 'app');
+      assert.ok(old);
+      const t0 = Date.now();
+      await api.patch('/api/v1/namespaces/inplace/pods/app', [{ op: 'replace', path: '/spec/containers/0/image', value: 'registry.example/app:2.0' }], 'json');
+      let sawNotReady = false;
+      const after = await until('new image running and ready', async () => {
+        const p = await getPod(api, 'inplace', 'app');
+        if (cond(p, 'Ready') === 'False') sawNotReady = true;
+        const s = p.status?.containerStatuses?.find((x) => x.name === 'app');
+        return s?.image === 'registry.example/app:2.0' && s.ready && cond(p, 'Ready') === 'True' ? p : undefined;
+      });
+      const elapsed = Date.now() - t0;
+      const now = after.status?.containerStatuses?.find((s) => s.name === 'app');
+      assert.ok(now);
+      assert.equal(now.restartCount, old.restartCount + 1);
+      assert.notEqual(now.imageID, old.imageID);
+      assert.ok(sawNotReady, 'the pod was not Ready while its container restarted');
+      assert.ok(elapsed >= 250, `restart took ${elapsed} ms, less than the configured 300 ms`);
+      const log = after.status?.containerStatuses?.find((s) => s.name === 'log');
+      assert.equal(log?.restartCount, 0, 'the unchanged container did not restart');
+    });
+
+    test('setNodeReady and setNodeKubeletVersion stick, also across a kwok restart', async () => {
+      const api = apiFor(c());
+      const node = 'zone-a-node-1';
+      await c().setNodeReady(node, false);
+      await c().setNodeKubeletVersion(node, 'v1.99.0');
+      const check = async (): Promise<void> => {
+        const n = await api.get<Node>(`/api/v1/nodes/${node}`);
+        assert.equal(nodeReady(n), 'False');
+        assert.equal(n.status.nodeInfo.kubeletVersion, 'v1.99.0');
+      };
+      await check();
+      await sleep(1500);
+      await check();
+      await c().stopComponent('kwok');
+      await c().startComponent('kwok');
+      await sleep(1500);
+      await check();
+      await c().setNodeReady(node, true);
+      await until('node Ready again', async () => nodeReady(await api.get<Node>(`/api/v1/nodes/${node}`)) === 'True');
+      const n = await api.get<Node>(`/api/v1/nodes/${node}`);
+      assert.equal(n.status.nodeInfo.kubeletVersion, 'v1.99.0');
+      await c().setNodeKubeletVersion(node, c().version);
+      // kwok still simulates pods after its restart.
+      await namespace(api, 'after-kwok');
+      await pod(api, 'after-kwok', 'p');
+      await until('pod Ready after kwok restart', async () => cond(await getPod(api, 'after-kwok', 'p'), 'Ready') === 'True');
+    });
+
+    test('addNodes spreads new nodes over the zones', async () => {
+      const names = await c().addNodes(2);
+      assert.deepEqual(names, ['zone-a-node-2', 'zone-b-node-2']);
+      const [z] = await c().addNodes(1, { zone: 'zone-c' });
+      assert.equal(z, 'zone-c-node-2');
+    });
+
+    test('stopComponent/startComponent of the API server: same address, controllers carry on', async () => {
+      const api = apiFor(c());
+      const server = c().server;
+      await c().stopComponent('kube-apiserver');
+      await assert.rejects(api.get('/api/v1/nodes'));
+      await c().startComponent('kube-apiserver');
+      assert.equal(c().server, server);
+      await namespace(api, 'restart');
+      await api.post('/apis/apps/v1/namespaces/restart/deployments', {
+        metadata: { name: 'r' },
+        spec: {
+          replicas: 2,
+          selector: { matchLabels: { app: 'r' } },
+          template: { metadata: { labels: { app: 'r' } }, spec: { containers: [{ name: 'app', image: 'registry.example/r:1' }] } },
+        },
+      });
+      await until(
+        '2 available replicas after the API server restart',
+        async () => (await api.get<{ status?: { availableReplicas?: number } }>('/apis/apps/v1/namespaces/restart/deployments/r')).status?.availableReplicas === 2,
+        60_000,
+      );
+    });
+
+    test('compactEtcd makes reads at an older resourceVersion fail with 410 Gone', async () => {
+      const api = apiFor(c());
+      const list = await api.get<{ metadata: { resourceVersion: string } }>('/api/v1/namespaces/default/configmaps');
+      const rv = list.metadata.resourceVersion;
+      await api.post('/api/v1/namespaces/default/configmaps', { metadata: { name: 'bump' }, data: { a: '1' } });
+      await api.patch('/api/v1/namespaces/default/configmaps/bump', { data: { a: '2' } }, 'merge');
+      await c().compactEtcd();
+      const err = await api
+        .get(`/api/v1/namespaces/default/configmaps?resourceVersion=${rv}&resourceVersionMatch=Exact`)
+        .then(() => undefined, (e: unknown) => e);
+      assert.ok(err instanceof ApiError, `expected an API error, got ${String(err)}`);
+      assert.equal(err.status, 410);
+    });
+  });
+}
+
+describe('local cluster lifecycle', () => {
+  test('another cluster of the same version runs beside the others and stop() leaves no process', async () => {
+    const v: Version = VERSIONS.at(-1) ?? 'new';
+    const extra = await startCluster({ name: 'member-1', version: v, nodes: 1, stateDir: join(root, 'member-1'), binaries: testBinaries(v) });
+    try {
+      const servers = new Set([extra.server, ...[...clusters.values()].map((c) => c.server)]);
+      assert.equal(servers.size, clusters.size + 1, 'every cluster has its own API server port');
+      assert.equal((await apiFor(extra).get<{ items: unknown[] }>('/api/v1/nodes')).items.length, 1);
+      const listed = await listClusters(root);
+      assert.ok(listed.some((r) => r.name === 'member-1' && r.alive));
+    } finally {
+      const rec = await recordOf(extra);
+      await extra.stop();
+      for (const pid of pidsOf(rec)) assert.equal(pidAlive(pid), false, `pid ${pid} still alive after stop()`);
+      assert.deepEqual(processesUsing(extra.stateDir), []);
+      assert.equal(existsSync(extra.stateDir), false, 'state dir removed');
+    }
+    // The shared clusters did not notice.
+    for (const c of clusters.values()) await apiFor(c).get('/api/v1/nodes');
+  });
+
+  test('a failing component fails the start with its log named and nothing left running', async () => {
+    const stateDir = join(root, 'broken');
+    const err = await startCluster({
+      name: 'broken',
+      version: 'old',
+      nodes: 0,
+      stateDir,
+      binaries: testBinaries('old'),
+      apiserverArgs: ['--no-such-flag=1'],
+    }).then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof PlinthError, String(err));
+    assert.equal(err.code, 'CLUSTER_START_FAILED');
+    assert.equal(err.params.component, 'kube-apiserver');
+    assert.match(String(err.params.log), /kube-apiserver\.log$/);
+    assert.ok(existsSync(String(err.params.log)));
+    assert.deepEqual(processesUsing(resolve(stateDir)), []);
+  });
+
+  // Start a cluster in a child process; returns its record once it is running.
+  async function clusterInChild(name: string): Promise<{ proc: ReturnType<typeof spawn>; rec: ClusterRecord }> {
+    const stateDir = join(root, name);
+    const script = join(root, `${name}.mts`);
+    const bins = testBinaries('old');
+    await writeFile(
+      script,
+      [
+        `import { startCluster } from ${JSON.stringify(resolve('src/localenv/index.ts'))};`,
+        `const c = await startCluster({ name: ${JSON.stringify(name)}, version: 'old', nodes: 1, stateDir: ${JSON.stringify(stateDir)}, binaries: ${JSON.stringify(bins)} });`,
+        `console.log(c.stateDir);`,
+        `setInterval(() => {}, 1000);`,
+      ].join('\n'),
+    );
+    const proc = child(script);
+    const dir = await readLine(proc);
+    return { proc, rec: await recordOf({ stateDir: dir }) };
+  }
+
+  test('the watchdog stops the cluster when its owner is SIGKILLed', async () => {
+    const { proc, rec } = await clusterInChild('orphaned');
+    const pids = Object.values(rec.components).map((c) => c.pid!);
+    assert.ok(pids.every(pidAlive));
+    proc.kill('SIGKILL');
+    await until('all component processes gone', async () => pids.every((p) => !pidAlive(p)), 20_000);
+    await until('state dir removed', async () => !existsSync(rec.stateDir), 5000);
+  });
+
+  test('a stale state dir (owner and watchdog killed, components orphaned) is cleaned on the next start', async () => {
+    const { proc, rec } = await clusterInChild('stale');
+    proc.kill('SIGKILL');
+    if (rec.watchdogPid) process.kill(rec.watchdogPid, 'SIGKILL');
+    const orphans = Object.values(rec.components).map((c) => c.pid!);
+    await sleep(200);
+    assert.ok(orphans.some(pidAlive), 'components survived their owner and watchdog');
+    const again = await startCluster({ name: 'stale', version: 'old', nodes: 1, stateDir: rec.stateDir, binaries: testBinaries('old') });
+    try {
+      for (const p of orphans) assert.equal(pidAlive(p), false, `orphan ${p} was not stopped`);
+      assert.notEqual(again.server, undefined);
+      await apiFor(again).get('/api/v1/nodes');
+    } finally {
+      await again.stop();
+    }
+  });
+
+  test('stopCluster stops a cluster by name from another process', async () => {
+    const { proc, rec } = await clusterInChild('by-name');
+    try {
+      await stopCluster('by-name', { stateDir: rec.stateDir });
+      for (const p of pidsOf(rec)) assert.equal(pidAlive(p), false);
+      await assert.rejects(stopCluster('by-name', { stateDir: rec.stateDir }), /no local cluster "by-name"/);
+    } finally {
+      proc.kill('SIGKILL');
+    }
+  });
+});
