@@ -59,7 +59,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
       lastErr = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${lastErr ? `: ${String(lastErr)}` : ''}`);
+      throw new Error(`timed out waiting for ${what}${lastErr instanceof Error ? `: ${lastErr.message}` : ''}`);
     }
     await sleep(100);
   }
@@ -451,8 +451,8 @@ describe('local cluster lifecycle', () => {
     const pids = Object.values(rec.components).map((c) => c.pid!);
     assert.ok(pids.every(pidAlive));
     proc.kill('SIGKILL');
-    await until('all component processes gone', async () => pids.every((p) => !pidAlive(p)), 20_000);
-    await until('state dir removed', async () => !existsSync(rec.stateDir), 5000);
+    await until('all component processes gone', () => Promise.resolve(pids.every((p) => !pidAlive(p))), 20_000);
+    await until('state dir removed', () => Promise.resolve(!existsSync(rec.stateDir)), 5000);
   });
 
   test('a stale state dir (owner and watchdog killed, components orphaned) is cleaned on the next start', async () => {
