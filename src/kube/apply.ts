@@ -4,6 +4,9 @@ import { PlinthError } from '../errors/index.js';
 
 export const FIELD_MANAGER = 'plinth';
 
+/** Any Kubernetes object with its content fields (spec, data, status, ...). */
+export type ApplyObject = KubeObject & Record<string, unknown>;
+
 export interface ApplyOptions {
   /** Default `plinth`. Use one manager per controller if several write the same object. */
   fieldManager?: string;
@@ -18,12 +21,12 @@ export interface ApplyOptions {
  * JSON is valid YAML). The object needs apiVersion, kind and metadata.name; the namespace comes
  * from the object or the ResourceRef. Creates the object if it does not exist.
  */
-export function apply<T extends KubeObject = KubeObject>(client: KubeClient, resource: ResourceRef, obj: KubeObject, opts: ApplyOptions = {}): Promise<T> {
+export function apply<T extends KubeObject = KubeObject>(client: KubeClient, resource: ResourceRef, obj: ApplyObject, opts: ApplyOptions = {}): Promise<T> {
   return send<T>(client, resource, obj, opts, undefined);
 }
 
 /** Server-side apply of the status subresource (only `status` is taken from `obj`). */
-export function applyStatus<T extends KubeObject = KubeObject>(client: KubeClient, resource: ResourceRef, obj: KubeObject & { status?: unknown }, opts: ApplyOptions = {}): Promise<T> {
+export function applyStatus<T extends KubeObject = KubeObject>(client: KubeClient, resource: ResourceRef, obj: ApplyObject, opts: ApplyOptions = {}): Promise<T> {
   const body = { apiVersion: obj.apiVersion, kind: obj.kind, metadata: { name: obj.metadata?.name, namespace: obj.metadata?.namespace }, status: obj.status };
   return send<T>(client, resource, body, opts, 'status');
 }
