@@ -53,8 +53,10 @@ async function prepareStateDir(name: string, stateDir: string, progress: (m: str
   } catch {
     /* does not exist yet */
   }
+  // A cluster.json marks the directory as ours (others may add files, e.g. the manager's);
+  // without one, only our own entries may be there: never wipe a directory someone else uses.
   const foreign = entries.filter((e) => !OWN_ENTRIES.has(e) && !e.startsWith(`${RECORD_FILE}.`));
-  if (foreign.length > 0) {
+  if (!rec && foreign.length > 0) {
     throw invalid('stateDir', `${stateDir} holds files that are not a Plinth cluster's (${foreign.slice(0, 3).join(', ')})`, 'pass an empty or new directory');
   }
   if (entries.length > 0) {

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAllDocuments } from 'yaml';
+import { kwokConfigYaml, KWOK_DEFAULTS } from './config.js';
+
+const yaml = kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', inPlaceDelayMs: 750 });
+const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, unknown> & { kind: string; metadata?: { name: string }; spec?: Record<string, unknown> });
+
+void test('the kwok config is a KwokConfiguration followed by uniquely named node and pod stages', () => {
+  assert.equal(docs[0]?.kind, 'KwokConfiguration');
+  const stages = docs.slice(1);
+  assert.ok(stages.every((d) => d.kind === 'Stage'));
+  const names = stages.map((d) => d.metadata?.name);
+  assert.equal(new Set(names).size, names.length);
+  for (const n of ['plinth-node-initialize', 'plinth-pod-start', 'plinth-pod-ready-sync', 'plinth-pod-inplace-start', 'plinth-pod-delete']) {
+    assert.ok(names.includes(n), `${n} missing`);
+  }
+});
+
+void test('options reach the stages: in-place delay, kubelet version; deletion leaves finalizers to the API server', () => {
+  const byName = new Map(docs.slice(1).map((d) => [d.metadata?.name, d.spec as { delay?: { durationMilliseconds: number }; next: Record<string, unknown> }]));
+  assert.equal(byName.get('plinth-pod-inplace-start')?.delay?.durationMilliseconds, 750);
+  assert.match(JSON.stringify(byName.get('plinth-node-initialize')?.next), /v1\.34\.4/);
+  const del = byName.get('plinth-pod-delete')?.next;
+  assert.equal(del?.delete, true);
+  assert.equal(del?.finalizers, undefined, 'kwok must not strip finalizers');
+});
+
+void test('the manage and freeze selectors are set', () => {
+  const opts = (docs[0] as { options: Record<string, unknown> }).options;
+  assert.equal(opts.manageNodesWithAnnotationSelector, 'kwok.x-k8s.io/node=fake');
+  assert.equal(opts.disregardStatusWithAnnotationSelector, 'kwok.plinth.dev/frozen=true');
+  assert.equal(opts.manageAllNodes, false);
+});
