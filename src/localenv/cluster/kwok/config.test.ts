@@ -27,7 +27,7 @@ void test('options reach the stages: in-place delay, kubelet version; deletion l
 });
 
 void test('the manage and freeze selectors are set', () => {
-  const opts = (docs[0] as { options: Record<string, unknown> }).options;
+  const opts = (docs[0] as unknown as { options: Record<string, unknown> }).options;
   assert.equal(opts.manageNodesWithAnnotationSelector, 'kwok.x-k8s.io/node=fake');
   assert.equal(opts.disregardStatusWithAnnotationSelector, 'kwok.plinth.dev/frozen=true');
   assert.equal(opts.manageAllNodes, false);
