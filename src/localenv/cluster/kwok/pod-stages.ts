@@ -12,6 +12,8 @@ import { absent, exists, is, jq, stage, statusPatch, tpl, type StageDoc } from '
  *   plinth-pod-inplace-start spec image != status image, container stopped  (after inPlaceDelayMs)
  *                                                       -> new image/imageID/containerID, restartCount+1,
  *                                                          ready (ready-sync then recomputes Ready)
+ *   plinth-pod-observe       Running, status.observedGeneration behind metadata.generation (1.33+)
+ *                                                       -> observedGeneration updated
  *   plinth-pod-job-complete  Running pod of a Job       -> Succeeded
  *   plinth-pod-delete        deletionTimestamp set      -> DELETE with grace 0 (the API server keeps the
  *                                                          pod until its finalizers are gone)
@@ -57,6 +59,9 @@ const CONDITIONS_STALE = jq([
   '| ($wantCR != $haveCR) or ($wantReady != $haveReady)',
 ]);
 
+/** jq: the API server counts pod generations (1.33+) and the status does not reflect the latest yet. */
+const GENERATION_BEHIND = '(.metadata.generation // null) as $g | $g != null and (.status.observedGeneration // 0) != $g';
+
 const OWNED_BY_JOB = '[.metadata.ownerReferences[]? | select(.kind == "Job")] | length > 0';
 const CONTAINERS_READY = '.status.conditions[]? | select(.type == "ContainersReady") | .status';
 
@@ -94,7 +99,16 @@ const FRESH_CONTAINER = [
   '      startedAt: {{ $now | Quote }}',
 ];
 
-const HEADER = ['{{ $now := Now }}', '{{ $pod := . }}', '{{ $statuses := .status.containerStatuses | default list }}'];
+/**
+ * Every template starts so: `$now`, `$pod`, `$statuses`, and status.observedGeneration = the pod's
+ * generation where the API server tracks it (1.33+, PodObservedGenerationTracking), as a kubelet does.
+ */
+const HEADER = [
+  '{{ $now := Now }}',
+  '{{ $pod := . }}',
+  '{{ $statuses := .status.containerStatuses | default list }}',
+  '{{ with .metadata.generation }}observedGeneration: {{ . }}{{ end }}',
+];
 
 const START = tpl([
   ...HEADER,
@@ -247,6 +261,8 @@ const INPLACE_START = tpl([
   '{{ end }}',
 ]);
 
+const OBSERVE = tpl(HEADER);
+
 const JOB_COMPLETE = tpl([
   ...HEADER,
   'phase: Succeeded',
@@ -290,6 +306,12 @@ export function podStages(o: PodStageOptions): StageDoc[] {
       'plinth-pod-ready-sync',
       [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, true)],
       { patches: [statusPatch(READY_SYNC)] },
+    ),
+    stage(
+      'Pod',
+      'plinth-pod-observe',
+      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, false), is(GENERATION_BEHIND, true)],
+      { patches: [statusPatch(OBSERVE)] },
     ),
     stage(
       'Pod',
