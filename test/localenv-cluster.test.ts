@@ -431,7 +431,7 @@ describe('local cluster lifecycle', () => {
   });
 
   // Start a cluster in a child process; returns its record once it is running.
-  async function clusterInChild(name: string): Promise<{ proc: ReturnType<typeof spawn>; rec: ClusterRecord }> {
+  async function clusterInChild(name: string, detached = false): Promise<{ proc: ReturnType<typeof spawn>; rec: ClusterRecord }> {
     const stateDir = join(root, name);
     const script = join(root, `${name}.mts`);
     const bins = testBinaries('old');
@@ -439,9 +439,10 @@ describe('local cluster lifecycle', () => {
       script,
       [
         `import { startCluster } from ${JSON.stringify(resolve('src/localenv/index.ts'))};`,
-        `const c = await startCluster({ name: ${JSON.stringify(name)}, version: 'old', nodes: 1, stateDir: ${JSON.stringify(stateDir)}, binaries: ${JSON.stringify(bins)} });`,
+        `const c = await startCluster({ name: ${JSON.stringify(name)}, version: 'old', nodes: 1, stateDir: ${JSON.stringify(stateDir)}, binaries: ${JSON.stringify(bins)}, detached: ${detached} });`,
         `console.log(c.stateDir);`,
-        `setInterval(() => {}, 1000);`,
+        // Detached: exit like `plinth up` does; otherwise stay until killed.
+        detached ? `process.exit(0);` : `setInterval(() => {}, 1000);`,
       ].join('\n'),
     );
     const proc = child(script);
@@ -475,14 +476,16 @@ describe('local cluster lifecycle', () => {
     }
   });
 
-  test('stopCluster stops a cluster by name from another process', async () => {
-    const { proc, rec } = await clusterInChild('by-name');
-    try {
-      await stopCluster('by-name', { stateDir: rec.stateDir });
-      for (const p of pidsOf(rec)) assert.equal(pidAlive(p), false);
-      await assert.rejects(stopCluster('by-name', { stateDir: rec.stateDir }), /no local cluster "by-name"/);
-    } finally {
-      proc.kill('SIGKILL');
-    }
+  test('a detached cluster outlives its owner; listClusters sees it and stopCluster stops it by name', async () => {
+    const { proc, rec } = await clusterInChild('detached', true);
+    await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
+    await sleep(2500); // longer than the watchdog's owner poll: there must be none
+    assert.equal(rec.watchdogPid, null);
+    const listed = (await listClusters(root)).find((x) => x.name === 'detached');
+    assert.ok(listed?.alive, 'still running after its owner exited');
+    await stopCluster('detached', { stateDir: rec.stateDir });
+    for (const p of pidsOf(rec)) assert.equal(pidAlive(p), false, `pid ${p} survived stopCluster`);
+    assert.equal(existsSync(rec.stateDir), false);
+    await assert.rejects(stopCluster('detached', { stateDir: rec.stateDir }), /no local cluster "detached"/);
   });
 });

@@ -11,6 +11,7 @@ import { KWOK_DEFAULTS, writeKwokConfig } from './kwok/config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { LocalClusterImpl, portsOf } from './local-cluster.js';
 import { createNodes } from './nodes.js';
+import { pidAlive } from './process.js';
 import { freePorts } from './ports.js';
 import { cleanStale, defaultStateDir, isLive, readRecord, RECORD_FILE, validName } from './state.js';
 import { MAX_ZONES } from './topology.js';
@@ -44,7 +45,10 @@ function checkOptions(o: ClusterOptions): { nodes: number; zones: number; cellsP
 /** Refuse a live cluster of the same name; wipe what a dead one left behind. */
 async function prepareStateDir(name: string, stateDir: string, progress: (m: string) => void): Promise<void> {
   const rec = await readRecord(stateDir);
-  if (rec && (isLive(rec) || (rec.phase === 'starting' && rec.ownerPid !== process.pid && isLive({ ...rec, phase: 'running' })))) {
+  // Live, or being started right now by another live process (owner and its watchdog alive).
+  const startingElsewhere =
+    rec?.phase === 'starting' && rec.ownerPid !== process.pid && pidAlive(rec.ownerPid) && (rec.detached || pidAlive(rec.watchdogPid));
+  if (rec && (isLive(rec) || startingElsewhere)) {
     throw new PlinthError('CLUSTER_ALREADY_RUNNING', { cluster: name, kubeconfig: rec.kubeconfig });
   }
   let entries: string[] = [];
