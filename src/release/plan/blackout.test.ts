@@ -91,8 +91,10 @@ test('weekly: several ranges in one window', () => {
       { days: ['Sat', 'Sun'], start: '00:00', end: '00:00' },
     ],
   }];
-  assert.equal(until(w, '2024-03-08T19:00:00Z'), '2024-03-09T00:00:00.000Z');
-  assert.equal(until(w, '2024-03-09T12:00:00Z'), '2024-03-10T00:00:00.000Z');
+  // ranges of one window that touch are one blackout: Friday evening runs into the weekend
+  assert.equal(until(w, '2024-03-08T19:00:00Z'), '2024-03-11T00:00:00.000Z');
+  assert.equal(until(w, '2024-03-09T12:00:00Z'), '2024-03-11T00:00:00.000Z');
+  assert.equal(until(w, '2024-03-08T17:59:00Z'), undefined);
   assert.equal(nextAllowedStart(w, at('2024-03-08T19:00:00Z'))?.toISOString(), '2024-03-11T00:00:00.000Z');
   assert.equal(nextAllowedStart(w, at('2024-03-11T00:00:00Z'))?.toISOString(), '2024-03-11T00:00:00.000Z');
 });
@@ -128,6 +130,20 @@ test('cron: a fire time in the spring-forward gap fires at the shifted time; a r
   assert.equal(until(overlap, '2024-11-03T06:45:00Z'), undefined, 'not again at 01:30 EST');
 });
 
+test('cron: occurrences that overlap or touch are one blackout', () => {
+  const touching = [cron('two-hours', 'UTC', '0 0,1 * * *', 60)];
+  assert.equal(until(touching, '2024-03-08T00:30:00Z'), '2024-03-08T02:00:00.000Z');
+  const overlapping = [cron('overlap', 'UTC', '0 0,1 * * *', 90)];
+  assert.equal(until(overlapping, '2024-03-08T00:10:00Z'), '2024-03-08T02:30:00.000Z');
+  const apart = [cron('apart', 'UTC', '0 0,2 * * *', 60)];
+  assert.equal(until(apart, '2024-03-08T00:30:00Z'), '2024-03-08T01:00:00.000Z');
+  // in force for ever: the end found within the work budget, a time it lasts at least until
+  const forever = activeBlackout([cron('hourly', 'UTC', '0 * * * *', 90)], at('2024-03-08T12:00:00Z'));
+  assert.ok(forever && forever.until.getTime() > Date.parse('2024-06-08T00:00:00Z'), `hourly for 90 minutes lasts months: ${forever?.until.toISOString()}`);
+  const weekly = activeBlackout([{ name: 'always', timeZone: 'UTC', weekly: [{ days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], start: '00:00', end: '00:00' }] }], at('2024-03-08T12:00:00Z'));
+  assert.ok(weekly && weekly.until.getTime() > Date.parse('2025-03-08T12:00:00Z'), 'a weekly window in force for ever ends past a year');
+});
+
 test('activeBlackout: no windows, and the latest-ending of several', () => {
   assert.equal(activeBlackout([], at('2024-03-08T14:00:00Z')), undefined);
   const w = [
@@ -145,11 +161,14 @@ test('nextAllowedStart chains overlapping and touching windows of both kinds', (
   assert.equal(nextAllowedStart([], at('2024-03-08T12:00:00Z'))?.toISOString(), '2024-03-08T12:00:00.000Z');
 });
 
-test('nextAllowedStart is undefined for a blackout that never ends', () => {
+test('nextAllowedStart is undefined for a blackout that never ends, and quick about it', () => {
   const always = [weekly('always', 'UTC', ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], '00:00', '00:00')];
   assert.equal(nextAllowedStart(always, at('2024-03-08T12:00:00Z')), undefined);
   const overlapping = [cron('hourly', 'UTC', '0 * * * *', 90)];
   assert.equal(nextAllowedStart(overlapping, at('2024-03-08T12:00:00Z')), undefined);
+  const started = performance.now();
+  assert.equal(nextAllowedStart([cron('every-minute', 'Asia/Shanghai', '* * * * *', 2)], at('2024-03-08T12:00:00Z')), undefined);
+  assert.ok(performance.now() - started < 5000, 'the cron work budget bounds the time');
 });
 
 test('blackoutProblems accepts valid windows', () => {

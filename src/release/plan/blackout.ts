@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import { CronExpressionParser } from 'cron-parser';
 import type { BlackoutWindow } from '../../api/index.js';
 import type { Problem } from './problem.js';
+import { CRON_FIRE_BUDGET, cronRunEnd, type Budget } from './cronfire.js';
 import { addDays, canonicalTimeZone, wallTime, weekdayOf, zonedInstant, type CalendarDate } from './zoned.js';
 
 /** A ReleasePolicy blackout window (spec.preChecks.blackoutWindows[]). */
@@ -16,8 +17,6 @@ export interface ActiveBlackout {
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/;
 const MINUTE_MS = 60_000;
-/** DST shifts are at most a few hours; walking cron fire times forward from this far back fixes cron-parser's prev() around them. */
-const CRON_REWIND_MS = 3 * 3_600_000;
 const SEARCH_LIMIT = 1000;
 const HORIZON_MS = 366 * 86_400_000;
 
@@ -49,14 +48,19 @@ export function blackoutProblems(windows: readonly BlackoutWindowT[]): Problem[]
  * crosses midnight; the listed day is the start's day), and 24 hours when end == start. A cron window is in force
  * from each fire time of its 5-field cron expression (evaluated in the window's time zone) for durationMinutes of
  * real time: active when the latest fire time <= now < fire + duration. Starts are inclusive, ends exclusive.
+ * A window's occurrences that overlap or touch count as one: `until` is when that window stops being in force
+ * (at most about a year ahead is looked at; a window in force for ever reports an end past that, or, when its
+ * end takes more than CRON_FIRE_BUDGET cron fire times to find, the latest time found: it lasts at least until then).
  * When several windows are in force, the one that ends last is returned (the first listed on a tie);
- * `until` is that window's own end; other windows may start right then, see {@link nextAllowedStart}.
+ * other windows may be in force at `until`: see {@link nextAllowedStart}.
  * Throws an Error for windows with problems (see {@link blackoutProblems}).
  */
 export function activeBlackout(windows: readonly BlackoutWindowT[], now: Date): ActiveBlackout | undefined {
   let best: ActiveBlackout | undefined;
+  const horizon = now.getTime() + HORIZON_MS;
+  const budget: Budget = { left: CRON_FIRE_BUDGET };
   for (const w of compileAll(windows)) {
-    const until = activeUntil(w, now);
+    const until = activeUntil(w, now, horizon, budget);
     if (until && (!best || until > best.until)) best = { window: w.name, until };
   }
   return best;
@@ -64,21 +68,25 @@ export function activeBlackout(windows: readonly BlackoutWindowT[], now: Date): 
 
 /**
  * The first instant at or after `now` when no window is in force: `now` itself when none is, otherwise the end
- * of the chain of windows that overlap or touch. Undefined when the blackout does not end within a year (or
- * after 1000 chained windows), e.g. a weekly range covering every day around the clock.
+ * of the chain of windows that overlap or touch. Undefined when the blackout does not end within a year, e.g. a
+ * weekly range covering every day around the clock (or when finding its end takes more than 1000 chained windows
+ * or CRON_FIRE_BUDGET cron fire times: the caller should then look again later).
  * Throws an Error for windows with problems (see {@link blackoutProblems}).
  */
 export function nextAllowedStart(windows: readonly BlackoutWindowT[], now: Date): Date | undefined {
   const compiled = compileAll(windows);
+  const horizon = now.getTime() + HORIZON_MS;
+  const budget: Budget = { left: CRON_FIRE_BUDGET };
   let t = now;
   for (let i = 0; i < SEARCH_LIMIT; i++) {
     let latest: Date | undefined;
     for (const w of compiled) {
-      const until = activeUntil(w, t);
+      const until = activeUntil(w, t, horizon, budget);
       if (until && (!latest || until > latest)) latest = until;
     }
+    if (budget.left <= 0) return undefined;
     if (!latest) return t;
-    if (latest.getTime() - now.getTime() > HORIZON_MS) return undefined;
+    if (latest.getTime() > horizon) return undefined;
     t = latest;
   }
   return undefined;
@@ -141,8 +149,19 @@ function compileRange(r: { days: string[]; start: string; end: string }, at: str
   return { days, start: time(r.start, 'start'), end: time(r.end, 'end') };
 }
 
-function activeUntil(w: Compiled, now: Date): Date | undefined {
-  return w.weekly ? weeklyUntil(w.weekly, w.timeZone, now) : w.cron ? cronUntil(w.cron, w.timeZone, now) : undefined;
+/**
+ * When window `w`, in force at `now`, stops being in force: its own occurrences that overlap or touch are joined
+ * (Friday 18:00-00:00 then Saturday 00:00-00:00 ends Sunday 00:00). Stops joining past `horizon`.
+ */
+function activeUntil(w: Compiled, now: Date, horizon: number, budget: Budget): Date | undefined {
+  if (w.cron) {
+    const end = cronRunEnd(w.cron.expression, w.timeZone, w.cron.durationMs, now, horizon, budget);
+    return end === undefined ? undefined : new Date(end);
+  }
+  const ranges = w.weekly ?? [];
+  let until = weeklyUntil(ranges, w.timeZone, now);
+  for (let next = until; next && next.getTime() <= horizon; next = weeklyUntil(ranges, w.timeZone, next)) until = next;
+  return until;
 }
 
 function weeklyUntil(ranges: readonly Range[], timeZone: string, now: Date): Date | undefined {
@@ -160,32 +179,4 @@ function weeklyUntil(ranges: readonly Range[], timeZone: string, now: Date): Dat
     }
   }
   return until;
-}
-
-function cronUntil(cron: { expression: string; durationMs: number }, timeZone: string, now: Date): Date | undefined {
-  const fire = latestFire(cron.expression, timeZone, now);
-  if (fire === undefined) return undefined;
-  const end = fire + cron.durationMs;
-  return now.getTime() < end ? new Date(end) : undefined;
-}
-
-/**
- * The latest fire time <= now, as cron-parser's next() defines fire times (prev() disagrees with next() next to
- * DST changes, so prev() only finds a starting point and next() decides).
- */
-function latestFire(expression: string, timeZone: string, now: Date): number | undefined {
-  let start: number;
-  try {
-    start = CronExpressionParser.parse(expression, { currentDate: new Date(now.getTime() + 1), tz: timeZone }).prev().getTime();
-  } catch {
-    return undefined; // no fire time in the past that cron-parser can find
-  }
-  const walker = CronExpressionParser.parse(expression, { currentDate: new Date(start - CRON_REWIND_MS), tz: timeZone });
-  let latest: number | undefined;
-  for (let i = 0; i < 100_000; i++) {
-    const t = walker.next().getTime();
-    if (t > now.getTime()) break;
-    latest = t;
-  }
-  return latest;
 }
