@@ -76,7 +76,7 @@ export const Strategy = Validated(
   },
   [
     {
-      rule: "self.type != 'BlueGreen' || has(self.blueGreen)",
+      rule: "!has(self.type) || self.type != 'BlueGreen' || has(self.blueGreen)",
       message: 'strategy.type BlueGreen needs strategy.blueGreen.activeService',
     },
   ],

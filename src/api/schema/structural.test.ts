@@ -40,3 +40,10 @@ test('nested arrays and objects are converted all the way down', () => {
   const item = s.items as Record<string, unknown>;
   assert.deepEqual((item.properties as Record<string, unknown>).x, { type: 'integer', enum: [1, 2] });
 });
+
+test('properties with defaults are not required, so default objects validate', () => {
+  const s = toStructural(Type.Object({ a: Type.Integer({ default: 1 }), b: Type.String(), c: Type.Boolean({ default: false }) }));
+  assert.deepEqual(s.required, ['b']);
+  const none = toStructural(Type.Object({ a: Type.Integer({ default: 1 }) }));
+  assert.equal(none.required, undefined);
+});

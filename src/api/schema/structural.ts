@@ -3,6 +3,8 @@
  * - `Type.Record(String, X)` (patternProperties) becomes `additionalProperties: X`;
  * - a union of string literals becomes `enum`, a lone `const` becomes a one-value `enum`;
  * - TypeBox-only keywords ($id, symbols, additionalProperties:false beside properties) are dropped;
+ * - a property with a `default` is not `required` (the API server defaults before it validates, and
+ *   a default object must itself validate, so its own defaulted fields cannot be required);
  * - `x-kubernetes-*` extensions pass through unchanged.
  * Pure; the result is plain JSON ready for a CRD's openAPIV3Schema.
  */
@@ -44,6 +46,13 @@ export function toStructural(input: unknown): JsonSchema {
     } else {
       out[key] = value;
     }
+  }
+
+  if (Array.isArray(out.required) && out.properties !== undefined) {
+    const props = out.properties as Record<string, JsonSchema>;
+    const required = (out.required as string[]).filter((name) => props[name]?.default === undefined);
+    if (required.length > 0) out.required = required;
+    else delete out.required;
   }
 
   // Record<string, X>: TypeBox writes patternProperties; Kubernetes wants additionalProperties.

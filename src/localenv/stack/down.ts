@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { listClusters, stopCluster } from '../index.js';
 import { stopManager } from '../../manager/process.js';
 import { PlinthError } from '../../errors/index.js';
@@ -16,6 +17,8 @@ export async function down(opts: { name: string; all: boolean }): Promise<void> 
   for (const c of targets) {
     const hadManager = await stopManager(c.stateDir);
     await stopCluster(c.name);
+    // Like `kind delete cluster`: nothing of a stopped cluster stays behind (its kubeconfig would mislead).
+    await rm(c.stateDir, { recursive: true, force: true });
     process.stderr.write(`stopped local cluster "${c.name}"${hadManager ? ' and the Plinth manager' : ''}\n`);
   }
 }
