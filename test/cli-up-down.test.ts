@@ -55,7 +55,7 @@ test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
     (c) => c.name === name,
   );
   assert.equal(mine?.phase, 'Running');
-  const pids = Object.values(mine!.components).map((c) => c.pid);
+  const pids = Object.values(mine.components).map((c) => c.pid);
 
   // The manager holds the leader Lease.
   const kc = new KubeConfig();
