@@ -49,7 +49,9 @@ export async function cached(name: KubeVersionName, l: Layout = layout()): Promi
 
 export async function ensure(name: KubeVersionName, opts: EnsureOptions = {}): Promise<Binaries> {
   const l = layout();
-  const notBefore = rebuildRequested() ? new Date() : undefined;
+  // A rebuild applies once per process: entries this process has already built are kept, so
+  // `prepare --all` with PLINTH_REBUILD=1 builds the shared etcd and kwok once, not per version.
+  const notBefore = rebuildRequested() ? new Date(performance.timeOrigin) : undefined;
   const progress = new ProgressTracker(opts.onProgress);
   const pin = KUBE_PINS[name];
   if (!notBefore) {
