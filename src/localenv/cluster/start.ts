@@ -65,7 +65,7 @@ async function prepareStateDir(name: string, stateDir: string, progress: (m: str
   }
   if (entries.length > 0) {
     progress(`cleaning up stale state of cluster ${name} in ${stateDir}`);
-    log.info({ cluster: name, stateDir, phase: rec?.phase }, 'cleaning stale local cluster state');
+    log.debug({ cluster: name, stateDir, phase: rec?.phase }, 'cleaning stale local cluster state');
     await cleanStale(stateDir);
   }
   await mkdir(join(stateDir, 'logs'), { recursive: true });

@@ -63,7 +63,7 @@ function cleanup(why) {
       }, 200);
     } else {
       try {
-        rec.phase = 'stopped';
+        if (rec.phase !== 'failed') rec.phase = 'stopped';
         for (const c of Object.values(rec.components || {})) c.pid = null;
         fs.writeFileSync(path.join(stateDir, 'cluster.json'), JSON.stringify(rec, null, 2));
       } catch (e) {}
