@@ -144,6 +144,17 @@ test('cron: occurrences that overlap or touch are one blackout', () => {
   assert.ok(weekly && weekly.until.getTime() > Date.parse('2025-03-08T12:00:00Z'), 'a weekly window in force for ever ends past a year');
 });
 
+test('activeBlackout: windows that cost much to evaluate do not hide another one', () => {
+  // At 2024-11-03 06:30Z New York is repeating 01:00-02:00, so each "every minute of 01:xx" window walks back
+  // 3 hours of fire times (about 60 each); together they use more than the shared cron budget. None is in force (01:xx fired
+  // once, in EDT), but the freeze must still be seen.
+  const windows = [
+    ...Array.from({ length: 90 }, (_, i) => cron(`one-am-${i}`, 'America/New_York', '* 1 * * *', 1)),
+    cron('sunday-freeze', 'UTC', '0 0 * * 0', 24 * 60),
+  ];
+  assert.deepEqual(activeBlackout(windows, at('2024-11-03T06:30:30Z')), { window: 'sunday-freeze', until: at('2024-11-04T00:00:00Z') });
+});
+
 test('activeBlackout: no windows, and the latest-ending of several', () => {
   assert.equal(activeBlackout([], at('2024-03-08T14:00:00Z')), undefined);
   const w = [

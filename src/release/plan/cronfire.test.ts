@@ -16,8 +16,13 @@ test('latestFire: DST gap and overlap in New York', () => {
   assert.equal(iso(latestFire('30 1 * * *', 'America/New_York', at('2024-11-03T07:00:00Z'), { left: 100 })), '2024-11-03T05:30:00.000Z');
 });
 
-test('latestFire and cronRunEnd stop when the budget is spent', () => {
-  assert.equal(latestFire('* * * * *', 'UTC', at('2024-03-01T14:00:30Z'), { left: 0 }), undefined);
+test('latestFire does not depend on the shared budget but charges it', () => {
+  const budget = { left: 0 };
+  assert.equal(iso(latestFire('* * * * *', 'UTC', at('2024-03-01T14:00:30Z'), budget)), '2024-03-01T14:00:00.000Z');
+  assert.ok(budget.left < 0);
+});
+
+test('cronRunEnd stops joining when the budget is spent', () => {
   const budget = { left: 10 };
   const end = cronRunEnd('* * * * *', 'UTC', 2 * MIN, at('2024-03-01T14:00:30Z'), Number.MAX_SAFE_INTEGER, budget);
   assert.ok(end !== undefined && end >= Date.parse('2024-03-01T14:02:00Z'), 'a lower bound of the end');

@@ -13,6 +13,9 @@ export interface Budget {
   left: number;
 }
 
+/** Enough to walk REWIND_MS of a cron that fires every minute. */
+const LATEST_FIRE_LIMIT = 1000;
+
 /** DST shifts are at most a few hours; walking fire times forward from this far back fixes prev() around them. */
 const REWIND_MS = 3 * 3_600_000;
 
@@ -35,9 +38,21 @@ function* firesAfter(expression: string, timeZone: string, from: number, budget:
  * next() never yields (and next() itself yields that second occurrence only when started inside the repeated
  * hour). So prev() only finds a starting point, and fire times are those next() yields walking forward from
  * before any DST change nearby: a skipped time fires once, shifted forward; a repeated time fires once, at its
- * first occurrence. Undefined when there is none (or the budget ran out).
+ * first occurrence. Undefined when there is none. Uses up to 1000 fire times of its own, whatever is left of
+ * `budget`, and subtracts them from `budget`.
  */
 export function latestFire(expression: string, timeZone: string, now: Date, budget: Budget): number | undefined {
+  // Its own allowance, so that whether a window is in force never depends on what other windows used;
+  // the work still counts against the shared budget.
+  const own: Budget = { left: LATEST_FIRE_LIMIT };
+  try {
+    return latestFireWithin(expression, timeZone, now, own);
+  } finally {
+    budget.left -= LATEST_FIRE_LIMIT - own.left;
+  }
+}
+
+function latestFireWithin(expression: string, timeZone: string, now: Date, budget: Budget): number | undefined {
   let candidate: number;
   try {
     budget.left -= 1;
