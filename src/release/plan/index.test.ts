@@ -13,6 +13,7 @@ test('the package exports every planner', () => {
   for (const name of expected) assert.equal(typeof (plan as Record<string, unknown>)[name], 'function', name);
   assert.equal(plan.SYSTEM_ACTOR, 'system:plinth');
   assert.equal(plan.HISTORY_LIMIT, 500);
+  assert.equal(plan.CRON_FIRE_BUDGET, 5000);
 });
 
 test('formatProblems joins problems on one line', () => {

@@ -16,6 +16,7 @@ export {
 } from './revision.js';
 export { type Batch, type BatchInput, type BatchPod, planBatches, resolveBatchSize, maxUnavailablePerUnit } from './batches.js';
 export { type BlackoutWindowT, type ActiveBlackout, activeBlackout, nextAllowedStart, blackoutProblems } from './blackout.js';
+export { CRON_FIRE_BUDGET } from './cronfire.js';
 export { type ImageReference, parseImageReference, isValidImageReference } from './imageref.js';
 export { type ParameterPolicy, checkParameters, quantitySign } from './params.js';
 export { type MetricCheckT, type SampleResult, type AnalysisOutcome, evaluateSample, analysisOutcome } from './analysis.js';
