@@ -88,4 +88,9 @@ test('analysisOutcome: bad count and failureLimit are clamped', () => {
   assert.equal(analysisOutcome(['pass'], { count: 0, failureLimit: 0 }), 'Passed');
   assert.equal(analysisOutcome([], { count: -5, failureLimit: 0 }), 'Running');
   assert.equal(analysisOutcome(['fail'], { count: 2, failureLimit: -1 }), 'Failed');
+  const defaults = {} as { count: number; failureLimit: number };
+  assert.equal(analysisOutcome(['pass', 'pass'], defaults), 'Running', 'count defaults to 3');
+  assert.equal(analysisOutcome(['pass', 'pass', 'pass'], defaults), 'Passed');
+  assert.equal(analysisOutcome(['fail'], defaults), 'Failed', 'failureLimit defaults to 0');
+  assert.equal(analysisOutcome(['pass'], { count: Number.NaN, failureLimit: Number.NaN }), 'Running');
 });

@@ -55,13 +55,20 @@ export function evaluateSample(check: Pick<MetricCheckT, 'name' | 'threshold' | 
  * Where a check stands after the samples taken so far (in order; a sample is a 'pass'/'fail' or a SampleResult).
  * Only the first `count` samples count. Failed as soon as more than `failureLimit` of them failed (without waiting
  * for the rest); Passed once `count` samples are in and at most `failureLimit` failed; Running otherwise.
- * A count below 1 counts as 1 and a negative failureLimit as 0.
+ * A count below 1 counts as 1 and a negative failureLimit as 0; missing ones take the schema's defaults (3 and 0).
  */
 export function analysisOutcome(samples: readonly (SampleResult | SampleResult['result'])[], check: Pick<MetricCheckT, 'count' | 'failureLimit'>): AnalysisOutcome {
-  const count = Math.max(1, Math.floor(check.count));
-  const failureLimit = Math.max(0, Math.floor(check.failureLimit));
+  const count = Math.max(1, Math.floor(finiteOr(check.count, DEFAULT_COUNT)));
+  const failureLimit = Math.max(0, Math.floor(finiteOr(check.failureLimit, 0)));
   const counted = samples.slice(0, count);
   const failures = counted.filter((s) => (typeof s === 'string' ? s : s.result) === 'fail').length;
   if (failures > failureLimit) return 'Failed';
   return counted.length >= count ? 'Passed' : 'Running';
+}
+
+/** The schema's default for MetricCheck.count. */
+const DEFAULT_COUNT = 3;
+
+function finiteOr(n: number | undefined, fallback: number): number {
+  return typeof n === 'number' && Number.isFinite(n) ? n : fallback;
 }
