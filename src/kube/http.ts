@@ -25,6 +25,8 @@ export interface RequestOptions {
   /** Serialized with JSON.stringify unless already a string. */
   body?: unknown;
   contentType?: string;
+  /** Accept header (default application/json), e.g. the Table form kubectl uses. */
+  accept?: string;
   signal?: AbortSignal;
   /** Whole-request deadline in ms (default: the client's requestTimeoutMs). 0 disables it. */
   timeoutMs?: number;
@@ -345,6 +347,7 @@ export class KubeClient {
     const payload =
       opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
     const headers: Record<string, string | number> = { ...t.headers };
+    if (opts.accept !== undefined) headers.Accept = opts.accept;
     if (payload !== undefined) {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = Buffer.byteLength(payload);
