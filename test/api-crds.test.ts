@@ -67,8 +67,8 @@ for (const version of ['new', 'old'] as const) {
       const table = await client.request<{ columnDefinitions: { name: string }[] }>({
         method: 'GET',
         path: '/apis/apps.plinth.dev/v1alpha1/namespaces/default/celldeployments',
-        headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' },
-      } as never);
+        accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+      });
       const names = table.columnDefinitions.map((c) => c.name);
       for (const col of ['Name', 'Desired', 'Ready', 'Updated', 'Phase', 'Release', 'Age']) assert.ok(names.includes(col), `${col} in ${names.join(',')}`);
     });

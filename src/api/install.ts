@@ -2,6 +2,7 @@ import type { KubeClient } from '../kube/http.js';
 import { ref } from '../kube/resource.js';
 import { PlinthError } from '../errors/index.js';
 import { allCrds, type CustomResourceDefinition } from './index.js';
+import { crdForServer, parseServerVersion } from './compat.js';
 
 const CRDS = ref('apiextensions.k8s.io/v1', 'customresourcedefinitions');
 
@@ -18,8 +19,9 @@ export async function installCrds(
   opts: { crds?: CustomResourceDefinition[]; timeoutMs?: number } = {},
 ): Promise<string[]> {
   const crds = opts.crds ?? allCrds();
+  const server = parseServerVersion(await client.request<{ major?: string; minor?: string; gitVersion?: string }>({ method: 'GET', path: '/version' }));
   for (const crd of crds) {
-    await client.patch(CRDS, crd.metadata.name, crd, 'apply', { fieldManager: 'plinth', force: true });
+    await client.patch(CRDS, crd.metadata.name, crdForServer(crd, server), 'apply', { fieldManager: 'plinth', force: true });
   }
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (const crd of crds) {
