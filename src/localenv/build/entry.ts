@@ -75,7 +75,7 @@ async function buildEntry(r: Recipe, b: EntryBuild): Promise<Manifest> {
   await chmod(outDir, 0o755); // mkdtemp makes it 0700; the installed directory is an ordinary one
   const stepSeconds: Record<string, number> = {};
   b.log.line(`==> building ${r.component} ${r.version} with ${r.goToolchain} (log of pid ${process.pid})`);
-  log.info({ target: r.component, version: r.version, toolchain: r.goToolchain, log: b.log.path }, 'building');
+  log.debug({ target: r.component, version: r.version, toolchain: r.goToolchain, log: b.log.path }, 'building');
 
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     progress.start(r.component, r.version, name);
@@ -126,7 +126,7 @@ async function buildEntry(r: Recipe, b: EntryBuild): Promise<Manifest> {
       await rm(installDir, { recursive: true, force: true });
       await rename(outDir, installDir);
       const seconds = Object.values(stepSeconds).reduce((a, x) => a + x, 0);
-      log.info({ target: r.component, version: r.version, dir: installDir, seconds: Math.round(seconds) }, 'installed');
+      log.debug({ target: r.component, version: r.version, dir: installDir, seconds: Math.round(seconds) }, 'installed');
       return m;
     });
   } catch (err) {
