@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { binaryPaths, cached, rebuildRequested, recipesFor } from './ensure.js';
+import { binaryPaths, cached, rebuildSince, recipesFor } from './ensure.js';
 import { manifestKey } from './entry.js';
 import { MANIFEST_SCHEMA, writeManifest } from './manifest.js';
 import { layout, type Layout } from './paths.js';
@@ -19,12 +19,15 @@ void test('versions() reports the pins; OLD is 1.24 and NEW is 1.32 or newer', (
   for (const k of ['old', 'new'] as const) assert.match(v[k].goToolchain, /^go1\.\d+\.\d+$/);
 });
 
-void test('rebuildRequested reads PLINTH_REBUILD', () => {
-  assert.equal(rebuildRequested({}), false);
-  assert.equal(rebuildRequested({ PLINTH_REBUILD: '0' }), false);
-  assert.equal(rebuildRequested({ PLINTH_REBUILD: 'false' }), false);
-  assert.equal(rebuildRequested({ PLINTH_REBUILD: '1' }), true);
-  assert.equal(rebuildRequested({ PLINTH_REBUILD: 'yes' }), true);
+void test('rebuildSince reads PLINTH_REBUILD', () => {
+  const start = Date.parse('2026-01-02T03:04:05Z');
+  assert.equal(rebuildSince({}, start), undefined);
+  assert.equal(rebuildSince({ PLINTH_REBUILD: '0' }, start), undefined);
+  assert.equal(rebuildSince({ PLINTH_REBUILD: 'false' }, start), undefined);
+  assert.equal(rebuildSince({ PLINTH_REBUILD: '1' }, start)?.getTime(), start, 'once per process');
+  assert.equal(rebuildSince({ PLINTH_REBUILD: 'yes' }, start)?.getTime(), start);
+  assert.equal(rebuildSince({ PLINTH_REBUILD: '1767225600' }, start)?.toISOString(), '2026-01-01T00:00:00.000Z');
+  assert.equal(rebuildSince({ PLINTH_REBUILD: '2026-01-01T00:00:00Z' }, start)?.toISOString(), '2026-01-01T00:00:00.000Z');
 });
 
 void test('binaryPaths: kubernetes per version, etcd and kwok shared', () => {

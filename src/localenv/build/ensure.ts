@@ -35,10 +35,18 @@ export function binaryPaths(name: KubeVersionName, l: Layout = layout()): Binari
   };
 }
 
-/** Whether PLINTH_REBUILD asks to rebuild entries that are already cached. */
-export function rebuildRequested(env: NodeJS.ProcessEnv = process.env): boolean {
+/**
+ * Entries installed before the returned time are rebuilt. PLINTH_REBUILD=1 (or true/yes) means
+ * "before this process started": a rebuild applies once per process, so `prepare --all` builds the
+ * shared etcd and kwok once, not once per version. A Unix time in seconds or an ISO date applies
+ * across processes: `PLINTH_REBUILD=$(date +%s) npm test` rebuilds once, not once per test file.
+ */
+export function rebuildSince(env: NodeJS.ProcessEnv = process.env, processStart: number = performance.timeOrigin): Date | undefined {
   const v = (env.PLINTH_REBUILD ?? '').trim().toLowerCase();
-  return v !== '' && v !== '0' && v !== 'false' && v !== 'no';
+  if (v === '' || v === '0' || v === 'false' || v === 'no') return undefined;
+  if (/^\d{9,}$/.test(v)) return new Date(Number(v) * 1000);
+  if (/^\d{4}-\d{2}-\d{2}/.test(v) && !Number.isNaN(Date.parse(v))) return new Date(Date.parse(v));
+  return new Date(processStart);
 }
 
 export async function cached(name: KubeVersionName, l: Layout = layout()): Promise<Binaries | undefined> {
@@ -49,9 +57,7 @@ export async function cached(name: KubeVersionName, l: Layout = layout()): Promi
 
 export async function ensure(name: KubeVersionName, opts: EnsureOptions = {}): Promise<Binaries> {
   const l = layout();
-  // A rebuild applies once per process: entries this process has already built are kept, so
-  // `prepare --all` with PLINTH_REBUILD=1 builds the shared etcd and kwok once, not per version.
-  const notBefore = rebuildRequested() ? new Date(performance.timeOrigin) : undefined;
+  const notBefore = rebuildSince();
   const progress = new ProgressTracker(opts.onProgress);
   const pin = KUBE_PINS[name];
   if (!notBefore) {
