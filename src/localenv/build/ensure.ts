@@ -49,9 +49,9 @@ export function rebuildSince(env: NodeJS.ProcessEnv = process.env, processStart:
   return new Date(processStart);
 }
 
-export async function cached(name: KubeVersionName, l: Layout = layout()): Promise<Binaries | undefined> {
+export async function cached(name: KubeVersionName, l: Layout = layout(), notBefore?: Date): Promise<Binaries | undefined> {
   const r = recipesFor(name);
-  const ok = await Promise.all([r.etcd, r.kwok, r.kubernetes].map((x) => cachedEntry(x, l)));
+  const ok = await Promise.all([r.etcd, r.kwok, r.kubernetes].map((x) => cachedEntry(x, l, notBefore)));
   return ok.every((m) => m !== undefined) ? binaryPaths(name, l) : undefined;
 }
 
@@ -60,13 +60,11 @@ export async function ensure(name: KubeVersionName, opts: EnsureOptions = {}): P
   const notBefore = rebuildSince();
   const progress = new ProgressTracker(opts.onProgress);
   const pin = KUBE_PINS[name];
-  if (!notBefore) {
-    const hit = await cached(name, l);
-    if (hit) {
-      progress.plan(3);
-      progress.skip('kubernetes', pin.kubernetes, 3);
-      return hit;
-    }
+  const hit = await cached(name, l, notBefore);
+  if (hit) {
+    progress.plan(3);
+    progress.skip('kubernetes', pin.kubernetes, 3);
+    return hit;
   }
   await mkdir(l.root, { recursive: true });
   const go = await localGo(l.root);

@@ -22,7 +22,8 @@ export interface ToolPin {
 /**
  * OLD: the oldest release whose staging modules all build from the Go module proxy; it still
  * serves the APIs removed in 1.25/1.26 (PodSecurityPolicy, batch/v1beta1 CronJob, ...).
- * Built with Go 1.21 (newer Go versions reject some of its dependencies).
+ * Its go.mod says go 1.19 and upstream built its last patches with Go 1.20; go1.21.13 (the last
+ * 1.21 patch, the first Go line with toolchain management) is close to that and builds it.
  */
 export const OLD: KubePin = { kubernetes: 'v1.24.17', goToolchain: 'go1.21.13' };
 
