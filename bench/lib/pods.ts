@@ -1,17 +1,8 @@
 import type { KubeClient } from '../../src/kube/http.js';
 import { ref } from '../../src/kube/resource.js';
+import { pool } from '../../test/fixtures/kube-helpers.js';
 
-/** Run `fn` over `items` with at most `limit` in flight. */
-export async function pool<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i]!, i);
-    }
-  });
-  await Promise.all(workers);
-}
+export { pool };
 
 /** A realistic pod (labels, resources, probes, env) bound to `node`. */
 export function benchPod(namespace: string, name: string, node: string): Record<string, unknown> {
