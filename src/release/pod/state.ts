@@ -1,0 +1,115 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import { KEYS } from '../keys.js';
+
+/**
+ * Pure reads of a pod's release state. Every decision about a pod is made from what the pod itself says
+ * (labels, annotations, conditions, container statuses), so a restarted controller decides the same.
+ */
+
+export function podName(pod: V1Pod): string {
+  return pod.metadata?.name ?? '';
+}
+
+export function podUid(pod: V1Pod): string {
+  return pod.metadata?.uid ?? '';
+}
+
+/** The revision label ('' when missing). */
+export function podRevision(pod: V1Pod): string {
+  return pod.metadata?.labels?.[KEYS.revision] ?? '';
+}
+
+/** The unit label ('' when missing). */
+export function podUnit(pod: V1Pod): string {
+  return pod.metadata?.labels?.[KEYS.unit] ?? '';
+}
+
+export function isDeleting(pod: V1Pod): boolean {
+  return pod.metadata?.deletionTimestamp !== undefined && pod.metadata.deletionTimestamp !== null;
+}
+
+export function hasFinalizer(pod: V1Pod): boolean {
+  return (pod.metadata?.finalizers ?? []).includes(KEYS.finalizer);
+}
+
+function condition(pod: V1Pod, type: string): string | undefined {
+  return pod.status?.conditions?.find((c) => c.type === type)?.status;
+}
+
+/** The traffic gate condition's status, or undefined when the controller never set it. */
+export function gateStatus(pod: V1Pod): 'True' | 'False' | 'Unknown' | undefined {
+  const s = condition(pod, KEYS.gate);
+  return s === 'True' || s === 'False' || s === 'Unknown' ? s : undefined;
+}
+
+/** The pod's Ready condition is True. */
+export function isReady(pod: V1Pod): boolean {
+  return condition(pod, 'Ready') === 'True';
+}
+
+/** When the controller set the gate False (ms since the epoch), from the drain annotation; undefined when absent or unreadable. */
+export function drainStartedAt(pod: V1Pod): number | undefined {
+  const raw = pod.metadata?.annotations?.[KEYS.drainStarted];
+  if (raw === undefined) return undefined;
+  const t = Date.parse(raw);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The pod is being taken out of traffic (or is out) on purpose: its drain annotation is set. */
+export function isDraining(pod: V1Pod): boolean {
+  return pod.metadata?.annotations?.[KEYS.drainStarted] !== undefined;
+}
+
+/**
+ * Every container of the spec runs the spec's image and is ready. This is what "the new containers run
+ * the new image and are ready" means after an in-place change: right after the patch the status still
+ * shows the old image (ready), which does not count.
+ */
+export function containersReadyOnSpec(pod: V1Pod): boolean {
+  const spec = pod.spec?.containers ?? [];
+  if (spec.length === 0) return false;
+  const statuses = new Map((pod.status?.containerStatuses ?? []).map((s) => [s.name, s]));
+  return spec.every((c) => {
+    const s = statuses.get(c.name);
+    return s !== undefined && s.ready === true && s.state?.running !== undefined && sameImage(c.image ?? '', s.image ?? '');
+  });
+}
+
+/**
+ * The pod serves traffic and may be counted on: Ready, gate True, not being deleted and not draining.
+ * The capacity guard counts only such pods, so a pod the controller just took out counts as out at once,
+ * even before the kubelet turned its Ready condition False.
+ */
+export function isAvailable(pod: V1Pod): boolean {
+  return isReady(pod) && gateStatus(pod) === 'True' && !isDeleting(pod) && !isDraining(pod);
+}
+
+/**
+ * Whether a container status image is the spec image. Runtimes report normalized references
+ * (`docker.io/library/nginx:latest` for `nginx`), so both sides are normalized first.
+ */
+export function sameImage(specImage: string, statusImage: string): boolean {
+  return specImage === statusImage || normalizeImage(specImage) === normalizeImage(statusImage);
+}
+
+function normalizeImage(ref: string): string {
+  let name = ref;
+  let suffix = '';
+  const at = name.indexOf('@');
+  if (at >= 0) {
+    suffix = name.slice(at);
+    name = name.slice(0, at);
+  }
+  const slash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon <= slash && suffix === '') suffix = ':latest';
+  const first = name.split('/')[0] ?? '';
+  const hasRegistry = name.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (!hasRegistry) name = name.includes('/') ? `docker.io/${name}` : `docker.io/library/${name}`;
+  return name + suffix;
+}
+
+/** The controller owner reference UID of a pod (or any object), if any. */
+export function controllerUid(obj: { metadata?: { ownerReferences?: Array<{ controller?: boolean; uid: string }> } }): string | undefined {
+  return obj.metadata?.ownerReferences?.find((o) => o.controller)?.uid;
+}
