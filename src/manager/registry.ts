@@ -21,5 +21,8 @@ export interface ControllerModule {
  * around them are the manager's job.
  */
 export function controllers(): ControllerModule[] {
-  return [];
+  return [
+    { name: 'celldeployment', start: async (ctx) => (await import('../release/modules.js')).runCellDeploymentController(ctx) },
+    { name: 'releaseorder', start: async (ctx) => (await import('../release/modules.js')).runReleaseOrderController(ctx) },
+  ];
 }

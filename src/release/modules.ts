@@ -1,0 +1,29 @@
+import type { ManagerContext } from '../manager/registry.js';
+import { startCellDeploymentController } from './celldeployment/controller.js';
+import { acquireReleaseInformers } from './informers.js';
+import type { ReleaseChecks } from './releaseorder/checks.js';
+import { startReleaseOrderController } from './releaseorder/controller.js';
+
+/**
+ * The manager's entry points of the two release controllers. Both share one set of informers per API client;
+ * each resolves once its controller stopped (the manager's signal aborted).
+ */
+export async function runCellDeploymentController(ctx: ManagerContext): Promise<void> {
+  const { informers, release } = acquireReleaseInformers(ctx.client);
+  try {
+    const c = startCellDeploymentController({ client: ctx.client, informers, signal: ctx.signal });
+    await c.done;
+  } finally {
+    await release();
+  }
+}
+
+export async function runReleaseOrderController(ctx: ManagerContext, checks?: ReleaseChecks): Promise<void> {
+  const { informers, release } = acquireReleaseInformers(ctx.client);
+  try {
+    const c = startReleaseOrderController({ client: ctx.client, informers, signal: ctx.signal, checks });
+    await c.done;
+  } finally {
+    await release();
+  }
+}

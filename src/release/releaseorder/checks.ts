@@ -1,0 +1,70 @@
+import type { Static } from '@sinclair/typebox';
+import type { CellDeployment, CheckResult, ReleaseOrder } from '../../api/index.js';
+
+/** One entry of ReleaseOrder status.checks. */
+export type CheckResultT = Static<typeof CheckResult>;
+
+/** What a check hook is asked about. */
+export interface CheckContext {
+  order: ReleaseOrder;
+  cd: CellDeployment;
+  /** The batch about to start (beforeBatch) or whose pods all finished (afterBatch). */
+  batch: number;
+  now: Date;
+  signal: AbortSignal;
+}
+
+/**
+ * A hook's answer. `checks` are merged into status.checks (by name, kind and batch: a newer result replaces
+ * the older one).
+ *  - Passed: go on.
+ *  - Blocked (before a batch): the batch does not start; the order shows Blocked and `message`; ask again after
+ *    `retryAfterMs`.
+ *  - Running (after a batch): the batch shows Checking; ask again after `retryAfterMs`.
+ *  - Failed: the batch fails; `onFailure` Rollback starts a rollback, Pause stops the order in phase Failed
+ *    (a person decides: roll back, or change the template).
+ */
+export type CheckVerdict =
+  | { result: 'Passed'; checks?: CheckResultT[] }
+  | { result: 'Blocked'; message: string; retryAfterMs: number; checks?: CheckResultT[] }
+  | { result: 'Running'; retryAfterMs: number; checks?: CheckResultT[] }
+  | { result: 'Failed'; message: string; onFailure: 'Pause' | 'Rollback'; checks?: CheckResultT[] };
+
+/**
+ * The seam for release policies (pre-checks such as blackout windows, conflicts and parameters; post-checks
+ * such as metric analysis): the ReleaseOrder controller asks `beforeBatch` before a batch starts and
+ * `afterBatch` once its pods are all updated and ready. Hooks may do I/O; they should be quick (they run
+ * inside a reconcile) and return Blocked/Running with a retry time rather than wait.
+ */
+export interface ReleaseChecks {
+  beforeBatch(ctx: CheckContext): Promise<CheckVerdict>;
+  afterBatch(ctx: CheckContext): Promise<CheckVerdict>;
+}
+
+const PASSED: CheckVerdict = { result: 'Passed' };
+
+/** No checks at all. */
+export const noChecks: ReleaseChecks = {
+  beforeBatch: () => Promise.resolve(PASSED),
+  afterBatch: () => Promise.resolve(PASSED),
+};
+
+/**
+ * The checks every release gets: a BlueGreen strategy blocks (this controller releases in batches; the
+ * blue-green switch is a separate piece), then `extra` (release policies) in order.
+ */
+export function builtinChecks(extra: ReleaseChecks = noChecks): ReleaseChecks {
+  return {
+    async beforeBatch(ctx) {
+      if (ctx.cd.spec.strategy?.type === 'BlueGreen') {
+        return {
+          result: 'Blocked',
+          message: 'strategy.type BlueGreen is not supported by this controller yet; use InPlaceIfPossible or Recreate',
+          retryAfterMs: 60_000,
+        };
+      }
+      return extra.beforeBatch(ctx);
+    },
+    afterBatch: (ctx) => extra.afterBatch(ctx),
+  };
+}
