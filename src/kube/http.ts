@@ -299,6 +299,16 @@ export class KubeClient {
 
   /** A JSON request; resolves with the parsed body (undefined for an empty body). */
   async request<T>(opts: RequestOptions): Promise<T> {
+    const body = await this.requestRaw(opts);
+    return (body.length === 0 ? undefined : JSON.parse(body.toString('utf8'))) as T;
+  }
+
+  /**
+   * Like `request` but resolves with the raw body of a 2xx response. `onPrefix` is called once
+   * with the first bytes of that body as soon as they arrive (the list pager reads the continue
+   * token from it to ask for the next page while this one is still arriving).
+   */
+  async requestRaw(opts: RequestOptions, onPrefix?: (prefix: Buffer) => void): Promise<Buffer> {
     const verb = opts.method.toLowerCase();
     const target = opts.target ?? opts.path;
     const started = performance.now();
@@ -309,14 +319,13 @@ export class KubeClient {
       let code = 'error';
       try {
         const { res } = await this.open(opts, false);
-        const body = await readBody(res).catch((err: unknown) => {
-          throw this.transportError(err, opts.signal, verb, target);
-        });
         const status = res.statusCode ?? 0;
         code = String(status);
-        if (status >= 200 && status < 300) {
-          return (body.length === 0 ? undefined : JSON.parse(body.toString('utf8'))) as T;
-        }
+        const ok = status >= 200 && status < 300;
+        const body = await readBody(res, ok ? onPrefix : undefined).catch((err: unknown) => {
+          throw this.transportError(err, opts.signal, verb, target);
+        });
+        if (ok) return body;
         const err = KubeApiError.fromResponse(status, body.toString('utf8'), verb, target);
         if (status === 401 && this.dynamicAuth && !authRetried) {
           authRetried = true;
@@ -452,15 +461,27 @@ export function queryString(q: Query | undefined): string {
   return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
-function readBody(res: http.IncomingMessage): Promise<Buffer> {
+const PREFIX_BYTES = 2048;
+
+function readBody(res: http.IncomingMessage, onPrefix?: (prefix: Buffer) => void): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let prefixSent = onPrefix === undefined;
+    const body = (): Buffer => (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     res.on('data', (c: Buffer) => {
       chunks.push(c);
       size += c.length;
+      if (!prefixSent && size >= PREFIX_BYTES) {
+        prefixSent = true;
+        onPrefix!(chunks.length === 1 ? c : Buffer.concat(chunks, size));
+      }
     });
-    res.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    res.on('end', () => {
+      const b = body();
+      if (!prefixSent) onPrefix!(b);
+      resolve(b);
+    });
     res.on('error', reject);
     res.on('aborted', () => reject(new Error('response aborted')));
   });

@@ -2,9 +2,10 @@ import type { Logger } from 'pino';
 import { isGone, KubeApiError } from './api-error.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { relistDiff } from './diff.js';
-import type { KubeClient, WatchEvent, WatchEventType } from './http.js';
+import type { KubeClient, KubeList, WatchEvent, WatchEventType } from './http.js';
 import type { IndexFunc } from './indexer.js';
 import { logger } from './log.js';
+import { listPages } from './pager.js';
 import { informerEvents, informerObjects, informerRelists, informerWatchRestarts } from './metrics.js';
 import { describeTarget, objectKey, type KubeObject, type ResourceRef } from './resource.js';
 import { Store } from './store.js';
@@ -16,8 +17,11 @@ export interface EventHandlers<T> {
   onDelete?(obj: T): void;
 }
 
-/** The two calls an informer needs (a KubeClient, or a fake in unit tests). */
-export type ListWatchClient = Pick<KubeClient, 'list' | 'watch'>;
+/**
+ * The calls an informer needs: a KubeClient, or a fake in unit tests. With `requestRaw` the
+ * initial list prefetches pages (see pager.ts); without it pages are fetched one by one.
+ */
+export type ListWatchClient = Pick<KubeClient, 'list' | 'watch'> & Partial<Pick<KubeClient, 'requestRaw'>>;
 
 export interface InformerOptions<T extends KubeObject> {
   client: ListWatchClient;
@@ -211,7 +215,10 @@ export class Informer<T extends KubeObject = KubeObject> {
         }
         if (isTooLargeResourceVersion(err)) needList = true;
         if (!needList) this.restarted('error');
-        this.log.warn({ err: describe(err), rv: this.rv, attempt: this.backoff.attempts + 1 }, needList ? 'list failed; retrying' : 'watch failed; restarting');
+        // Warn on the first failure and then every 10th; the rest at debug (outages are long and noisy).
+        const attempt = this.backoff.attempts + 1;
+        const level = attempt === 1 || attempt % 10 === 0 ? 'warn' : 'debug';
+        this.log[level]({ err: describe(err), rv: this.rv, attempt }, needList ? 'list failed; retrying' : 'watch failed; restarting');
         await this.pause();
       }
     }
@@ -238,21 +245,13 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** Paginated list from scratch; a continue token that expired (410) restarts the list. */
   private async listAll(): Promise<{ items: Map<string, T>; rv: string | undefined }> {
-    const { client, resource } = this.opts;
     for (;;) {
       const items = new Map<string, T>();
-      let cont: string | undefined;
+      let pages = 0;
       let rv: string | undefined;
       try {
-        do {
-          const page = await client.list<KubeObject>(resource, {
-            limit: this.opts.pageSize ?? 500,
-            continue: cont,
-            labelSelector: this.opts.labelSelector,
-            fieldSelector: this.opts.fieldSelector,
-            signal: this.stopController.signal,
-            timeoutMs: this.opts.listTimeoutMs,
-          });
+        for await (const page of this.pages()) {
+          pages++;
           const kind = page.kind?.endsWith('List') ? page.kind.slice(0, -4) : undefined;
           const apiVersion = page.apiVersion;
           for (const raw of page.items) {
@@ -264,12 +263,11 @@ export class Informer<T extends KubeObject = KubeObject> {
             const obj = this.apply(raw);
             items.set(objectKey(obj), obj);
           }
-          cont = page.metadata?.continue || undefined;
           rv = page.metadata?.resourceVersion;
-        } while (cont !== undefined);
+        }
         return { items, rv };
       } catch (err) {
-        if (cont !== undefined && isGone(err) && !this.stopped) {
+        if (pages > 0 && isGone(err) && !this.stopped) {
           this.log.info('continue token expired during a paginated list; listing again from the start');
           this.stats.relists++;
           informerRelists.labels(this.name).inc();
@@ -278,6 +276,28 @@ export class Informer<T extends KubeObject = KubeObject> {
         throw err;
       }
     }
+  }
+
+  /** List pages: prefetching through the pager when the client allows it, else one by one. */
+  private async *pages(): AsyncGenerator<KubeList<KubeObject>, void, undefined> {
+    const { client, resource } = this.opts;
+    const common = {
+      limit: this.opts.pageSize ?? 500,
+      labelSelector: this.opts.labelSelector,
+      fieldSelector: this.opts.fieldSelector,
+      signal: this.stopController.signal,
+      timeoutMs: this.opts.listTimeoutMs,
+    };
+    if (client.requestRaw) {
+      yield* listPages<KubeObject>(client as KubeClient, resource, common);
+      return;
+    }
+    let cont: string | undefined;
+    do {
+      const page = await client.list<KubeObject>(resource, { ...common, continue: cont });
+      cont = page.metadata?.continue || undefined;
+      yield page;
+    } while (cont !== undefined);
   }
 
   private async listAndSync(): Promise<void> {
