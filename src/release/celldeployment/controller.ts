@@ -8,6 +8,7 @@ import type { KubeClient } from '../../kube/http.js';
 import type { KubeObject } from '../../kube/resource.js';
 import { templateHash, topologyProblems, unitTargets } from '../plan/index.js';
 import { BY_CELL_DEPLOYMENT, getCellDeployment, ordersOf, ownerCellDeploymentKey, podsOf, type ReleaseInformers } from '../informers.js';
+import { expectWrite } from '../expect.js';
 import { COMPONENT, DEFAULT_DRAIN_SECONDS } from '../keys.js';
 import { SLICES_BY_POD_UID } from '../pod/endpoints.js';
 import { controllerUid, podRevision } from '../pod/state.js';
@@ -55,6 +56,7 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
     inf.revisions.addHandler(versionsOnly),
   ];
   const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
+  const caches = { pods: inf.pods, orders: inf.releaseOrders };
 
   const controller = runController({
     name: 'celldeployment',
@@ -80,7 +82,7 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
         expectations.delete(key);
         return DONE;
       }
-      const r = await finalizePods({ client, key, pods, slicesOf, drainSeconds: DEFAULT_DRAIN_SECONDS, now, signal: rc.signal, expectations });
+      const r = await finalizePods({ client, key, pods, slicesOf, drainSeconds: DEFAULT_DRAIN_SECONDS, now, signal: rc.signal, expectations, caches });
       return result(r, rc);
     }
     if (!expectations.satisfied(key)) {
@@ -108,13 +110,14 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
       signal: rc.signal,
       log: rc.log,
       expectations,
+      caches,
       events,
     };
 
     const steps: SyncResult[] = [];
     if (!cd.metadata.deletionTimestamp) {
       const created = await ensureRevision(client, revisions, rc.signal);
-      if (created) expectations.expectObject(key, created);
+      expectWrite(expectations, key, created, inf.revisions);
     }
     steps.push(await finalizeStep.sync(ctx));
     if (!cd.metadata.deletionTimestamp) {

@@ -4,6 +4,7 @@ import { EventRecorder } from '../../kube/events.js';
 import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
 import { asKube, getCellDeployment, getReleaseOrder, ordersOf, podsOf, type ReleaseInformers } from '../informers.js';
+import { expectWrite } from '../expect.js';
 import { COMPONENT } from '../keys.js';
 import { latestOrder } from '../orders.js';
 import { controllerUid } from '../pod/state.js';
@@ -87,7 +88,7 @@ export function startReleaseOrderController(opts: ReleaseOrderControllerOptions)
     const written = await writeOrderStatus(client, order, compute, rc.signal);
     if (!written) return DONE;
     if (written.changed) {
-      expectations.expectObject(key, asKube(written.object));
+      expectWrite(expectations, key, asKube(written.object), inf.releaseOrders);
       for (const e of written.out.events) events.event(asKube(written.object), e.type, e.reason, e.message);
       rc.log.info({ phase: written.out.status.phase, batch: written.out.status.currentBatch }, 'release order progressed');
     }

@@ -4,6 +4,8 @@ import type { CellDeployment, ReleaseOrder } from '../../../api/index.js';
 import type { EventRecorder } from '../../../kube/events.js';
 import type { Expectations } from '../../../kube/expectations.js';
 import type { KubeClient } from '../../../kube/http.js';
+import type { KubeObject } from '../../../kube/resource.js';
+import { expectWrite } from '../../expect.js';
 import type { EndpointSliceLike } from '../../pod/endpoints.js';
 import type { ReleaseView } from '../../view.js';
 import type { Revisions } from '../revisions.js';
@@ -29,7 +31,14 @@ export interface SyncContext {
   signal: AbortSignal;
   log: Logger;
   expectations: Expectations;
+  /** The informer caches the written objects show up in (for {@link expectWrite}). */
+  caches: { pods: ObjectCache; orders: ObjectCache };
   events: EventRecorder;
+}
+
+/** A cache lookup by `namespace/name`. */
+export interface ObjectCache {
+  get(key: string): KubeObject | undefined;
 }
 
 /** What a step did. */
@@ -67,8 +76,8 @@ export function mergeResults(...results: SyncResult[]): SyncResult {
 }
 
 /** Records a write's result as a version expectation: the next reconcile waits until the cache shows it. */
-export function expectWritten(ctx: SyncContext, written: V1Pod | undefined): void {
-  if (written) ctx.expectations.expectObject(ctx.key, written);
+export function expectWritten(ctx: Pick<SyncContext, 'expectations' | 'key' | 'caches'>, written: V1Pod | undefined): void {
+  expectWrite(ctx.expectations, ctx.key, written, ctx.caches.pods);
 }
 
 export function describeError(err: unknown): string {

@@ -1,6 +1,6 @@
 import { hasFinalizer, isDeleting, podName } from '../../pod/state.js';
 import { inTraffic } from '../../pod/endpoints.js';
-import { describeError, emptyResult, type SyncContext, type SyncResult, type SyncStep } from './context.js';
+import { describeError, emptyResult, expectWritten, type SyncContext, type SyncResult, type SyncStep } from './context.js';
 import { drainState } from './drain.js';
 import { drainPod, releaseFinalizer } from './pod-writes.js';
 
@@ -19,7 +19,7 @@ export const finalizeStep: SyncStep = {
 };
 
 /** What finalizing needs: also used for the pods of a CellDeployment that is gone. */
-export type FinalizeContext = Pick<SyncContext, 'client' | 'key' | 'pods' | 'slicesOf' | 'drainSeconds' | 'now' | 'signal' | 'expectations'>;
+export type FinalizeContext = Pick<SyncContext, 'client' | 'key' | 'pods' | 'slicesOf' | 'drainSeconds' | 'now' | 'signal' | 'expectations' | 'caches'>;
 
 export async function finalizePods(ctx: FinalizeContext): Promise<SyncResult> {
     const out = emptyResult();
@@ -28,8 +28,7 @@ export async function finalizePods(ctx: FinalizeContext): Promise<SyncResult> {
       const state = drainState(pod, inTraffic(pod, ctx.slicesOf(pod)), ctx.drainSeconds, ctx.now);
       try {
         if (state.step === 'start') {
-          const written = await drainPod(ctx.client, pod, ctx.now, 'pod is being deleted', ctx.signal);
-          if (written) ctx.expectations.expectObject(ctx.key, written);
+          expectWritten(ctx, await drainPod(ctx.client, pod, ctx.now, 'pod is being deleted', ctx.signal));
           out.changed = true;
           out.requeueAfterMs = Math.min(out.requeueAfterMs ?? Infinity, ctx.drainSeconds * 1000 + TIMER_SLACK_MS);
         } else if (state.step === 'wait') {

@@ -1,6 +1,7 @@
 import type { ReleaseOrder } from '../../../api/index.js';
 import { isAlreadyExists } from '../../../kube/api-error.js';
 import { inNamespace } from '../../../kube/resource.js';
+import { expectWrite } from '../../expect.js';
 import { asKube } from '../../informers.js';
 import { KEYS, RELEASE_API_VERSION, RES } from '../../keys.js';
 import { orderName, sequenceOf } from '../../orders.js';
@@ -48,7 +49,7 @@ export const releaseStep: SyncStep = {
     const order = newOrder(ctx);
     try {
       const created = await ctx.client.create<ReleaseOrder>(inNamespace(RES.releaseOrders, ctx.cd.metadata.namespace), order, { signal: ctx.signal });
-      ctx.expectations.expectObject(ctx.key, asKube(created));
+      expectWrite(ctx.expectations, ctx.key, asKube(created), ctx.caches.orders);
       out.changed = true;
       const from = order.spec.fromRevision;
       ctx.events.normal(ctx.cd, 'ReleaseCreated', `release ${created.metadata.name} from revision ${from} to ${order.spec.toRevision}`);

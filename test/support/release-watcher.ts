@@ -1,0 +1,261 @@
+// The lossless-release invariant watcher. It watches a CellDeployment's pods, the namespace's EndpointSlices
+// and the ReleaseOrders with Plinth's own Informer for the whole release and records every violation:
+//
+//  1. out of traffic means out: once a pod's gate went False and the EndpointSlices showed it not ready, no
+//     EndpointSlice lists it as ready or serving again until its gate is True;
+//  2. no change in traffic: when a pod's images change in place, or a pod disappears, it is not in traffic
+//     and its gate has been False for at least drainSeconds (as seen by this watcher);
+//  3. gate True only on ready containers: when the gate turns True, every container runs its spec image and
+//     is ready;
+//  4. unit capacity: at every moment, for some batch b of the releases, every unit U has
+//     ready(U) >= target(U) - |b ∩ U| (checked at the end, against the stored batch plans); with `strict`,
+//     every pod that is not ready (or missing) also belongs to that one batch.
+//
+// Propagation is allowed for: the moments between a gate turning False and the EndpointSlice controller
+// taking the pod out (the controller waits for exactly that before changing anything).
+import type { V1Pod } from '@kubernetes/client-node';
+import type { ReleaseOrder } from '../../src/api/index.js';
+import type { KubeClient } from '../../src/kube/http.js';
+import { Informer } from '../../src/kube/informer.js';
+import { inNamespace, type KubeObject } from '../../src/kube/resource.js';
+import { KEYS, RES } from '../../src/release/keys.js';
+import type { EndpointSliceLike } from '../../src/release/pod/endpoints.js';
+import { containersReadyOnSpec } from '../../src/release/pod/state.js';
+
+type Pod = V1Pod & KubeObject;
+
+interface PodTrack {
+  name: string;
+  unit: string;
+  gate: string | undefined;
+  gateFalseAt: number | undefined;
+  /** The EndpointSlices showed it out of traffic after its gate went False. */
+  outSeen: boolean;
+  images: string;
+}
+
+interface Snapshot {
+  t: number;
+  /** unit -> ready pods (Ready, not deleting). */
+  ready: Map<string, number>;
+  /** Names of pods not ready (present or missing), with their last known unit. */
+  unavailable: Array<{ name: string; unit: string }>;
+}
+
+export interface WatchReport {
+  violations: string[];
+  snapshots: number;
+  gateFlips: number;
+  inPlaceChanges: number;
+  deletions: number;
+  /** Pods seen, by UID: name, and the last restartCount per container. */
+  pods: Map<string, { name: string; restarts: number; revisions: Set<string> }>;
+}
+
+export interface WatcherOptions {
+  client: KubeClient;
+  namespace: string;
+  name: string;
+  drainSeconds: number;
+  /** Target pods per unit (the CellDeployment's unitTargets) at the time of a snapshot. */
+  targets: () => ReadonlyMap<string, number>;
+  /** Every unavailable pod must belong to the one batch that explains the capacity (default true). */
+  strict?: boolean;
+  /** Slack for timer comparisons between the controller's and this watcher's view (ms, default 300). */
+  slackMs?: number;
+}
+
+export class ReleaseWatcher {
+  private readonly pods: Informer<Pod>;
+  private readonly slices: Informer<EndpointSliceLike>;
+  private readonly orders: Informer<KubeObject>;
+  private readonly tracks = new Map<string, PodTrack>();
+  private readonly lastUnit = new Map<string, string>();
+  private readonly snaps: Snapshot[] = [];
+  private readonly report: WatchReport = { violations: [], snapshots: 0, gateFlips: 0, inPlaceChanges: 0, deletions: 0, pods: new Map() };
+  private active = false;
+
+  constructor(private readonly o: WatcherOptions) {
+    const ns = o.namespace;
+    this.pods = new Informer<Pod>({ client: o.client, resource: inNamespace(RES.pods, ns), labelSelector: `${KEYS.cellDeployment}=${o.name}`, name: `watch-pods-${o.name}` });
+    this.slices = new Informer<EndpointSliceLike>({ client: o.client, resource: inNamespace(RES.endpointSlices, ns), name: `watch-slices-${o.name}` });
+    this.orders = new Informer({ client: o.client, resource: inNamespace(RES.releaseOrders, ns), labelSelector: `${KEYS.cellDeployment}=${o.name}`, name: `watch-orders-${o.name}` });
+    this.pods.addHandler({
+      onAdd: (p) => this.onPod(undefined, p),
+      onUpdate: (old, p) => this.onPod(old, p),
+      onDelete: (p) => this.onPodDeleted(p),
+    });
+    this.slices.addHandler({ onAdd: () => this.onSlices(), onUpdate: () => this.onSlices(), onDelete: () => this.onSlices() });
+  }
+
+  /** Start watching; resolves once the caches are synced (the invariants hold from then on). */
+  async start(): Promise<this> {
+    this.slices.start();
+    this.orders.start();
+    await Promise.all([this.slices.synced, this.orders.synced]);
+    this.pods.start();
+    await this.pods.synced;
+    this.active = true;
+    this.snapshot();
+    return this;
+  }
+
+  /** Stop, evaluate the unit-capacity snapshots against the stored batch plans, and report. */
+  async stop(): Promise<WatchReport> {
+    this.active = false;
+    await Promise.all([this.pods.stop(), this.slices.stop(), this.orders.stop()]);
+    this.checkCapacity();
+    this.report.snapshots = this.snaps.length;
+    return this.report;
+  }
+
+  private violation(msg: string): void {
+    if (this.report.violations.length < 200) this.report.violations.push(`${new Date().toISOString()} ${msg}`);
+  }
+
+  private inTraffic(uid: string): boolean {
+    for (const s of this.slices.list()) {
+      for (const e of s.endpoints ?? []) {
+        if (e.targetRef?.uid !== uid) continue;
+        const ready = e.conditions?.ready !== false;
+        if (ready || (e.conditions?.serving ?? ready)) return true;
+      }
+    }
+    return false;
+  }
+
+  private onSlices(): void {
+    if (!this.active) return;
+    for (const [uid, t] of this.tracks) {
+      if (t.gate !== 'False') continue;
+      const inTraffic = this.inTraffic(uid);
+      if (!inTraffic) t.outSeen = true;
+      else if (t.outSeen) this.violation(`pod ${t.name} (${uid}) is in traffic again while its gate is False`);
+    }
+  }
+
+  private onPod(old: Pod | undefined, p: Pod): void {
+    const uid = p.metadata?.uid ?? '';
+    const name = p.metadata?.name ?? '';
+    const gate = p.status?.conditions?.find((c) => c.type === KEYS.gate)?.status;
+    const images = JSON.stringify((p.spec?.containers ?? []).map((c) => c.image));
+    const unit = p.metadata?.labels?.[KEYS.unit] ?? '';
+    this.lastUnit.set(name, unit);
+    const restarts = (p.status?.containerStatuses ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0);
+    const rec = this.report.pods.get(uid) ?? { name, restarts: 0, revisions: new Set<string>() };
+    rec.restarts = Math.max(rec.restarts, restarts);
+    rec.revisions.add(p.metadata?.labels?.[KEYS.revision] ?? '');
+    this.report.pods.set(uid, rec);
+
+    let t = this.tracks.get(uid);
+    if (!t) {
+      t = { name, unit, gate, gateFalseAt: gate === 'False' ? Date.now() : undefined, outSeen: gate === 'False' && !this.inTraffic(uid), images };
+      this.tracks.set(uid, t);
+    }
+    if (this.active && old !== undefined) {
+      if (gate !== t.gate) {
+        this.report.gateFlips++;
+        if (gate === 'False') {
+          t.gateFalseAt = Date.now();
+          t.outSeen = !this.inTraffic(uid);
+        }
+        if (gate === 'True' && !containersReadyOnSpec(p)) this.violation(`pod ${name} gate True while its containers are not ready on their spec images`);
+      }
+      if (images !== t.images) {
+        this.report.inPlaceChanges++;
+        this.checkChange(uid, t, `images of ${name} changed in place`);
+      }
+    }
+    t.gate = gate;
+    t.images = images;
+    t.unit = unit;
+    if (gate !== 'False') t.outSeen = false;
+    if (this.active) this.snapshot();
+  }
+
+  private onPodDeleted(p: Pod): void {
+    const uid = p.metadata?.uid ?? '';
+    const t = this.tracks.get(uid);
+    if (this.active && t) {
+      this.report.deletions++;
+      const everServing = t.gate === 'True' || t.gateFalseAt !== undefined;
+      if (everServing) this.checkChange(uid, t, `pod ${t.name} disappeared`);
+    }
+    this.tracks.delete(uid);
+    if (this.active) this.snapshot();
+  }
+
+  private checkChange(uid: string, t: PodTrack, what: string): void {
+    if (this.inTraffic(uid)) this.violation(`${what} while an EndpointSlice lists it as ready or serving`);
+    if (t.gate !== 'False' || t.gateFalseAt === undefined) {
+      this.violation(`${what} while its gate is ${t.gate ?? 'unset'}`);
+      return;
+    }
+    const drained = Date.now() - t.gateFalseAt;
+    if (drained < this.o.drainSeconds * 1000 - (this.o.slackMs ?? 300)) this.violation(`${what} after only ${drained} ms out of traffic (drainSeconds ${this.o.drainSeconds})`);
+  }
+
+  private snapshot(): void {
+    const ready = new Map<string, number>();
+    const present = new Set<string>();
+    const unavailable: Array<{ name: string; unit: string }> = [];
+    for (const p of this.pods.list()) {
+      const name = p.metadata?.name ?? '';
+      const unit = p.metadata?.labels?.[KEYS.unit] ?? '';
+      if (p.metadata?.deletionTimestamp) {
+        unavailable.push({ name, unit });
+        continue;
+      }
+      present.add(name);
+      if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) ready.set(unit, (ready.get(unit) ?? 0) + 1);
+      else unavailable.push({ name, unit });
+    }
+    // Pods that were seen and are gone: missing (being recreated, or scaled away).
+    for (const [name, unit] of this.lastUnit) {
+      if (!present.has(name) && !unavailable.some((u) => u.name === name)) unavailable.push({ name, unit });
+    }
+    this.snaps.push({ t: Date.now(), ready, unavailable });
+    this.targetsAt.push(new Map(this.o.targets()));
+  }
+
+  private readonly targetsAt: Array<Map<string, number>> = [];
+
+  private checkCapacity(): void {
+    const batches: string[][] = [];
+    for (const o of this.orders.list() as unknown as ReleaseOrder[]) for (const b of o.status?.batches ?? []) batches.push(b.pods);
+    this.snaps.forEach((s, i) => {
+      const targets = this.targetsAt[i]!;
+      const short = [...targets].filter(([u, n]) => (s.ready.get(u) ?? 0) < n);
+      if (short.length === 0) return;
+      const fits = batches.some((b) => {
+        const names = new Set(b);
+        const inUnit = new Map<string, number>();
+        for (const n of b) {
+          const u = this.lastUnit.get(n) ?? '';
+          inUnit.set(u, (inUnit.get(u) ?? 0) + 1);
+        }
+        const capacityOk = short.every(([u, n]) => (s.ready.get(u) ?? 0) >= n - (inUnit.get(u) ?? 0));
+        const onlyBatch = !(this.o.strict ?? true) || s.unavailable.every((x) => names.has(x.name) || !targets.has(x.unit) || (targets.get(x.unit) ?? 0) <= (s.ready.get(x.unit) ?? 0));
+        return capacityOk && onlyBatch;
+      });
+      if (!fits) {
+        const desc = short.map(([u, n]) => `${u}: ${s.ready.get(u) ?? 0}/${n} ready`).join(', ');
+        this.violation(`capacity at ${new Date(s.t).toISOString()}: ${desc}; unavailable ${s.unavailable.map((x) => `${x.name}@${x.unit}`).join(' ')} fit no batch`);
+      }
+    });
+  }
+}
+
+/** Runs `fn` under a watcher (started before, stopped after, also when `fn` throws). */
+export async function watched<T>(opts: WatcherOptions, fn: () => Promise<T>): Promise<{ result: T; report: WatchReport }> {
+  const w = await new ReleaseWatcher(opts).start();
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    const report = await w.stop();
+    if (report.violations.length > 0) (err as Error).message += `\nwatcher violations:\n${report.violations.join('\n')}`;
+    throw err;
+  }
+  return { result, report: await w.stop() };
+}
