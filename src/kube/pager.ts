@@ -61,11 +61,13 @@ export async function* listPages<T = KubeObject>(client: KubeClient, r: Resource
       },
       prefetch ? (prefix) => resolveToken(continueFromPrefix(prefix)) : undefined,
     );
-    // Settle the token on every path, and mark a prefetched body that nobody awaits as handled.
-    body.then(
-      () => resolveToken(null),
-      () => resolveToken(null),
-    );
+    // Settle the token on every path, stop listening to the outer signal, and mark a prefetched
+    // body that nobody awaits as handled.
+    const settle = (): void => {
+      resolveToken(null);
+      opts.signal?.removeEventListener('abort', onOuter);
+    };
+    body.then(settle, settle);
     return {
       token,
       body,
