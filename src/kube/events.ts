@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { isNotFound } from './api-error.js';
 import { realClock, type Clock } from './clock.js';
-import type { Discovery } from './discovery.js';
+import { Discovery } from './discovery.js';
 import type { KubeClient } from './http.js';
 import { logger } from './log.js';
 import { CORE, inNamespace, type KubeObject } from './resource.js';
@@ -24,7 +24,7 @@ export interface EventRecorderOptions {
   instance?: string;
   /** 'auto' (default) uses events.k8s.io/v1 when the server serves it, else core/v1. */
   api?: 'auto' | 'core' | 'events.k8s.io';
-  /** Needed for 'auto'. */
+  /** Used by 'auto' (default: a new Discovery on the client). */
   discovery?: Discovery;
   /** Repeats within this window update the existing Event (count) instead of creating one (default 10 min). */
   aggregateWindowMs?: number;
@@ -98,8 +98,8 @@ export class EventRecorder {
   private which(): Promise<'core' | 'events.k8s.io'> {
     const mode = this.opts.api ?? 'auto';
     if (mode !== 'auto') return Promise.resolve(mode);
-    if (!this.opts.discovery) return Promise.resolve('core');
-    this.api ??= this.opts.discovery.serves('events.k8s.io/v1').then(
+    const discovery = this.opts.discovery ?? new Discovery(this.opts.client);
+    this.api ??= discovery.serves('events.k8s.io/v1').then(
       (yes) => (yes ? 'events.k8s.io' : 'core'),
       () => 'core' as const,
     );
