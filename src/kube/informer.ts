@@ -113,6 +113,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   private watchAbort: AbortController | undefined;
   private resyncTimer: NodeJS.Timeout | undefined;
   private lastEventAt = 0;
+  private goneStreak = 0;
 
   constructor(opts: InformerOptions<T>) {
     this.opts = opts;
@@ -211,6 +212,8 @@ export class Informer<T extends KubeObject = KubeObject> {
           this.log.info({ rv: this.rv }, 'resourceVersion expired (410 Gone); relisting');
           this.restarted('gone');
           needList = true;
+          // Relist at once, unless the last relist's watch also got 410 before any event.
+          if (this.goneStreak++ > 0) await this.pause();
           continue;
         }
         if (isTooLargeResourceVersion(err)) needList = true;
@@ -366,6 +369,7 @@ export class Informer<T extends KubeObject = KubeObject> {
       for await (const ev of stream) {
         arm();
         this.lastEventAt = Date.now();
+        if (ev.type !== 'ERROR') this.goneStreak = 0;
         this.handleEvent(ev);
         if (this.backoff.attempts > 0) this.backoff.reset();
       }
