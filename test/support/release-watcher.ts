@@ -12,7 +12,9 @@
 //     every pod that is not ready (or missing) also belongs to that one batch.
 //
 // Propagation is allowed for: the moments between a gate turning False and the EndpointSlice controller
-// taking the pod out (the controller waits for exactly that before changing anything).
+// taking the pod out (the controller waits for exactly that before changing anything). Terminating endpoints
+// count as in traffic only when `ready` (proxies use serving-but-terminating endpoints only as a fallback when
+// a Service has no ready endpoint).
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ReleaseOrder } from '../../src/api/index.js';
 import type { KubeClient } from '../../src/kube/http.js';
@@ -118,7 +120,8 @@ export class ReleaseWatcher {
       for (const e of s.endpoints ?? []) {
         if (e.targetRef?.uid !== uid) continue;
         const ready = e.conditions?.ready !== false;
-        if (ready || (e.conditions?.serving ?? ready)) return true;
+        // Terminating endpoints are a last-resort fallback of proxies: only `ready` counts (see inTraffic in src).
+        if (e.conditions?.terminating === true ? ready : ready || (e.conditions?.serving ?? ready)) return true;
       }
     }
     return false;

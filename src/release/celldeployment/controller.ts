@@ -50,8 +50,18 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
     onUpdate: (_: KubeObject, o: KubeObject) => expectations.observe(o),
     onDelete: (o: KubeObject) => expectations.observeDeleted(o),
   };
+  const podExpectations = expectations.handlers(ownerCellDeploymentKey);
   const unsubscribe = [
-    inf.pods.addHandler(expectations.handlers(ownerCellDeploymentKey)),
+    inf.pods.addHandler({
+      ...podExpectations,
+      // A pod being deleted counts as deleted (as in client-go): the protect finalizer keeps it until this
+      // controller releases it, which it could not do while waiting for the deletion.
+      onUpdate: (old, obj) => {
+        podExpectations.onUpdate?.(old, obj);
+        const key = ownerCellDeploymentKey(obj);
+        if (key && obj.metadata?.deletionTimestamp && !old.metadata?.deletionTimestamp) expectations.deletionObserved(key, obj.metadata.uid);
+      },
+    }),
     inf.releaseOrders.addHandler(versionsOnly),
     inf.revisions.addHandler(versionsOnly),
   ];
@@ -106,6 +116,7 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
       revisions,
       targets: unitTargets(cd.spec),
       drainSeconds: cd.spec.strategy?.drainSeconds ?? DEFAULT_DRAIN_SECONDS,
+      leaving: new Set(),
       now,
       signal: rc.signal,
       log: rc.log,
@@ -123,6 +134,7 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
     if (!cd.metadata.deletionTimestamp) {
       const scaled = await scaleStep.sync(ctx);
       steps.push(scaled);
+      ctx.leaving = scaled.leaving;
       steps.push(await releaseStep.sync(ctx));
       // Scale before update: pods created or deleted just now are seen by the next reconcile first.
       if (!scaled.changed) steps.push(await updateStep.sync(ctx));

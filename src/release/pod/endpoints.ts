@@ -32,10 +32,14 @@ export function slicePodKeys(slice: EndpointSliceLike): string[] {
 }
 
 /**
- * Whether any EndpointSlice may still send traffic to the pod: it is listed as ready, or as serving (a
- * terminating pod whose readiness is still True stays `serving`, and proxies may use serving endpoints).
- * A nil `ready` is read as ready (the API's meaning of "unknown"); a nil `serving` follows `ready`.
- * A pod no slice lists (no Service selects it) is out of traffic.
+ * Whether any EndpointSlice may still send traffic to the pod: it is listed as ready, or as serving (proxies
+ * may use serving endpoints). A nil `ready` is read as ready (the API's meaning of "unknown"); a nil `serving`
+ * follows `ready`. A pod no slice lists (no Service selects it) is out of traffic.
+ *
+ * Terminating endpoints (pods being deleted) count only when `ready`: the EndpointSlice controller lists them
+ * as not ready, and proxies fall back to serving-but-terminating endpoints only when a Service has no ready
+ * endpoint at all. (The controller drains pods before it deletes them; this case is for deletions it did not
+ * make — a user's, or the garbage collector's after the CellDeployment was deleted.)
  */
 export function inTraffic(pod: V1Pod, slices: readonly EndpointSliceLike[]): boolean {
   const uid = pod.metadata?.uid;
@@ -44,6 +48,10 @@ export function inTraffic(pod: V1Pod, slices: readonly EndpointSliceLike[]): boo
     for (const e of s.endpoints ?? []) {
       if (e.targetRef?.uid !== uid) continue;
       const ready = e.conditions?.ready !== false;
+      if (e.conditions?.terminating === true) {
+        if (ready) return true;
+        continue;
+      }
       const serving = e.conditions?.serving ?? ready;
       if (ready || serving) return true;
     }

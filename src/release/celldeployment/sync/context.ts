@@ -27,6 +27,8 @@ export interface SyncContext {
   /** Pods per unit, in topology.units order (unitTargets). */
   targets: ReadonlyMap<string, number>;
   drainSeconds: number;
+  /** Pods the scale step is taking away (drained, then deleted): the update step leaves them alone. */
+  leaving: ReadonlySet<string>;
   now: Date;
   signal: AbortSignal;
   log: Logger;

@@ -1,7 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { compareStrings, podInfo, scalePlan } from '../../plan/index.js';
 import { KEYS } from '../../keys.js';
-import { isDeleting, podName, podUnit } from '../../pod/state.js';
+import { isAvailable, isDeleting, podName, podUnit } from '../../pod/state.js';
 
 /** A pod to create: its unit, and the name of the batch pod it recreates (undefined: a fresh name). */
 export interface Creation {
@@ -22,9 +22,12 @@ export interface Scaling {
  *  - a unit short of pods first reuses the names of active pods that are gone (a recreate keeps the pod's
  *    name, so the stored batch still names it), in name order, then fresh names.
  * `target` is the revision the pods should end on (the scale-down ranking keeps pods on it).
+ * Pods to delete are drained first (by the scale step), so `delete` is the set of pods leaving.
  */
 export function planScaling(pods: readonly V1Pod[], targets: ReadonlyMap<string, number>, target: string, active: ReadonlySet<string>): Scaling {
-  const infos = pods.map((p) => podInfo(p, { unit: KEYS.unit, revision: KEYS.revision }));
+  // Readiness for the ranking is "available": a pod already drained for a scale-down ranks first again on the
+  // next reconcile, even before the kubelet turned its Ready condition False, so the same pods stay chosen.
+  const infos = pods.map((p) => ({ ...podInfo(p, { unit: KEYS.unit, revision: KEYS.revision }), ready: isAvailable(p) }));
   const plan = scalePlan(infos, targets, target);
   const recreating = new Map<string, number>();
   for (const p of pods) {

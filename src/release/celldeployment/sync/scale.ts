@@ -2,8 +2,11 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { isAlreadyExists } from '../../../kube/api-error.js';
 import { podName, podUnit } from '../../pod/state.js';
 import { buildPod, newPodName } from '../pod-template.js';
-import { describeError, emptyResult, type SyncContext, type SyncResult, type SyncStep } from './context.js';
-import { createPod, deletePod } from './pod-writes.js';
+import { describeError, emptyResult, expectWritten, type SyncContext, type SyncResult } from './context.js';
+import { inTraffic } from '../../pod/endpoints.js';
+import { drainState } from './drain.js';
+import { TIMER_SLACK_MS } from './finalize.js';
+import { createPod, deletePod, drainPod, releaseFinalizer } from './pod-writes.js';
 import { planScaling } from './scale-plan.js';
 
 /** Writes in flight at once when scaling (creations and deletions). */
@@ -13,14 +16,18 @@ const MAX_CREATE = 500;
 
 /**
  * The scale step: brings every unit to its target count. New pods are made at the release's target revision
- * (the update revision, or the from revision while rolling back). Deleted pods keep the finalizer; the
- * finalize step drains and releases them. Expectations make the next reconcile wait until the cache shows
- * the creations and deletions.
+ * (the update revision, or the from revision while rolling back); surplus pods are drained, then deleted.
+ * Expectations make the next reconcile wait until the cache shows the creations and deletions.
  */
-export const scaleStep: SyncStep = {
-  name: 'scale',
-  async sync(ctx: SyncContext): Promise<SyncResult> {
-    const out = emptyResult();
+/** The scale step's result: also the pods it is taking away, which the update step leaves alone. */
+export interface ScaleResult extends SyncResult {
+  leaving: Set<string>;
+}
+
+export const scaleStep = {
+  name: 'scale' as const,
+  async sync(ctx: SyncContext): Promise<ScaleResult> {
+    const out: ScaleResult = { ...emptyResult(), leaving: new Set() };
     if (ctx.cd.metadata.deletionTimestamp) return out;
     const scaling = planScaling(ctx.pods, ctx.targets, ctx.view.target, ctx.view.active);
     const creations = scaling.create.slice(0, MAX_CREATE);
@@ -48,26 +55,46 @@ export const scaleStep: SyncStep = {
         }
       }
     }
-    if (scaling.delete.length > 0) {
-      const uids = scaling.delete.map((p) => p.metadata?.uid).filter((u): u is string => u !== undefined);
-      ctx.expectations.expectDeletions(ctx.key, uids);
-      const names: string[] = [];
-      await pool(scaling.delete, PARALLEL, async (pod) => {
-        try {
-          const gone = await deletePod(ctx.client, pod, ctx.signal);
-          if (!gone && pod.metadata?.uid) ctx.expectations.deletionObserved(ctx.key, pod.metadata.uid);
-          names.push(`${podName(pod)} (${podUnit(pod) || 'no unit'})`);
-          out.changed = true;
-        } catch (err) {
-          if (pod.metadata?.uid) ctx.expectations.deletionObserved(ctx.key, pod.metadata.uid);
-          out.failures.push(`delete pod ${podName(pod)}: ${describeError(err)}`);
-        }
-      });
-      if (names.length > 0) ctx.events.normal(ctx.cd, 'SuccessfulDelete', `deleting pods (drained before they go): ${names.sort().join(', ')}`);
-    }
+    for (const pod of scaling.delete) out.leaving.add(podName(pod));
+    if (scaling.delete.length > 0) await scaleDown(ctx, scaling.delete, out);
     return out;
   },
 };
+
+/**
+ * Scale-down is lossless too: a kubelet stops a pod's containers as soon as it is deleted (the finalizer only
+ * keeps the API object), so each leaving pod is drained first — gate False, out of every EndpointSlice,
+ * drainSeconds — and only then deleted and released in one go.
+ */
+async function scaleDown(ctx: SyncContext, leaving: readonly V1Pod[], out: ScaleResult): Promise<void> {
+  const deleted: string[] = [];
+  let drained = 0;
+  await pool(leaving, PARALLEL, async (pod) => {
+    const state = drainState(pod, inTraffic(pod, ctx.slicesOf(pod)), ctx.drainSeconds, ctx.now);
+    try {
+      if (state.step === 'start') {
+        expectWritten(ctx, await drainPod(ctx.client, pod, ctx.now, 'leaving: the CellDeployment scales down', ctx.signal));
+        drained++;
+        out.changed = true;
+        out.requeueAfterMs = Math.min(out.requeueAfterMs ?? Infinity, ctx.drainSeconds * 1000 + TIMER_SLACK_MS);
+      } else if (state.step === 'wait') {
+        if (state.ms !== undefined) out.requeueAfterMs = Math.min(out.requeueAfterMs ?? Infinity, state.ms + TIMER_SLACK_MS);
+      } else {
+        const uid = pod.metadata?.uid;
+        if (uid) ctx.expectations.expectDeletions(ctx.key, [uid]);
+        const gone = await deletePod(ctx.client, pod, ctx.signal);
+        if (gone) await releaseFinalizer(ctx.client, gone, ctx.signal);
+        else if (uid) ctx.expectations.deletionObserved(ctx.key, uid);
+        deleted.push(`${podName(pod)} (${podUnit(pod) || 'no unit'})`);
+        out.changed = true;
+      }
+    } catch (err) {
+      out.failures.push(`scale down pod ${podName(pod)}: ${describeError(err)}`);
+    }
+  });
+  if (drained > 0) ctx.log.info({ drained }, 'draining pods before scaling down');
+  if (deleted.length > 0) ctx.events.normal(ctx.cd, 'SuccessfulDelete', `deleted drained pods: ${deleted.sort().join(', ')}`);
+}
 
 /** A fresh random name may collide; try another. A reused name that still exists is retried next reconcile. */
 async function createWithRetry(ctx: SyncContext, pod: V1Pod): Promise<void> {

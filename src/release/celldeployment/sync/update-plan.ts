@@ -21,6 +21,8 @@ export interface UpdateInput {
   inTraffic: (pod: V1Pod) => boolean;
   drainSeconds: number;
   now: Date;
+  /** Pods the scale step is taking away: neither changed nor admitted. */
+  leaving?: ReadonlySet<string>;
   /** At most this many pods of the active set draining at once (Infinity: the whole batch). */
   maxDraining: number;
 }
@@ -46,7 +48,7 @@ export interface UpdatePlan {
  */
 export function planUpdates(input: UpdateInput): UpdatePlan {
   const { view } = input;
-  const live = input.pods.filter((p) => !isDeleting(p)).sort((a, b) => compareStrings(podName(a), podName(b)));
+  const live = input.pods.filter((p) => !isDeleting(p) && !input.leaving?.has(podName(p))).sort((a, b) => compareStrings(podName(a), podName(b)));
   const available = new Map<string, number>();
   const activeIn = new Map<string, number>();
   let draining = 0;

@@ -41,6 +41,7 @@ export const updateStep: SyncStep = {
       inTraffic: (p) => inTraffic(p, ctx.slicesOf(p)),
       drainSeconds: ctx.drainSeconds,
       now: ctx.now,
+      leaving: ctx.leaving,
       maxDraining,
     });
     out.waiting.push(...plan.waiting);
