@@ -14,7 +14,7 @@ import { sleep, waitFor } from './fixtures/kube-helpers.js';
 
 const LD = 4000;
 const RD = 2500;
-const RP = 500;
+const RP = 300;
 
 interface Report {
   ev: string;
