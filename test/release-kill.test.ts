@@ -1,0 +1,148 @@
+// Fault test: the Plinth manager (release controllers only) runs in a child process that is SIGKILLed at
+// random moments during one release and restarted each time — up to 20 times, at least 5. The release
+// completes; no pod is updated twice (in place: same UID, restartCount exactly 1); every batch started once;
+// the lossless invariant holds throughout (watcher on EndpointSlices and pods for the whole release).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { unitTargets } from '../src/release/plan/index.js';
+import {
+  cdRef,
+  cellDeployment,
+  createService,
+  currentOrderName,
+  ensureNamespace,
+  getOrder,
+  pods,
+  setImage,
+  sleep,
+  startReleaseCluster,
+  waitPhase,
+  type ReleaseEnv,
+} from './support/release-env.js';
+import { watched } from './support/release-watcher.js';
+
+const KILLS = 20;
+const MIN_KILLS = 5;
+
+/** A small seeded PRNG (mulberry32), so a failing schedule can be replayed with PLINTH_KILL_SEED. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+class ManagerProcess {
+  private child: ChildProcess | undefined;
+  private exited: Promise<void> = Promise.resolve();
+  /** Resolves once both controllers synced their caches and run their workers. */
+  working: Promise<void> = Promise.resolve();
+  starts = 0;
+
+  constructor(
+    private readonly kubeconfig: string,
+    private readonly log: WriteStream,
+  ) {}
+
+  start(): void {
+    this.starts++;
+    this.log.write(`--- start #${this.starts} at ${new Date().toISOString()}\n`);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/release-manager.ts'], {
+      env: { ...process.env, KUBECONFIG: this.kubeconfig, PLINTH_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr.pipe(this.log, { end: false });
+    let synced = 0;
+    this.working = new Promise((resolve) => {
+      createInterface({ input: child.stderr }).on('line', (line) => {
+        if (line.includes('caches synced; starting workers') && ++synced === 2) resolve();
+      });
+      child.once('exit', () => resolve());
+    });
+    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.child = child;
+  }
+
+  async kill(): Promise<void> {
+    if (!this.child) return;
+    this.log.write(`--- SIGKILL at ${new Date().toISOString()}\n`);
+    this.child.kill('SIGKILL');
+    await this.exited;
+    this.child = undefined;
+  }
+}
+
+describe('release controllers killed at random moments', () => {
+  let env: ReleaseEnv;
+  let manager: ManagerProcess;
+  let log: WriteStream;
+  before(async () => {
+    env = await startReleaseCluster({ inPlaceDelayMs: 300 });
+    log = createWriteStream(join(env.cluster.stateDir, 'manager-kill.log'));
+    manager = new ManagerProcess(env.cluster.kubeconfigPath, log);
+    manager.start();
+  });
+  after(async () => {
+    await manager?.kill();
+    log?.end();
+    await env?.stop();
+  });
+
+  test(`one release completes through up to ${KILLS} SIGKILLs; no pod updated twice; lossless`, async () => {
+    const seed = Number(process.env.PLINTH_KILL_SEED ?? Date.now() % 100000);
+    const random = prng(seed);
+    const ns = 'kill';
+    await ensureNamespace(env.client, ns);
+    await createService(env.client, ns, 'web');
+    const cd = cellDeployment(ns, 'web', { replicas: 12, strategy: { beta: true, batchSize: 1, drainSeconds: 4 } });
+    await env.client.create(cdRef(ns), cd);
+    await waitPhase(env.client, ns, 'web', 'Completed', 120_000);
+    const before = await pods(env.client, ns, 'web');
+    const uids = new Map(before.map((p) => [p.metadata!.name!, p.metadata!.uid!]));
+
+    const started = Date.now();
+    let kills = 0;
+    const { report, result: name } = await watched(
+      { client: env.client, namespace: ns, name: 'web', drainSeconds: 4, targets: () => unitTargets(cd.spec) },
+      async () => {
+        await setImage(env.client, ns, 'web', 'registry.local/web:2');
+        const name = await currentOrderName(env.client, ns, 'web');
+        const done = async (): Promise<boolean> => (await getOrder(env.client, ns, name)).status?.phase === 'Completed';
+        while (kills < KILLS && !(await done())) {
+          // Kill at a random moment of the controllers' work: 0 to 1.5 s after both synced their caches.
+          await manager.working;
+          await sleep(random() * 1500);
+          await manager.kill();
+          kills++;
+          manager.start();
+        }
+        await waitPhase(env.client, ns, 'web', 'Completed', 120_000);
+        return name;
+      },
+    );
+    const seconds = Math.round((Date.now() - started) / 1000);
+    process.stdout.write(`# kill test: seed ${seed}, ${kills} SIGKILLs, release completed in ${seconds}s\n`);
+
+    assert.deepEqual(report.violations, []);
+    assert.ok(kills >= MIN_KILLS, `only ${kills} kills happened during the release (seed ${seed})`);
+    const after = await pods(env.client, ns, 'web');
+    assert.equal(after.length, 12);
+    for (const p of after) {
+      assert.equal(p.metadata!.uid, uids.get(p.metadata!.name!), `pod ${p.metadata!.name} kept its UID`);
+      assert.equal(p.spec!.containers[0]!.image, 'registry.local/web:2');
+      assert.equal(p.status!.containerStatuses![0]!.restartCount, 1, `pod ${p.metadata!.name} was updated exactly once (seed ${seed})`);
+    }
+    const order = await getOrder(env.client, ns, name);
+    const starts = order.status!.history!.filter((h) => h.action === 'BatchStarted').map((h) => h.batch);
+    assert.deepEqual(starts, order.status!.batches!.map((b) => b.index), 'every batch started exactly once, in order');
+    assert.equal(order.status!.batches!.length, 10);
+  });
+});
