@@ -154,3 +154,9 @@ export function currentOrderName(cd: CellDeployment): string {
       : 'its pods run the revision it was created with; nothing was released since';
   throw new PlinthError('RELEASE_NO_ORDER', { namespace: ns, name: cd.metadata.name ?? '', detail });
 }
+
+/** "releaseorder/web-abc (current release of celldeployment/web)" or "releaseorder/web-abc (of celldeployment/web)". */
+export function describeResolved(r: { releaseOrder: string; resolvedFrom: TargetKind; target: { name: string } }): string {
+  const how = r.resolvedFrom === 'CellDeployment' ? 'current release of' : 'release of';
+  return `releaseorder/${r.releaseOrder} (${how} celldeployment/${r.target.name})`;
+}

@@ -1,0 +1,79 @@
+import type { ReleaseOrder } from '../../api/index.js';
+import { PlinthError } from '../../errors/index.js';
+import { KubeApiError } from '../../kube/api-error.js';
+import type { KubeClient } from '../../kube/http.js';
+import { inNamespace } from '../../kube/resource.js';
+import { RES } from '../keys.js';
+import type { HistoryEntryT } from '../plan/history.js';
+
+export type JsonPatchOp =
+  | { op: 'test'; path: string; value: unknown }
+  | { op: 'add'; path: string; value: unknown };
+
+/**
+ * Pure: the JSON patch (on the status subresource) that appends `entry` to the order's status.history,
+ * guarded by a test of the resourceVersion read: `add /status/history/-` when the array exists,
+ * `add /status/history` (or `add /status`) creating it otherwise.
+ */
+export function historyPatch(order: Pick<ReleaseOrder, 'metadata' | 'status'>, entry: HistoryEntryT): JsonPatchOp[] {
+  const rv = order.metadata.resourceVersion;
+  if (!rv) throw new PlinthError('INTERNAL', { detail: `release order ${order.metadata.name ?? ''} was read without a resourceVersion` });
+  const guard: JsonPatchOp = { op: 'test', path: '/metadata/resourceVersion', value: rv };
+  if (Array.isArray(order.status?.history)) return [guard, { op: 'add', path: '/status/history/-', value: entry }];
+  if (order.status && typeof order.status === 'object') return [guard, { op: 'add', path: '/status/history', value: [entry] }];
+  return [guard, { op: 'add', path: '/status', value: { history: [entry] } }];
+}
+
+/**
+ * Whether a guarded patch lost a race: the `test` of the resourceVersion failed (422 from the JSON patch
+ * engine) or the server saw a conflicting resourceVersion (409).
+ */
+export function lostRace(err: unknown): boolean {
+  if (!(err instanceof KubeApiError)) return false;
+  if (err.status === 409 && err.reason !== 'AlreadyExists') return true;
+  return err.status === 422 && /\btest\b|resourceVersion/i.test(err.apiMessage);
+}
+
+export interface GuardedOptions {
+  retries?: number;
+  /** The order as just read (saves the first read). */
+  initial?: ReleaseOrder;
+  /** Sleep between attempts (ms, default 50·attempt with jitter). */
+  pauseMs?: (attempt: number) => number;
+}
+
+/**
+ * Read the order, build a patch from it, apply it; on a lost race read again and rebuild (at most `retries`
+ * times). `build` returns undefined when there is nothing to write. Returns the order as stored after the
+ * write, or as read when nothing was written, and the value `build` chose.
+ */
+export async function guardedPatch<R>(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  build: (order: ReleaseOrder) => { patch: JsonPatchOp[]; subresource?: 'status'; result: R } | { patch: undefined; result: R },
+  opts: GuardedOptions = {},
+): Promise<{ order: ReleaseOrder; result: R; written: boolean }> {
+  const res = inNamespace(RES.releaseOrders, namespace);
+  const retries = opts.retries ?? 10;
+  for (let attempt = 0; ; attempt++) {
+    const order = attempt === 0 && opts.initial ? opts.initial : await client.get<ReleaseOrder>(res, name);
+    const step = build(order);
+    if (step.patch === undefined) return { order, result: step.result, written: false };
+    try {
+      const stored = await client.patch<ReleaseOrder>(res, name, step.patch, 'json', step.subresource ? { subresource: step.subresource } : {});
+      return { order: stored, result: step.result, written: true };
+    } catch (err) {
+      if (!lostRace(err) || attempt >= retries) throw err;
+      const ms = opts.pauseMs ? opts.pauseMs(attempt) : 50 * (attempt + 1) * (0.5 + Math.random());
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  }
+}
+
+/** Appends `entry` to the order's status.history (guarded JSON patch, retried on races). */
+export async function recordHistory(client: KubeClient, namespace: string, name: string, entry: HistoryEntryT, initial?: ReleaseOrder): Promise<ReleaseOrder> {
+  const build = (o: ReleaseOrder): { patch: JsonPatchOp[]; subresource: 'status'; result: undefined } => ({ patch: historyPatch(o, entry), subresource: 'status', result: undefined });
+  const { order } = await guardedPatch(client, namespace, name, build, initial ? { initial } : {});
+  return order;
+}
