@@ -3,6 +3,7 @@
 //  - recreate for a non-image change: same names, new UIDs, in the same units;
 //  - pause and resume (on the ReleaseOrder and on the CellDeployment);
 //  - rollback after the beta batch: every updated pod returns to the old revision, drained the same way;
+//  - rollback in the middle of a running batch with Recreate (old pods made from the stored template);
 //  - a new template during a release supersedes its order; the new one completes;
 //  - scale up and down by unit; deleted pods are drained and lose their finalizer;
 //  - a unit without schedulable nodes is reported, nothing is deleted because of it;
@@ -174,6 +175,35 @@ describe('CellDeployment release lifecycle', () => {
     const next = await currentOrderName(env.client, ns, 'web', name);
     const n = await getOrder(env.client, ns, next);
     assert.equal(n.spec.fromRevision, oldRev);
+  });
+
+  test('rollback in the middle of a running batch, Recreate: pods come back from the stored old template', async () => {
+    const ns = 'rollback-mid';
+    const cd = cellDeployment(ns, 'web', { replicas: 6, strategy: { type: 'Recreate', batchSize: 3, drainSeconds: 2 } });
+    await deploy(ns, cd);
+    const oldRev = revisionOf((await pods(env.client, ns, 'web'))[0]!);
+    const { report, result: name } = await watched(watch(ns, cd), async () => {
+      await setImage(env.client, ns, 'web', 'registry.local/web:2');
+      const name = await currentOrderName(env.client, ns, 'web');
+      // Roll back as soon as a pod of batch 0 was recreated at the new revision (others may still be draining).
+      await eventually('a pod recreated at the new revision', async () => ((await pods(env.client, ns, 'web')).some((p) => revisionOf(p) !== oldRev) ? true : undefined), 60_000, 50);
+      await patchOrder(env.client, ns, name, { rollback: true });
+      await waitOrder(env.client, ns, name, (o) => o.status?.phase === 'RolledBack', 'rolled back');
+      await waitPhase(env.client, ns, 'web', 'Failed');
+      return name;
+    });
+    assert.deepEqual(report.violations, []);
+    assert.ok(report.deletions >= 4, `pods recreated there and back (${report.deletions} deletions)`);
+    const o = await getOrder(env.client, ns, name);
+    assert.equal(o.status!.batches![0]!.phase, 'RolledBack');
+    assert.ok(o.status!.batches!.slice(1).every((b) => b.phase === 'Pending'));
+    const now = await pods(env.client, ns, 'web');
+    assert.equal(now.length, 6);
+    for (const p of now) {
+      assert.equal(revisionOf(p), oldRev);
+      assert.equal(p.spec!.containers[0]!.image, 'registry.local/web:1');
+      assert.ok(ready(p) && gate(p) === 'True');
+    }
   });
 
   test('a new template during a release supersedes its order', async () => {
