@@ -84,11 +84,6 @@ export function acquireReleaseInformers(client: KubeClient): { informers: Releas
   };
 }
 
-/** Every informer of the set, for `runController`'s `informers` and for waiting until all synced. */
-export function allInformers(inf: ReleaseInformers): Informer<KubeObject>[] {
-  return Object.values(inf) as Informer<KubeObject>[];
-}
-
 /**
  * Plinth's CRD types carry metadata timestamps as strings (as on the wire), client-node's KubernetesObject as
  * Dates; the informers hold plain JSON either way. These are the only places the two views meet.
