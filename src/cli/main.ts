@@ -5,6 +5,7 @@ import { basename } from 'node:path';
 import { Command } from 'commander';
 import { registerLocalCommands } from './commands/local.js';
 import { registerManagerCommand } from './commands/manager.js';
+import { registerReleaseCommands } from './commands/release.js';
 import { plinthVersion } from './version.js';
 
 const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-plinth');
@@ -21,5 +22,6 @@ const program = new Command(asPlugin ? 'kubectl plinth' : 'plinth')
 
 registerLocalCommands(program);
 registerManagerCommand(program);
+registerReleaseCommands(program);
 
 await program.parseAsync(process.argv);

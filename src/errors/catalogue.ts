@@ -105,6 +105,30 @@ export const ERRORS = {
     exit: 1,
     http: 500,
   },
+  RELEASE_NOT_FOUND: {
+    message: 'no {what} named "{name}" in namespace {namespace}',
+    hint: '{fix}',
+    exit: 1,
+    http: 404,
+  },
+  RELEASE_NO_ORDER: {
+    message: 'CellDeployment {namespace}/{name} has no release order yet: {detail}',
+    hint: 'a release order is created when its template changes; see `kubectl get releaseorders -n {namespace}`',
+    exit: 1,
+    http: 404,
+  },
+  RELEASE_ACTION_REFUSED: {
+    message: 'cannot {action} release order {namespace}/{order}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 409,
+  },
+  RELEASE_FAILED: {
+    message: 'release order {namespace}/{order} failed{detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 409,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;
