@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import { renderTable, type Column, type OutputFormat } from '../../cli/output.js';
-import { ago } from './age.js';
+import { age, ago } from './age.js';
 import type { BatchView, ReleaseStatusView, UnitView } from './status-model.js';
 
 type CheckView = ReleaseStatusView['checks'][number];
@@ -37,7 +37,7 @@ function checkColumns(now: Date): Column<CheckView>[] {
     { header: 'Kind', value: (c) => c.kind },
     { header: 'Batch', value: (c) => (c.batch === undefined ? undefined : c.batch + 1) },
     { header: 'Result', value: (c) => c.result },
-    { header: 'Age', value: (c) => ago(c.at, now) },
+    { header: 'Age', value: (c) => age(c.at, now) },
     { header: 'Message', value: (c) => c.message },
   ];
 }
