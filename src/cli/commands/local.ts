@@ -32,7 +32,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--name <name>', 'name of the local cluster', 'plinth')
     .option('--all', 'stop every local cluster Plinth started', false)
     .action(
-      act(async (opts: { name: string; all: boolean }, g) => {
+      act(async (opts: { name: string; all: boolean }) => {
         const { down } = await import('../../localenv/stack/down.js');
         await down({ name: opts.name, all: opts.all });
       }),
@@ -54,7 +54,7 @@ export function registerLocalCommands(program: Command): void {
     .description("print the path of a local cluster's admin kubeconfig (use: export KUBECONFIG=$(plinth kubeconfig))")
     .option('--name <name>', 'name of the local cluster', 'plinth')
     .action(
-      act(async (opts: { name: string }, g) => {
+      act(async (opts: { name: string }) => {
         const { kubeconfigPath } = await import('../../localenv/stack/status.js');
         process.stdout.write((await kubeconfigPath(opts.name)) + '\n');
       }),
@@ -66,7 +66,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--kube-version <old|new>', 'which version to prepare', versionOption, 'new')
     .option('--all', 'prepare both versions (old 1.24 and new 1.34)', false)
     .action(
-      act(async (opts: { kubeVersion: 'old' | 'new'; all: boolean }, g) => {
+      act(async (opts: { kubeVersion: 'old' | 'new'; all: boolean }) => {
         const { prepare } = await import('../../localenv/stack/prepare.js');
         await prepare(opts.all ? ['old', 'new'] : [opts.kubeVersion]);
       }),
