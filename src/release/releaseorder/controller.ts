@@ -8,6 +8,7 @@ import { expectWrite } from '../expect.js';
 import { COMPONENT } from '../keys.js';
 import { latestOrder } from '../orders.js';
 import { controllerUid } from '../pod/state.js';
+import { policyChecks } from '../policy/checks.js';
 import { builtinChecks, type CheckVerdict, type ReleaseChecks } from './checks.js';
 import { releaseOrderSources } from './events.js';
 import { progress, verdictKey, type ProgressInput, type ProgressOutput } from './progress.js';
@@ -17,7 +18,7 @@ export interface ReleaseOrderControllerOptions {
   client: KubeClient;
   informers: ReleaseInformers;
   signal: AbortSignal;
-  /** Release policies' checks before and after each batch (default: none beyond the built-in ones). */
+  /** Release policies' checks before and after each batch (default: the ReleasePolicies, src/release/policy). */
   checks?: ReleaseChecks;
   workers?: number;
 }
@@ -30,7 +31,7 @@ export interface ReleaseOrderControllerOptions {
  */
 export function startReleaseOrderController(opts: ReleaseOrderControllerOptions): Controller {
   const { client, informers: inf } = opts;
-  const checks = builtinChecks(opts.checks);
+  const checks = builtinChecks(opts.checks ?? policyChecks(client));
   const expectations = new Expectations({ timeoutMs: 30_000 });
   const unsubscribe = inf.releaseOrders.addHandler({
     onAdd: (o) => expectations.observe(o),

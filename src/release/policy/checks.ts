@@ -1,0 +1,66 @@
+import type { ReleasePolicy } from '../../api/index.js';
+import type { KubeClient } from '../../kube/http.js';
+import { inNamespace, ref } from '../../kube/resource.js';
+import { RELEASE_API_VERSION } from '../keys.js';
+import type { CheckContext, CheckResultT, CheckVerdict, ReleaseChecks } from '../releaseorder/checks.js';
+import { MetricAnalysis, measureBaselines, type Query } from './post.js';
+import { queryPrometheus } from './prometheus.js';
+import { blackoutCheck, conflictCheck, parameterCheck, preResult, type PreBlock } from './pre.js';
+import { selectorMatches } from './select.js';
+
+export const RELEASE_POLICIES = ref(RELEASE_API_VERSION, 'releasepolicies');
+
+/** The ReleasePolicies of the order's namespace whose selector matches the target's labels (by name). */
+export async function matchingPolicies(client: KubeClient, ctx: CheckContext): Promise<ReleasePolicy[]> {
+  const ns = ctx.order.metadata.namespace ?? '';
+  const list = await client.list<ReleasePolicy>(inNamespace(RELEASE_POLICIES, ns), { signal: ctx.signal });
+  return list.items
+    .filter((p) => selectorMatches(p.spec.selector, ctx.cd.metadata.labels))
+    .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+}
+
+/**
+ * Release policy enforcement on the ReleaseOrder controller's checks seam. Before each batch: blackout windows,
+ * conflicts and parameter checks of every matching policy (the first that blocks wins; all results go to
+ * status.checks), and before the first batch the metric baselines. After each batch: metric analysis.
+ */
+export function policyChecks(client: KubeClient, query: Query = queryPrometheus): ReleaseChecks {
+  const analysis = new MetricAnalysis(query);
+  return {
+    async beforeBatch(ctx): Promise<CheckVerdict> {
+      const policies = await matchingPolicies(client, ctx);
+      if (policies.length === 0) return { result: 'Passed' };
+      const checks: CheckResultT[] = [];
+      let block: PreBlock | undefined;
+      for (const p of policies) {
+        const name = p.metadata.name ?? '';
+        const results: [string, PreBlock | undefined][] = [
+          [`${name}/blackout`, blackoutCheck(p, ctx.now)],
+          [`${name}/conflicts`, await conflictCheck(client, p, ctx)],
+          [`${name}/parameters`, parameterCheck(p, ctx.cd)],
+        ];
+        for (const [n, b] of results) {
+          checks.push(preResult(n, ctx.batch, ctx.now, b));
+          block ??= b;
+        }
+      }
+      if (block) return { result: 'Blocked', message: block.message, retryAfterMs: block.retryAfterMs, checks };
+      if (ctx.batch === 0) {
+        const metrics = policies.flatMap((p) => p.spec.postChecks?.metrics ?? []);
+        checks.push(...(await measureBaselines(ctx.order, metrics, ctx.now, query, ctx.signal)));
+      }
+      return { result: 'Passed', checks };
+    },
+    async afterBatch(ctx): Promise<CheckVerdict> {
+      const policies = await matchingPolicies(client, ctx);
+      const withMetrics = policies.filter((p) => (p.spec.postChecks?.metrics ?? []).length > 0);
+      if (withMetrics.length === 0) return { result: 'Passed' };
+      const metrics = withMetrics.flatMap((p) => p.spec.postChecks?.metrics ?? []);
+      const r = await analysis.step(ctx.order, ctx.batch, metrics, ctx.now, ctx.signal);
+      if (r.outcome === 'Running') return { result: 'Running', retryAfterMs: r.retryAfterMs, checks: r.checks };
+      if (r.outcome === 'Passed') return { result: 'Passed', checks: r.checks };
+      const rollback = withMetrics.some((p) => p.spec.onFailure === 'Rollback');
+      return { result: 'Failed', message: r.message, onFailure: rollback ? 'Rollback' : 'Pause', checks: r.checks };
+    },
+  };
+}
