@@ -108,7 +108,7 @@ export async function watchStatus(s: Session, first: Resolved, opts: WatchOption
       supersededAt = 0;
       void old.stop();
       roInf = orderInformer(next);
-      if (!live) emitLine(`${rfc3339(now)} following the CellDeployment's new release order ${next}`);
+      if (!live && (opts.output === 'table' || opts.output === 'wide')) emitLine(`${rfc3339(now)} following the CellDeployment's new release order ${next}`);
       return;
     }
     draw(order, now);
