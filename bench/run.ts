@@ -2,6 +2,7 @@
 // peer's figures measured in the same run; they are not part of `npm test`.
 const BENCHES: Record<string, () => Promise<unknown>> = {
   informer: () => import('./informer/main.js'),
+  release: () => import('./release/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
