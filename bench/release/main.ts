@@ -224,7 +224,7 @@ async function main(): Promise<void> {
 
     // Background: what the cluster writes while nothing is released.
     await sleep(5_000);
-    const idle = await measure(client, audit.logPath, async () => undefined, () => sleep(10_000));
+    const idle = await measure(client, audit.logPath, () => Promise.resolve(), () => sleep(10_000));
     log(`idle: ${totalWrites(idle.metrics)} writes in ${(idle.ms / 1000).toFixed(1)} s`);
 
     // The releases, one after the other.
