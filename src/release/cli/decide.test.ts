@@ -75,4 +75,6 @@ test('rollback says what will happen; refused when there is nothing to roll back
   assert.equal(decideRollback(waitingOrder({ spec: { rollback: true } })).set, undefined);
   assert.deepEqual(decideRollback(waitingOrder({ status: { phase: 'Completed' } })).set, { rollback: true }, 'a completed release can be rolled back');
   assert.throws(() => decideRollback(waitingOrder({ status: { phase: 'Superseded' } })), refused(/the release is Superseded/));
+  const done = decideRollback(waitingOrder({ spec: { rollback: true }, status: { phase: 'RolledBack' } }));
+  assert.deepEqual([done.set, done.message], [undefined, 'the release is already rolled back: every pod runs revision 5d8f7c again']);
 });

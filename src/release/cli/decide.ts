@@ -103,9 +103,9 @@ export function decidePause(order: ReleaseOrder, pause: boolean): Decision {
 export function decideRollback(order: ReleaseOrder): Decision {
   const phase = phaseOf(order);
   const batch = order.status?.currentBatch;
-  if (phase === 'RolledBack' || phase === 'Superseded') {
-    const fix = phase === 'Superseded' ? 'a newer release order replaced it: roll back the CellDeployment\'s current release instead' : 'nothing is left to roll back';
-    throw refuse(order, 'rollback', `the release is ${phase}`, fix);
+  if (phase === 'RolledBack') return { set: undefined, batch, message: `the release is already rolled back: every pod runs revision ${order.spec.fromRevision || '(none)'} again` };
+  if (phase === 'Superseded') {
+    throw refuse(order, 'rollback', 'the release is Superseded', "a newer release order replaced it: roll back the CellDeployment's current release instead");
   }
   if (order.spec.rollback === true) return { set: undefined, batch, message: 'a rollback was already requested (spec.rollback is true)' };
   const from = order.spec.fromRevision || '(none)';

@@ -25,13 +25,17 @@ export function historyPatch(order: Pick<ReleaseOrder, 'metadata' | 'status'>, e
 }
 
 /**
- * Whether a guarded patch lost a race: the `test` of the resourceVersion failed (422 from the JSON patch
- * engine) or the server saw a conflicting resourceVersion (409).
+ * Whether a guarded patch surely lost a race: the server saw a conflicting resourceVersion (409). A failed
+ * `test` op comes back as a bare 422 ("the server rejected our request due to an error in our request"),
+ * which validation errors share: {@link guardedPatch} tells them apart by reading the object again.
  */
 export function lostRace(err: unknown): boolean {
-  if (!(err instanceof KubeApiError)) return false;
-  if (err.status === 409 && err.reason !== 'AlreadyExists') return true;
-  return err.status === 422 && /\btest\b|resourceVersion/i.test(err.apiMessage);
+  return err instanceof KubeApiError && err.status === 409 && err.reason !== 'AlreadyExists';
+}
+
+/** A 422 that may be the failed `test` of the resourceVersion (or a validation error: read again to know). */
+export function mayBeFailedTest(err: unknown): boolean {
+  return err instanceof KubeApiError && err.status === 422;
 }
 
 export interface GuardedOptions {
@@ -55,17 +59,26 @@ export async function guardedPatch<R>(
   opts: GuardedOptions = {},
 ): Promise<{ order: ReleaseOrder; result: R; written: boolean }> {
   const res = inNamespace(RES.releaseOrders, namespace);
-  const retries = opts.retries ?? 10;
+  const retries = opts.retries ?? 20;
+  let next = opts.initial;
   for (let attempt = 0; ; attempt++) {
-    const order = attempt === 0 && opts.initial ? opts.initial : await client.get<ReleaseOrder>(res, name);
+    const order = next ?? (await client.get<ReleaseOrder>(res, name));
+    next = undefined;
     const step = build(order);
     if (step.patch === undefined) return { order, result: step.result, written: false };
     try {
       const stored = await client.patch<ReleaseOrder>(res, name, step.patch, 'json', step.subresource ? { subresource: step.subresource } : {});
       return { order: stored, result: step.result, written: true };
     } catch (err) {
-      if (!lostRace(err) || attempt >= retries) throw err;
-      const ms = opts.pauseMs ? opts.pauseMs(attempt) : 50 * (attempt + 1) * (0.5 + Math.random());
+      if (attempt >= retries) throw err;
+      if (mayBeFailedTest(err)) {
+        // The test of the resourceVersion failed only if the object changed since it was read.
+        next = await client.get<ReleaseOrder>(res, name);
+        if (next.metadata.resourceVersion === order.metadata.resourceVersion) throw err;
+      } else if (!lostRace(err)) {
+        throw err;
+      }
+      const ms = opts.pauseMs ? opts.pauseMs(attempt) : Math.min(500, 20 * (attempt + 1)) * (0.5 + Math.random());
       await new Promise((r) => setTimeout(r, ms));
     }
   }
