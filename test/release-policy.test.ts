@@ -1,0 +1,133 @@
+// ReleasePolicy enforcement on a real cluster (NEW version), controllers in this process, each scenario in its
+// own namespace:
+//  - a blackout window in force now blocks the release (order and CellDeployment Blocked, the window named);
+//    removing it lets the release go on;
+//  - a conflict on plinth.dev/system: the second release is Blocked naming the first until the first completes;
+//  - a bad image reference blocks with a clear message;
+//  - a Prometheus metric analysis failure (a real Prometheus on loopback, scraping a gauge this test serves)
+//    fails the batch with onFailure Pause, and rolls the release back with onFailure Rollback.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CellDeployment, ReleaseOrder } from '../src/api/index.js';
+import { inNamespace } from '../src/kube/resource.js';
+import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
+import { RELEASE_API_VERSION } from '../src/release/keys.js';
+import {
+  cdRef,
+  cellDeployment,
+  currentOrderName,
+  ensureNamespace,
+  getCd,
+  patchOrder,
+  runControllersInProcess,
+  setImage,
+  startReleaseCluster,
+  waitOrder,
+  waitPhase,
+  type ReleaseEnv,
+} from './support/release-env.js';
+import { startPrometheus, type TestPrometheus } from './support/prometheus.js';
+
+describe('ReleasePolicy enforcement', () => {
+  let env: ReleaseEnv;
+  let controllers: { stop: () => Promise<void> };
+  let prom: TestPrometheus | undefined;
+  before(async () => {
+    env = await startReleaseCluster();
+    controllers = runControllersInProcess(env.client);
+  });
+  after(async () => {
+    await prom?.stop();
+    await controllers?.stop();
+    await env?.stop();
+  });
+
+  async function deploy(ns: string, cd: CellDeployment): Promise<void> {
+    await ensureNamespace(env.client, ns);
+    await env.client.create(cdRef(ns), cd);
+    await waitPhase(env.client, ns, cd.metadata.name!, 'Completed');
+  }
+
+  async function policy(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
+    await env.client.create(inNamespace(RELEASE_POLICIES, ns), { apiVersion: RELEASE_API_VERSION, kind: 'ReleasePolicy', metadata: { name, namespace: ns }, spec });
+  }
+
+  /** Sets the image and returns the name of the new order (not the one of the previous release). */
+  async function release(ns: string, name: string, image: string): Promise<string> {
+    const before = (await getCd(env.client, ns, name)).status?.releaseOrder;
+    await setImage(env.client, ns, name, image);
+    return currentOrderName(env.client, ns, name, before);
+  }
+
+  const history = (o: ReleaseOrder): string => (o.status?.history ?? []).map((h) => `${h.action}: ${h.message ?? ''}`).join('\n');
+
+  test('a blackout window in force blocks the release until it is removed', async () => {
+    const ns = 'policy-blackout';
+    await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
+    const all = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    await policy(ns, 'peak', { selector: { matchLabels: { app: 'web' } }, preChecks: { blackoutWindows: [{ name: 'business-peak', timeZone: 'UTC', weekly: [{ days: all, start: '00:00', end: '00:00' }] }] } });
+    const name = await release(ns, 'web', 'registry.local/web:2');
+    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
+    assert.match(history(o), /blackout window "business-peak" of ReleasePolicy peak is in force until \d{4}-/);
+    assert.ok(o.status?.checks?.some((c) => c.kind === 'pre' && c.name === 'peak/blackout' && c.result === 'Blocked'));
+    assert.equal(o.status?.batches?.[0]?.phase, 'Pending', 'no batch started inside the window');
+    await waitPhase(env.client, ns, 'web', 'Blocked');
+    await env.client.delete(inNamespace(RELEASE_POLICIES, ns), 'peak');
+    await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the window was removed');
+  });
+
+  test('a conflict on plinth.dev/system blocks the second release, naming the first', async () => {
+    const ns = 'policy-conflict';
+    const labelled = (n: string, strategy: Record<string, unknown>): CellDeployment => {
+      const cd = cellDeployment(ns, n, { replicas: 3, strategy });
+      cd.metadata.labels = { 'plinth.dev/system': 'payments' };
+      return cd;
+    };
+    await deploy(ns, labelled('a', { batchSize: 1, needConfirm: true }));
+    await deploy(ns, labelled('b', { batchSize: 3 }));
+    await policy(ns, 'one-at-a-time', { selector: { matchLabels: { 'plinth.dev/system': 'payments' } }, preChecks: { conflicts: { systemLabel: 'plinth.dev/system' } } });
+    const first = await release(ns, 'a', 'registry.local/web:2');
+    await waitOrder(env.client, ns, first, (x) => x.status?.phase === 'WaitingForConfirm', 'a waits for confirmation after its first batch');
+    const second = await release(ns, 'b', 'registry.local/web:2');
+    const o = await waitOrder(env.client, ns, second, (x) => x.status?.phase === 'Blocked', 'b Blocked');
+    assert.match(history(o), new RegExp(`release ${first} of CellDeployment a is in progress on plinth.dev/system=payments`));
+    await patchOrder(env.client, ns, first, { confirmedBatches: 2 });
+    await waitOrder(env.client, ns, first, (x) => x.status?.phase === 'Completed', 'a Completed');
+    await waitOrder(env.client, ns, second, (x) => x.status?.phase === 'Completed', 'b Completed once a finished');
+  });
+
+  test('a bad image reference blocks with a clear message', async () => {
+    const ns = 'policy-params';
+    await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
+    await policy(ns, 'params', { selector: { matchLabels: { app: 'web' } }, preChecks: { parameters: { requireResources: true } } });
+    const name = await release(ns, 'web', 'registry.local/Web:2');
+    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
+    assert.match(history(o), /"registry\.local\/Web:2" is not a valid image reference/);
+    const cd = await getCd(env.client, ns, 'web');
+    assert.equal(cd.status?.phase, 'Blocked');
+  });
+
+  test('a Prometheus analysis failure fails the batch (Pause) and rolls back (Rollback)', async () => {
+    prom = await startPrometheus();
+    prom.setGauge(5);
+    await prom.waitValue(5);
+    const metric = { name: 'errors', prometheusUrl: prom.url, query: 'plinth_test_gauge', threshold: { operator: '<', value: 1 }, intervalSeconds: 1, count: 2, failureLimit: 0 };
+
+    const ns = 'policy-analysis';
+    await deploy(ns, cellDeployment(ns, 'pause', { replicas: 3, strategy: { batchSize: 1 } }));
+    await deploy(ns, cellDeployment(ns, 'back', { replicas: 3, strategy: { batchSize: 1 } }));
+    await policy(ns, 'pause', { selector: { matchLabels: { app: 'pause' } }, postChecks: { metrics: [metric] }, onFailure: 'Pause' });
+    await policy(ns, 'back', { selector: { matchLabels: { app: 'back' } }, postChecks: { metrics: [metric] }, onFailure: 'Rollback' });
+
+    const p = await release(ns, 'pause', 'registry.local/web:2');
+    const po = await waitOrder(env.client, ns, p, (x) => x.status?.phase === 'Failed', 'Failed after the analysis');
+    assert.match(history(po), /CheckFailed: metric check 1\/2 sample\(s\), 1 failed \(limit 0\); last: errors: 5 is not < 1/);
+    assert.ok(po.status?.checks?.some((c) => c.kind === 'post' && c.name === 'errors' && c.result === 'Failed' && c.batch === 0));
+    assert.equal(po.status?.batches?.[1]?.phase, 'Pending', 'no later batch started');
+
+    const b = await release(ns, 'back', 'registry.local/web:2');
+    const bo = await waitOrder(env.client, ns, b, (x) => x.status?.phase === 'RolledBack', 'RolledBack after the analysis');
+    assert.match(history(bo), /CheckFailed: metric check .*errors: 5 is not < 1/);
+    assert.match(history(bo), /RollbackStarted/);
+  });
+});
