@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { GlobalOptions } from '../../cli/context.js';
 import { loadKubeConfig } from '../../cli/kubeconfig.js';
 import { KubeClient } from '../../kube/http.js';
-import { localKubeconfigFallback } from '../../localenv/stack/status.js';
+import { cacheDir } from '../../localenv/build/paths.js';
 
 /** What every `plinth release` command works with. */
 export interface Session {
@@ -22,9 +24,18 @@ export function namespaceOf(kc: Pick<KubeConfig, 'getCurrentContext' | 'getConte
   return { namespace: flag && flag !== '' ? flag : defaultNamespace, defaultNamespace };
 }
 
+/**
+ * The kubeconfig of the default local cluster (`plinth up`) when it exists: the same path as
+ * localenv/stack/status.ts `localKubeconfigFallback()`, without importing all of localenv (a second per command).
+ */
+export function localKubeconfig(): string | undefined {
+  const p = join(cacheDir(), 'clusters', 'plinth', 'kubeconfig');
+  return existsSync(p) ? p : undefined;
+}
+
 /** Loads the kubeconfig as kubectl does (see src/cli/kubeconfig.ts) and opens a client. */
 export async function openSession(g: GlobalOptions): Promise<Session> {
-  const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfigFallback() });
+  const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfig() });
   const client = await KubeClient.fromKubeConfig(kc, { requestTimeoutMs: 30_000, userAgent: 'plinth-cli/release' });
   return { kc, client, ...namespaceOf(kc, g.namespace), close: () => client.close() };
 }
