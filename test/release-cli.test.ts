@@ -6,7 +6,8 @@
 //  - the API contract on ReleaseOrders the test creates and whose status it sets itself: name resolution
 //    (ro/NAME, plain names, ambiguity, unknown names), refusals, --batch, idempotent actions, the namespace
 //    of the kubeconfig context, the history array created when absent, concurrent history appends racing a
-//    controller-like status writer, the live view on a TTY (via script(1)) and Ctrl-C.
+//    controller-like status writer, the live view on a TTY (via script(1)) and Ctrl-C;
+//  - on an OLD cluster (1.24, no SelfSubjectReview): the identity falls back to the client certificate.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -15,7 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { ReleaseOrder, ReleaseOrderStatusT } from '../src/api/index.js';
+import { installCrds } from '../src/api/install.js';
 import { isConflict } from '../src/kube/api-error.js';
+import { KubeClient } from '../src/kube/http.js';
+import { startCluster } from '../src/localenv/index.js';
 import { ref } from '../src/kube/resource.js';
 import { appendHistory, historyEntry, SYSTEM_ACTOR } from '../src/release/plan/history.js';
 import { recordHistory } from '../src/release/cli/record.js';
@@ -418,4 +422,34 @@ describe('plinth release (CLI)', { timeout: 900_000 }, () => {
       assert.deepEqual([s.code, s.signal], [0, null], s.stderr);
     });
   });
+});
+
+test('Kubernetes 1.24 serves no SelfSubjectReview: the CLI records the client certificate\'s user', { timeout: 300_000 }, async () => {
+  const cluster = await startCluster({ version: 'old', nodes: 1, zones: 1 });
+  const client = await KubeClient.fromKubeConfig(cluster.kubeConfig);
+  try {
+    await installCrds(client);
+    await assert.rejects(
+      client.create(ref('authentication.k8s.io/v1', 'selfsubjectreviews'), { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
+      (e: { status?: number }) => e.status === 404,
+    );
+    const ro = roRef('default');
+    const created = await client.create<ReleaseOrder>(ro, {
+      apiVersion: 'apps.plinth.dev/v1alpha1',
+      kind: 'ReleaseOrder',
+      metadata: { name: 'old-r2', namespace: 'default' },
+      spec: { target: { name: 'old' }, fromRevision: 'r1', toRevision: 'r2' },
+    });
+    await client.replace(ro, 'old-r2', { ...created, status: { phase: 'Progressing', currentBatch: 0, batches: [{ index: 0, pods: ['p'], phase: 'Running', startedAt: '2026-01-01T10:00:00Z' }] } }, { subresource: 'status' });
+    const r = await start(['release', 'pause', 'old-r2', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath]).done;
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as { by: { user: string; groups: string[]; source: string } };
+    assert.deepEqual(out.by, { user: 'plinth-admin', groups: ['system:masters'], source: 'client certificate' });
+    const o = await client.get<ReleaseOrder>(ro, 'old-r2');
+    assert.deepEqual(userEntries(o), ['Pause#0 by plinth-admin']);
+    assert.equal(o.spec.paused, true);
+  } finally {
+    client.close();
+    await cluster.stop();
+  }
 });
