@@ -16,6 +16,7 @@ import { runManager } from '../../src/manager/manager.js';
 import { RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
 import { renderFigures, type Figure } from '../lib/report.js';
 import { auditArgs, auditWrites, fileSize, type AuditRow } from './audit.js';
+import { watchTimeline } from './timeline.js';
 import { deltaWrites, scrapeWrites, totalWrites, type WriteCounts } from './metrics.js';
 
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1_000);
@@ -230,10 +231,13 @@ async function main(): Promise<void> {
     // The releases, one after the other.
     log('CellDeployment: image change');
     let cdGen = 0;
+    let cdStart = 0;
+    const timeline = await watchTimeline(client, NS_CD, IMAGE_2, () => cdStart);
     const cdWin = await measure(
       client,
       audit.logPath,
       async () => {
+        cdStart = Date.now();
         const cd = await client.patch<CellDeployment>(cdRes, APP, containersPatch(IMAGE_2), 'merge');
         cdGen = cd.metadata.generation ?? 2;
       },
@@ -246,6 +250,7 @@ async function main(): Promise<void> {
     );
     log(`CellDeployment: released in ${(cdWin.ms / 1000).toFixed(1)} s`);
     const cdFinal = await client.get<CellDeployment>(cdRes, APP);
+    const steps = await timeline.stop();
     await sleep(5_000);
 
     log('Deployment: image change');
@@ -310,6 +315,7 @@ async function main(): Promise<void> {
     );
     process.stdout.write(`targets ${targetsMet ? 'met' : 'NOT met'}\n\n`);
     process.stdout.write(await batchTimes(client, cdFinal));
+    process.stdout.write(steps);
     process.stdout.write(describeWindow('idle', idle));
     process.stdout.write(describeWindow('CellDeployment release', cdWin));
     process.stdout.write(describeWindow('Deployment rollout', depWin));
