@@ -42,7 +42,9 @@ describe('ReleasePolicy enforcement', () => {
     await env?.stop();
   });
 
+  /** Policies select CellDeployments by their own labels: give the object its app label. */
   async function deploy(ns: string, cd: CellDeployment): Promise<void> {
+    cd.metadata.labels = { app: cd.metadata.name ?? '', ...(cd.metadata.labels ?? {}) };
     await ensureNamespace(env.client, ns);
     await env.client.create(cdRef(ns), cd);
     await waitPhase(env.client, ns, cd.metadata.name!, 'Completed');
