@@ -1,4 +1,5 @@
 import type { ReleasePolicy } from '../../api/index.js';
+import { isNotFound } from '../../kube/api-error.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace, ref } from '../../kube/resource.js';
 import { RELEASE_API_VERSION } from '../keys.js';
@@ -13,8 +14,15 @@ export const RELEASE_POLICIES = ref(RELEASE_API_VERSION, 'releasepolicies');
 /** The ReleasePolicies of the order's namespace whose selector matches the target's labels (by name). */
 export async function matchingPolicies(client: KubeClient, ctx: CheckContext): Promise<ReleasePolicy[]> {
   const ns = ctx.order.metadata.namespace ?? '';
-  const list = await client.list<ReleasePolicy>(inNamespace(RELEASE_POLICIES, ns), { signal: ctx.signal });
-  return list.items
+  let items: ReleasePolicy[];
+  try {
+    items = (await client.list<ReleasePolicy>(inNamespace(RELEASE_POLICIES, ns), { signal: ctx.signal })).items;
+  } catch (err) {
+    // The ReleasePolicy CRD is not installed: there can be no policies.
+    if (isNotFound(err)) return [];
+    throw err;
+  }
+  return items
     .filter((p) => selectorMatches(p.spec.selector, ctx.cd.metadata.labels))
     .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
 }
