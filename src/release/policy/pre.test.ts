@@ -31,3 +31,14 @@ test('parameter problems block with the message', () => {
   assert.equal(preResult('p/parameters', 0, new Date(0), b).result, 'Blocked');
   assert.equal(preResult('p/parameters', 0, new Date(0), undefined).result, 'Passed');
 });
+
+test('the upgrade lock Lease is held while it has a holder and has not expired', async () => {
+  const { leaseHeld } = await import('./pre.js');
+  const now = new Date('2026-11-22T10:00:00Z');
+  const client = (spec: Record<string, unknown> | undefined): never =>
+    ({ get: () => (spec ? Promise.resolve({ metadata: {}, spec }) : Promise.reject(Object.assign(new Error('nf'), { code: 404, statusCode: 404 }))) }) as never;
+  assert.equal(await leaseHeld(client({ holderIdentity: 'upgrader', renewTime: '2026-11-22T09:59:50Z', leaseDurationSeconds: 30 }), 'kube-system', 'upgrade', now), 'upgrader');
+  assert.equal(await leaseHeld(client({ holderIdentity: 'upgrader', renewTime: '2026-11-22T09:59:00Z', leaseDurationSeconds: 30 }), 'kube-system', 'upgrade', now), undefined, 'expired');
+  assert.equal(await leaseHeld(client({ leaseDurationSeconds: 30 }), 'kube-system', 'upgrade', now), undefined, 'no holder');
+  assert.equal(await leaseHeld(client({ holderIdentity: 'upgrader' }), 'kube-system', 'upgrade', now), 'upgrader', 'no duration: held');
+});
