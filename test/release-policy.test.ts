@@ -3,13 +3,14 @@
 //  - a blackout window in force now blocks the release (order and CellDeployment Blocked, the window named);
 //    removing it lets the release go on;
 //  - a conflict on plinth.dev/system: the second release is Blocked naming the first until the first completes;
+//  - a held cluster-upgrade lock Lease blocks until it is deleted;
 //  - a bad image reference blocks with a clear message;
 //  - a Prometheus metric analysis failure (a real Prometheus on loopback, scraping a gauge this test serves)
 //    fails the batch with onFailure Pause, and rolls the release back with onFailure Rollback.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CellDeployment, ReleaseOrder } from '../src/api/index.js';
-import { inNamespace } from '../src/kube/resource.js';
+import { CORE, inNamespace } from '../src/kube/resource.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
 import { RELEASE_API_VERSION } from '../src/release/keys.js';
 import {
@@ -96,6 +97,20 @@ describe('ReleasePolicy enforcement', () => {
     await patchOrder(env.client, ns, first, { confirmedBatches: 2 });
     await waitOrder(env.client, ns, first, (x) => x.status?.phase === 'Completed', 'a Completed');
     await waitOrder(env.client, ns, second, (x) => x.status?.phase === 'Completed', 'b Completed once a finished');
+  });
+
+  test('a held cluster-upgrade lock Lease blocks until it is released', async () => {
+    const ns = 'policy-lease';
+    await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
+    const leases = inNamespace(CORE.leases, ns);
+    const renewTime = new Date().toISOString().replace(/Z$/, '000Z');
+    await env.client.create(leases, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'cluster-upgrade', namespace: ns }, spec: { holderIdentity: 'upgrader-1', leaseDurationSeconds: 3600, renewTime } });
+    await policy(ns, 'lock', { selector: { matchLabels: { app: 'web' } }, preChecks: { conflicts: { upgradeLockLease: { namespace: ns, name: 'cluster-upgrade' } } } });
+    const name = await release(ns, 'web', 'registry.local/web:2');
+    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
+    assert.match(history(o), new RegExp(`the cluster-upgrade lock Lease ${ns}/cluster-upgrade is held by upgrader-1`));
+    await env.client.delete(leases, 'cluster-upgrade');
+    await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the lock was released');
   });
 
   test('a bad image reference blocks with a clear message', async () => {
