@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Condition, IntOrString, LabelMap, LabelSelector, OpaqueObject, StringMap, Validated } from '../schema/types.js';
+import { Conditions, StringEnum, IntOrString, LabelMap, LabelSelector, OpaqueObject, StringMap, Validated } from '../schema/types.js';
 import type { KindDefinition, ObjectOf } from '../crd.js';
 import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
@@ -115,15 +115,7 @@ export const UnitStatus = Type.Object({
   updatedReplicas: Type.Integer(),
 });
 
-export const CellDeploymentPhase = Type.Union([
-  Type.Literal('Progressing'),
-  Type.Literal('WaitingForConfirm'),
-  Type.Literal('Paused'),
-  Type.Literal('Blocked'),
-  Type.Literal('Completed'),
-  Type.Literal('RollingBack'),
-  Type.Literal('Failed'),
-]);
+export const CellDeploymentPhase = StringEnum(['Progressing', 'WaitingForConfirm', 'Paused', 'Blocked', 'Completed', 'RollingBack', 'Failed']);
 
 export const CellDeploymentStatus = Type.Object({
   observedGeneration: Type.Optional(Type.Integer()),
@@ -135,7 +127,7 @@ export const CellDeploymentStatus = Type.Object({
   units: Type.Optional(Type.Array(UnitStatus, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })),
   phase: Type.Optional(CellDeploymentPhase),
   releaseOrder: Type.Optional(Type.String()),
-  conditions: Type.Optional(Type.Array(Condition, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })),
+  conditions: Type.Optional(Conditions),
 });
 
 export const CellDeploymentKind = {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Condition, Timestamp, Validated } from '../schema/types.js';
+import { Conditions, StringEnum, Timestamp, Validated } from '../schema/types.js';
 import type { KindDefinition, ObjectOf } from '../crd.js';
 import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
@@ -57,18 +57,7 @@ export const HistoryEntry = Type.Object({
   message: Type.Optional(Type.String()),
 });
 
-export const ReleaseOrderPhase = Type.Union([
-  Type.Literal('Pending'),
-  Type.Literal('Progressing'),
-  Type.Literal('WaitingForConfirm'),
-  Type.Literal('Paused'),
-  Type.Literal('Blocked'),
-  Type.Literal('Completed'),
-  Type.Literal('RollingBack'),
-  Type.Literal('RolledBack'),
-  Type.Literal('Superseded'),
-  Type.Literal('Failed'),
-]);
+export const ReleaseOrderPhase = StringEnum(['Pending', 'Progressing', 'WaitingForConfirm', 'Paused', 'Blocked', 'Completed', 'RollingBack', 'RolledBack', 'Superseded', 'Failed']);
 
 export const ReleaseOrderStatus = Type.Object({
   observedGeneration: Type.Optional(Type.Integer()),
@@ -77,7 +66,7 @@ export const ReleaseOrderStatus = Type.Object({
   batches: Type.Optional(Type.Array(BatchStatus)),
   checks: Type.Optional(Type.Array(CheckResult)),
   history: Type.Optional(Type.Array(HistoryEntry)),
-  conditions: Type.Optional(Type.Array(Condition, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] })),
+  conditions: Type.Optional(Conditions),
 });
 
 export const ReleaseOrderKind = {

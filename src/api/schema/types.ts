@@ -1,4 +1,4 @@
-import { Type, type TSchema, type TObject, type TProperties, type TUnsafe, type ObjectOptions } from '@sinclair/typebox';
+import { Type, type TSchema, type TObject, type TProperties, type TUnsafe, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
 
 /** A number or a percent string ("25%"), like Kubernetes' IntOrString. */
 export function IntOrString(options: Record<string, unknown> = {}): TUnsafe<number | string> {
@@ -66,3 +66,11 @@ export function Validated<P extends TProperties>(
 ): TObject<P> {
   return Type.Object(properties, { ...options, 'x-kubernetes-validations': rules });
 }
+
+/** A string enum: a union of literals (an `enum` in the CRD). */
+export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}): TUnion<TLiteral<T[number]>[]> {
+  return Type.Union(values.map((v) => Type.Literal(v as T[number])), options);
+}
+
+/** status.conditions: standard conditions merged by type under server-side apply. */
+export const Conditions = Type.Array(Condition, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['type'] });
