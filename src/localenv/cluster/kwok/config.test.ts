@@ -32,3 +32,13 @@ void test('the manage and freeze selectors are set', () => {
   assert.equal(opts.disregardStatusWithAnnotationSelector, 'kwok.plinth.dev/frozen=true');
   assert.equal(opts.manageAllNodes, false);
 });
+
+void test('every pod status patch is conditional on the resourceVersion it was computed from', () => {
+  const pods = docs.slice(1).filter((d) => (d.spec as { resourceRef: { kind: string } }).resourceRef.kind === 'Pod');
+  const patches = pods.flatMap((d) => ((d.spec as { next: { patches?: { root: string; template: string }[] } }).next.patches ?? []).map((p) => ({ stage: d.metadata?.name, ...p })));
+  assert.ok(patches.length >= 5);
+  for (const p of patches) {
+    assert.equal(p.root, '', `${p.stage}: the template must hold metadata and status`);
+    assert.match(p.template, /^metadata:\n {2}resourceVersion: \{\{ \.metadata\.resourceVersion \| Quote \}\}\nstatus:\n/, `${p.stage}: no precondition`);
+  }
+});

@@ -1,4 +1,4 @@
-import { absent, exists, is, jq, stage, statusPatch, tpl, type StageDoc } from './stage.js';
+import { absent, exists, guardedStatusPatch, is, jq, stage, tpl, type StageDoc } from './stage.js';
 
 /**
  * The simulated kubelet for pods. Each stage matches one state and moves the pod to the next;
@@ -300,18 +300,18 @@ const JOB_COMPLETE = tpl([
 
 export function podStages(o: PodStageOptions): StageDoc[] {
   return [
-    stage('Pod', 'plinth-pod-start', [NOT_DELETING, absent('.status.podIP')], { patches: [statusPatch(START)] }, o.podStartDelayMs),
+    stage('Pod', 'plinth-pod-start', [NOT_DELETING, absent('.status.podIP')], { patches: [guardedStatusPatch(START)] }, o.podStartDelayMs),
     stage(
       'Pod',
       'plinth-pod-ready-sync',
       [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, true)],
-      { patches: [statusPatch(READY_SYNC)] },
+      { patches: [guardedStatusPatch(READY_SYNC)] },
     ),
     stage(
       'Pod',
       'plinth-pod-observe',
       [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, false), is(GENERATION_BEHIND, true)],
-      { patches: [statusPatch(OBSERVE)] },
+      { patches: [guardedStatusPatch(OBSERVE)] },
     ),
     stage(
       'Pod',
@@ -319,7 +319,7 @@ export function podStages(o: PodStageOptions): StageDoc[] {
       [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_AND_READY, true)],
       {
         event: { type: 'Normal', reason: 'Killing', message: 'Container image changed, container will be killed and re-created' },
-        patches: [statusPatch(INPLACE_STOP)],
+        patches: [guardedStatusPatch(INPLACE_STOP)],
       },
     ),
     stage(
@@ -328,7 +328,7 @@ export function podStages(o: PodStageOptions): StageDoc[] {
       [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, true), is(PENDING_AND_READY, false)],
       {
         event: { type: 'Normal', reason: 'Started', message: 'Started container with the new image' },
-        patches: [statusPatch(INPLACE_START)],
+        patches: [guardedStatusPatch(INPLACE_START)],
       },
       o.inPlaceDelayMs,
     ),
@@ -336,7 +336,7 @@ export function podStages(o: PodStageOptions): StageDoc[] {
       'Pod',
       'plinth-pod-job-complete',
       [NOT_DELETING, RUNNING, is(OWNED_BY_JOB, true), is(CONTAINERS_READY, 'True'), is(PENDING_IMAGE, false)],
-      { patches: [statusPatch(JOB_COMPLETE)] },
+      { patches: [guardedStatusPatch(JOB_COMPLETE)] },
       o.jobRunMs,
     ),
     stage('Pod', 'plinth-pod-delete', [exists('.metadata.deletionTimestamp')], { delete: true }, o.podStopDelayMs),

@@ -16,7 +16,7 @@ export interface StageDoc {
     next: {
       event?: { type: 'Normal' | 'Warning'; reason: string; message: string };
       delete?: boolean;
-      patches?: { subresource: 'status'; root: 'status'; template: string }[];
+      patches?: { subresource: 'status'; root: 'status' | ''; template: string }[];
     };
   };
 }
@@ -60,4 +60,22 @@ export const statusPatch = (template: string): NonNullable<StageDoc['spec']['nex
   subresource: 'status',
   root: 'status',
   template,
+});
+
+/**
+ * A status patch that only applies to the object kwok computed it from: the patch carries the object's
+ * resourceVersion, so the API server answers 409 Conflict if anything changed in between (kwok does not
+ * retry a conflict; the newer object's watch event re-evaluates the stages). Without it, a stage computed
+ * from a stale view (Ready from a readiness gate that has flipped since) could overwrite newer facts; the
+ * real kubelet's status manager likewise merges its conditions into the latest pod it fetched.
+ */
+export const guardedStatusPatch = (template: string): NonNullable<StageDoc['spec']['next']['patches']>[number] => ({
+  subresource: 'status',
+  root: '',
+  template: [
+    'metadata:',
+    '  resourceVersion: {{ .metadata.resourceVersion | Quote }}',
+    'status:',
+    ...template.split('\n').map((l) => `  ${l}`),
+  ].join('\n'),
 });
