@@ -11,6 +11,11 @@
 //     ready(U) >= target(U) - |b ∩ U| (checked at the end, against the stored batch plans); with `strict`,
 //     every pod that is not ready (or missing) also belongs to that one batch.
 //
+// Rules 1 and 2 relate two watches (pods and EndpointSlices) that arrive independently: either may lag the
+// other by a few hundred ms, so judging one by the other's cache on arrival gives false alarms both ways. The
+// watcher therefore records both streams and replays them at stop() in resourceVersion order (one etcd
+// revision counter orders every write; a test tool may read resourceVersions as numbers, Plinth never does).
+//
 // Propagation is allowed for: the moments between a gate turning False and the EndpointSlice controller
 // taking the pod out (the controller waits for exactly that before changing anything). Terminating endpoints
 // count as in traffic only when `ready` (proxies use serving-but-terminating endpoints only as a fallback when
@@ -28,7 +33,6 @@ type Pod = V1Pod & KubeObject;
 
 interface PodTrack {
   name: string;
-  unit: string;
   gate: string | undefined;
   gateFalseAt: number | undefined;
   /** The EndpointSlices showed it out of traffic after its gate went False. */
@@ -42,6 +46,21 @@ interface Snapshot {
   ready: Map<string, number>;
   /** Names of pods not ready (present or missing), with their last known unit. */
   unavailable: Array<{ name: string; unit: string }>;
+}
+
+/** One observed watch event; `active`: seen after start() resolved (violations count only then). */
+type Observed = { rv: bigint; active: boolean } & ({ kind: 'pod'; pod: Pod; deleted: boolean } | { kind: 'slice'; slice: EndpointSliceLike; deleted: boolean });
+type Recorded = Observed & { seq: number; at: number };
+
+const gateOf = (p: Pod): string | undefined => p.status?.conditions?.find((c) => c.type === KEYS.gate)?.status;
+
+/** resourceVersion as the etcd revision it is on a real API server (test-only reading; opaque elsewhere). */
+function rvOf(o: KubeObject): bigint {
+  try {
+    return BigInt(o.metadata?.resourceVersion ?? '0');
+  } catch {
+    return 0n;
+  }
 }
 
 export interface WatchReport {
@@ -72,6 +91,8 @@ export class ReleaseWatcher {
   private readonly slices: Informer<EndpointSliceLike>;
   private readonly orders: Informer<KubeObject>;
   private readonly tracks = new Map<string, PodTrack>();
+  private readonly replaySlices = new Map<string, EndpointSliceLike>();
+  private readonly recorded: Recorded[] = [];
   private readonly lastUnit = new Map<string, string>();
   private readonly snaps: Snapshot[] = [];
   private readonly report: WatchReport = { violations: [], snapshots: 0, gateFlips: 0, inPlaceChanges: 0, deletions: 0, pods: new Map() };
@@ -87,7 +108,8 @@ export class ReleaseWatcher {
       onUpdate: (old, p) => this.onPod(old, p),
       onDelete: (p) => this.onPodDeleted(p),
     });
-    this.slices.addHandler({ onAdd: () => this.onSlices(), onUpdate: () => this.onSlices(), onDelete: () => this.onSlices() });
+    const slice = (sl: EndpointSliceLike, deleted: boolean): void => this.record({ kind: 'slice', rv: rvOf(sl), slice: sl, deleted, active: this.active });
+    this.slices.addHandler({ onAdd: (sl) => slice(sl, false), onUpdate: (_o, sl) => slice(sl, false), onDelete: (sl) => slice(sl, true) });
   }
 
   /** Start watching; resolves once the caches are synced (the invariants hold from then on). */
@@ -106,17 +128,18 @@ export class ReleaseWatcher {
   async stop(): Promise<WatchReport> {
     this.active = false;
     await Promise.all([this.pods.stop(), this.slices.stop(), this.orders.stop()]);
+    this.replay();
     this.checkCapacity();
     this.report.snapshots = this.snaps.length;
     return this.report;
   }
 
-  private violation(msg: string): void {
-    if (this.report.violations.length < 200) this.report.violations.push(`${new Date().toISOString()} ${msg}`);
+  private violation(msg: string, at = Date.now()): void {
+    if (this.report.violations.length < 200) this.report.violations.push(`${new Date(at).toISOString()} ${msg}`);
   }
 
   private inTraffic(uid: string): boolean {
-    for (const s of this.slices.list()) {
+    for (const s of this.replaySlices.values()) {
       for (const e of s.endpoints ?? []) {
         if (e.targetRef?.uid !== uid) continue;
         const ready = e.conditions?.ready !== false;
@@ -127,75 +150,107 @@ export class ReleaseWatcher {
     return false;
   }
 
-  private onSlices(): void {
-    if (!this.active) return;
-    for (const [uid, t] of this.tracks) {
-      if (t.gate !== 'False') continue;
-      const inTraffic = this.inTraffic(uid);
-      if (!inTraffic) t.outSeen = true;
-      else if (t.outSeen) this.violation(`pod ${t.name} (${uid}) is in traffic again while its gate is False`);
-    }
+  private record(ev: Observed): void {
+    if (this.recorded.length < 500_000) this.recorded.push({ ...ev, seq: this.recorded.length, at: Date.now() });
   }
 
   private onPod(old: Pod | undefined, p: Pod): void {
     const uid = p.metadata?.uid ?? '';
     const name = p.metadata?.name ?? '';
-    const gate = p.status?.conditions?.find((c) => c.type === KEYS.gate)?.status;
-    const images = JSON.stringify((p.spec?.containers ?? []).map((c) => c.image));
-    const unit = p.metadata?.labels?.[KEYS.unit] ?? '';
-    this.lastUnit.set(name, unit);
+    const gate = gateOf(p);
+    this.lastUnit.set(name, p.metadata?.labels?.[KEYS.unit] ?? '');
     const restarts = (p.status?.containerStatuses ?? []).reduce((a, c) => a + (c.restartCount ?? 0), 0);
     const rec = this.report.pods.get(uid) ?? { name, restarts: 0, revisions: new Set<string>() };
     rec.restarts = Math.max(rec.restarts, restarts);
     rec.revisions.add(p.metadata?.labels?.[KEYS.revision] ?? '');
     this.report.pods.set(uid, rec);
-
-    let t = this.tracks.get(uid);
-    if (!t) {
-      t = { name, unit, gate, gateFalseAt: gate === 'False' ? Date.now() : undefined, outSeen: gate === 'False' && !this.inTraffic(uid), images };
-      this.tracks.set(uid, t);
+    if (this.active && old !== undefined && gate !== gateOf(old)) {
+      this.report.gateFlips++;
+      if (gate === 'True' && !containersReadyOnSpec(p)) this.violation(`pod ${name} gate True while its containers are not ready on their spec images`);
     }
-    if (this.active && old !== undefined) {
-      if (gate !== t.gate) {
-        this.report.gateFlips++;
-        if (gate === 'False') {
-          t.gateFalseAt = Date.now();
-          t.outSeen = !this.inTraffic(uid);
-        }
-        if (gate === 'True' && !containersReadyOnSpec(p)) this.violation(`pod ${name} gate True while its containers are not ready on their spec images`);
-      }
-      if (images !== t.images) {
-        this.report.inPlaceChanges++;
-        this.checkChange(uid, t, `images of ${name} changed in place`);
-      }
-    }
-    t.gate = gate;
-    t.images = images;
-    t.unit = unit;
-    if (gate !== 'False') t.outSeen = false;
+    this.record({ kind: 'pod', rv: rvOf(p), pod: p, deleted: false, active: this.active });
     if (this.active) this.snapshot();
   }
 
   private onPodDeleted(p: Pod): void {
-    const uid = p.metadata?.uid ?? '';
-    const t = this.tracks.get(uid);
-    if (this.active && t) {
-      this.report.deletions++;
-      const everServing = t.gate === 'True' || t.gateFalseAt !== undefined;
-      if (everServing) this.checkChange(uid, t, `pod ${t.name} disappeared`);
-    }
-    this.tracks.delete(uid);
+    this.record({ kind: 'pod', rv: rvOf(p), pod: p, deleted: true, active: this.active });
     if (this.active) this.snapshot();
   }
 
-  private checkChange(uid: string, t: PodTrack, what: string): void {
-    if (this.inTraffic(uid)) this.violation(`${what} while an EndpointSlice lists it as ready or serving`);
+  /** Rules 1 and 2, replayed over both streams in resourceVersion order. */
+  private replay(): void {
+    const evs = [...this.recorded].sort((a, b) => (a.rv === b.rv ? a.seq - b.seq : a.rv < b.rv ? -1 : 1));
+    for (const ev of evs) {
+      if (ev.kind === 'slice') {
+        const key = ev.slice.metadata?.name ?? '';
+        if (ev.deleted) this.replaySlices.delete(key);
+        else this.replaySlices.set(key, ev.slice);
+        for (const [uid, t] of this.tracks) {
+          if (t.gate !== 'False') continue;
+          if (!this.inTraffic(uid)) t.outSeen = true;
+          else if (t.outSeen && ev.active) this.violation(`pod ${t.name} (${uid}) is in traffic again while its gate is False (slice rv ${ev.rv})${this.story(evs, uid, ev.rv)}`, ev.at);
+        }
+        continue;
+      }
+      const p = ev.pod;
+      const uid = p.metadata?.uid ?? '';
+      const name = p.metadata?.name ?? '';
+      let t = this.tracks.get(uid);
+      if (ev.deleted) {
+        if (ev.active && t) {
+          this.report.deletions++;
+          const everServing = t.gate === 'True' || t.gateFalseAt !== undefined;
+          if (everServing) this.checkChange(uid, t, `pod ${t.name} disappeared`, ev.at);
+        }
+        this.tracks.delete(uid);
+        continue;
+      }
+      const gate = gateOf(p);
+      const images = JSON.stringify((p.spec?.containers ?? []).map((c) => c.image));
+      if (!t) {
+        t = { name, gate, gateFalseAt: gate === 'False' ? ev.at : undefined, outSeen: gate === 'False' && !this.inTraffic(uid), images };
+        this.tracks.set(uid, t);
+      } else {
+        if (gate !== t.gate && gate === 'False') {
+          t.gateFalseAt = ev.at;
+          t.outSeen = !this.inTraffic(uid);
+        }
+        if (images !== t.images && ev.active) {
+          this.report.inPlaceChanges++;
+          this.checkChange(uid, t, `images of ${name} changed in place`, ev.at);
+        }
+      }
+      t.gate = gate;
+      t.images = images;
+      if (gate !== 'False') t.outSeen = false;
+    }
+  }
+
+  /** With PLINTH_WATCH_DEBUG: what the replay saw of one pod up to `rv` (pod versions and its endpoints). */
+  private story(evs: readonly Recorded[], uid: string, rv: bigint): string {
+    if (!process.env.PLINTH_WATCH_DEBUG) return '';
+    const lines: string[] = [];
+    for (const e of evs) {
+      if (e.rv > rv) break;
+      if (e.kind === 'pod' && e.pod.metadata?.uid === uid) {
+        const c = (t: string): string => e.pod.status?.conditions?.find((x) => x.type === t)?.status ?? '-';
+        lines.push(`  rv ${e.rv} +${e.at % 100000} pod gate=${c(KEYS.gate)} Ready=${c('Ready')} CR=${c('ContainersReady')} img=${(e.pod.spec?.containers ?? []).map((x) => x.image).join(',')} st=${(e.pod.status?.containerStatuses ?? []).map((x) => `${x.image}:${x.ready}`).join(',')}${e.deleted ? ' DELETED' : ''}`);
+      }
+      if (e.kind === 'slice') {
+        for (const ep of e.slice.endpoints ?? []) if (ep.targetRef?.uid === uid) lines.push(`  rv ${e.rv} +${e.at % 100000} slice ${e.slice.metadata?.name} ${JSON.stringify(ep.conditions)}`);
+      }
+    }
+    return `\n${lines.slice(-14).join('\n')}`;
+  }
+
+  private checkChange(uid: string, t: PodTrack, what: string, at: number): void {
+    if (this.inTraffic(uid)) this.violation(`${what} while an EndpointSlice lists it as ready or serving`, at);
     if (t.gate !== 'False' || t.gateFalseAt === undefined) {
-      this.violation(`${what} while its gate is ${t.gate ?? 'unset'}`);
+      this.violation(`${what} while its gate is ${t.gate ?? 'unset'}`, at);
       return;
     }
-    const drained = Date.now() - t.gateFalseAt;
-    if (drained < this.o.drainSeconds * 1000 - (this.o.slackMs ?? 300)) this.violation(`${what} after only ${drained} ms out of traffic (drainSeconds ${this.o.drainSeconds})`);
+    const drained = at - t.gateFalseAt;
+    if (drained < this.o.drainSeconds * 1000 - (this.o.slackMs ?? 300)) this.violation(`${what} after only ${drained} ms out of traffic (drainSeconds ${this.o.drainSeconds})`, at);
   }
 
   private snapshot(): void {
