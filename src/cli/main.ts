@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerLocalCommands } from './commands/local.js';
 import { registerManagerCommand } from './commands/manager.js';
 import { registerReleaseCommands } from './commands/release.js';
+import { registerUpgradeCommands } from './commands/upgrade.js';
 import { plinthVersion } from './version.js';
 
 const asPlugin = basename(process.argv[1] ?? '').startsWith('kubectl-plinth');
@@ -23,5 +24,6 @@ const program = new Command(asPlugin ? 'kubectl plinth' : 'plinth')
 registerLocalCommands(program);
 registerManagerCommand(program);
 registerReleaseCommands(program);
+registerUpgradeCommands(program);
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+
+/**
+ * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
+ * switch, rollback, nodes). Each verb lives in its own file under ./upgrade/ and registers itself here;
+ * its implementation under src/upgrade/ is imported only when it runs.
+ */
+export function registerUpgradeCommands(program: Command): void {
+  const upgrade = program
+    .command('upgrade')
+    .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
+  void upgrade;
+}
