@@ -8,6 +8,8 @@ export interface FakePod {
   unit?: string;
   revision?: string;
   ready?: boolean;
+  /** ISO lastTransitionTime of the Ready condition. */
+  readySince?: string;
   gate?: 'True' | 'False';
   /** ISO time of the drain annotation. */
   drainStarted?: string;
@@ -21,7 +23,9 @@ export interface FakePod {
 
 export function fakePod(p: FakePod): V1Pod {
   const image = p.image ?? 'web:1';
-  const conditions = [{ type: 'Ready', status: p.ready === false ? 'False' : 'True' }];
+  const conditions: Array<{ type: string; status: string; lastTransitionTime?: Date }> = [
+    { type: 'Ready', status: p.ready === false ? 'False' : 'True', ...(p.readySince ? { lastTransitionTime: new Date(p.readySince) } : {}) },
+  ];
   if (p.gate) conditions.push({ type: KEYS.gate, status: p.gate });
   return {
     metadata: {

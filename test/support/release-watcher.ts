@@ -1,8 +1,9 @@
 // The lossless-release invariant watcher. It watches a CellDeployment's pods, the namespace's EndpointSlices
 // and the ReleaseOrders with Plinth's own Informer for the whole release and records every violation:
 //
-//  1. out of traffic means out: once a pod's gate went False and the EndpointSlices showed it not ready, no
-//     EndpointSlice lists it as ready or serving again until its gate is True;
+//  1. out of traffic means out: once a pod's gate went False, its Ready condition followed, and a later
+//     EndpointSlice showed it not ready, no EndpointSlice lists it as ready or serving again until its gate is
+//     True;
 //  2. no change in traffic: when a pod's images change in place, or a pod disappears, it is not in traffic
 //     and its gate has been False for at least drainSeconds (as seen by this watcher);
 //  3. gate True only on ready containers: when the gate turns True, every container runs its spec image and
@@ -17,7 +18,9 @@
 // revision counter orders every write; a test tool may read resourceVersions as numbers, Plinth never does).
 //
 // Propagation is allowed for: the moments between a gate turning False and the EndpointSlice controller
-// taking the pod out (the controller waits for exactly that before changing anything). Terminating endpoints
+// taking the pod out (the controller waits for exactly that before changing anything). A slice written before
+// the pod's Ready went False does not count as "out": the EndpointSlice controller may still be catching up
+// with an earlier state of the pod (seen: not ready from before the pod turned Ready, then ready, then out). Terminating endpoints
 // count as in traffic only when `ready` (proxies use serving-but-terminating endpoints only as a fallback when
 // a Service has no ready endpoint).
 import type { V1Pod } from '@kubernetes/client-node';
@@ -35,8 +38,10 @@ interface PodTrack {
   name: string;
   gate: string | undefined;
   gateFalseAt: number | undefined;
-  /** The EndpointSlices showed it out of traffic after its gate went False. */
+  /** The EndpointSlices showed it out of traffic after its gate went False and its Ready condition followed. */
   outSeen: boolean;
+  /** Its Ready condition is not True (as of the replayed version). */
+  notReady: boolean;
   images: string;
 }
 
@@ -52,6 +57,7 @@ interface Snapshot {
 type Observed = { rv: bigint; active: boolean } & ({ kind: 'pod'; pod: Pod; deleted: boolean } | { kind: 'slice'; slice: EndpointSliceLike; deleted: boolean });
 type Recorded = Observed & { seq: number; at: number };
 
+const podReady = (p: Pod): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 const gateOf = (p: Pod): string | undefined => p.status?.conditions?.find((c) => c.type === KEYS.gate)?.status;
 
 /** resourceVersion as the etcd revision it is on a real API server (test-only reading; opaque elsewhere). */
@@ -187,7 +193,9 @@ export class ReleaseWatcher {
         else this.replaySlices.set(key, ev.slice);
         for (const [uid, t] of this.tracks) {
           if (t.gate !== 'False') continue;
-          if (!this.inTraffic(uid)) t.outSeen = true;
+          // Out counts only from a slice written after the pod's Ready went False (replay order): an earlier
+          // slice may still show the pod's state from before it turned Ready.
+          if (!this.inTraffic(uid)) t.outSeen ||= t.notReady;
           else if (t.outSeen && ev.active) this.violation(`pod ${t.name} (${uid}) is in traffic again while its gate is False (slice rv ${ev.rv})${this.story(evs, uid, ev.rv)}`, ev.at);
         }
         continue;
@@ -208,13 +216,10 @@ export class ReleaseWatcher {
       const gate = gateOf(p);
       const images = JSON.stringify((p.spec?.containers ?? []).map((c) => c.image));
       if (!t) {
-        t = { name, gate, gateFalseAt: gate === 'False' ? ev.at : undefined, outSeen: gate === 'False' && !this.inTraffic(uid), images };
+        t = { name, gate, gateFalseAt: gate === 'False' ? ev.at : undefined, outSeen: false, notReady: !podReady(p), images };
         this.tracks.set(uid, t);
       } else {
-        if (gate !== t.gate && gate === 'False') {
-          t.gateFalseAt = ev.at;
-          t.outSeen = !this.inTraffic(uid);
-        }
+        if (gate !== t.gate && gate === 'False') t.gateFalseAt = ev.at;
         if (images !== t.images && ev.active) {
           this.report.inPlaceChanges++;
           this.checkChange(uid, t, `images of ${name} changed in place`, ev.at);
@@ -222,7 +227,8 @@ export class ReleaseWatcher {
       }
       t.gate = gate;
       t.images = images;
-      if (gate !== 'False') t.outSeen = false;
+      t.notReady = !podReady(p);
+      if (gate !== 'False' || !t.notReady) t.outSeen = false;
     }
   }
 

@@ -47,6 +47,17 @@ export function isReady(pod: V1Pod): boolean {
   return condition(pod, 'Ready') === 'True';
 }
 
+/**
+ * Since when the pod's Ready condition has been False (ms since the epoch, whole seconds as the API stores
+ * them), from its lastTransitionTime; undefined when Ready is not False or the time is missing.
+ */
+export function readyFalseSince(pod: V1Pod): number | undefined {
+  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
+  if (c?.status !== 'False' || !c.lastTransitionTime) return undefined;
+  const t = new Date(c.lastTransitionTime).getTime();
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /** When the controller set the gate False (ms since the epoch), from the drain annotation; undefined when absent or unreadable. */
 export function drainStartedAt(pod: V1Pod): number | undefined {
   const raw = pod.metadata?.annotations?.[KEYS.drainStarted];

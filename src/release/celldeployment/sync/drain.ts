@@ -1,5 +1,14 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { drainStartedAt, gateStatus, isDraining, isReady } from '../../pod/state.js';
+import { drainStartedAt, gateStatus, isDeleting, isDraining, isReady, readyFalseSince } from '../../pod/state.js';
+
+/**
+ * How long a pod must have been not Ready before an EndpointSlice that lists it as not ready is believed.
+ * The EndpointSlice controller can lag the pod: a pod that turned Ready shortly before its gate went False
+ * may still be listed not ready from its earlier state, then briefly ready, then not ready for good. The
+ * slice is trusted once it had this long to catch up with the pod's Ready=False (the condition's
+ * lastTransitionTime has whole seconds, so the wait is 1-2 s after the kubelet applied the gate).
+ */
+export const TRAFFIC_SETTLE_MS = 1000;
 
 /** Where a pod stands in the drain sequence (gate False → out of every EndpointSlice and drainSeconds passed). */
 export type DrainState =
@@ -24,7 +33,16 @@ export function drainState(pod: V1Pod, inTraffic: boolean, drainSeconds: number,
     return serving || isDraining(pod) ? { step: 'start' } : { step: 'drained' };
   }
   if (inTraffic) return { step: 'wait', ms: undefined, why: 'an EndpointSlice still lists it as ready or serving' };
-  const left = started + drainSeconds * 1000 - now.getTime();
-  if (left > 0) return { step: 'wait', ms: left, why: `draining for ${Math.ceil(left / 1000)}s more` };
+  // A pod being deleted is listed as terminating and not ready whatever its Ready condition says.
+  if (isReady(pod) && !isDeleting(pod)) return { step: 'wait', ms: undefined, why: 'the kubelet has not applied the gate yet (pod still Ready)' };
+  const notReady = readyFalseSince(pod);
+  // lastTransitionTime is stored in whole seconds: the real transition may be up to 1 s later.
+  const settled = notReady === undefined ? started : notReady + 1000 + TRAFFIC_SETTLE_MS;
+  const drainLeft = started + drainSeconds * 1000 - now.getTime();
+  const left = Math.max(drainLeft, settled - now.getTime());
+  if (left > 0) {
+    const why = drainLeft >= left ? `draining for ${Math.ceil(left / 1000)}s more` : 'waiting for the EndpointSlices to settle';
+    return { step: 'wait', ms: left, why };
+  }
   return { step: 'drained' };
 }
