@@ -4,10 +4,8 @@
 // the lossless invariant holds throughout (watcher on EndpointSlices and pods for the whole release).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { unitTargets } from '../src/release/plan/index.js';
 import {
   cdRef,
@@ -23,6 +21,7 @@ import {
   waitPhase,
   type ReleaseEnv,
 } from './support/release-env.js';
+import { ManagerProcess } from './support/manager-process.js';
 import { watched } from './support/release-watcher.js';
 
 const KILLS = 20;
@@ -40,46 +39,6 @@ function prng(seed: number): () => number {
   };
 }
 
-class ManagerProcess {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> = Promise.resolve();
-  /** Resolves once both controllers synced their caches and run their workers. */
-  working: Promise<void> = Promise.resolve();
-  starts = 0;
-
-  constructor(
-    private readonly kubeconfig: string,
-    private readonly log: WriteStream,
-  ) {}
-
-  start(): void {
-    this.starts++;
-    this.log.write(`--- start #${this.starts} at ${new Date().toISOString()}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/release-manager.ts'], {
-      env: { ...process.env, KUBECONFIG: this.kubeconfig, PLINTH_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr.pipe(this.log, { end: false });
-    let synced = 0;
-    this.working = new Promise((resolve) => {
-      createInterface({ input: child.stderr }).on('line', (line) => {
-        if (line.includes('caches synced; starting workers') && ++synced === 2) resolve();
-      });
-      child.once('exit', () => resolve());
-    });
-    this.exited = new Promise((resolve) => child.once('exit', () => resolve()));
-    this.child = child;
-  }
-
-  async kill(): Promise<void> {
-    if (!this.child) return;
-    this.log.write(`--- SIGKILL at ${new Date().toISOString()}\n`);
-    this.child.kill('SIGKILL');
-    await this.exited;
-    this.child = undefined;
-  }
-}
-
 describe('release controllers killed at random moments', () => {
   let env: ReleaseEnv;
   let manager: ManagerProcess;
@@ -87,7 +46,7 @@ describe('release controllers killed at random moments', () => {
   before(async () => {
     env = await startReleaseCluster({ inPlaceDelayMs: 300 });
     log = createWriteStream(join(env.cluster.stateDir, 'manager-kill.log'));
-    manager = new ManagerProcess(env.cluster.kubeconfigPath, log);
+    manager = new ManagerProcess({ kubeconfig: env.cluster.kubeconfigPath, log });
     manager.start();
   });
   after(async () => {

@@ -16,6 +16,8 @@ export interface ManagerOptions {
   namespace: string;
   identity?: string;
   leaseName?: string;
+  /** Leader-election timing (defaults: lease 15 s, renew deadline 10 s, retry 2 s). */
+  leaderTiming?: { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number };
   /** Aborting it shuts the manager down cleanly (tests); SIGTERM/SIGINT do the same. */
   signal?: AbortSignal;
   controllers?: ControllerModule[];
@@ -85,6 +87,7 @@ export async function runManager(opts: ManagerOptions): Promise<number> {
       const elector = new LeaderElector({
         lock: new KubeLeaseLock(client, opts.namespace, opts.leaseName ?? 'plinth-manager'),
         identity,
+        ...opts.leaderTiming,
         rejoin: false,
         onStartedLeading: (signal) => {
           log.info({ identity }, 'became leader');
