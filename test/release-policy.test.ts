@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import type { CellDeployment, ReleaseOrder } from '../src/api/index.js';
 import { CORE, inNamespace } from '../src/kube/resource.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
-import { RELEASE_API_VERSION } from '../src/release/keys.js';
+import { RELEASE_API_VERSION, RES } from '../src/release/keys.js';
 import {
   cdRef,
   cellDeployment,
@@ -124,7 +124,7 @@ describe('ReleasePolicy enforcement', () => {
     assert.equal(cd.status?.phase, 'Blocked');
   });
 
-  test('a Prometheus analysis failure fails the batch (Pause) and rolls back (Rollback)', async () => {
+  test('a Prometheus analysis failure pauses the release (resume re-checks) or rolls it back (Rollback)', async () => {
     prom = await startPrometheus();
     prom.setGauge(5);
     await prom.waitValue(5);
@@ -137,10 +137,19 @@ describe('ReleasePolicy enforcement', () => {
     await policy(ns, 'back', { selector: { matchLabels: { app: 'back' } }, postChecks: { metrics: [metric] }, onFailure: 'Rollback' });
 
     const p = await release(ns, 'pause', 'registry.local/web:2');
-    const po = await waitOrder(env.client, ns, p, (x) => x.status?.phase === 'Failed', 'Failed after the analysis');
+    const po = await waitOrder(env.client, ns, p, (x) => x.status?.phase === 'Paused' && x.spec.paused === true, 'Paused after the analysis');
     assert.match(history(po), /CheckFailed: metric check 1\/2 sample\(s\), 1 failed \(limit 0\); last: errors: 5 is not < 1/);
     assert.ok(po.status?.checks?.some((c) => c.kind === 'post' && c.name === 'errors' && c.result === 'Failed' && c.batch === 0));
+    assert.equal(po.status?.batches?.[0]?.phase, 'Failed');
     assert.equal(po.status?.batches?.[1]?.phase, 'Pending', 'no later batch started');
+    // The metric recovers; a person resumes: the batch's checks run again and the release completes.
+    prom.setGauge(0);
+    await prom.waitValue(0);
+    await env.client.patch(inNamespace(RES.releaseOrders, ns), p, { spec: { paused: false } }, 'merge');
+    const done = await waitOrder(env.client, ns, p, (x) => x.status?.phase === 'Completed', 'Completed after resume');
+    assert.match(history(done), /Resumed: resumed after a failed check/);
+    prom.setGauge(5);
+    await prom.waitValue(5);
 
     const b = await release(ns, 'back', 'registry.local/web:2');
     const bo = await waitOrder(env.client, ns, b, (x) => x.status?.phase === 'RolledBack', 'RolledBack after the analysis');

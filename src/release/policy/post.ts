@@ -51,7 +51,8 @@ interface Sampling {
 
 /**
  * Metric analysis after a batch: one sample per metric every intervalSeconds until analysisOutcome decides.
- * Samples are kept in memory by order uid, batch and metric (a restart samples again from the start).
+ * Samples are kept in memory by order uid, batch and metric until the analysis decides (a restart samples
+ * again from the start).
  */
 export class MetricAnalysis {
   private readonly runs = new Map<string, Sampling>();
@@ -83,6 +84,8 @@ export class MetricAnalysis {
       const fails = run.samples.filter((s) => s.result === 'fail').length;
       const summary = `${run.samples.length}/${m.count} sample(s), ${fails} failed (limit ${m.failureLimit})${last ? `; last: ${last.reason}` : ''}`;
       checks.push({ name: m.name, kind: 'post', batch, result: outcome, at: stamp(now), message: summary });
+      // A decided analysis is forgotten: asked again (a paused release resumed), it samples from the start.
+      if (outcome !== 'Running') this.runs.delete(key);
       if (outcome === 'Failed') failed ??= `metric check ${summary}`;
       if (outcome === 'Running') {
         running = true;

@@ -21,8 +21,8 @@ export interface CheckContext {
  *  - Blocked (before a batch): the batch does not start; the order shows Blocked and `message`; ask again after
  *    `retryAfterMs`.
  *  - Running (after a batch): the batch shows Checking; ask again after `retryAfterMs`.
- *  - Failed: the batch fails; `onFailure` Rollback starts a rollback, Pause stops the order in phase Failed
- *    (a person decides: roll back, or change the template).
+ *  - Failed: the batch fails; `onFailure` Rollback starts a rollback, Pause pauses the order (spec.paused):
+ *    a person decides — resume (the batch's checks run again), roll back, or change the template.
  */
 export type CheckVerdict =
   | { result: 'Passed'; checks?: CheckResultT[] }

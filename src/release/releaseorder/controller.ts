@@ -5,7 +5,8 @@ import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
 import { asKube, getCellDeployment, getReleaseOrder, ordersOf, podsOf, type ReleaseInformers } from '../informers.js';
 import { expectWrite } from '../expect.js';
-import { COMPONENT } from '../keys.js';
+import { inNamespace } from '../../kube/resource.js';
+import { COMPONENT, FIELD_MANAGER, RES } from '../keys.js';
 import { latestOrder } from '../orders.js';
 import { controllerUid } from '../pod/state.js';
 import { policyChecks } from '../policy/checks.js';
@@ -92,6 +93,13 @@ export function startReleaseOrderController(opts: ReleaseOrderControllerOptions)
       expectWrite(expectations, key, asKube(written.object), inf.releaseOrders);
       for (const e of written.out.events) events.event(asKube(written.object), e.type, e.reason, e.message);
       rc.log.info({ phase: written.out.status.phase, batch: written.out.status.currentBatch }, 'release order progressed');
+    }
+    if (written.out.pauseOrder && written.object.spec.paused !== true) {
+      // A failed check with onFailure Pause: the order is paused like a person would pause it, so resuming
+      // is the usual `plinth release resume` (spec.paused false). Should this write be lost (a crash right
+      // here), the next reconcile runs the failed checks again and pauses again.
+      const paused = await client.patch<typeof order>(inNamespace(RES.releaseOrders, ns), order.metadata.name ?? '', { spec: { paused: true } }, 'merge', { fieldManager: FIELD_MANAGER, signal: rc.signal });
+      expectWrite(expectations, key, asKube(paused), inf.releaseOrders);
     }
     const ms = written.out.requeueAfterMs;
     return ms !== undefined && ms > 0 ? requeueAfter(ms) : DONE;

@@ -136,7 +136,19 @@ test('checks: Blocked holds the batch; Running after a batch shows Checking; Fai
   assert.equal(failed.status.phase, 'RollingBack');
   assert.deepEqual(actions(failed.status).slice(-2), ['CheckFailed#0', 'RollbackStarted']);
   const paused = run({ order, cd, pods }, (c) => (c === 'after' ? { result: 'Failed', message: 'error rate 5%', onFailure: 'Pause' } : PASS));
-  assert.equal(paused.status.phase, 'Failed');
+  assert.equal(paused.status.phase, 'Paused', 'onFailure Pause pauses the order: a person resumes or rolls back');
+  assert.equal(paused.pauseOrder, true, 'the controller sets spec.paused');
+  assert.deepEqual(actions(paused.status).slice(-2), ['CheckFailed#0', 'Paused#0']);
+  // Still paused (spec.paused now true): nothing moves, the checks are not asked again.
+  const held = withStatus(fakeOrder({ spec: { paused: true } }), paused.status);
+  const still = run({ order: held, cd, pods }, () => assert.fail('no check while paused'));
+  assert.equal(still.status.phase, 'Paused');
+  assert.equal(still.status.batches![0]!.phase, 'Failed');
+  // Resumed: the failed batch's checks run again; passing, the release goes on to the next batch.
+  const resumed = run({ order: withStatus(fakeOrder({}), paused.status), cd, pods }, () => PASS);
+  assert.equal(resumed.status.batches![0]!.phase, 'Succeeded');
+  assert.equal(resumed.status.batches![1]!.phase, 'Running');
+  assert.deepEqual(actions(resumed.status).slice(-3), ['Resumed#0', 'BatchSucceeded#0', 'BatchStarted#1']);
 });
 
 test('rollback: started batches return latest first, then the sweep; RolledBack when every pod is back', () => {

@@ -39,6 +39,8 @@ export interface ProgressOutput {
   events: OrderEvent[];
   /** A check hook must answer first: call it and run progress again with its verdict. */
   needs?: { check: 'before' | 'after'; batch: number };
+  /** A check failed with onFailure Pause: set the order's spec.paused (resuming runs the checks again). */
+  pauseOrder?: boolean;
 }
 
 /**
@@ -164,8 +166,19 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
     }
     s.currentBatch = b.index;
     if (b.phase === 'Failed') {
-      s.phase = 'Failed';
-      return out;
+      // Failed checks with onFailure Pause: the order stays Paused until a person resumes it (spec.paused
+      // false again), then the failed batch's checks run again; or rolls it back.
+      if (paused) {
+        s.phase = 'Paused';
+        return out;
+      }
+      b.phase = b.startedAt !== undefined ? 'Checking' : 'Pending';
+      delete b.finishedAt;
+      const msg = `resumed after a failed check: the checks of batch ${b.index + 1} run again`;
+      say('Resumed', b.index, msg);
+      event('Resumed', msg);
+      prevPhase = 'Progressing';
+      continue;
     }
     if (b.phase === 'Pending' || b.phase === 'WaitingForConfirm') {
       if (paused) {
@@ -253,7 +266,11 @@ function fail(input: ProgressInput, out: ProgressOutput, b: BatchT, v: Extract<C
     event('RollbackStarted', msg, 'Warning');
     return rollback(input, out, say, event);
   }
-  s.phase = 'Failed';
+  s.phase = 'Paused';
+  out.pauseOrder = true;
+  const msg = `paused after a failed check: resume to run the checks of batch ${b.index + 1} again, or roll back`;
+  say('Paused', b.index, msg);
+  event('Paused', msg, 'Warning');
   return out;
 }
 
