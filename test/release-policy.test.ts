@@ -124,6 +124,22 @@ describe('ReleasePolicy enforcement', () => {
     assert.equal(cd.status?.phase, 'Blocked');
   });
 
+  test('pods stuck Pending past pendingTimeoutSeconds fail the batch and pause the release', async () => {
+    const ns = 'policy-pending';
+    await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { type: 'Recreate', batchSize: 1 } }));
+    await policy(ns, 'stuck', { selector: { matchLabels: { app: 'web' } }, postChecks: { pendingTimeoutSeconds: 3 }, onFailure: 'Pause' });
+    const before = (await getCd(env.client, ns, 'web')).status?.releaseOrder;
+    // A node selector no node satisfies: the recreated pod stays Pending (Unschedulable).
+    await env.client.patch(cdRef(ns), 'web', { spec: { template: { spec: { nodeSelector: { 'plinth.test/none': 'x' } } } } }, 'merge');
+    const name = await currentOrderName(env.client, ns, 'web', before);
+    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Paused' && x.spec.paused === true, 'Paused after the pending timeout');
+    const check = o.status?.checks?.find((c) => c.name === 'pending-timeout');
+    assert.equal(check?.result, 'Failed');
+    assert.match(check?.message ?? '', /pods stuck Pending for more than 3s: web-\w+ \(\d+s, Unschedulable: 0\/\d+ nodes are available/);
+    assert.equal(o.status?.batches?.[0]?.phase, 'Failed');
+    assert.equal(o.status?.batches?.[1]?.phase, 'Pending', 'no later batch started');
+  });
+
   test('a Prometheus analysis failure pauses the release (resume re-checks) or rolls it back (Rollback)', async () => {
     prom = await startPrometheus();
     prom.setGauge(5);

@@ -19,6 +19,8 @@ export interface FakePod {
   runningImage?: string;
   containerReady?: boolean;
   uid?: string;
+  /** status.phase (default Running). */
+  phase?: string;
 }
 
 export function fakePod(p: FakePod): V1Pod {
@@ -39,6 +41,7 @@ export function fakePod(p: FakePod): V1Pod {
     },
     spec: { containers: [{ name: 'web', image }] },
     status: {
+      phase: p.phase ?? 'Running',
       conditions,
       containerStatuses: [
         { name: 'web', image: p.runningImage ?? image, imageID: '', ready: p.containerReady ?? true, restartCount: 0, state: { running: {} } },

@@ -4,6 +4,7 @@ import type { KubeClient } from '../../kube/http.js';
 import { inNamespace, ref } from '../../kube/resource.js';
 import { RELEASE_API_VERSION } from '../keys.js';
 import type { CheckContext, CheckResultT, CheckVerdict, ReleaseChecks } from '../releaseorder/checks.js';
+import { stuckPending } from './pending.js';
 import { MetricAnalysis, measureBaselines, type Query } from './post.js';
 import { queryPrometheus } from './prometheus.js';
 import { blackoutCheck, conflictCheck, parameterCheck, preResult, type PreBlock } from './pre.js';
@@ -58,6 +59,18 @@ export function policyChecks(client: KubeClient, query: Query = queryPrometheus)
         checks.push(...(await measureBaselines(ctx.order, metrics, ctx.now, query, ctx.signal)));
       }
       return { result: 'Passed', checks };
+    },
+    async duringBatch(ctx): Promise<CheckVerdict> {
+      const policies = (await matchingPolicies(client, ctx)).filter((p) => p.spec.postChecks !== undefined);
+      if (policies.length === 0) return { result: 'Passed' };
+      // The strictest timeout of the matching policies decides; Rollback if any of them asks for it.
+      const timeout = Math.min(...policies.map((p) => p.spec.postChecks?.pendingTimeoutSeconds ?? 300));
+      const v = stuckPending(ctx.pods, ctx.order.status?.batches?.find((b) => b.index === ctx.batch)?.pods ?? [], timeout, ctx.now);
+      if (v.stuck.length === 0) return v.nextInMs === undefined ? { result: 'Passed' } : { result: 'Running', retryAfterMs: v.nextInMs };
+      const message = `pods stuck Pending for more than ${timeout}s: ${v.stuck.map((x) => `${x.name} (${x.seconds}s, ${x.reason})`).join('; ')}`;
+      const checks: CheckResultT[] = [{ name: 'pending-timeout', kind: 'post', batch: ctx.batch, result: 'Failed', at: ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z'), message }];
+      const rollback = policies.some((p) => p.spec.onFailure === 'Rollback');
+      return { result: 'Failed', message, onFailure: rollback ? 'Rollback' : 'Pause', checks };
     },
     async afterBatch(ctx): Promise<CheckVerdict> {
       const policies = await matchingPolicies(client, ctx);

@@ -1,3 +1,4 @@
+import type { V1Pod } from '@kubernetes/client-node';
 import type { Static } from '@sinclair/typebox';
 import type { CellDeployment, CheckResult, ReleaseOrder } from '../../api/index.js';
 
@@ -8,11 +9,16 @@ export type CheckResultT = Static<typeof CheckResult>;
 export interface CheckContext {
   order: ReleaseOrder;
   cd: CellDeployment;
-  /** The batch about to start (beforeBatch) or whose pods all finished (afterBatch). */
+  /** The batch about to start (beforeBatch), running (duringBatch) or whose pods all finished (afterBatch). */
   batch: number;
+  /** The CellDeployment's pods (from the cache). */
+  pods: readonly V1Pod[];
   now: Date;
   signal: AbortSignal;
 }
+
+/** The hooks the ReleaseOrder controller asks, by the moment it asks. */
+export type CheckMoment = 'before' | 'during' | 'after';
 
 /**
  * A hook's answer. `checks` are merged into status.checks (by name, kind and batch: a newer result replaces
@@ -38,6 +44,8 @@ export type CheckVerdict =
  */
 export interface ReleaseChecks {
   beforeBatch(ctx: CheckContext): Promise<CheckVerdict>;
+  /** Asked while a batch runs and some of its pods are Pending (e.g. stuck unschedulable). */
+  duringBatch(ctx: CheckContext): Promise<CheckVerdict>;
   afterBatch(ctx: CheckContext): Promise<CheckVerdict>;
 }
 
@@ -46,6 +54,7 @@ const PASSED: CheckVerdict = { result: 'Passed' };
 /** No checks at all. */
 export const noChecks: ReleaseChecks = {
   beforeBatch: () => Promise.resolve(PASSED),
+  duringBatch: () => Promise.resolve(PASSED),
   afterBatch: () => Promise.resolve(PASSED),
 };
 
@@ -65,6 +74,7 @@ export function builtinChecks(extra: ReleaseChecks = noChecks): ReleaseChecks {
       }
       return extra.beforeBatch(ctx);
     },
+    duringBatch: (ctx) => extra.duringBatch(ctx),
     afterBatch: (ctx) => extra.afterBatch(ctx),
   };
 }

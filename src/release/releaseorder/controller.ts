@@ -81,8 +81,9 @@ export function startReleaseOrderController(opts: ReleaseOrderControllerOptions)
         const { check, batch } = out.needs;
         const k = verdictKey(check, batch);
         if (verdicts.has(k)) throw new Error(`check ${k} asked twice`);
-        const ctx = { order: current, cd, batch, now, signal: rc.signal };
-        verdicts.set(k, check === 'before' ? await checks.beforeBatch(ctx) : await checks.afterBatch(ctx));
+        const ctx = { order: current, cd, batch, pods, now, signal: rc.signal };
+        const hook = check === 'before' ? checks.beforeBatch : check === 'during' ? checks.duringBatch : checks.afterBatch;
+        verdicts.set(k, await hook.call(checks, ctx));
         out = progress({ ...input, verdicts });
       }
       return out;

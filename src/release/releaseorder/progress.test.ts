@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CellDeployment, ReleaseOrder, ReleaseOrderStatusT } from '../../api/index.js';
 import { fakeCd, fakeOrder, fakePod } from '../fixtures.js';
-import type { CheckVerdict } from './checks.js';
+import type { CheckMoment, CheckVerdict } from './checks.js';
 import { progress, verdictKey, type ProgressInput, type ProgressOutput } from './progress.js';
 
 const t0 = new Date('2024-03-08T12:00:00Z');
@@ -15,7 +15,7 @@ function podsAt(rev: string, overrides: Record<string, string> = {}): V1Pod[] {
 }
 
 /** progress() as the controller runs it: every hook passes unless told otherwise. */
-function run(input: Omit<ProgressInput, 'now' | 'newer'> & { now?: Date; newer?: ProgressInput['newer'] }, verdict: (check: 'before' | 'after', batch: number) => CheckVerdict = () => PASS): ProgressOutput {
+function run(input: Omit<ProgressInput, 'now' | 'newer'> & { now?: Date; newer?: ProgressInput['newer'] }, verdict: (check: CheckMoment, batch: number) => CheckVerdict = () => PASS): ProgressOutput {
   const full: ProgressInput = { now: t0, newer: undefined, ...input };
   const verdicts = new Map<string, CheckVerdict>();
   let out = progress(full);
@@ -188,4 +188,29 @@ test('completed after the last batch; superseded when a newer order exists', () 
   const nothing = run({ order: fakeOrder({}), cd, pods: podsAt('r2') });
   assert.equal(nothing.status.phase, 'Completed', 'no pod to update: done at once');
   assert.deepEqual(nothing.status.batches, []);
+});
+
+test('a running batch with Pending pods asks the during-batch hook: Running looks again later, Failed pauses', () => {
+  const cd = fakeCd({ strategy: { type: 'Recreate', beta: false, batchSize: 2, needConfirm: false, pauseSeconds: 0, drainSeconds: 3 } });
+  const order = withStatus(fakeOrder({}), run({ order: fakeOrder({}), cd, pods: podsAt('r1') }).status);
+  const b0 = order.status!.batches![0]!.pods;
+  const pods = podsAt('r1').map((p) => (p.metadata!.name === b0[0] ? { ...p, status: { ...p.status, phase: 'Pending' } } : p));
+  const asked: string[] = [];
+  const waiting = run({ order, cd, pods }, (c, b) => {
+    asked.push(`${c}:${b}`);
+    return c === 'during' ? { result: 'Running', retryAfterMs: 12_000 } : PASS;
+  });
+  assert.deepEqual(asked, ['during:0']);
+  assert.equal(waiting.requeueAfterMs, 12_000);
+  assert.equal(waiting.status.batches![0]!.phase, 'Running');
+  const stuck = run({ order, cd, pods }, (c) => (c === 'during' ? { result: 'Failed', message: `pods stuck Pending for more than 60s: ${b0[0]}`, onFailure: 'Pause' } : PASS));
+  assert.equal(stuck.status.phase, 'Paused');
+  assert.equal(stuck.status.batches![0]!.phase, 'Failed');
+  assert.equal(stuck.pauseOrder, true);
+  const none: string[] = [];
+  run({ order, cd, pods: podsAt('r1') }, (c) => {
+    none.push(c);
+    return PASS;
+  });
+  assert.deepEqual(none, [], 'no Pending pod: no hook is asked while the batch runs');
 });

@@ -3,7 +3,7 @@ import type { CellDeployment, ReleaseOrder, ReleaseOrderStatusT } from '../../ap
 import { appendHistory, historyEntry, planBatches, SYSTEM_ACTOR, unitTargets } from '../plan/index.js';
 import { isDeleting, isReady, podName, podRevision, podUnit } from '../pod/state.js';
 import { batchState, podDone, unitsFull } from './batch-state.js';
-import type { CheckResultT, CheckVerdict } from './checks.js';
+import type { CheckMoment, CheckResultT, CheckVerdict } from './checks.js';
 
 type Status = ReleaseOrderStatusT;
 type BatchT = NonNullable<Status['batches']>[number];
@@ -22,7 +22,7 @@ export interface ProgressInput {
 }
 
 /** The key of a check hook's verdict in ProgressInput.verdicts. */
-export function verdictKey(check: 'before' | 'after', batch: number): string {
+export function verdictKey(check: CheckMoment, batch: number): string {
   return `${check}:${batch}`;
 }
 
@@ -38,7 +38,7 @@ export interface ProgressOutput {
   requeueAfterMs?: number;
   events: OrderEvent[];
   /** A check hook must answer first: call it and run progress again with its verdict. */
-  needs?: { check: 'before' | 'after'; batch: number };
+  needs?: { check: CheckMoment; batch: number };
   /** A check failed with onFailure Pause: set the order's spec.paused (resuming runs the checks again). */
   pauseOrder?: boolean;
 }
@@ -231,7 +231,22 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
     }
     // Running or Checking
     setPhase(paused ? 'Paused' : 'Progressing');
-    if (!batchState(b.pods, input.pods, to, targets).done) return out;
+    if (!batchState(b.pods, input.pods, to, targets).done) {
+      // Pods of the batch that are Pending (unschedulable, image not pulled…): the during-batch hook decides
+      // whether they have been stuck too long (release policy pendingTimeoutSeconds).
+      const names = new Set(b.pods);
+      const pending = input.pods.some((p) => names.has(podName(p)) && !isDeleting(p) && (p.status?.phase ?? 'Pending') === 'Pending');
+      if (!pending || paused) return out;
+      const during = input.verdicts?.get(verdictKey('during', b.index));
+      if (!during) {
+        out.needs = { check: 'during', batch: b.index };
+        return out;
+      }
+      mergeChecks(s, during.checks);
+      if (during.result === 'Failed') return fail(input, out, b, during, say, event);
+      if (during.result === 'Running' || during.result === 'Blocked') out.requeueAfterMs = during.retryAfterMs;
+      return out;
+    }
     const after = input.verdicts?.get(verdictKey('after', b.index));
     if (!after) {
       out.needs = { check: 'after', batch: b.index };
