@@ -1,9 +1,8 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ensureNamespace } from '../kube/namespaces.js';
 import { KubeClient } from '../kube/http.js';
 import { KubeLeaseLock, LeaderElector, defaultIdentity } from '../kube/leader.js';
 import { addHealthCheck, collectProcessMetrics, serveMetrics } from '../kube/metrics.js';
-import { isAlreadyExists } from '../kube/api-error.js';
-import { ref } from '../kube/resource.js';
 import { logger } from '../kube/log.js';
 import { controllers as defaultControllers, type ControllerModule } from './registry.js';
 
@@ -21,14 +20,6 @@ export interface ManagerOptions {
   /** Aborting it shuts the manager down cleanly (tests); SIGTERM/SIGINT do the same. */
   signal?: AbortSignal;
   controllers?: ControllerModule[];
-}
-
-async function ensureNamespace(client: KubeClient, name: string): Promise<void> {
-  try {
-    await client.create(ref('v1', 'namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
 }
 
 /** Run every controller until `signal` aborts; resolves when all have stopped. */

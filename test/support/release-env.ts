@@ -2,9 +2,9 @@
 // CRDs, the release controllers running in this process (or in a child process, see release-manager.ts), and
 // small helpers to create and read CellDeployments, ReleaseOrders and their pods.
 import type { V1Pod } from '@kubernetes/client-node';
+import { ensureNamespace } from '../../src/kube/namespaces.js';
 import { installCrds } from '../../src/api/install.js';
 import type { CellDeployment, ReleaseOrder } from '../../src/api/index.js';
-import { isAlreadyExists } from '../../src/kube/api-error.js';
 import { KubeClient } from '../../src/kube/http.js';
 import { CORE, inNamespace } from '../../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../../src/localenv/index.js';
@@ -49,14 +49,6 @@ export function runControllersInProcess(client: KubeClient): { stop: () => Promi
       await running;
     },
   };
-}
-
-export async function ensureNamespace(client: KubeClient, name: string): Promise<void> {
-  try {
-    await client.create(CORE.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-  } catch (err) {
-    if (!isAlreadyExists(err)) throw err;
-  }
 }
 
 export interface CdOptions {
@@ -186,3 +178,5 @@ export function gate(p: V1Pod): string | undefined {
 export function ready(p: V1Pod): boolean {
   return p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 }
+
+export { ensureNamespace };
