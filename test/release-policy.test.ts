@@ -120,7 +120,8 @@ describe('ReleasePolicy enforcement', () => {
     const name = await release(ns, 'web', 'registry.local/Web:2');
     const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
     assert.match(history(o), /"registry\.local\/Web:2" is not a valid image reference/);
-    const cd = await getCd(env.client, ns, 'web');
+    // The CellDeployment's phase follows its order's (its status is written on the next reconcile).
+    const cd = await waitPhase(env.client, ns, 'web', 'Blocked');
     assert.equal(cd.status?.phase, 'Blocked');
   });
 

@@ -19,8 +19,8 @@ export interface ReleaseEnv {
 }
 
 /** A NEW-version cluster (6 nodes, 3 zones) with the CRDs installed. */
-export async function startReleaseCluster(opts: { nodes?: number; inPlaceDelayMs?: number } = {}): Promise<ReleaseEnv> {
-  const cluster = await startCluster({ version: 'new', nodes: opts.nodes ?? 6, zones: 3, kwok: { inPlaceDelayMs: opts.inPlaceDelayMs ?? 300 } });
+export async function startReleaseCluster(opts: { nodes?: number; inPlaceDelayMs?: number; version?: 'new' | 'old' } = {}): Promise<ReleaseEnv> {
+  const cluster = await startCluster({ version: opts.version ?? 'new', nodes: opts.nodes ?? 6, zones: 3, kwok: { inPlaceDelayMs: opts.inPlaceDelayMs ?? 300 } });
   try {
     const client = await KubeClient.fromKubeConfig(cluster.kubeConfig);
     await installCrds(client);
