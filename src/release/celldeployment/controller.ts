@@ -20,6 +20,7 @@ import { writeCellDeploymentStatus } from './status.js';
 import { mergeResults, type SyncContext, type SyncResult } from './sync/context.js';
 import { finalizePods, finalizeStep } from './sync/finalize.js';
 import { releaseStep } from './sync/release.js';
+import { blueGreenCourse, blueGreenStep } from './sync/bluegreen.js';
 import { scaleStep } from './sync/scale.js';
 import { updateStep } from './sync/update.js';
 
@@ -132,12 +133,14 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
     }
     steps.push(await finalizeStep.sync(ctx));
     if (!cd.metadata.deletionTimestamp) {
-      const scaled = await scaleStep.sync(ctx);
+      // A blue-green course scales the two sets itself; the update step then only admits ready pods.
+      const course = blueGreenCourse(ctx);
+      const scaled = course ? await blueGreenStep(ctx, course) : await scaleStep.sync(ctx);
       steps.push(scaled);
       ctx.leaving = scaled.leaving;
       steps.push(await releaseStep.sync(ctx));
       // Scale before update: pods created or deleted just now are seen by the next reconcile first.
-      if (!scaled.changed) steps.push(await updateStep.sync(ctx));
+      if (!scaled.changed) steps.push(await updateStep.sync(course ? { ...ctx, view: { ...ctx.view, mode: 'none', active: new Set() } } : ctx));
     }
     const merged = mergeResults(...steps);
     await writeCellDeploymentStatus(

@@ -17,8 +17,12 @@ export interface CheckContext {
   signal: AbortSignal;
 }
 
-/** The hooks the ReleaseOrder controller asks, by the moment it asks. */
-export type CheckMoment = 'before' | 'during' | 'after';
+/**
+ * The hooks the ReleaseOrder controller asks, by the moment it asks: the checks before, during and after a
+ * batch, and the blue-green Service moves (`pin` the active Service to the old revision before the green set
+ * comes up, `switch` it to the new one, `switchBack` on rollback), which answer like checks.
+ */
+export type CheckMoment = 'before' | 'during' | 'after' | 'pin' | 'switch' | 'switchBack';
 
 /**
  * A hook's answer. `checks` are merged into status.checks (by name, kind and batch: a newer result replaces
@@ -57,24 +61,3 @@ export const noChecks: ReleaseChecks = {
   duringBatch: () => Promise.resolve(PASSED),
   afterBatch: () => Promise.resolve(PASSED),
 };
-
-/**
- * The checks every release gets: a BlueGreen strategy blocks (this controller releases in batches; the
- * blue-green switch is a separate piece), then `extra` (release policies) in order.
- */
-export function builtinChecks(extra: ReleaseChecks = noChecks): ReleaseChecks {
-  return {
-    async beforeBatch(ctx) {
-      if (ctx.cd.spec.strategy?.type === 'BlueGreen') {
-        return {
-          result: 'Blocked',
-          message: 'strategy.type BlueGreen is not supported by this controller yet; use InPlaceIfPossible or Recreate',
-          retryAfterMs: 60_000,
-        };
-      }
-      return extra.beforeBatch(ctx);
-    },
-    duringBatch: (ctx) => extra.duringBatch(ctx),
-    afterBatch: (ctx) => extra.afterBatch(ctx),
-  };
-}

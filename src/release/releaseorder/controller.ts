@@ -10,9 +10,10 @@ import { COMPONENT, FIELD_MANAGER, RES } from '../keys.js';
 import { latestOrder } from '../orders.js';
 import { controllerUid } from '../pod/state.js';
 import { policyChecks } from '../policy/checks.js';
-import { builtinChecks, type CheckVerdict, type ReleaseChecks } from './checks.js';
+import { type CheckContext, type CheckMoment, type CheckVerdict, type ReleaseChecks } from './checks.js';
 import { releaseOrderSources } from './events.js';
 import { progress, verdictKey, type ProgressInput, type ProgressOutput } from './progress.js';
+import { serviceMoves } from './bluegreen-service.js';
 import { writeOrderStatus } from './status.js';
 
 export interface ReleaseOrderControllerOptions {
@@ -32,7 +33,20 @@ export interface ReleaseOrderControllerOptions {
  */
 export function startReleaseOrderController(opts: ReleaseOrderControllerOptions): Controller {
   const { client, informers: inf } = opts;
-  const checks = builtinChecks(opts.checks ?? policyChecks(client));
+  const checks = opts.checks ?? policyChecks(client);
+  const moves = serviceMoves(client);
+  const ask = (moment: CheckMoment, ctx: CheckContext): Promise<CheckVerdict> => {
+    switch (moment) {
+      case 'before':
+        return checks.beforeBatch(ctx);
+      case 'during':
+        return checks.duringBatch(ctx);
+      case 'after':
+        return checks.afterBatch(ctx);
+      default:
+        return moves[moment](ctx);
+    }
+  };
   const expectations = new Expectations({ timeoutMs: 30_000 });
   const unsubscribe = inf.releaseOrders.addHandler({
     onAdd: (o) => expectations.observe(o),
@@ -82,8 +96,7 @@ export function startReleaseOrderController(opts: ReleaseOrderControllerOptions)
         const k = verdictKey(check, batch);
         if (verdicts.has(k)) throw new Error(`check ${k} asked twice`);
         const ctx = { order: current, cd, batch, pods, now, signal: rc.signal };
-        const hook = check === 'before' ? checks.beforeBatch : check === 'during' ? checks.duringBatch : checks.afterBatch;
-        verdicts.set(k, await hook.call(checks, ctx));
+        verdicts.set(k, await ask(check, ctx));
         out = progress({ ...input, verdicts });
       }
       return out;

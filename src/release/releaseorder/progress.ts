@@ -3,6 +3,8 @@ import type { CellDeployment, ReleaseOrder, ReleaseOrderStatusT } from '../../ap
 import { appendHistory, historyEntry, planBatches, SYSTEM_ACTOR, unitTargets } from '../plan/index.js';
 import { isDeleting, isReady, podName, podRevision, podUnit } from '../pod/state.js';
 import { batchState, podDone, unitsFull } from './batch-state.js';
+import { isBlueGreen, scaleDownDelaySeconds, setComplete, switchedAt } from './bluegreen.js';
+import { blueGreenRollback } from './bluegreen-rollback.js';
 import type { CheckMoment, CheckResultT, CheckVerdict } from './checks.js';
 
 type Status = ReleaseOrderStatusT;
@@ -90,13 +92,13 @@ export function progress(input: ProgressInput): ProgressOutput {
     say('RollbackStarted', undefined, msg);
     event('RollbackStarted', msg, 'Warning');
   }
-  if (s.phase === 'RollingBack') return rollback(input, out, say, event);
+  if (s.phase === 'RollingBack') return isBlueGreen(input.cd) ? blueGreenRollback(input, out, say, event) : rollback(input, out, say, event);
   if (prevPhase === 'Failed' || prevPhase === 'Completed') return out;
   return forward(input, out, prevPhase, say, event);
 }
 
-type Say = (action: string, batch?: number, message?: string) => void;
-type Emit = (reason: string, message: string, type?: 'Normal' | 'Warning') => void;
+export type Say = (action: string, batch?: number, message?: string) => void;
+export type Emit = (reason: string, message: string, type?: 'Normal' | 'Warning') => void;
 
 function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
   const { cd, order } = input;
@@ -108,8 +110,9 @@ function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
     const batches = planBatches({
       pods: candidates,
       units: cd.spec.topology.units,
-      beta: strategy?.beta ?? false,
-      batchSize: strategy?.batchSize ?? 1,
+      // Blue-green: one batch, the whole blue set (a full green set replaces it at once).
+      beta: isBlueGreen(cd) ? false : (strategy?.beta ?? false),
+      batchSize: isBlueGreen(cd) ? Math.max(1, candidates.length) : (strategy?.batchSize ?? 1),
       replicas: cd.spec.replicas,
     });
     s.batches = batches.map((b): BatchT => ({ index: b.index, pods: b.pods, units: b.units, phase: 'Pending' }));
@@ -153,6 +156,14 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
 
   for (;;) {
     const b = batches.find((x) => x.phase !== 'Succeeded');
+    if (!b && isBlueGreen(cd) && input.pods.some((p) => podRevision(p) === order.spec.fromRevision)) {
+      // Switched: the blue set stays for scaleDownDelaySeconds, then the CellDeployment controller removes it.
+      const at = switchedAt({ ...order, status: s });
+      const left = at === undefined ? 0 : at + scaleDownDelaySeconds(cd) * 1000 - now.getTime();
+      s.phase = 'Progressing';
+      if (left > 0) out.requeueAfterMs = left;
+      return out;
+    }
     if (!b) {
       s.phase = 'Completed';
       s.currentBatch = batches.length > 0 ? batches.length - 1 : 0;
@@ -220,6 +231,14 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
         return out;
       }
       if (before.result === 'Failed') return fail(input, out, b, before, say, event);
+      if (isBlueGreen(cd)) {
+        const pin = input.verdicts?.get(verdictKey('pin', b.index));
+        if (!pin) {
+          out.needs = { check: 'pin', batch: b.index };
+          return out;
+        }
+        if (pin.result === 'Failed') return fail(input, out, b, pin, say, event);
+      }
       b.phase = 'Running';
       b.startedAt = stamp(now);
       setPhase('Progressing');
@@ -231,7 +250,8 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
     }
     // Running or Checking
     setPhase(paused ? 'Paused' : 'Progressing');
-    if (!batchState(b.pods, input.pods, to, targets).done) {
+    const batchDone = isBlueGreen(cd) ? setComplete(input.pods, to, targets) : batchState(b.pods, input.pods, to, targets).done;
+    if (!batchDone) {
       // Pods of the batch that are Pending (unschedulable, image not pulled…): the during-batch hook decides
       // whether they have been stuck too long (release policy pendingTimeoutSeconds).
       const names = new Set(b.pods);
@@ -259,6 +279,18 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
       return out;
     }
     if (after.result === 'Failed') return fail(input, out, b, after, say, event);
+    if (isBlueGreen(cd)) {
+      const moved = input.verdicts?.get(verdictKey('switch', b.index));
+      if (!moved) {
+        out.needs = { check: 'switch', batch: b.index };
+        return out;
+      }
+      if (moved.result === 'Failed') return fail(input, out, b, moved, say, event);
+      const svc = cd.spec.strategy?.blueGreen?.activeService ?? '';
+      const msg = `Service ${svc} switched to revision ${to}; revision ${order.spec.fromRevision} stays ${scaleDownDelaySeconds(cd)}s for a switch back`;
+      say('Switched', b.index, msg);
+      event('Switched', msg);
+    }
     b.phase = 'Succeeded';
     b.finishedAt = stamp(now);
     const msg = `batch ${b.index + 1} of ${batches.length} succeeded: ${b.pods.length} pod(s) on revision ${to}`;
@@ -279,7 +311,7 @@ function fail(input: ProgressInput, out: ProgressOutput, b: BatchT, v: Extract<C
     const msg = `a check failed: every updated pod returns to revision ${input.order.spec.fromRevision}`;
     say('RollbackStarted', undefined, msg);
     event('RollbackStarted', msg, 'Warning');
-    return rollback(input, out, say, event);
+    return isBlueGreen(input.cd) ? blueGreenRollback(input, out, say, event) : rollback(input, out, say, event);
   }
   s.phase = 'Paused';
   out.pauseOrder = true;

@@ -7,7 +7,7 @@ import { inTraffic } from '../../pod/endpoints.js';
 import { drainState } from './drain.js';
 import { TIMER_SLACK_MS } from './finalize.js';
 import { createPod, deletePod, drainPod, releaseFinalizer } from './pod-writes.js';
-import { planScaling } from './scale-plan.js';
+import { planScaling, type Creation } from './scale-plan.js';
 
 /** Writes in flight at once when scaling (creations and deletions). */
 const PARALLEL = 16;
@@ -30,43 +30,47 @@ export const scaleStep = {
     const out: ScaleResult = { ...emptyResult(), leaving: new Set() };
     if (ctx.cd.metadata.deletionTimestamp) return out;
     const scaling = planScaling(ctx.pods, ctx.targets, ctx.view.target, ctx.view.active);
-    const creations = scaling.create.slice(0, MAX_CREATE);
-    if (creations.length > 0) {
-      const template = ctx.revisions.template(ctx.view.target);
-      if (!template) {
-        out.waiting.push(`cannot create pods: the template of revision ${ctx.view.target} is not stored (its ControllerRevision is gone)`);
-      } else {
-        ctx.expectations.expectCreations(ctx.key, creations.length);
-        const made = new Map<string, number>();
-        await pool(creations, PARALLEL, async (c) => {
-          const pod = buildPod(ctx.cd, { name: c.reuseName ?? newPodName(ctx.cd.metadata.name ?? ''), unit: c.unit, revision: ctx.view.target, template });
-          try {
-            await createWithRetry(ctx, pod);
-            made.set(c.unit, (made.get(c.unit) ?? 0) + 1);
-            out.changed = true;
-          } catch (err) {
-            ctx.expectations.creationObserved(ctx.key);
-            out.failures.push(`create pod in unit ${c.unit}: ${describeError(err)}`);
-          }
-        });
-        if (made.size > 0) {
-          const what = [...made].map(([u, n]) => `${n} in ${u}`).join(', ');
-          ctx.events.normal(ctx.cd, 'SuccessfulCreate', `created pods at revision ${ctx.view.target}: ${what}`);
-        }
-      }
-    }
+    await createPods(ctx, scaling.create, ctx.view.target, out);
     for (const pod of scaling.delete) out.leaving.add(podName(pod));
     if (scaling.delete.length > 0) await scaleDown(ctx, scaling.delete, out);
     return out;
   },
 };
 
+/** Creates pods at `revision` (at most MAX_CREATE per reconcile), in their units, reusing batch pods' names. */
+export async function createPods(ctx: SyncContext, wanted: readonly Creation[], revision: string, out: SyncResult): Promise<void> {
+  const creations = wanted.slice(0, MAX_CREATE);
+  if (creations.length === 0) return;
+  const template = ctx.revisions.template(revision);
+  if (!template) {
+    out.waiting.push(`cannot create pods: the template of revision ${revision} is not stored (its ControllerRevision is gone)`);
+    return;
+  }
+  ctx.expectations.expectCreations(ctx.key, creations.length);
+  const made = new Map<string, number>();
+  await pool(creations, PARALLEL, async (c) => {
+    const pod = buildPod(ctx.cd, { name: c.reuseName ?? newPodName(ctx.cd.metadata.name ?? ''), unit: c.unit, revision, template });
+    try {
+      await createWithRetry(ctx, pod);
+      made.set(c.unit, (made.get(c.unit) ?? 0) + 1);
+      out.changed = true;
+    } catch (err) {
+      ctx.expectations.creationObserved(ctx.key);
+      out.failures.push(`create pod in unit ${c.unit}: ${describeError(err)}`);
+    }
+  });
+  if (made.size > 0) {
+    const what = [...made].map(([u, n]) => `${n} in ${u}`).join(', ');
+    ctx.events.normal(ctx.cd, 'SuccessfulCreate', `created pods at revision ${revision}: ${what}`);
+  }
+}
+
 /**
  * Scale-down is lossless too: a kubelet stops a pod's containers as soon as it is deleted (the finalizer only
  * keeps the API object), so each leaving pod is drained first — gate False, out of every EndpointSlice,
  * drainSeconds — and only then deleted and released in one go.
  */
-async function scaleDown(ctx: SyncContext, leaving: readonly V1Pod[], out: ScaleResult): Promise<void> {
+export async function scaleDown(ctx: SyncContext, leaving: readonly V1Pod[], out: SyncResult): Promise<void> {
   const deleted: string[] = [];
   let drained = 0;
   await pool(leaving, PARALLEL, async (pod) => {
