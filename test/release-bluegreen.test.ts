@@ -3,7 +3,7 @@
 // records, at every slice change, which revisions serve: before the switch only the blue revision, after it
 // only the green one, and never no ready endpoint at all. The lossless watcher checks the removal of a set
 // (drained before deleted) and the unit capacity.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { Informer } from '../src/kube/informer.js';
@@ -21,12 +21,10 @@ import {
   getCd,
   patchOrder,
   pods,
-  runControllersInProcess,
   setImage,
-  startReleaseCluster,
+  releaseSuite,
   waitOrder,
   waitPhase,
-  type ReleaseEnv,
 } from './support/release-env.js';
 import { watched } from './support/release-watcher.js';
 
@@ -66,47 +64,38 @@ class TrafficSampler {
 }
 
 describe('blue-green release', () => {
-  let env: ReleaseEnv;
-  let controllers: { stop: () => Promise<void> };
-  before(async () => {
-    env = await startReleaseCluster();
-    controllers = runControllersInProcess(env.client);
-  });
-  after(async () => {
-    await controllers?.stop();
-    await env?.stop();
-  });
+  const suite = releaseSuite();
 
-  const service = async (ns: string): Promise<V1Service> => env.client.get<V1Service>(inNamespace(CORE.services, ns), 'web');
+  const service = async (ns: string): Promise<V1Service> => suite.env.client.get<V1Service>(inNamespace(CORE.services, ns), 'web');
 
   test('a full green set comes up beside the blue one, the Service switches in one patch, blue goes after the delay; then a switch back', async () => {
     const ns = 'bluegreen';
-    await ensureNamespace(env.client, ns);
-    await createService(env.client, ns, 'web');
+    await ensureNamespace(suite.env.client, ns);
+    await createService(suite.env.client, ns, 'web');
     const cd = cellDeployment(ns, 'web', { replicas: 6, strategy: { type: 'BlueGreen', drainSeconds: 1, blueGreen: { activeService: 'web', scaleDownDelaySeconds: 4 } } });
-    await env.client.create(cdRef(ns), cd);
-    await waitPhase(env.client, ns, 'web', 'Completed');
-    const blueRev = (await getCd(env.client, ns, 'web')).status!.currentRevision!;
-    const blueUids = new Set((await pods(env.client, ns, 'web')).map((p) => p.metadata!.uid!));
+    await suite.env.client.create(cdRef(ns), cd);
+    await waitPhase(suite.env.client, ns, 'web', 'Completed');
+    const blueRev = (await getCd(suite.env.client, ns, 'web')).status!.currentRevision!;
+    const blueUids = new Set((await pods(suite.env.client, ns, 'web')).map((p) => p.metadata!.uid!));
 
-    const sampler = await new TrafficSampler(env.client, ns, 'web').start();
-    const { report, result } = await watched({ client: env.client, namespace: ns, name: 'web', drainSeconds: 1, targets: () => unitTargets(cd.spec), strict: false }, async () => {
-      const before = (await getCd(env.client, ns, 'web')).status?.releaseOrder;
-      await setImage(env.client, ns, 'web', 'registry.local/web:2');
-      const name = await currentOrderName(env.client, ns, 'web', before);
-      const switched = await waitOrder(env.client, ns, name, (o) => (o.status?.history ?? []).some((h) => h.action === 'Switched'), 'the switch');
+    const sampler = await new TrafficSampler(suite.env.client, ns, 'web').start();
+    const { report, result } = await watched({ client: suite.env.client, namespace: ns, name: 'web', drainSeconds: 1, targets: () => unitTargets(cd.spec), strict: false }, async () => {
+      const before = (await getCd(suite.env.client, ns, 'web')).status?.releaseOrder;
+      await setImage(suite.env.client, ns, 'web', 'registry.local/web:2');
+      const name = await currentOrderName(suite.env.client, ns, 'web', before);
+      const switched = await waitOrder(suite.env.client, ns, name, (o) => (o.status?.history ?? []).some((h) => h.action === 'Switched'), 'the switch');
       const greenRev = switched.spec.toRevision;
       const svc = await service(ns);
       assert.equal(svc.spec?.selector?.[KEYS.revision], greenRev, 'the Service selects the green revision');
       assert.equal(svc.spec?.selector?.app, 'web', 'and still the app');
-      const during = await pods(env.client, ns, 'web');
+      const during = await pods(suite.env.client, ns, 'web');
       assert.ok(during.filter((p) => blueUids.has(p.metadata!.uid!)).length > 0, 'the blue set is still there right after the switch');
-      const done = await waitOrder(env.client, ns, name, (o) => o.status?.phase === 'Completed', 'Completed', 60_000);
+      const done = await waitOrder(suite.env.client, ns, name, (o) => o.status?.phase === 'Completed', 'Completed', 60_000);
       return { switchedAt: Date.parse(switched.status!.batches![0]!.finishedAt!), completedAt: Date.now(), greenRev, order: done };
     });
     await sampler.stop();
     assert.deepEqual(report.violations, []);
-    const after = await pods(env.client, ns, 'web');
+    const after = await pods(suite.env.client, ns, 'web');
     assert.equal(after.length, 6);
     for (const p of after) {
       assert.ok(!blueUids.has(p.metadata!.uid!), `${p.metadata!.name} is a green pod`);
@@ -123,32 +112,32 @@ describe('blue-green release', () => {
     assert.deepEqual(actions.filter((a) => ['BatchStarted', 'Switched', 'BatchSucceeded', 'Completed'].includes(a)), ['BatchStarted', 'Switched', 'BatchSucceeded', 'Completed']);
 
     // A second release, rolled back during the delay: the Service switches back at once, the green set goes.
-    await env.client.patch(cdRef(ns), 'web', { spec: { strategy: { blueGreen: { activeService: 'web', scaleDownDelaySeconds: 120 } } } }, 'merge');
-    const before = (await getCd(env.client, ns, 'web')).status?.releaseOrder;
-    await setImage(env.client, ns, 'web', 'registry.local/web:3');
-    const name = await currentOrderName(env.client, ns, 'web', before);
-    await waitOrder(env.client, ns, name, (o) => (o.status?.history ?? []).some((h) => h.action === 'Switched'), 'the second switch');
-    assert.equal((await service(ns)).spec?.selector?.[KEYS.revision], (await getCd(env.client, ns, 'web')).status?.updateRevision);
-    await patchOrder(env.client, ns, name, { rollback: true });
-    const back = await waitOrder(env.client, ns, name, (o) => o.status?.phase === 'RolledBack', 'RolledBack', 60_000);
+    await suite.env.client.patch(cdRef(ns), 'web', { spec: { strategy: { blueGreen: { activeService: 'web', scaleDownDelaySeconds: 120 } } } }, 'merge');
+    const before = (await getCd(suite.env.client, ns, 'web')).status?.releaseOrder;
+    await setImage(suite.env.client, ns, 'web', 'registry.local/web:3');
+    const name = await currentOrderName(suite.env.client, ns, 'web', before);
+    await waitOrder(suite.env.client, ns, name, (o) => (o.status?.history ?? []).some((h) => h.action === 'Switched'), 'the second switch');
+    assert.equal((await service(ns)).spec?.selector?.[KEYS.revision], (await getCd(suite.env.client, ns, 'web')).status?.updateRevision);
+    await patchOrder(suite.env.client, ns, name, { rollback: true });
+    const back = await waitOrder(suite.env.client, ns, name, (o) => o.status?.phase === 'RolledBack', 'RolledBack', 60_000);
     assert.ok((back.status?.history ?? []).some((h) => h.action === 'SwitchedBack'));
     assert.equal((await service(ns)).spec?.selector?.[KEYS.revision], result.greenRev, 'the Service selects the previous revision again');
-    const left = await pods(env.client, ns, 'web');
+    const left = await pods(suite.env.client, ns, 'web');
     assert.equal(left.length, 6);
     assert.ok(left.every((p) => p.spec!.containers[0]!.image === 'registry.local/web:2'), 'only the previous set is left');
   });
 
   test('a missing active Service pauses the release and says which', async () => {
     const ns = 'bluegreen-nosvc';
-    await ensureNamespace(env.client, ns);
+    await ensureNamespace(suite.env.client, ns);
     const cd = cellDeployment(ns, 'web', { replicas: 3, strategy: { type: 'BlueGreen', blueGreen: { activeService: 'nope', scaleDownDelaySeconds: 0 } } });
-    await env.client.create(cdRef(ns), cd);
-    await waitPhase(env.client, ns, 'web', 'Completed');
-    const before = (await getCd(env.client, ns, 'web')).status?.releaseOrder;
-    await setImage(env.client, ns, 'web', 'registry.local/web:2');
-    const name = await currentOrderName(env.client, ns, 'web', before);
-    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Paused', 'Paused');
+    await suite.env.client.create(cdRef(ns), cd);
+    await waitPhase(suite.env.client, ns, 'web', 'Completed');
+    const before = (await getCd(suite.env.client, ns, 'web')).status?.releaseOrder;
+    await setImage(suite.env.client, ns, 'web', 'registry.local/web:2');
+    const name = await currentOrderName(suite.env.client, ns, 'web', before);
+    const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Paused', 'Paused');
     assert.match((o.status?.history ?? []).map((h) => h.message ?? '').join('\n'), /Service bluegreen-nosvc\/nope \(strategy\.blueGreen\.activeService\) does not exist; create it or fix the name, then resume/);
-    assert.equal((await pods(env.client, ns, 'web')).length, 3, 'no green pod was created');
+    assert.equal((await pods(suite.env.client, ns, 'web')).length, 3, 'no green pod was created');
   });
 });

@@ -4,7 +4,7 @@
 //  - an in-place image release with beta and confirmations, watched for the lossless invariant the whole
 //    time: beta updates exactly one pod per unit; each batch waits for spec.confirmedBatches; pods keep their
 //    UID and restart their container exactly once; every decision is in the order's history.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import { unitTargets } from '../src/release/plan/index.js';
@@ -21,35 +21,24 @@ import {
   patchOrder,
   pods,
   ready,
-  runControllersInProcess,
   setImage,
-  startReleaseCluster,
+  releaseSuite,
   waitOrder,
   waitPhase,
-  type ReleaseEnv,
 } from './support/release-env.js';
 import { watched } from './support/release-watcher.js';
 
 for (const version of ['new', 'old'] as const) {
   describe(`CellDeployment in-place release (${version})`, () => {
-    let env: ReleaseEnv;
-    let controllers: { stop: () => Promise<void> };
-    before(async () => {
-      env = await startReleaseCluster({ version });
-      controllers = runControllersInProcess(env.client);
-    });
-    after(async () => {
-      await controllers?.stop();
-      await env?.stop();
-    });
+    const suite = releaseSuite({ version });
 
     test('placement: unit affinity, hostname spread, gate, finalizer, owner, labels', async () => {
       const ns = 'placement';
-      await ensureNamespace(env.client, ns);
+      await ensureNamespace(suite.env.client, ns);
       const cd = cellDeployment(ns, 'web', { replicas: 6, unitReplicas: { 'zone-a': 3 } });
-      await env.client.create(cdRef(ns), cd);
-      const live = await waitPhase(env.client, ns, 'web', 'Completed');
-      const list = await pods(env.client, ns, 'web');
+      await suite.env.client.create(cdRef(ns), cd);
+      const live = await waitPhase(suite.env.client, ns, 'web', 'Completed');
+      const list = await pods(suite.env.client, ns, 'web');
       assert.equal(list.length, 6);
       const perUnit = new Map<string, V1Pod[]>();
       for (const p of list) {
@@ -88,43 +77,43 @@ for (const version of ['new', 'old'] as const) {
 
     test('beta + confirmed batches, in place, lossless the whole time', async () => {
       const ns = 'inplace';
-      await ensureNamespace(env.client, ns);
-      await createService(env.client, ns, 'web');
+      await ensureNamespace(suite.env.client, ns);
+      await createService(suite.env.client, ns, 'web');
       const cd = cellDeployment(ns, 'web', { replicas: 6, strategy: { beta: true, batchSize: 2, needConfirm: true, drainSeconds: 1 } });
-      await env.client.create(cdRef(ns), cd);
-      await waitPhase(env.client, ns, 'web', 'Completed');
-      const before = await pods(env.client, ns, 'web');
+      await suite.env.client.create(cdRef(ns), cd);
+      await waitPhase(suite.env.client, ns, 'web', 'Completed');
+      const before = await pods(suite.env.client, ns, 'web');
       const uids = new Map(before.map((p) => [p.metadata!.name!, p.metadata!.uid!]));
       const { result: { name, newRev, order }, report } = await watched(
-        { client: env.client, namespace: ns, name: 'web', drainSeconds: 1, targets: () => unitTargets(cd.spec) },
+        { client: suite.env.client, namespace: ns, name: 'web', drainSeconds: 1, targets: () => unitTargets(cd.spec) },
         async () => {
-          await setImage(env.client, ns, 'web', 'registry.local/web:2');
-          const name = await currentOrderName(env.client, ns, 'web');
-          const newRev = (await getCd(env.client, ns, 'web')).status?.updateRevision;
-          let order = await waitOrder(env.client, ns, name, (o) => o.status?.phase === 'WaitingForConfirm', 'waits after the beta batch');
+          await setImage(suite.env.client, ns, 'web', 'registry.local/web:2');
+          const name = await currentOrderName(suite.env.client, ns, 'web');
+          const newRev = (await getCd(suite.env.client, ns, 'web')).status?.updateRevision;
+          let order = await waitOrder(suite.env.client, ns, name, (o) => o.status?.phase === 'WaitingForConfirm', 'waits after the beta batch');
           assert.equal(order.status!.batches!.length, 3, JSON.stringify(order.status!.batches));
           assert.equal(order.status!.batches![0]!.phase, 'Succeeded');
           assert.equal(order.status!.batches![1]!.phase, 'WaitingForConfirm');
           assert.equal(order.status!.currentBatch, 1);
-          const afterBeta = await pods(env.client, ns, 'web');
+          const afterBeta = await pods(suite.env.client, ns, 'web');
           const updated = afterBeta.filter((p) => p.metadata!.labels![KEYS.revision] === order.spec.toRevision);
           assert.deepEqual(updated.map((p) => p.metadata!.labels![KEYS.unit]).sort(), ['zone-a', 'zone-b', 'zone-c'], 'beta: exactly one updated pod per unit');
-          await waitPhase(env.client, ns, 'web', 'WaitingForConfirm');
+          await waitPhase(suite.env.client, ns, 'web', 'WaitingForConfirm');
 
-          await patchOrder(env.client, ns, name, { confirmedBatches: 1 });
-          order = await waitOrder(env.client, ns, name, (o) => o.status?.batches?.[1]?.phase === 'Succeeded' && o.status.phase === 'WaitingForConfirm', 'batch 2 done, waiting again');
+          await patchOrder(suite.env.client, ns, name, { confirmedBatches: 1 });
+          order = await waitOrder(suite.env.client, ns, name, (o) => o.status?.batches?.[1]?.phase === 'Succeeded' && o.status.phase === 'WaitingForConfirm', 'batch 2 done, waiting again');
           assert.equal(order.status!.currentBatch, 2);
-          await patchOrder(env.client, ns, name, { confirmedBatches: 2 });
-          order = await waitOrder(env.client, ns, name, (o) => o.status?.phase === 'Completed', 'completed');
-          await waitPhase(env.client, ns, 'web', 'Completed');
+          await patchOrder(suite.env.client, ns, name, { confirmedBatches: 2 });
+          order = await waitOrder(suite.env.client, ns, name, (o) => o.status?.phase === 'Completed', 'completed');
+          await waitPhase(suite.env.client, ns, 'web', 'Completed');
           return { name, newRev, order };
         },
       );
-      const done = await getCd(env.client, ns, 'web');
+      const done = await getCd(suite.env.client, ns, 'web');
       assert.deepEqual(report.violations, []);
       assert.equal(done.status!.updatedReplicas, 6);
       assert.equal(done.status!.currentRevision, newRev);
-      const finalPods = await pods(env.client, ns, 'web');
+      const finalPods = await pods(suite.env.client, ns, 'web');
       assert.equal(finalPods.length, 6);
       for (const p of finalPods) {
         assert.equal(p.metadata!.uid, uids.get(p.metadata!.name!), `pod ${p.metadata!.name} kept its UID (in place)`);
@@ -149,7 +138,7 @@ for (const version of ['new', 'old'] as const) {
         'Completed',
       ]);
       assert.ok(order.status!.history!.every((h) => h.by === 'system:plinth'));
-      const o2 = await getOrder(env.client, ns, name);
+      const o2 = await getOrder(suite.env.client, ns, name);
       assert.equal(o2.metadata.ownerReferences![0]!.uid, done.metadata.uid);
       assert.equal(o2.spec.fromRevision, (before[0]!.metadata!.labels![KEYS.revision]));
     });

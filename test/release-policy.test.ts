@@ -7,7 +7,7 @@
 //  - a bad image reference blocks with a clear message;
 //  - a Prometheus metric analysis failure (a real Prometheus on loopback, scraping a gauge this test serves)
 //    fails the batch with onFailure Pause, and rolls the release back with onFailure Rollback.
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CellDeployment, ReleaseOrder } from '../src/api/index.js';
 import { CORE, inNamespace } from '../src/kube/resource.js';
@@ -20,46 +20,37 @@ import {
   ensureNamespace,
   getCd,
   patchOrder,
-  runControllersInProcess,
   setImage,
-  startReleaseCluster,
+  releaseSuite,
   waitOrder,
   waitPhase,
-  type ReleaseEnv,
 } from './support/release-env.js';
 import { startPrometheus, type TestPrometheus } from './support/prometheus.js';
 
 describe('ReleasePolicy enforcement', () => {
-  let env: ReleaseEnv;
-  let controllers: { stop: () => Promise<void> };
+  const suite = releaseSuite();
   let prom: TestPrometheus | undefined;
-  before(async () => {
-    env = await startReleaseCluster();
-    controllers = runControllersInProcess(env.client);
-  });
   after(async () => {
     await prom?.stop();
-    await controllers?.stop();
-    await env?.stop();
   });
 
   /** Policies select CellDeployments by their own labels: give the object its app label. */
   async function deploy(ns: string, cd: CellDeployment): Promise<void> {
     cd.metadata.labels = { app: cd.metadata.name ?? '', ...(cd.metadata.labels ?? {}) };
-    await ensureNamespace(env.client, ns);
-    await env.client.create(cdRef(ns), cd);
-    await waitPhase(env.client, ns, cd.metadata.name!, 'Completed');
+    await ensureNamespace(suite.env.client, ns);
+    await suite.env.client.create(cdRef(ns), cd);
+    await waitPhase(suite.env.client, ns, cd.metadata.name!, 'Completed');
   }
 
   async function policy(ns: string, name: string, spec: Record<string, unknown>): Promise<void> {
-    await env.client.create(inNamespace(RELEASE_POLICIES, ns), { apiVersion: RELEASE_API_VERSION, kind: 'ReleasePolicy', metadata: { name, namespace: ns }, spec });
+    await suite.env.client.create(inNamespace(RELEASE_POLICIES, ns), { apiVersion: RELEASE_API_VERSION, kind: 'ReleasePolicy', metadata: { name, namespace: ns }, spec });
   }
 
   /** Sets the image and returns the name of the new order (not the one of the previous release). */
   async function release(ns: string, name: string, image: string): Promise<string> {
-    const before = (await getCd(env.client, ns, name)).status?.releaseOrder;
-    await setImage(env.client, ns, name, image);
-    return currentOrderName(env.client, ns, name, before);
+    const before = (await getCd(suite.env.client, ns, name)).status?.releaseOrder;
+    await setImage(suite.env.client, ns, name, image);
+    return currentOrderName(suite.env.client, ns, name, before);
   }
 
   const history = (o: ReleaseOrder): string => (o.status?.history ?? []).map((h) => `${h.action}: ${h.message ?? ''}`).join('\n');
@@ -70,13 +61,13 @@ describe('ReleasePolicy enforcement', () => {
     const all = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
     await policy(ns, 'peak', { selector: { matchLabels: { app: 'web' } }, preChecks: { blackoutWindows: [{ name: 'business-peak', timeZone: 'UTC', weekly: [{ days: all, start: '00:00', end: '00:00' }] }] } });
     const name = await release(ns, 'web', 'registry.local/web:2');
-    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
+    const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
     assert.match(history(o), /blackout window "business-peak" of ReleasePolicy peak is in force until \d{4}-/);
     assert.ok(o.status?.checks?.some((c) => c.kind === 'pre' && c.name === 'peak/blackout' && c.result === 'Blocked'));
     assert.equal(o.status?.batches?.[0]?.phase, 'Pending', 'no batch started inside the window');
-    await waitPhase(env.client, ns, 'web', 'Blocked');
-    await env.client.delete(inNamespace(RELEASE_POLICIES, ns), 'peak');
-    await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the window was removed');
+    await waitPhase(suite.env.client, ns, 'web', 'Blocked');
+    await suite.env.client.delete(inNamespace(RELEASE_POLICIES, ns), 'peak');
+    await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the window was removed');
   });
 
   test('a conflict on plinth.dev/system blocks the second release, naming the first', async () => {
@@ -90,13 +81,13 @@ describe('ReleasePolicy enforcement', () => {
     await deploy(ns, labelled('b', { batchSize: 3 }));
     await policy(ns, 'one-at-a-time', { selector: { matchLabels: { 'plinth.dev/system': 'payments' } }, preChecks: { conflicts: { systemLabel: 'plinth.dev/system' } } });
     const first = await release(ns, 'a', 'registry.local/web:2');
-    await waitOrder(env.client, ns, first, (x) => x.status?.phase === 'WaitingForConfirm', 'a waits for confirmation after its first batch');
+    await waitOrder(suite.env.client, ns, first, (x) => x.status?.phase === 'WaitingForConfirm', 'a waits for confirmation after its first batch');
     const second = await release(ns, 'b', 'registry.local/web:2');
-    const o = await waitOrder(env.client, ns, second, (x) => x.status?.phase === 'Blocked', 'b Blocked');
+    const o = await waitOrder(suite.env.client, ns, second, (x) => x.status?.phase === 'Blocked', 'b Blocked');
     assert.match(history(o), new RegExp(`release ${first} of CellDeployment a is in progress on plinth.dev/system=payments`));
-    await patchOrder(env.client, ns, first, { confirmedBatches: 2 });
-    await waitOrder(env.client, ns, first, (x) => x.status?.phase === 'Completed', 'a Completed');
-    await waitOrder(env.client, ns, second, (x) => x.status?.phase === 'Completed', 'b Completed once a finished');
+    await patchOrder(suite.env.client, ns, first, { confirmedBatches: 2 });
+    await waitOrder(suite.env.client, ns, first, (x) => x.status?.phase === 'Completed', 'a Completed');
+    await waitOrder(suite.env.client, ns, second, (x) => x.status?.phase === 'Completed', 'b Completed once a finished');
   });
 
   test('a held cluster-upgrade lock Lease blocks until it is released', async () => {
@@ -104,13 +95,13 @@ describe('ReleasePolicy enforcement', () => {
     await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
     const leases = inNamespace(CORE.leases, ns);
     const renewTime = new Date().toISOString().replace(/Z$/, '000Z');
-    await env.client.create(leases, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'cluster-upgrade', namespace: ns }, spec: { holderIdentity: 'upgrader-1', leaseDurationSeconds: 3600, renewTime } });
+    await suite.env.client.create(leases, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'cluster-upgrade', namespace: ns }, spec: { holderIdentity: 'upgrader-1', leaseDurationSeconds: 3600, renewTime } });
     await policy(ns, 'lock', { selector: { matchLabels: { app: 'web' } }, preChecks: { conflicts: { upgradeLockLease: { namespace: ns, name: 'cluster-upgrade' } } } });
     const name = await release(ns, 'web', 'registry.local/web:2');
-    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
+    const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
     assert.match(history(o), new RegExp(`the cluster-upgrade lock Lease ${ns}/cluster-upgrade is held by upgrader-1`));
-    await env.client.delete(leases, 'cluster-upgrade');
-    await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the lock was released');
+    await suite.env.client.delete(leases, 'cluster-upgrade');
+    await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the lock was released');
   });
 
   test('a bad image reference blocks with a clear message', async () => {
@@ -118,10 +109,10 @@ describe('ReleasePolicy enforcement', () => {
     await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
     await policy(ns, 'params', { selector: { matchLabels: { app: 'web' } }, preChecks: { parameters: { requireResources: true } } });
     const name = await release(ns, 'web', 'registry.local/Web:2');
-    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
+    const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
     assert.match(history(o), /"registry\.local\/Web:2" is not a valid image reference/);
     // The CellDeployment's phase follows its order's (its status is written on the next reconcile).
-    const cd = await waitPhase(env.client, ns, 'web', 'Blocked');
+    const cd = await waitPhase(suite.env.client, ns, 'web', 'Blocked');
     assert.equal(cd.status?.phase, 'Blocked');
   });
 
@@ -129,11 +120,11 @@ describe('ReleasePolicy enforcement', () => {
     const ns = 'policy-pending';
     await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { type: 'Recreate', batchSize: 1 } }));
     await policy(ns, 'stuck', { selector: { matchLabels: { app: 'web' } }, postChecks: { pendingTimeoutSeconds: 3 }, onFailure: 'Pause' });
-    const before = (await getCd(env.client, ns, 'web')).status?.releaseOrder;
+    const before = (await getCd(suite.env.client, ns, 'web')).status?.releaseOrder;
     // A node selector no node satisfies: the recreated pod stays Pending (Unschedulable).
-    await env.client.patch(cdRef(ns), 'web', { spec: { template: { spec: { nodeSelector: { 'plinth.test/none': 'x' } } } } }, 'merge');
-    const name = await currentOrderName(env.client, ns, 'web', before);
-    const o = await waitOrder(env.client, ns, name, (x) => x.status?.phase === 'Paused' && x.spec.paused === true, 'Paused after the pending timeout');
+    await suite.env.client.patch(cdRef(ns), 'web', { spec: { template: { spec: { nodeSelector: { 'plinth.test/none': 'x' } } } } }, 'merge');
+    const name = await currentOrderName(suite.env.client, ns, 'web', before);
+    const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Paused' && x.spec.paused === true, 'Paused after the pending timeout');
     const check = o.status?.checks?.find((c) => c.name === 'pending-timeout');
     assert.equal(check?.result, 'Failed');
     assert.match(check?.message ?? '', /pods stuck Pending for more than 3s: web-\w+ \(\d+s, Unschedulable: 0\/\d+ nodes are available/);
@@ -154,7 +145,7 @@ describe('ReleasePolicy enforcement', () => {
     await policy(ns, 'back', { selector: { matchLabels: { app: 'back' } }, postChecks: { metrics: [metric] }, onFailure: 'Rollback' });
 
     const p = await release(ns, 'pause', 'registry.local/web:2');
-    const po = await waitOrder(env.client, ns, p, (x) => x.status?.phase === 'Paused' && x.spec.paused === true, 'Paused after the analysis');
+    const po = await waitOrder(suite.env.client, ns, p, (x) => x.status?.phase === 'Paused' && x.spec.paused === true, 'Paused after the analysis');
     assert.match(history(po), /CheckFailed: metric check 1\/2 sample\(s\), 1 failed \(limit 0\); last: errors: 5 is not < 1/);
     assert.ok(po.status?.checks?.some((c) => c.kind === 'post' && c.name === 'errors' && c.result === 'Failed' && c.batch === 0));
     assert.equal(po.status?.batches?.[0]?.phase, 'Failed');
@@ -162,14 +153,14 @@ describe('ReleasePolicy enforcement', () => {
     // The metric recovers; a person resumes: the batch's checks run again and the release completes.
     prom.setGauge(0);
     await prom.waitValue(0);
-    await env.client.patch(inNamespace(RES.releaseOrders, ns), p, { spec: { paused: false } }, 'merge');
-    const done = await waitOrder(env.client, ns, p, (x) => x.status?.phase === 'Completed', 'Completed after resume');
+    await suite.env.client.patch(inNamespace(RES.releaseOrders, ns), p, { spec: { paused: false } }, 'merge');
+    const done = await waitOrder(suite.env.client, ns, p, (x) => x.status?.phase === 'Completed', 'Completed after resume');
     assert.match(history(done), /Resumed: resumed after a failed check/);
     prom.setGauge(5);
     await prom.waitValue(5);
 
     const b = await release(ns, 'back', 'registry.local/web:2');
-    const bo = await waitOrder(env.client, ns, b, (x) => x.status?.phase === 'RolledBack', 'RolledBack after the analysis');
+    const bo = await waitOrder(suite.env.client, ns, b, (x) => x.status?.phase === 'RolledBack', 'RolledBack after the analysis');
     assert.match(history(bo), /CheckFailed: metric check .*errors: 5 is not < 1/);
     assert.match(history(bo), /RollbackStarted/);
   });

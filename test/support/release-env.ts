@@ -2,6 +2,7 @@
 // CRDs, the release controllers running in this process (or in a child process, see release-manager.ts), and
 // small helpers to create and read CellDeployments, ReleaseOrders and their pods.
 import type { V1Pod } from '@kubernetes/client-node';
+import { after, before } from 'node:test';
 import { ensureNamespace } from '../../src/kube/namespaces.js';
 import { installCrds } from '../../src/api/install.js';
 import type { CellDeployment, ReleaseOrder } from '../../src/api/index.js';
@@ -180,3 +181,26 @@ export function ready(p: V1Pod): boolean {
 }
 
 export { ensureNamespace };
+
+/** A suite's cluster: set by the suite's before hook. */
+export interface ReleaseSuite {
+  env: ReleaseEnv;
+}
+
+/**
+ * Call inside a describe(): starts a release cluster and the release controllers in this process before the
+ * suite's tests, and stops both after them.
+ */
+export function releaseSuite(opts: Parameters<typeof startReleaseCluster>[0] = {}): ReleaseSuite {
+  const suite = {} as ReleaseSuite;
+  let controllers: { stop: () => Promise<void> } | undefined;
+  before(async () => {
+    suite.env = await startReleaseCluster(opts);
+    controllers = runControllersInProcess(suite.env.client);
+  });
+  after(async () => {
+    await controllers?.stop();
+    await (suite.env as ReleaseEnv | undefined)?.stop();
+  });
+  return suite;
+}
