@@ -3,7 +3,7 @@
  * last-applied annotation), the apiserver_requested_deprecated_apis metric, RBAC rules, webhook rules, CRD
  * versions and nodes against the skew policy. The I/O that fetches them is in live/collect.ts.
  */
-import { REMOVED_APIS, removedByResource } from '../kb/apis.js';
+import { REMOVED_APIS, removedByResource, servedAt } from '../kb/apis.js';
 import { skewVerdict, SKEW_SOURCE } from '../kb/skew.js';
 import { minorText, parseKubeVersion } from '../kb/version.js';
 import { apiFinding } from '../rules.js';
@@ -135,7 +135,9 @@ export function groupResourceServed(group: string, resource: string, target: num
   const removed = REMOVED_APIS.filter((a) => groupOf(a.apiVersion) === group && a.resource === resource);
   if (removed.length === 0) return undefined;
   if (removed.some((a) => a.removedIn > target)) return true;
-  return REMOVED_APIS.some((a) => a.replacement && groupOf(a.replacement.apiVersion) === group && a.resource === resource && a.replacement.since <= target);
+  return REMOVED_APIS.some(
+    (a) => a.replacement && groupOf(a.replacement.apiVersion) === group && a.resource === resource && a.replacement.since <= target && servedAt(a.replacement.apiVersion, a.replacement.kind, target),
+  );
 }
 
 interface PolicyRule {

@@ -70,7 +70,7 @@ function expand(o: Obj, text: string, base: number, template: string | undefined
       const line = base + (lines[i] ?? 1) - 1;
       const s = isObj(item) ? toScanned(item, line, template) : undefined;
       if (s) out.objects.push(s);
-      else out.errors.push({ line, message: `item ${i} of the ${o.kind} is not a Kubernetes object (no apiVersion/kind)` });
+      else out.errors.push({ line, message: `item ${i} of the ${String(o.kind)} is not a Kubernetes object (no apiVersion/kind)` });
     });
     return;
   }
