@@ -2,6 +2,7 @@
 import { PlinthError } from '../../errors/index.js';
 import { KubeClient } from '../../kube/http.js';
 import { loadKubeConfig } from '../../cli/kubeconfig.js';
+import { localKubeconfig } from '../../release/cli/session.js';
 import { runAssessment, exitCodeOf } from './assess.js';
 import { KB_NEWEST_MINOR, KB_OLDEST_MINOR, minorText, parseKubeVersion, type KubeVersion } from './kb/version.js';
 import { ASSESS_FORMATS, renderReport, type AssessFormat } from './render.js';
@@ -54,7 +55,7 @@ export async function runAssessCommand(o: AssessCliOptions): Promise<number> {
     live,
     helm,
     connect: async () => {
-      const kc = loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context });
+      const kc = loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context, localFallback: localKubeconfig() });
       const client = await KubeClient.fromKubeConfig(kc, { requestTimeoutMs: 30_000, userAgent: 'plinth-upgrade-assess' });
       return { client, server: client.server };
     },
