@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crdFindings, groupResourceServed, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings } from './analyse.js';
+import { crdFindings, groupNodeFindings, groupResourceServed, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings } from './analyse.js';
 import { decodeHelmRelease, encodeHelmRelease } from '../helm.js';
 
 const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -76,4 +76,14 @@ test('Helm release records decode (base64 of base64 of gzip of JSON)', () => {
   assert.deepEqual([r.name, r.namespace, r.revision, r.status], ['shop', 'x', 3, 'deployed']);
   assert.match(r.manifest, /ConfigMap/);
   assert.throws(() => decodeHelmRelease('bm90IGpzb24='));
+});
+
+test('node findings about many nodes fold into one', () => {
+  const node = (i: number, kv: string): Record<string, unknown> => ({ metadata: { name: `n${i}` }, status: { nodeInfo: { kubeletVersion: kv } } });
+  const many = Array.from({ length: 30 }, (_, i) => nodeFindings(node(i, 'v1.20.0'), 24)).flat();
+  const few = [node(100, 'v1.19.0'), node(101, 'v1.19.0')].flatMap((n) => nodeFindings(n, 24));
+  const g = groupNodeFindings([...many, ...few]);
+  assert.equal(g.length, 3);
+  assert.equal(g[0]!.identity.name, 'n0 (+29 more)');
+  assert.match(g[0]!.message, /^30 nodes: .*nodes: n0, n1, n2, n3, n4, …\)$/);
 });

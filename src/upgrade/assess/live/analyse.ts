@@ -308,6 +308,36 @@ export function nodeFindings(node: NodeLike, target: number): Finding[] {
   return out;
 }
 
+/**
+ * Fold node findings that say the same thing (same code, severity and subject) about more than `max` nodes
+ * into one finding naming the first node, the count and a few more names: a 1,000-node pool of old kubelets
+ * is one line, not 1,000.
+ */
+export function groupNodeFindings(findings: readonly Finding[], max = 10): Finding[] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = `${f.code}|${f.severity}|${f.subject ?? ''}`;
+    const g = groups.get(key) ?? [];
+    g.push(f);
+    groups.set(key, g);
+  }
+  const out: Finding[] = [];
+  for (const g of groups.values()) {
+    if (g.length <= max) {
+      out.push(...g);
+      continue;
+    }
+    const names = g.map((f) => f.identity.name ?? '?');
+    const first = g[0]!;
+    out.push({
+      ...first,
+      identity: { ...first.identity, name: `${names[0]} (+${g.length - 1} more)` },
+      message: `${g.length} nodes: ${first.message} (nodes: ${names.slice(0, 5).join(', ')}${g.length > 5 ? ', …' : ''})`,
+    });
+  }
+  return out;
+}
+
 /** Kinds whose objects are read to find writers through removed versions (persistent, user-written kinds). */
 export function writtenKinds(): { kind: string; groups: string[] }[] {
   const skip = new Set(['TokenReview', 'SubjectAccessReview', 'LocalSubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'Event', 'EndpointSlice', 'Lease', 'CSINode', 'VolumeAttachment', 'CSIStorageCapacity', 'CertificateSigningRequest']);

@@ -12,7 +12,7 @@ import { objectFindings } from '../objects.js';
 import { podFlagFindings } from '../rules.js';
 import { parseManifestText } from '../scan/manifests.js';
 import type { Finding, InputError } from '../types.js';
-import { crdFindings, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings, writtenKinds, type LiveObject } from './analyse.js';
+import { crdFindings, groupNodeFindings, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings, writtenKinds, type LiveObject } from './analyse.js';
 
 async function listAll<T>(client: KubeClient, r: ResourceRef, labelSelector?: string, fieldSelector?: string): Promise<T[]> {
   const out: T[] = [];
@@ -110,7 +110,8 @@ export async function assessLive(client: KubeClient, target: number): Promise<Li
   });
 
   await part(errors, 'nodes', async () => {
-    for (const n of await listAll<LiveObject>(client, ref('v1', 'nodes'))) findings.push(...nodeFindings(n, target));
+    const nodes = await listAll<LiveObject>(client, ref('v1', 'nodes'));
+    findings.push(...groupNodeFindings(nodes.flatMap((n) => nodeFindings(n, target))));
   });
 
   await part(errors, 'control-plane pods in kube-system', async () => {
