@@ -26,6 +26,7 @@ export type FindingCode =
   | 'removed-admission-plugin'
   | 'removed-feature-gate'
   | 'pdb-empty-selector'
+  | 'legacy-sa-token'
   | 'parse-error'
   | 'source-error';
 

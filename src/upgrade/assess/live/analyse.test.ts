@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crdFindings, groupNodeFindings, groupResourceServed, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings } from './analyse.js';
+import { crdFindings, groupNodeFindings, legacyTokenFinding, groupResourceServed, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings } from './analyse.js';
 import { decodeHelmRelease, encodeHelmRelease } from '../helm.js';
 
 const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -86,4 +86,13 @@ test('node findings about many nodes fold into one', () => {
   assert.equal(g.length, 3);
   assert.equal(g[0]!.identity.name, 'n0 (+29 more)');
   assert.match(g[0]!.message, /^30 nodes: .*nodes: n0, n1, n2, n3, n4, …\)$/);
+});
+
+test('legacy service-account token Secrets: one info finding from 1.29', () => {
+  const tok = (n: string, used = false): Record<string, unknown> => ({ metadata: { name: n, namespace: 'a', labels: used ? { 'kubernetes.io/legacy-token-last-used': '2024-01-01' } : {} } });
+  assert.equal(legacyTokenFinding([tok('t1')], 28), undefined);
+  const f = legacyTokenFinding([tok('t1'), tok('t2', true)], 29)!;
+  assert.equal(f.severity, 'info');
+  assert.equal(f.identity.name, 't1 (+1 more)');
+  assert.match(f.message, /^2 service-account token Secret\(s\) \(1 with a last-used label\)/);
 });

@@ -309,6 +309,24 @@ export function nodeFindings(node: NodeLike, target: number): Finding[] {
 }
 
 /**
+ * Legacy service-account token Secrets (type kubernetes.io/service-account-token): from 1.29 the token
+ * clean-up labels those unused for a year invalid and later deletes them. One info finding for all of them.
+ */
+export function legacyTokenFinding(secrets: readonly LiveObject[], target: number): Finding | undefined {
+  if (target < 29 || secrets.length === 0) return undefined;
+  const names = secrets.map((s) => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`);
+  const used = secrets.filter((s) => s.metadata?.labels?.['kubernetes.io/legacy-token-last-used'] !== undefined).length;
+  return {
+    severity: 'info',
+    code: 'legacy-sa-token',
+    message: `${secrets.length} service-account token Secret(s) (${used} with a last-used label): from 1.29 tokens unused for a year are labelled invalid and then deleted; move their users to projected tokens (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`,
+    identity: { source: 'live', apiVersion: 'v1', kind: 'Secret', namespace: secrets[0]!.metadata?.namespace ?? '', name: names.length > 1 ? `${secrets[0]!.metadata?.name ?? ''} (+${names.length - 1} more)` : (secrets[0]!.metadata?.name ?? '') },
+    subject: 'kubernetes.io/service-account-token',
+    source: 'https://kubernetes.io/docs/reference/access-authn-authz/service-accounts-admin/#auto-generated-legacy-serviceaccount-token-clean-up',
+  };
+}
+
+/**
  * Fold node findings that say the same thing (same code, severity and subject) about more than `max` nodes
  * into one finding naming the first node, the count and a few more names: a 1,000-node pool of old kubelets
  * is one line, not 1,000.

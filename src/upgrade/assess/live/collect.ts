@@ -12,7 +12,7 @@ import { objectFindings } from '../objects.js';
 import { podFlagFindings } from '../rules.js';
 import { parseManifestText } from '../scan/manifests.js';
 import type { Finding, InputError } from '../types.js';
-import { crdFindings, groupNodeFindings, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings, writtenKinds, type LiveObject } from './analyse.js';
+import { crdFindings, groupNodeFindings, legacyTokenFinding, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings, writtenKinds, type LiveObject } from './analyse.js';
 
 async function listAll<T>(client: KubeClient, r: ResourceRef, labelSelector?: string, fieldSelector?: string): Promise<T[]> {
   const out: T[] = [];
@@ -112,6 +112,13 @@ export async function assessLive(client: KubeClient, target: number): Promise<Li
   await part(errors, 'nodes', async () => {
     const nodes = await listAll<LiveObject>(client, ref('v1', 'nodes'));
     findings.push(...groupNodeFindings(nodes.flatMap((n) => nodeFindings(n, target))));
+  });
+
+  await part(errors, 'service-account token Secrets', async () => {
+    if (target < 29) return;
+    const tokens = await listAll<LiveObject>(client, ref('v1', 'secrets'), undefined, 'type=kubernetes.io/service-account-token');
+    const f = legacyTokenFinding(tokens, target);
+    if (f) findings.push(f);
   });
 
   await part(errors, 'control-plane pods in kube-system', async () => {
