@@ -23,7 +23,7 @@ function report(): Report {
 test('where: file:line, helm release, live client/component', () => {
   assert.equal(whereOf({ source: 'manifest', file: 'a.yaml', line: 4 }), 'a.yaml:4');
   assert.equal(whereOf({ source: 'helm', release: { name: 'r', namespace: 'n', revision: 2 }, file: 'c/templates/x.yaml', line: 3 }), 'helm n/r#2 c/templates/x.yaml:3');
-  assert.equal(whereOf({ source: 'live', client: 'ci' }), 'live (ci)');
+  assert.equal(whereOf({ source: 'live', client: 'ci' }), 'live');
   assert.equal(whereOf({ source: 'live', component: 'kubelet', client: 'x' }), 'live kubelet');
 });
 

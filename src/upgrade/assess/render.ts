@@ -5,14 +5,14 @@ import type { Finding, Identity, InputError, Report } from './types.js';
 export type AssessFormat = 'table' | 'json' | 'markdown';
 export const ASSESS_FORMATS: readonly AssessFormat[] = ['table', 'json', 'markdown'];
 
-/** Where a finding was found: file:line, the Helm release, or the live object/client. */
+/** Where a finding was found: file:line, the Helm release, or live (writers and callers are in the message and identity.client). */
 export function whereOf(i: Identity): string {
   if (i.source === 'manifest') return `${i.file ?? '?'}:${i.line ?? '?'}`;
   if (i.source === 'helm' && i.release) {
     const tpl = i.file ? ` ${i.file}` : '';
     return `helm ${i.release.namespace}/${i.release.name}#${i.release.revision}${tpl}:${i.line ?? '?'}`;
   }
-  return i.component ? `live ${i.component}` : i.client ? `live (${i.client})` : 'live';
+  return i.component ? `live ${i.component}` : 'live';
 }
 
 /** The object: Kind namespace/name (or what the metric names). */

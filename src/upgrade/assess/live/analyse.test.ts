@@ -32,6 +32,16 @@ test('the deprecated-API metric is parsed and linked to writers', () => {
     ['flowcontrol.apiserver.k8s.io/v1beta2 flowschemas/status', 'warning', fs[1]!.identity.client],
   ]);
   assert.match(fs[1]!.identity.client!, /audit log/);
+  const unknown = metricFindings(samples.slice(0, 1), 26, new Map());
+  assert.equal(unknown[0]!.severity, 'warning', 'no known caller: may be the control plane listing everything');
+  assert.match(unknown[0]!.message, /garbage-collector/);
+});
+
+test('the control plane\'s own writers (APF bootstrap configuration) are not findings', () => {
+  const fsObj = { metadata: { name: 'catch-all', annotations: { 'apf.kubernetes.io/autoupdate-spec': 'true' }, managedFields: [{ manager: 'api-priority-and-fairness-config-producer-v1', operation: 'Update', apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2' }] } };
+  assert.deepEqual(writerFindings(fsObj, 'FlowSchema', 30), []);
+  const byManager = { metadata: { name: 'x', managedFields: [{ manager: 'api-priority-and-fairness-config-consumer-v1', operation: 'Update', apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2' }] } };
+  assert.deepEqual(writerFindings(byManager, 'FlowSchema', 30), []);
 });
 
 test('RBAC grants on resources nobody serves at the target; bootstrap roles are skipped', () => {

@@ -35,11 +35,20 @@ function liveIdentity(o: LiveObject, kind: string, apiVersion?: string): Identit
 }
 
 /** The API versions the writers of an object used: managedFields, then the last-applied annotation. */
+/**
+ * Writers that are part of the control plane itself: they are upgraded with it and rewrite their objects in
+ * the new version (e.g. the apiserver's own FlowSchemas), so their old versions are not the user's problem.
+ */
+export function isControlPlaneWriter(manager: string | undefined): boolean {
+  return manager !== undefined && (manager.startsWith('api-priority-and-fairness-config-') || manager === 'kube-apiserver' || manager === 'kube-controller-manager' || manager === 'kube-scheduler');
+}
+
 export function writerFindings(o: LiveObject, kind: string, target: number): Finding[] {
   const out: Finding[] = [];
+  if (o.metadata?.annotations?.['apf.kubernetes.io/autoupdate-spec'] === 'true') return out;
   const byVersion = new Map<string, string[]>();
   for (const m of o.metadata?.managedFields ?? []) {
-    if (!m.apiVersion) continue;
+    if (!m.apiVersion || isControlPlaneWriter(m.manager)) continue;
     const list = byVersion.get(m.apiVersion) ?? [];
     list.push(`${m.manager ?? '?'} (${m.operation ?? '?'})`);
     byVersion.set(m.apiVersion, list);
@@ -111,14 +120,20 @@ export function metricFindings(samples: readonly DeprecatedApiSample[], target: 
     const e = removedByResource(gv, s.resource);
     const removed = parseKubeVersion(s.removedRelease)?.minor ?? e?.removedIn;
     if (removed === undefined) continue;
-    const severity = removed <= target ? 'blocker' : 'warning';
-    const who = writers.get(`${gv}/${s.resource}`);
-    const client = who && who.size > 0 ? [...who].join(', ') : 'unknown: the metric names no client; look for the annotation k8s.io/deprecated="true" in the audit log';
+    const who = [...(writers.get(`${gv}/${s.resource}`) ?? [])].filter((m) => !isControlPlaneWriter(m));
+    const known = who.length > 0;
+    // Without a known writer the caller may be the control plane itself (the namespace and garbage-collector
+    // controllers list every served resource, e.g. PodSecurityPolicies): a warning until the audit log says who.
+    const severity = removed <= target && known ? 'blocker' : 'warning';
+    const client = known ? who.join(', ') : 'unknown (audit log: annotation k8s.io/deprecated="true")';
     const res = s.subresource ? `${s.resource}/${s.subresource}` : s.resource;
+    const callers = known
+      ? `${who.join(', ')} (writers seen in managedFields) called`
+      : 'some client called (the metric names none; the control plane\'s own namespace and garbage-collector controllers list every served resource — find the caller in the audit log by the annotation k8s.io/deprecated="true")';
     out.push({
       severity,
       code: 'requested-deprecated-api',
-      message: `clients called ${gv} ${res} since the apiserver started (apiserver_requested_deprecated_apis); it is ${severity === 'blocker' ? 'not served' : 'removed'} from ${minorText(removed)}${e?.replacement ? `; they must use ${e.replacement.apiVersion}` : ''}`,
+      message: `${callers} ${gv} ${res} since the apiserver started (apiserver_requested_deprecated_apis); it is ${removed <= target ? 'not served' : 'removed'} from ${minorText(removed)}${e?.replacement ? `; callers must use ${e.replacement.apiVersion}` : ''}`,
       identity: { source: 'live', apiVersion: gv, kind: e?.kind ?? s.resource, client },
       subject: `${gv} ${res}`,
       removedIn: minorText(removed),
