@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { crdFindings, groupNodeFindings, legacyTokenFinding, groupResourceServed, metricFindings, nodeFindings, parseDeprecatedApiMetric, rbacFindings, webhookFindings, writerFindings } from './analyse.js';
+import { metricFindings, parseDeprecatedApiMetric, writerFindings } from './analyse.js';
+import { crdFindings, groupResourceServed, rbacFindings, webhookFindings } from './config.js';
+import { groupNodeFindings, legacyTokenFinding, nodeFindings } from './nodes.js';
 import { decodeHelmRelease, encodeHelmRelease } from '../helm.js';
 
 const LAST = 'kubectl.kubernetes.io/last-applied-configuration';
