@@ -2,8 +2,9 @@
 // through versions removed later (batch/v1beta1 CronJob, policy/v1beta1 PDB, autoscaling/v2beta2 HPA), an
 // Ingress whose only trace of networking.k8s.io/v1beta1 is the last-applied annotation (1.24 no longer
 // serves that version, so it cannot be written through it), a Helm release record, a webhook configuration
-// naming a removed version, a node with an old kubelet and a kube-system control-plane pod with removed
-// flags. The CLI is spawned as a user would run it.
+// naming a removed version, a node with an old kubelet, a kube-system control-plane pod with removed
+// flags, a ClusterRole granting on PodSecurityPolicies and a CRD whose stored version is no longer served.
+// The CLI is spawned as a user would run it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -121,6 +122,26 @@ describe('upgrade assess on a live 1.24 cluster', () => {
         ],
       },
     });
+    await client.create(ref('rbac.authorization.k8s.io/v1', 'clusterroles'), {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: { name: 'psp-restricted' },
+      rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'], resourceNames: ['restricted'] }],
+    });
+    const crds = ref('apiextensions.k8s.io/v1', 'customresourcedefinitions');
+    const version = (name: string, served: boolean, storage: boolean): unknown => ({ name, served, storage, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } });
+    const crd = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', singular: 'widget', kind: 'Widget' }, versions: [version('v1alpha1', true, true)] } };
+    await client.create(crds, crd);
+    for (let i = 0; ; i++) {
+      try {
+        await client.create(ref('example.com/v1alpha1', 'widgets', NS), { apiVersion: 'example.com/v1alpha1', kind: 'Widget', metadata: { name: 'w1' } });
+        break;
+      } catch (err) {
+        if (i > 100) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    await client.patch(crds, 'widgets.example.com', { spec: { versions: [version('v1alpha1', false, false), version('v1', true, true)] } }, 'merge');
     const nodes = await client.list(ref('v1', 'nodes'));
     oldNode = nodes.items[0]!.metadata!.name!;
     await cluster.setNodeKubeletVersion(oldNode, 'v1.22.17');
@@ -178,6 +199,11 @@ describe('upgrade assess on a live 1.24 cluster', () => {
       ['removed-feature-gate', 'TTLAfterFinished', 'blocker'],
       ['removed-flag', '--logtostderr', 'blocker'],
     ]);
+
+    const role = about(f, 'ClusterRole', 'psp-restricted');
+    assert.deepEqual(role.map((x) => [x.code, x.severity, x.subject]), [['rbac-unserved-resource', 'warning', 'policy/podsecuritypolicies']]);
+    const crd = about(f, 'CustomResourceDefinition', 'widgets.example.com');
+    assert.deepEqual(crd.map((x) => [x.code, x.severity, x.subject]), [['crd-stored-version', 'warning', 'status.storedVersions v1alpha1']]);
 
     const metric = f.filter((x) => x.code === 'requested-deprecated-api');
     const named = metric.map((x) => x.subject);
