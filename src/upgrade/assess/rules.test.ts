@@ -82,3 +82,9 @@ test('path: minor by minor up to the threshold, switch-style beyond, blockers pe
   assert.equal(suggestPath(undefined, 25, fs).strategy, 'unknown-current');
   assert.equal(suggestPath(25, 25, fs).strategy, 'none');
 });
+
+test('a non-zero --insecure-port stopped working in 1.20, the flag itself in 1.24', () => {
+  const at = (t: number): string[][] => flagFindings('kube-apiserver', ['--insecure-port=8080'], t, id).map((f) => [f.severity, f.removedIn ?? '']);
+  assert.deepEqual(at(22), [['warning', '1.24'], ['blocker', '1.20']]);
+  assert.deepEqual(flagFindings('kube-apiserver', ['--insecure-port=0'], 22, id).map((f) => f.severity), ['warning']);
+});

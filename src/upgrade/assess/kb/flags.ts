@@ -77,10 +77,13 @@ const DOCKERSHIM_FLAGS = [
 export const REMOVED_FLAGS: readonly RemovedFlag[] = [
   // kube-apiserver
   ...insecure('kube-apiserver', ['insecure-port', 'insecure-bind-address', 'address', 'port'], 24),
+  ...['insecure-port', 'port'].map(
+    (flag): RemovedFlag => ({ component: 'kube-apiserver', flag, value: '[1-9][0-9]*', deprecatedIn: 10, removedIn: 20, replacement: '--secure-port', note: 'from 1.20 only 0 is accepted ("invalid port value: only zero is allowed")', source: 'https://github.com/kubernetes/kubernetes/pull/95856' }),
+  ),
   { component: 'kube-apiserver', flag: 'enable-swagger-ui', deprecatedIn: 10, removedIn: 14, replacement: 'the OpenAPI endpoints /openapi/v2 and /openapi/v3', note: 'swagger 1.2 is gone', source: CL(14) },
   { component: 'kube-apiserver', flag: 'basic-auth-file', deprecatedIn: 16, removedIn: 19, replacement: 'client certificates, tokens or an authenticating proxy / OIDC', note: 'static password authentication was removed', source: CL(19) },
   { component: 'kube-apiserver', flag: 'experimental-encryption-provider-config', deprecatedIn: 13, removedIn: 14, replacement: '--encryption-provider-config', note: 'renamed', source: CL(14) },
-  { component: 'kube-apiserver', flag: 'kubelet-https', deprecatedIn: 20, removedIn: 22, replacement: '(none: the apiserver always talks HTTPS to kubelets)', note: '', source: CL(22) },
+  { component: 'kube-apiserver', flag: 'kubelet-https', deprecatedIn: 19, removedIn: 22, replacement: '(none: the apiserver always talks HTTPS to kubelets)', note: '', source: CL(22) },
   { component: 'kube-apiserver', flag: 'target-ram-mb', deprecatedIn: 20, removedIn: 23, replacement: '(none)', note: 'had no effect', source: CL(23) },
   { component: 'kube-apiserver', flag: 'deserialization-cache-size', deprecatedIn: 13, removedIn: 23, replacement: '(none)', note: 'had no effect', source: CL(23) },
   { component: 'kube-apiserver', flag: 'cloud-provider', value: '(aws|gce|azure|vsphere|openstack)', deprecatedIn: 26, removedIn: 31, replacement: 'an external cloud-controller-manager', note: 'in-tree cloud providers were removed', source: 'https://kubernetes.io/blog/2024/05/20/completing-cloud-provider-migration/' },
