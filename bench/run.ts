@@ -1,6 +1,7 @@
 // `npm run bench -- <name>`: runs one benchmark (default: all). Benchmarks print figures next to a
 // peer's figures measured in the same run; they are not part of `npm test`.
 const BENCHES: Record<string, () => Promise<unknown>> = {
+  assess: () => import('./assess/main.js'),
   informer: () => import('./informer/main.js'),
   release: () => import('./release/main.js'),
 };

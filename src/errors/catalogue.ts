@@ -129,6 +129,18 @@ export const ERRORS = {
     exit: 1,
     http: 409,
   },
+  UPGRADE_ASSESS_INPUT: {
+    message: 'cannot read {path}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_ASSESS_UNKNOWN_VERSION: {
+    message: 'unknown target version "{version}": {detail}',
+    hint: 'give a Kubernetes minor the knowledge base covers, {range}, e.g. --to 1.30',
+    exit: 1,
+    http: 400,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

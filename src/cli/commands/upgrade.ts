@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerAssess } from './upgrade/assess.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -9,5 +10,6 @@ export function registerUpgradeCommands(program: Command): void {
   const upgrade = program
     .command('upgrade')
     .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
+  registerAssess(upgrade);
   void upgrade;
 }
