@@ -88,17 +88,21 @@ describe('CellDeployment release lifecycle', () => {
       const name = await currentOrderName(suite.env.client, ns, 'web');
       await waitOrder(suite.env.client, ns, name, (o) => o.status?.batches?.[0]?.phase === 'Succeeded', 'first batch done');
       await patchOrder(suite.env.client, ns, name, { paused: true });
-      // A pod already draining when the pause lands finishes its change; no other pod or batch starts.
-      let o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Paused' && !x.status.batches!.some((b) => b.phase === 'Running'), 'paused, in-flight pods done');
+      // A pod already draining when the pause lands finishes its change; no other pod or batch starts. (The next
+      // batch may have started just before the pause landed: its pod then waits too.)
+      let o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Paused', 'paused');
       await waitPhase(suite.env.client, ns, 'web', 'Paused');
+      await eventually('in-flight pods to finish', async () => ((await pods(suite.env.client, ns, 'web')).some((p) => p.metadata!.annotations?.[KEYS.drainStarted]) ? undefined : true));
+      o = await getOrder(suite.env.client, ns, name);
       const startedWhenPaused = o.status!.batches!.filter((b) => b.startedAt).length;
       const doneWhenPaused = o.status!.batches!.filter((b) => b.phase === 'Succeeded').length;
-      const drainingWhenPaused = (await pods(suite.env.client, ns, 'web')).filter((p) => p.metadata!.annotations?.[KEYS.drainStarted]).length;
-      assert.equal(drainingWhenPaused, 0);
+      const onV2 = async (): Promise<number> => (await pods(suite.env.client, ns, 'web')).filter((p) => p.spec!.containers[0]!.image === 'registry.local/web:2').length;
+      const updatedWhenPaused = await onV2();
       await sleep(3000);
       o = await getOrder(suite.env.client, ns, name);
       assert.equal(o.status!.phase, 'Paused');
       assert.equal(o.status!.batches!.filter((b) => b.startedAt).length, startedWhenPaused, 'no batch started while paused');
+      assert.equal(await onV2(), updatedWhenPaused, 'no pod started changing while paused');
       assert.equal((await pods(suite.env.client, ns, 'web')).filter((p) => gate(p) !== 'True').length, 0, 'no pod left traffic while paused');
       await patchOrder(suite.env.client, ns, name, { paused: false });
       await waitOrder(suite.env.client, ns, name, (x) => (x.status?.batches?.filter((b) => b.phase === 'Succeeded').length ?? 0) > doneWhenPaused, 'progress after resume');
@@ -107,7 +111,6 @@ describe('CellDeployment release lifecycle', () => {
       // The pause may land while a batch runs whose pod has not started draining yet: that pod then waits too.
       o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Paused' || x.status?.phase === 'Completed', 'paused by the CellDeployment');
       if (o.status!.phase === 'Paused') {
-        const onV2 = async (): Promise<number> => (await pods(suite.env.client, ns, 'web')).filter((p) => p.spec!.containers[0]!.image === 'registry.local/web:2').length;
         await eventually('in-flight pods to finish', async () => ((await pods(suite.env.client, ns, 'web')).some((p) => p.metadata!.annotations?.[KEYS.drainStarted]) ? undefined : true));
         const n = o.status!.batches!.filter((b) => b.startedAt).length;
         const updated = await onV2();

@@ -157,10 +157,19 @@ export function waitPhase(client: KubeClient, ns: string, name: string, phase: s
 
 /** Waits until the order reports `phase` (and optionally a batch in a phase). */
 export function waitOrder(client: KubeClient, ns: string, name: string, ok: (o: ReleaseOrder) => boolean, what: string, timeoutMs = 90_000): Promise<ReleaseOrder> {
+  let seen: ReleaseOrder | undefined;
   return eventually(`ReleaseOrder ${ns}/${name}: ${what}`, async () => {
     const o = await getOrder(client, ns, name);
+    seen = o;
     return ok(o) ? o : undefined;
-  }, timeoutMs);
+  }, timeoutMs).catch((err: unknown) => {
+    // Say where the order stood: phase, batches and the last decisions.
+    const s = seen?.status;
+    const batches = (s?.batches ?? []).map((b) => `${b.index}:${b.phase}`).join(' ');
+    const last = (s?.history ?? []).slice(-4).map((h) => `${h.action}${h.message ? ` (${h.message})` : ''}`).join('; ');
+    (err as Error).message += `\n  last seen: phase ${s?.phase ?? '-'}, batches [${batches}], paused ${String(seen?.spec.paused)}; history: ${last}`;
+    throw err;
+  });
 }
 
 /** The current order of a CellDeployment (status.releaseOrder), once it exists. */
