@@ -1,0 +1,193 @@
+import { LineCounter, isSeq, parseAllDocuments, type Document, type ToStringOptions } from 'yaml';
+import { PlinthError } from '../../../errors/index.js';
+import { convertObject, type ConvertResult } from './index.js';
+import { patchNode } from './yaml-patch.js';
+import { arr, identity, isObj } from './util.js';
+
+/** A warning about one object, with the line (1-based) its document or list item starts on. */
+export interface LocatedWarning {
+  readonly line: number;
+  readonly message: string;
+}
+
+/** The outcome of converting one manifest file's text. */
+export interface ConvertTextResult {
+  /** The converted text (the input itself, byte for byte, when nothing had to change). */
+  readonly text: string;
+  readonly warnings: LocatedWarning[];
+  /** Objects seen, converted to another apiVersion, and left out. */
+  readonly objects: number;
+  readonly converted: number;
+  readonly leftOut: number;
+}
+
+interface Tally {
+  objects: number;
+  converted: number;
+  leftOut: number;
+  warnings: LocatedWarning[];
+}
+
+/** `kind: List` or `FooList` with items[]: converted item by item. */
+function isList(v: unknown): v is { items: unknown[] } & Record<string, unknown> {
+  return isObj(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items);
+}
+
+function isManifest(v: unknown): v is Record<string, unknown> {
+  return isObj(v) && typeof v.apiVersion === 'string' && typeof v.kind === 'string';
+}
+
+/** The comment that replaces an object left out. */
+export function leftOutComment(original: Record<string, unknown>, r: ConvertResult): string {
+  const why = r.warnings.find((w) => w.includes('left out')) ?? 'not served at the target';
+  return ` plinth upgrade convert: ${r.from} ${identity(original)} was left out — ${why.replace(/^.*? left out: /, '')}`;
+}
+
+function record(t: Tally, r: ConvertResult, line: number): void {
+  t.objects++;
+  if (r.object === null) t.leftOut++;
+  else if (r.to !== r.from) t.converted++;
+  for (const w of r.warnings) t.warnings.push({ line, message: w });
+}
+
+/** Indentation and sequence style of the source, so rewritten documents look like their neighbours. */
+function styleOf(text: string): ToStringOptions {
+  const indent = /^[^\s#][^\n]*:[ \t]*\n( +)[^\s-]/m.exec(text)?.[1]?.length ?? 2;
+  const indentSeq = !/^( *)[^\s#-][^\n]*:[ \t]*\n\1- /m.test(text);
+  return { lineWidth: 0, indent: indent >= 1 && indent <= 8 ? indent : 2, indentSeq, flowCollectionPadding: false };
+}
+
+/**
+ * Convert a multi-document YAML text for a server of minor `targetMinor`, keeping comments, key order
+ * and formatting of everything that does not change: untouched documents are copied byte for byte and
+ * converted ones have only their changed nodes rewritten. A document left out becomes a comment saying
+ * what was removed and why. `file` names the input in errors (a syntax error is UPGRADE_CONVERT_BAD_MANIFEST
+ * with the line).
+ */
+export function convertYamlText(text: string, targetMinor: number, file: string): ConvertTextResult {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: true });
+  const style = styleOf(text);
+  const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [] };
+  const lineAt = (offset: number | undefined): number => lc.linePos(offset ?? 0).line;
+  const parts: string[] = [];
+  let prevEnd = 0;
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const doc of list) {
+    const err = doc.errors[0];
+    if (err) {
+      const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0]);
+      throw new PlinthError('UPGRADE_CONVERT_BAD_MANIFEST', { file, line, detail: firstLine(err.message) });
+    }
+    const changed = convertDocument(doc, targetMinor, t, lineAt);
+    const end = doc.range[2];
+    if (typeof changed === 'string') parts.push(`${doc.directives?.docStart === true ? '---\n' : ''}${commentLines(changed)}`);
+    else parts.push(changed ? doc.toString(style) : text.slice(prevEnd, end));
+    prevEnd = end;
+  }
+  parts.push(text.slice(prevEnd));
+  return { text: parts.join(''), warnings: t.warnings, objects: t.objects, converted: t.converted, leftOut: t.leftOut };
+}
+
+function commentLines(c: string): string {
+  return c
+    .split('\n')
+    .map((l) => `#${l}\n`)
+    .join('');
+}
+
+function firstLine(s: string): string {
+  return (s.split('\n')[0] ?? s).replace(/ at line \d+, column \d+:?$/, '').trim();
+}
+
+/** Convert one document in place; true when it changed, the comment to write instead when it was left out. */
+function convertDocument(doc: Document.Parsed, targetMinor: number, t: Tally, lineAt: (o: number | undefined) => number): boolean | string {
+  const js: unknown = doc.toJS({ maxAliasCount: -1 });
+  const line = lineAt(doc.contents?.range[0]);
+  if (isList(js)) {
+    const itemsNode = (doc.contents as { get?: (k: string, keep: boolean) => unknown } | null)?.get?.('items', true);
+    if (!isSeq(itemsNode)) return false;
+    let changed = false;
+    const kept: unknown[] = [];
+    const keptNodes: unknown[] = [];
+    const notes: string[] = [];
+    js.items.forEach((item, i) => {
+      const node = itemsNode.items[i] as { range?: [number, number, number]; commentBefore?: string | null } | undefined;
+      if (!isManifest(item)) {
+        kept.push(item);
+        keptNodes.push(node);
+        return;
+      }
+      const r = convertObject(item, targetMinor);
+      record(t, r, lineAt(node?.range?.[0]));
+      if (r.object === null) {
+        notes.push(leftOutComment(item, r));
+        changed = true;
+        return;
+      }
+      let out: unknown = node;
+      if (r.object !== item) {
+        out = patchNode(doc, node, item, r.object);
+        changed = true;
+      }
+      if (notes.length > 0 && out && typeof out === 'object') {
+        const n = out as { commentBefore?: string | null };
+        n.commentBefore = [...notes, ...(n.commentBefore ? [n.commentBefore] : [])].join('\n');
+        notes.length = 0;
+      }
+      kept.push(r.object);
+      keptNodes.push(out);
+    });
+    if (!changed) return false;
+    itemsNode.items = keptNodes as typeof itemsNode.items;
+    if (notes.length > 0) itemsNode.comment = [itemsNode.comment, ...notes].filter(Boolean).join('\n');
+    return true;
+  }
+  if (!isManifest(js)) return false;
+  const r = convertObject(js, targetMinor);
+  record(t, r, line);
+  if (r.object === null) return leftOutComment(js, r);
+  if (r.object === js) return false;
+  doc.contents = patchNode(doc, doc.contents, js, r.object) as typeof doc.contents;
+  return true;
+}
+
+/**
+ * Convert a JSON manifest (one object or a List). Key order is kept; an object left out leaves an empty
+ * List in its place (JSON has no comments; the warning names it).
+ */
+export function convertJsonText(text: string, targetMinor: number, file: string): ConvertTextResult {
+  let js: unknown;
+  try {
+    js = JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    const line = m ? text.slice(0, Number(m[1])).split('\n').length : 1;
+    throw new PlinthError('UPGRADE_CONVERT_BAD_MANIFEST', { file, line, detail: firstLine((err as Error).message) }, { cause: err });
+  }
+  const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [] };
+  let out: unknown = js;
+  if (isList(js)) {
+    const items = arr(js.items).flatMap((item) => {
+      if (!isManifest(item)) return [item];
+      const r = convertObject(item, targetMinor);
+      record(t, r, 1);
+      return r.object === null ? [] : [r.object];
+    });
+    out = { ...js, items };
+  } else if (isManifest(js)) {
+    const r = convertObject(js, targetMinor);
+    record(t, r, 1);
+    out = r.object ?? { apiVersion: 'v1', kind: 'List', items: [] };
+  }
+  if (t.converted === 0 && t.leftOut === 0) return { text, ...t };
+  const indent = /^\{\s*\n(\s+)"/.exec(text)?.[1]?.length ?? 2;
+  return { text: JSON.stringify(out, null, indent) + '\n', warnings: t.warnings, objects: t.objects, converted: t.converted, leftOut: t.leftOut };
+}
+
+/** JSON when the file says so (.json) or, for stdin, when the text starts with `{` or `[`. */
+export function looksLikeJson(name: string, text: string): boolean {
+  if (/\.json$/i.test(name)) return true;
+  if (/\.ya?ml$/i.test(name)) return false;
+  return /^\s*[{[]/.test(text);
+}
