@@ -139,7 +139,7 @@ function convertDocument(doc: Document.Parsed, targetMinor: number, t: Tally, li
       keptNodes.push(out);
     });
     if (!changed) return false;
-    itemsNode.items = keptNodes as typeof itemsNode.items;
+    itemsNode.items = keptNodes;
     if (notes.length > 0) itemsNode.comment = [itemsNode.comment, ...notes].filter(Boolean).join('\n');
     return true;
   }

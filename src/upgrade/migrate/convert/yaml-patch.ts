@@ -30,7 +30,7 @@ function keyOf(pair: Pair): string {
 export function patchNode(doc: Doc, node: unknown, before: unknown, after: unknown): unknown {
   if (deepEqual(before, after)) return node;
   if (isMap(node) && isObj(before) && isObj(after)) {
-    const old = node.items as Pair[];
+    const old = node.items;
     const byKey = new Map(old.map((p) => [keyOf(p), p] as const));
     const removedAt = new Map<number, Pair>();
     old.forEach((p, i) => {
@@ -51,7 +51,7 @@ export function patchNode(doc: Doc, node: unknown, before: unknown, after: unkno
         renamed.value = patchNode(doc, renamed.value, before[oldKey], v);
         return renamed;
       }
-      return doc.createPair(k, v) as Pair;
+      return doc.createPair(k, v);
     });
     return node;
   }
@@ -68,7 +68,7 @@ export function patchNode(doc: Doc, node: unknown, before: unknown, after: unkno
   if (prev?.commentBefore) created.commentBefore = prev.commentBefore;
   if (prev?.comment) {
     // a scalar that became a map (serviceName: x # note -> service: {name: x}): the note stays on the first value
-    const first = isMap(created) ? (created.items[0] as Pair | undefined)?.value : undefined;
+    const first = isMap(created) ? (created.items[0])?.value : undefined;
     if (isScalar(first)) first.comment = prev.comment;
     else created.comment = prev.comment;
   }
