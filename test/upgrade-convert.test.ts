@@ -111,6 +111,36 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
     assert.equal(all.length, 46);
   });
 
+  test('control: the same objects with only their apiVersion changed are rejected (the field changes matter)', async () => {
+    const naive: Obj[] = [];
+    for (const f of await files(FIXTURES)) {
+      const inputs = objectsOf(await readFile(f, 'utf8'), f);
+      const converted = objectsOf(await readFile(join(out, relative(FIXTURES, f)), 'utf8'), f);
+      for (const o of inputs) {
+        const c = converted.find((x) => x.kind === o.kind && x.metadata.name === o.metadata.name);
+        if (c && c.apiVersion !== o.apiVersion) naive.push({ ...o, apiVersion: c.apiVersion });
+      }
+    }
+    const rejected = new Set<string>();
+    for (const o of naive) {
+      const ref = await discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
+      assert.ok(ref);
+      try {
+        await client.request({ method: 'POST', path: resourcePath(ref), query: { dryRun: 'All', fieldValidation: 'Strict' }, body: o });
+      } catch (err) {
+        assert.ok(isKubeApiError(err), String(err));
+        rejected.add(`${o.kind}/${o.metadata.name}`);
+      }
+    }
+    for (const k of [
+      'Deployment/web-ext', 'DaemonSet/agent-b2', 'StatefulSet/db-b1', 'ReplicaSet/rs-b2', 'Ingress/shop', 'Ingress/admin', 'HorizontalPodAutoscaler/web-v2beta1',
+      'CustomResourceDefinition/crontabs.stable.example.com', 'CustomResourceDefinition/widgets.example.com', 'ValidatingWebhookConfiguration/pod-policy',
+      'PriorityLevelConfiguration/shop-batch', 'EndpointSlice/web-manual', 'Event/web-ext.scaled',
+    ]) {
+      assert.ok(rejected.has(k), `${k} with only its apiVersion changed should be rejected`);
+    }
+  });
+
   test('the API server sees the meaning the old objects had', () => {
     const get = (key: string): Obj => {
       const o = accepted.get(key);
