@@ -1,5 +1,5 @@
 import type { Converter, Obj, Step } from './types.js';
-import { clone, identity, obj, setAfter, withApiVersion } from './util.js';
+import { clone, identity, obj, setBefore, withApiVersion } from './util.js';
 
 const MAX_INT32 = 2147483647;
 
@@ -20,7 +20,7 @@ export const appsConverter: Converter = (o: Obj, to: string): Step => {
   if (spec.selector === undefined || spec.selector === null) {
     const labels = obj(obj(obj(spec.template)?.metadata)?.labels);
     if (labels && Object.keys(labels).length > 0) {
-      spec = setAfter(spec, 'selector', { matchLabels: clone(labels) }, 'replicas');
+      spec = setBefore(spec, 'selector', { matchLabels: clone(labels) }, 'template');
       changes.push('spec.selector set to spec.template.metadata.labels (the old default; required in apps/v1)');
     } else {
       warnings.push(`${identity(o)}: no spec.selector and no template labels; apps/v1 requires both — add labels to spec.template.metadata.labels and a matching spec.selector.matchLabels`);

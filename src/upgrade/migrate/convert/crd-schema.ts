@@ -10,9 +10,9 @@ const PUF = 'x-kubernetes-preserve-unknown-fields';
  * and the root metadata restricted to its type. Works on (and returns) a copy; notes go to `changes`.
  */
 export function structural(schema: Obj, changes: string[], warnings: string[], who: string): Obj {
-  const root = walk(structuredClone(schema), 'openAPIV3Schema', changes, warnings, who);
+  let root = walk(structuredClone(schema), 'openAPIV3Schema', changes, warnings, who);
   if (root.type === undefined) {
-    root.type = 'object';
+    root = first(root, 'type', 'object');
     changes.push('openAPIV3Schema.type: object (required at the root)');
   }
   const props = obj(root.properties);
@@ -24,17 +24,24 @@ export function structural(schema: Obj, changes: string[], warnings: string[], w
   return root;
 }
 
-function walk(node: Obj, where: string, changes: string[], warnings: string[], who: string): Obj {
+/** `node` with `key: value` first (type leads a schema node, as people write it). */
+function first(node: Obj, key: string, value: unknown): Obj {
+  const { [key]: _old, ...rest } = node;
+  return { [key]: value, ...rest };
+}
+
+function walk(input: Obj, where: string, changes: string[], warnings: string[], who: string): Obj {
+  let node = input;
   if (node.properties !== undefined && node.type === undefined) {
-    node.type = 'object';
+    node = first(node, 'type', 'object');
     changes.push(`${where}.type: object (structural schema)`);
   }
   if (node.items !== undefined && node.type === undefined) {
-    node.type = 'array';
+    node = first(node, 'type', 'array');
     changes.push(`${where}.type: array (structural schema)`);
   }
   if (node.type === undefined && node[PUF] !== true && node['x-kubernetes-int-or-string'] !== true) {
-    node[PUF] = true;
+    node = first(node, PUF, true);
     warnings.push(`${who}: ${where} has no type; it now keeps any value (${PUF}: true) — give it a type to have it validated`);
   }
   if (node.uniqueItems === true) {
@@ -57,13 +64,17 @@ function walk(node: Obj, where: string, changes: string[], warnings: string[], w
  * object node (but metadata) with x-kubernetes-preserve-unknown-fields: true to keep the old behaviour.
  */
 export function keepUnknownFields(schema: Obj): Obj {
-  const mark = (node: Obj, isRoot: boolean): void => {
-    if (node.type === 'object' && node.additionalProperties === undefined) node[PUF] = true;
+  const mark = (input: Obj, isRoot: boolean): Obj => {
+    let node: Obj = input;
+    if (node.type === 'object' && node.additionalProperties === undefined && node[PUF] === undefined) {
+      const { type, ...rest } = node;
+      node = { type, [PUF]: true, ...rest };
+    }
     const props = obj(node.properties);
-    if (props) for (const [k, v] of Object.entries(props)) if (isObj(v) && !(isRoot && k === 'metadata')) mark(v, false);
-    if (isObj(node.items)) mark(node.items, false);
-    if (isObj(node.additionalProperties)) mark(node.additionalProperties, false);
+    if (props) for (const [k, v] of Object.entries(props)) if (isObj(v) && !(isRoot && k === 'metadata')) props[k] = mark(v, false);
+    if (isObj(node.items)) node.items = mark(node.items, false);
+    if (isObj(node.additionalProperties)) node.additionalProperties = mark(node.additionalProperties, false);
+    return node;
   };
-  mark(schema, true);
-  return schema;
+  return mark(schema, true);
 }

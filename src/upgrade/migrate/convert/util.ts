@@ -64,6 +64,17 @@ export function setAfter(o: Obj, key: string, value: unknown, after?: string): O
   return out;
 }
 
+/** A copy of `o` with `key` set to `value`, inserted before `before` (or appended) when new. */
+export function setBefore(o: Obj, key: string, value: unknown, before: string): Obj {
+  if (key in o || !(before in o)) return { ...o, [key]: value };
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(o)) {
+    if (k === before) out[key] = value;
+    out[k] = v;
+  }
+  return out;
+}
+
 /** `Kind namespace/name` (or `Kind name`) for messages. */
 export function identity(o: Obj): string {
   const md = obj(o.metadata) ?? {};

@@ -51,6 +51,7 @@ export function patchNode(doc: Doc, node: unknown, before: unknown, after: unkno
         renamed.value = patchNode(doc, renamed.value, before[oldKey], v);
         return renamed;
       }
+      if (typeof v === 'object' && v !== null) node.flow = false; // a flow map gaining a nested value reads better as a block
       return doc.createPair(k, v);
     });
     return node;
