@@ -108,7 +108,7 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
       assert.ok(kinds.has(k), `${k} in the converted output`);
     }
     assert.ok(!kinds.has('PodSecurityPolicy'));
-    assert.equal(all.length, 46);
+    assert.equal(all.length, 47);
   });
 
   test('control: the same objects with only their apiVersion changed are rejected (the field changes matter)', async () => {
@@ -134,7 +134,8 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
     }
     for (const k of [
       'Deployment/web-ext', 'DaemonSet/agent-b2', 'StatefulSet/db-b1', 'ReplicaSet/rs-b2', 'Ingress/shop', 'Ingress/admin', 'HorizontalPodAutoscaler/web-v2beta1',
-      'CustomResourceDefinition/crontabs.stable.example.com', 'CustomResourceDefinition/widgets.example.com', 'ValidatingWebhookConfiguration/pod-policy',
+      'CustomResourceDefinition/crontabs.stable.example.com', 'CustomResourceDefinition/widgets.example.com', 'CustomResourceDefinition/gadgets.example.com',
+      'ValidatingWebhookConfiguration/pod-policy',
       'PriorityLevelConfiguration/shop-batch', 'EndpointSlice/web-manual', 'Event/web-ext.scaled',
     ]) {
       assert.ok(rejected.has(k), `${k} with only its apiVersion changed should be rejected`);
@@ -175,6 +176,9 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
     );
     assert.deepEqual(crd.versions[0].subresources.scale.labelSelectorPath, '.status.labelSelector');
     assert.equal(spec('CustomResourceDefinition/widgets.example.com').versions[0].schema.openAPIV3Schema['x-kubernetes-preserve-unknown-fields'], true);
+    const gadget = spec('CustomResourceDefinition/gadgets.example.com').versions[0].schema.openAPIV3Schema.properties.spec.properties;
+    assert.equal(gadget.port['x-kubernetes-int-or-string'], true);
+    assert.equal(gadget.size['x-kubernetes-preserve-unknown-fields'], true);
     // Ingress backends
     assert.deepEqual(spec('Ingress/shop').defaultBackend, { service: { name: 'fallback', port: { number: 8080 } } });
     assert.deepEqual(spec('Ingress/admin').rules[0].http.paths[0].backend, { service: { name: 'admin', port: { name: 'https' } } });
@@ -192,6 +196,6 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
     assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:34: PodSecurityPolicy legacy \(extensions\/v1beta1\) left out/);
     assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:13: PodDisruptionBudget shop\/nothing: its empty selector \{\} selected NO pods/);
     assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/crds\.yaml:44: CustomResourceDefinition widgets\.example\.com: had no validation schema/);
-    assert.match(stderr, /converted \d+ of 48 objects in 11 file\(s\) to the APIs of 1\.34 into .*; 2 left out/);
+    assert.match(stderr, /converted \d+ of 49 objects in 11 file\(s\) to the APIs of 1\.34 into .*; 2 left out/);
   });
 });

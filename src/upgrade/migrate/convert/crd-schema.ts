@@ -30,8 +30,64 @@ function first(node: Obj, key: string, value: unknown): Obj {
   return { [key]: value, ...rest };
 }
 
-function walk(input: Obj, where: string, changes: string[], warnings: string[], who: string): Obj {
+const JUNCTORS = ['anyOf', 'oneOf', 'allOf'] as const;
+/** What a structural schema forbids inside anyOf/oneOf/allOf/not (they may only validate values). */
+const NOT_IN_JUNCTORS = ['type', 'description', 'default', 'nullable', 'additionalProperties', 'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-embedded-resource'];
+
+/** Branches of a junctor that state a type. */
+function typedBranches(node: Obj): Obj[] {
+  return JUNCTORS.flatMap((j) => (Array.isArray(node[j]) ? (node[j] as unknown[]) : [])).filter((b): b is Obj => isObj(b) && b.type !== undefined);
+}
+
+/** `anyOf: [{type: integer}, {type: string}]` (either order, oneOf too): the old way to say int-or-string. */
+function intOrString(node: Obj): boolean {
+  for (const j of ['anyOf', 'oneOf'] as const) {
+    const b = node[j];
+    if (!Array.isArray(b) || b.length !== 2) continue;
+    const types = b.map((x) => (isObj(x) ? x.type : undefined)).sort();
+    if (types[0] === 'integer' && types[1] === 'string') return true;
+  }
+  return false;
+}
+
+/** A junctor branch without the keys structural schemas forbid there (recursively). */
+function stripJunctor(branch: unknown): unknown {
+  if (!isObj(branch)) return branch;
+  const out: Obj = {};
+  for (const [k, v] of Object.entries(branch)) {
+    if (NOT_IN_JUNCTORS.includes(k)) continue;
+    if (k === 'properties' && isObj(v)) out[k] = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, stripJunctor(pv)]));
+    else if (k === 'items' || k === 'not') out[k] = stripJunctor(v);
+    else if ((JUNCTORS as readonly string[]).includes(k) && Array.isArray(v)) out[k] = v.map(stripJunctor);
+    else out[k] = v;
+  }
+  return out;
+}
+
+/** Junctors under a structural schema: int-or-string becomes its marker; types inside branches are removed. */
+function junctors(input: Obj, where: string, changes: string[], warnings: string[], who: string): Obj {
   let node = input;
+  if (node.type === undefined && node['x-kubernetes-int-or-string'] === undefined && intOrString(node)) {
+    const { anyOf: _a, oneOf: _o, ...rest } = node;
+    node = { 'x-kubernetes-int-or-string': true, ...rest, anyOf: [{ type: 'integer' }, { type: 'string' }] };
+    changes.push(`${where}: anyOf integer|string -> x-kubernetes-int-or-string: true`);
+    return node;
+  }
+  if (typedBranches(node).length === 0) return node;
+  if (node.type === undefined && node['x-kubernetes-int-or-string'] !== true) {
+    const rest: Obj = {};
+    for (const [k, v] of Object.entries(node)) if (!(JUNCTORS as readonly string[]).includes(k)) rest[k] = v;
+    warnings.push(`${who}: ${where} chose its type in ${JUNCTORS.filter((j) => j in node).join('/')}, which structural schemas forbid; the alternatives were removed and it keeps any value — give it one type`);
+    return first(rest, PUF, true);
+  }
+  const out: Obj = { ...node };
+  for (const j of JUNCTORS) if (Array.isArray(out[j])) out[j] = (out[j] as unknown[]).map(stripJunctor);
+  changes.push(`${where}: types and descriptions removed inside ${JUNCTORS.filter((j) => j in node).join('/')} (structural schema)`);
+  return out;
+}
+
+function walk(input: Obj, where: string, changes: string[], warnings: string[], who: string): Obj {
+  let node = junctors(input, where, changes, warnings, who);
   if (node.properties !== undefined && node.type === undefined) {
     node = first(node, 'type', 'object');
     changes.push(`${where}.type: object (structural schema)`);

@@ -97,3 +97,38 @@ test('CRD v1beta1 preserveUnknownFields (default true) becomes x-kubernetes-pres
     properties: { metadata: { type: 'object' }, spec: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { size: { type: 'integer' } } } },
   });
 });
+
+test('CRD schema junctors: anyOf integer|string is int-or-string, typed branches of a typed node lose their types, an untyped oneOf keeps any value', () => {
+  const r = convertObject(
+    {
+      apiVersion: 'apiextensions.k8s.io/v1beta1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'gadgets.example.com' },
+      spec: {
+        group: 'example.com',
+        version: 'v1',
+        preserveUnknownFields: false,
+        names: { plural: 'gadgets', kind: 'Gadget' },
+        validation: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              port: { anyOf: [{ type: 'integer' }, { type: 'string' }] },
+              size: { oneOf: [{ type: 'integer' }, { type: 'object' }] },
+              mode: { type: 'string', anyOf: [{ type: 'string', enum: ['fast'], description: 'quick' }, { type: 'string', pattern: '^slow-' }] },
+            },
+          },
+        },
+      },
+    },
+    34,
+  );
+  const props = (r.object?.spec as { versions: { schema: { openAPIV3Schema: { properties: Record<string, unknown> } } }[] }).versions[0]?.schema.openAPIV3Schema.properties;
+  assert.deepEqual(props, {
+    port: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+    size: { 'x-kubernetes-preserve-unknown-fields': true },
+    mode: { type: 'string', anyOf: [{ enum: ['fast'] }, { pattern: '^slow-' }] },
+  });
+  assert.equal(r.warnings.length, 1);
+  assert.match(r.warnings[0] ?? '', /properties\.size chose its type in oneOf/);
+});
