@@ -117,3 +117,18 @@ test('JSON: a single object and a List, key order kept, PSP dropped', () => {
   assert.equal(looksLikeJson('-', '  {"a":1}'), true);
   assert.equal(looksLikeJson('x.yaml', '{}'), false);
 });
+
+test('a patch that would break an alias is caught: the document is written out in full, correct, with a warning', () => {
+  const src = '# pdb\napiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata:\n  name: a\nspec:\n  <<: &base\n    maxUnavailable: 1\n  selector: {}\n  other:\n    <<: *base\n';
+  const r = convertYamlText(src, 34, 'a.yaml');
+  assert.deepEqual(parseAllDocuments(r.text)[0]?.toJS(), { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'a' }, spec: { maxUnavailable: 1, other: { maxUnavailable: 1 } } });
+  assert.ok(r.text.startsWith('# pdb\n'));
+  assert.match(r.warnings.map((w) => w.message).join('\n'), /anchors, aliases or merge keys .* written out in full/);
+});
+
+test('anchors the conversion does not touch stay as they are', () => {
+  const src = 'apiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: c\n  labels: &l {app: c}\nspec:\n  schedule: "* * * * *"\n  jobTemplate:\n    metadata:\n      labels: *l\n';
+  const r = convertYamlText(src, 25, 'c.yaml');
+  assert.equal(r.text, src.replace('batch/v1beta1', 'batch/v1'));
+  assert.deepEqual(r.warnings, []);
+});

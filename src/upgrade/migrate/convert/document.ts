@@ -1,8 +1,8 @@
-import { LineCounter, isSeq, parseAllDocuments, type Document, type ToStringOptions } from 'yaml';
+import { Document, LineCounter, isSeq, parseAllDocuments, parseDocument, type ToStringOptions } from 'yaml';
 import { PlinthError } from '../../../errors/index.js';
 import { convertObject, type ConvertResult } from './index.js';
 import { patchNode } from './yaml-patch.js';
-import { arr, identity, isObj } from './util.js';
+import { arr, deepEqual, identity, isObj } from './util.js';
 
 /** A warning about one object, with the line (1-based) its document or list item starts on. */
 export interface LocatedWarning {
@@ -66,7 +66,7 @@ function styleOf(text: string): ToStringOptions {
  */
 export function convertYamlText(text: string, targetMinor: number, file: string): ConvertTextResult {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: true });
+  const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: true, merge: true });
   const style = styleOf(text);
   const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [] };
   const lineAt = (offset: number | undefined): number => lc.linePos(offset ?? 0).line;
@@ -79,14 +79,41 @@ export function convertYamlText(text: string, targetMinor: number, file: string)
       const line = err.linePos?.[0]?.line ?? lineAt(err.pos[0]);
       throw new PlinthError('UPGRADE_CONVERT_BAD_MANIFEST', { file, line, detail: firstLine(err.message) });
     }
-    const changed = convertDocument(doc, targetMinor, t, lineAt);
+    let changed: Outcome;
+    try {
+      changed = convertDocument(doc, targetMinor, t, lineAt);
+    } catch (err) {
+      if (err instanceof PlinthError) throw err;
+      // e.g. an alias to an anchor of another document, a merge of a scalar
+      throw new PlinthError('UPGRADE_CONVERT_BAD_MANIFEST', { file, line: lineAt(doc.contents?.range[0]), detail: firstLine((err as Error).message) }, { cause: err });
+    }
     const end = doc.range[2];
-    if (typeof changed === 'string') parts.push(`${doc.directives?.docStart === true ? '---\n' : ''}${commentLines(changed)}`);
-    else parts.push(changed ? doc.toString(style) : text.slice(prevEnd, end));
+    const start = doc.directives?.docStart === true ? '---\n' : '';
+    if (changed === false) parts.push(text.slice(prevEnd, end));
+    else if ('leftOut' in changed) parts.push(`${start}${commentLines(changed.leftOut)}`);
+    else parts.push(render(doc, changed.object, style, start, t, lineAt(doc.contents?.range[0])));
     prevEnd = end;
   }
   parts.push(text.slice(prevEnd));
   return { text: parts.join(''), warnings: t.warnings, objects: t.objects, converted: t.converted, leftOut: t.leftOut };
+}
+
+/**
+ * The patched document as text, checked: it must parse back to exactly the converted object. When it does
+ * not (an alias to an anchor whose node changed, a merge key), the document is written afresh from the
+ * object — correct, but without its inner comments — and a warning says so.
+ */
+function render(doc: Document.Parsed, expected: unknown, style: ToStringOptions, start: string, t: Tally, line: number): string {
+  try {
+    const out = doc.toString(style);
+    if (deepEqual(parseDocument(out, { merge: true }).toJS({ maxAliasCount: -1 }), expected)) return out;
+  } catch {
+    // fall through: write it afresh
+  }
+  const fresh = new Document(expected, { aliasDuplicateObjects: false });
+  fresh.commentBefore = doc.commentBefore;
+  t.warnings.push({ line, message: 'this document uses anchors, aliases or merge keys that the conversion touched; it was written out in full (its inner comments are lost)' });
+  return `${start}${fresh.toString(style)}`;
 }
 
 function commentLines(c: string): string {
@@ -100,8 +127,11 @@ function firstLine(s: string): string {
   return (s.split('\n')[0] ?? s).replace(/ at line \d+, column \d+:?$/, '').trim();
 }
 
-/** Convert one document in place; true when it changed, the comment to write instead when it was left out. */
-function convertDocument(doc: Document.Parsed, targetMinor: number, t: Tally, lineAt: (o: number | undefined) => number): boolean | string {
+/** What became of a document: unchanged, converted in place (to this object), or left out (this comment instead). */
+type Outcome = false | { readonly object: unknown } | { readonly leftOut: string };
+
+/** Convert one document in place. */
+function convertDocument(doc: Document.Parsed, targetMinor: number, t: Tally, lineAt: (o: number | undefined) => number): Outcome {
   const js: unknown = doc.toJS({ maxAliasCount: -1 });
   const line = lineAt(doc.contents?.range[0]);
   if (isList(js)) {
@@ -141,15 +171,15 @@ function convertDocument(doc: Document.Parsed, targetMinor: number, t: Tally, li
     if (!changed) return false;
     itemsNode.items = keptNodes;
     if (notes.length > 0) itemsNode.comment = [itemsNode.comment, ...notes].filter(Boolean).join('\n');
-    return true;
+    return { object: { ...js, items: kept } };
   }
   if (!isManifest(js)) return false;
   const r = convertObject(js, targetMinor);
   record(t, r, line);
-  if (r.object === null) return leftOutComment(js, r);
+  if (r.object === null) return { leftOut: leftOutComment(js, r) };
   if (r.object === js) return false;
   doc.contents = patchNode(doc, doc.contents, js, r.object) as typeof doc.contents;
-  return true;
+  return { object: r.object };
 }
 
 /**
