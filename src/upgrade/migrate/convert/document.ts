@@ -111,9 +111,16 @@ function render(doc: Document.Parsed, expected: unknown, style: ToStringOptions,
     // fall through: write it afresh
   }
   const fresh = new Document(expected, { aliasDuplicateObjects: false });
-  fresh.commentBefore = doc.commentBefore;
+  const lead = leadingComment(doc);
+  if (lead && fresh.contents) (fresh.contents as { commentBefore?: string | null }).commentBefore = lead;
   t.warnings.push({ line, message: 'this document uses anchors, aliases or merge keys that the conversion touched; it was written out in full (its inner comments are lost)' });
   return `${start}${fresh.toString(style)}`;
+}
+
+/** The comment above a document's first line (the parser hangs it on the document, its map or its first key). */
+function leadingComment(doc: Document.Parsed): string | null {
+  const contents = doc.contents as { commentBefore?: string | null; items?: { key?: { commentBefore?: string | null } }[] } | null;
+  return doc.commentBefore ?? contents?.commentBefore ?? contents?.items?.[0]?.key?.commentBefore ?? null;
 }
 
 function commentLines(c: string): string {
