@@ -69,9 +69,10 @@ describe('plinth upgrade convert (CLI)', () => {
   });
 
   test('stdin (-f -) and the same target in another spelling', async () => {
-    const r = await plinth(['--to', '1.25', '-f', '-'], '# cron\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: c # keep\nspec:\n  schedule: "* * * * *"\n');
+    const r = await plinth(['--to', '1.25', '--show-changes', '-f', '-'], '# cron\napiVersion: batch/v1beta1\nkind: CronJob\nmetadata:\n  name: c # keep\nspec:\n  schedule: "* * * * *"\n');
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '# cron\napiVersion: batch/v1\nkind: CronJob\nmetadata:\n  name: c # keep\nspec:\n  schedule: "* * * * *"\n');
+    assert.match(r.stderr, /^change: -:2: CronJob c: apiVersion batch\/v1beta1 -> batch\/v1$/m);
   });
 
   test('bad input: one clear line, exit 1, nothing written', async () => {

@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { act } from '../../run.js';
 
+interface ConvertFlags {
+  to: string;
+  filename: string[];
+  outputDir?: string;
+  showChanges: boolean;
+}
+
 const collect = (value: string, prev: string[]): string[] => [...prev, value];
 
 /** `plinth upgrade convert --to VERSION -f FILE|DIR|- [...] [--output-dir DIR]` */
@@ -11,6 +18,7 @@ export function registerConvert(upgrade: Command): void {
     .requiredOption('--to <version>', 'the target Kubernetes version, e.g. 1.34')
     .option('-f, --filename <path>', 'a manifest file, a directory (walked for .yaml/.yml/.json), or - for stdin; repeatable', collect, [])
     .option('--output-dir <dir>', 'write one file per input file here (same relative names) instead of stdout')
+    .option('--show-changes', 'also list every field change on stderr (change: FILE:LINE: Kind namespace/name: what)', false)
     .addHelpText(
       'after',
       [
@@ -22,11 +30,11 @@ export function registerConvert(upgrade: Command): void {
         'See docs/upgrade-convert.md.',
       ].join('\n'),
     )
-    .action((opts: { to: string; filename: string[]; outputDir?: string }, cmd: Command) =>
-      act(async (o: { to: string; filename: string[]; outputDir?: string }) => {
+    .action((opts: ConvertFlags, cmd: Command) =>
+      act(async (o: ConvertFlags) => {
         const { runConvert } = await import('../../../upgrade/migrate/convert/run.js');
         return runConvert(
-          { to: o.to, files: o.filename, ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}) },
+          { to: o.to, files: o.filename, showChanges: o.showChanges, ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}) },
           { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) },
         );
       })(opts, cmd),

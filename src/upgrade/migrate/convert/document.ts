@@ -15,6 +15,8 @@ export interface ConvertTextResult {
   /** The converted text (the input itself, byte for byte, when nothing had to change). */
   readonly text: string;
   readonly warnings: LocatedWarning[];
+  /** Every field change made, as `Kind namespace/name: change`, at the object's line. */
+  readonly changes: LocatedWarning[];
   /** Objects seen, converted to another apiVersion, and left out. */
   readonly objects: number;
   readonly converted: number;
@@ -26,6 +28,7 @@ interface Tally {
   converted: number;
   leftOut: number;
   warnings: LocatedWarning[];
+  changes: LocatedWarning[];
 }
 
 /** `kind: List` or `FooList` with items[]: converted item by item. */
@@ -48,6 +51,7 @@ function record(t: Tally, r: ConvertResult, line: number): void {
   if (r.object === null) t.leftOut++;
   else if (r.to !== r.from) t.converted++;
   for (const w of r.warnings) t.warnings.push({ line, message: w });
+  for (const c of r.changes) t.changes.push({ line, message: `${identity(r.object ?? {})}: ${c}` });
 }
 
 /** Indentation and sequence style of the source, so rewritten documents look like their neighbours. */
@@ -68,7 +72,7 @@ export function convertYamlText(text: string, targetMinor: number, file: string)
   const lc = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lc, prettyErrors: true, merge: true });
   const style = styleOf(text);
-  const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [] };
+  const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [], changes: [] };
   const lineAt = (offset: number | undefined): number => lc.linePos(offset ?? 0).line;
   const parts: string[] = [];
   let prevEnd = 0;
@@ -95,7 +99,7 @@ export function convertYamlText(text: string, targetMinor: number, file: string)
     prevEnd = end;
   }
   parts.push(text.slice(prevEnd));
-  return { text: parts.join(''), warnings: t.warnings, objects: t.objects, converted: t.converted, leftOut: t.leftOut };
+  return { text: parts.join(''), ...t };
 }
 
 /**
@@ -202,7 +206,7 @@ export function convertJsonText(text: string, targetMinor: number, file: string)
     const line = m ? text.slice(0, Number(m[1])).split('\n').length : 1;
     throw new PlinthError('UPGRADE_CONVERT_BAD_MANIFEST', { file, line, detail: firstLine((err as Error).message) }, { cause: err });
   }
-  const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [] };
+  const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [], changes: [] };
   let out: unknown = js;
   if (isList(js)) {
     const items = arr(js.items).flatMap((item) => {
@@ -219,7 +223,7 @@ export function convertJsonText(text: string, targetMinor: number, file: string)
   }
   if (t.converted === 0 && t.leftOut === 0) return { text, ...t };
   const indent = /^\{\s*\n(\s+)"/.exec(text)?.[1]?.length ?? 2;
-  return { text: JSON.stringify(out, null, indent) + '\n', warnings: t.warnings, objects: t.objects, converted: t.converted, leftOut: t.leftOut };
+  return { text: JSON.stringify(out, null, indent) + '\n', ...t };
 }
 
 /** JSON when the file says so (.json) or, for stdin, when the text starts with `{` or `[`. */

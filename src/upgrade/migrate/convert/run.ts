@@ -12,6 +12,8 @@ export interface ConvertCommandOptions {
   readonly to: string;
   readonly files: readonly string[];
   readonly outputDir?: string;
+  /** Also list every field change on stderr. */
+  readonly showChanges?: boolean;
 }
 
 export interface ConvertIO {
@@ -55,6 +57,7 @@ export async function runConvert(opts: ConvertCommandOptions, io: ConvertIO): Pr
   let converted = 0;
   let leftOut = 0;
   for (const { path, r } of results) {
+    if (opts.showChanges === true) for (const c of r.changes) io.stderr(`change: ${path}:${c.line}: ${c.message}\n`);
     for (const w of r.warnings) io.stderr(`warning: ${path}:${w.line}: ${w.message}\n`);
     objects += r.objects;
     converted += r.converted;
