@@ -95,22 +95,25 @@ export function convertYamlText(text: string, targetMinor: number, file: string)
     const start = doc.directives?.docStart === true ? '---\n' : '';
     if (changed === false) parts.push(text.slice(prevEnd, end));
     else if ('leftOut' in changed) parts.push(`${start}${commentLines(changed.leftOut)}`);
-    else parts.push(render(doc, changed.object, style, start, t, lineAt(doc.contents?.range[0])));
+    else parts.push(render(doc, changed.object, style, start, t, lineAt(doc.contents?.range[0]), USES_ANCHORS.test(text.slice(prevEnd, end))));
     prevEnd = end;
   }
   parts.push(text.slice(prevEnd));
   return { text: parts.join(''), ...t };
 }
 
+/** Anchors (`&a`), aliases (`*a`) or merge keys (`<<:`) in a document's source: its patch is checked. */
+const USES_ANCHORS = /(^|[\s[{,:-])[&*][^\s,\]}]|<<\s*:/m;
+
 /**
- * The patched document as text, checked: it must parse back to exactly the converted object. When it does
+ * The patched document as text, checked (when it uses anchors): it must parse back to exactly the converted object. When it does
  * not (an alias to an anchor whose node changed, a merge key), the document is written afresh from the
  * object — correct, but without its inner comments — and a warning says so.
  */
-function render(doc: Document.Parsed, expected: unknown, style: ToStringOptions, start: string, t: Tally, line: number): string {
+function render(doc: Document.Parsed, expected: unknown, style: ToStringOptions, start: string, t: Tally, line: number, check: boolean): string {
   try {
     const out = doc.toString(style);
-    if (deepEqual(parseDocument(out, { merge: true }).toJS({ maxAliasCount: -1 }), expected)) return out;
+    if (!check || deepEqual(parseDocument(out, { merge: true }).toJS({ maxAliasCount: -1 }), expected)) return out;
   } catch {
     // fall through: write it afresh
   }
