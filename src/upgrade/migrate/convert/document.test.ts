@@ -110,7 +110,8 @@ test('JSON: a single object and a List, key order kept, PSP dropped', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } },
     ],
   });
-  const l = convertJsonText(list, 34, 'l.json');
+  const l = convertJsonText(JSON.stringify(JSON.parse(list), null, 2), 34, 'l.json');
+  assert.deepEqual(l.warnings.map((w) => w.line), [5]);
   assert.deepEqual(JSON.parse(l.text), { apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } }] });
   assert.equal(l.leftOut, 1);
   assert.throws(() => convertJsonText('{\n  "a": 1,\n  oops\n}', 34, 'x.json'), (e: unknown) => e instanceof PlinthError && e.params.line === 3);

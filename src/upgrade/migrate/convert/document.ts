@@ -211,22 +211,33 @@ export function convertJsonText(text: string, targetMinor: number, file: string)
   }
   const t: Tally = { objects: 0, converted: 0, leftOut: 0, warnings: [], changes: [] };
   let out: unknown = js;
+  const startLine = text.slice(0, text.search(/\S|$/)).split('\n').length;
   if (isList(js)) {
-    const items = arr(js.items).flatMap((item) => {
+    const lines = jsonItemLines(text);
+    const items = arr(js.items).flatMap((item, i) => {
       if (!isManifest(item)) return [item];
       const r = convertObject(item, targetMinor);
-      record(t, r, 1);
+      record(t, r, lines[i] ?? startLine);
       return r.object === null ? [] : [r.object];
     });
     out = { ...js, items };
   } else if (isManifest(js)) {
     const r = convertObject(js, targetMinor);
-    record(t, r, 1);
+    record(t, r, startLine);
     out = r.object ?? { apiVersion: 'v1', kind: 'List', items: [] };
   }
   if (t.converted === 0 && t.leftOut === 0) return { text, ...t };
   const indent = /^\{\s*\n(\s+)"/.exec(text)?.[1]?.length ?? 2;
   return { text: JSON.stringify(out, null, indent) + '\n', ...t };
+}
+
+/** The line each item of a JSON List starts on (JSON is YAML: the YAML parser knows the positions). */
+function jsonItemLines(text: string): number[] {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc });
+  const items = (doc.contents as { get?: (k: string, keep: boolean) => unknown } | null)?.get?.('items', true);
+  if (!isSeq(items)) return [];
+  return items.items.map((n) => lc.linePos((n as { range?: [number, number, number] }).range?.[0] ?? 0).line);
 }
 
 /** JSON when the file says so (.json) or, for stdin, when the text starts with `{` or `[`. */
