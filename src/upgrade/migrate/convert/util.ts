@@ -53,17 +53,6 @@ export function renameKey(o: Obj, oldKey: string, newKey: string, value: unknown
   return out;
 }
 
-/** A copy of `o` with `key` set to `value`, inserted after `after` (or appended) when new. */
-export function setAfter(o: Obj, key: string, value: unknown, after?: string): Obj {
-  if (key in o || after === undefined || !(after in o)) return { ...o, [key]: value };
-  const out: Obj = {};
-  for (const [k, v] of Object.entries(o)) {
-    out[k] = v;
-    if (k === after) out[key] = value;
-  }
-  return out;
-}
-
 /** A copy of `o` with `key` set to `value`, inserted before `before` (or appended) when new. */
 export function setBefore(o: Obj, key: string, value: unknown, before: string): Obj {
   if (key in o || !(before in o)) return { ...o, [key]: value };
