@@ -141,6 +141,30 @@ export const ERRORS = {
     exit: 1,
     http: 400,
   },
+  UPGRADE_CONVERT_BAD_TARGET: {
+    message: 'invalid --to {value}: {detail}',
+    hint: 'give a Kubernetes minor version from 1.{oldest} to 1.{newest}, e.g. --to 1.34',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_CONVERT_NO_INPUT: {
+    message: 'cannot read {path}: {detail}',
+    hint: 'pass existing manifest files or directories with -f (or -f - for stdin)',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_CONVERT_BAD_MANIFEST: {
+    message: '{file}:{line}: {detail}',
+    hint: 'fix the manifest (it must be YAML or JSON); nothing was written',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_CONVERT_WRITE_FAILED: {
+    message: 'cannot write {path}: {detail}',
+    hint: 'check that the output directory is writable and has free space; no output file was left half-written',
+    exit: 1,
+    http: 500,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

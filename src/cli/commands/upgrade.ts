@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAssess } from './upgrade/assess.js';
+import { registerConvert } from './upgrade/convert.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -11,5 +12,5 @@ export function registerUpgradeCommands(program: Command): void {
     .command('upgrade')
     .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
   registerAssess(upgrade);
-  void upgrade;
+  registerConvert(upgrade);
 }
