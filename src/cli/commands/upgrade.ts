@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerExport } from './upgrade/export.js';
+import { registerImport } from './upgrade/import.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -10,4 +12,6 @@ export function registerUpgradeCommands(program: Command): void {
     .command('upgrade')
     .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
   void upgrade;
+  registerExport(upgrade);
+  registerImport(upgrade);
 }
