@@ -43,8 +43,8 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnTyp
   const child = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };
 }
@@ -129,6 +129,17 @@ describe('export an OLD 1.24 cluster', () => {
     const cm = await readObj(dir, entry(idx, 'ConfigMap', 'web-config').path);
     assert.equal((cm.data as Record<string, string>).switch, 'on', 'YAML 1.1 booleans stay strings');
     assert.equal(idx.objects.filter((o) => o.namespace === 'bulk' && o.kind === 'ConfigMap').length, 300);
+  });
+
+  test('an etcd v3 snapshot is saved through the maintenance API when endpoints are given', async () => {
+    const dir = join(work, 'old-etcd');
+    const r = await exportCluster({ client: oldClient, dir, namespaces: ['shop'], etcd: { endpoints: ['http://127.0.0.1:1', oldC.etcdEndpoint] } });
+    assert.ok(r.etcdSnapshot && r.etcdSnapshot.bytes > 100_000, 'a snapshot of some size');
+    const data = await readFile(join(dir, 'etcd.snapshot'));
+    assert.equal(data.length, r.etcdSnapshot.bytes);
+    assert.equal(data.readUInt32LE(16), 0xed0cdaed, 'a bbolt database (meta page magic)');
+    assert.deepEqual((await readIndex(dir)).etcdSnapshot, r.etcdSnapshot);
+    await assert.rejects(exportCluster({ client: oldClient, dir, namespaces: ['shop'], etcd: { endpoints: ['http://127.0.0.1:1'] } }), (err: unknown) => err instanceof PlinthError && err.code === 'UPGRADE_MIGRATE_ETCD_SNAPSHOT');
   });
 
   test('--include-status keeps status; namespaces narrow the export', async () => {

@@ -3,10 +3,10 @@
  * `convertObject` of `plinth upgrade convert` (convert/), with its field changes.
  */
 import { convertObject } from './convert/index.js';
-import type { Converter, Obj } from './target.js';
+import type { Converter } from './target.js';
 
 export const importConverter: Converter = (obj, targetMinor) => {
   const r = convertObject(obj, targetMinor);
   if (r.object === null) return { skip: r.warnings.join('; ') || `no conversion known for ${obj.apiVersion ?? '?'} ${obj.kind ?? '?'}` };
-  return { object: r.object as Obj };
+  return { object: r.object };
 };

@@ -78,7 +78,7 @@ async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) 
 /** What the apply sends: no status (it belongs to the target's controllers), owner uids filled in. */
 function body(o: Obj): Obj {
   const { status: _s, ...rest } = o;
-  return rest as Obj;
+  return rest;
 }
 
 export async function importCluster(o: ImportOptions): Promise<ImportReport> {

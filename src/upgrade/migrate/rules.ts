@@ -46,10 +46,10 @@ const GENERATED_CONFIGMAPS = new Set(['kube-root-ca.crt', 'extension-apiserver-a
 type Obj = KubeObject & Record<string, unknown>;
 
 function labels(o: KubeObject): Record<string, string> {
-  return (o.metadata?.labels as Record<string, string> | undefined) ?? {};
+  return (o.metadata?.labels) ?? {};
 }
 function annotations(o: KubeObject): Record<string, string> {
-  return (o.metadata?.annotations as Record<string, string> | undefined) ?? {};
+  return (o.metadata?.annotations) ?? {};
 }
 
 /** Whether a finished Job (Complete or Failed condition). */

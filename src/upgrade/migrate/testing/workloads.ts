@@ -11,7 +11,7 @@ import type { KubeObject } from '../../../kube/resource.js';
 type Obj = KubeObject & Record<string, unknown>;
 
 const labels = (app: string): Record<string, string> => ({ app });
-const container = (name: string): Obj => ({ name, image: `registry.example/${name}:1.0`, ports: [{ containerPort: 8080 }] }) as unknown as Obj;
+const container = (name: string): Obj => ({ name, image: `registry.example/${name}:1.0`, ports: [{ containerPort: 8080 }] });
 
 /** The CRD of the sample: two served versions, v1 stored, v1alpha1 still served. */
 export const WIDGET_CRD: Obj = {
@@ -29,17 +29,17 @@ export const WIDGET_CRD: Obj = {
       schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' }, color: { type: 'string' } } } } } },
     })),
   },
-} as Obj;
+};
 
 /** The sample's objects in creation order; namespace `shop` plus cluster-scoped objects prefixed `shop-`. */
 export function sampleObjects(ns = 'shop'): Obj[] {
-  const sel = (app: string): Obj => ({ matchLabels: labels(app) }) as unknown as Obj;
-  const tpl = (app: string, extra: Record<string, unknown> = {}): Obj => ({ metadata: { labels: labels(app) }, spec: { containers: [container(app)], ...extra } }) as unknown as Obj;
+  const sel = (app: string): Obj => ({ matchLabels: labels(app) });
+  const tpl = (app: string, extra: Record<string, unknown> = {}): Obj => ({ metadata: { labels: labels(app) }, spec: { containers: [container(app)], ...extra } });
   const o = (apiVersion: string, kind: string, name: string, body: Record<string, unknown>, namespaced = true): Obj =>
-    ({ apiVersion, kind, metadata: { name, ...(namespaced ? { namespace: ns } : {}), labels: { 'sample.plinth.dev/set': 'shop' } }, ...body }) as Obj;
+    ({ apiVersion, kind, metadata: { name, ...(namespaced ? { namespace: ns } : {}), labels: { 'sample.plinth.dev/set': 'shop' } }, ...body });
   return [
     WIDGET_CRD,
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { team: 'shop' } } } as Obj,
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns, labels: { team: 'shop' } } },
     o('scheduling.k8s.io/v1', 'PriorityClass', `${ns}-high`, { value: 100000, description: 'shop front' }, false),
     o('storage.k8s.io/v1', 'StorageClass', `${ns}-local`, { provisioner: 'kubernetes.io/no-provisioner', volumeBindingMode: 'WaitForFirstConsumer', reclaimPolicy: 'Retain' }, false),
     o('v1', 'PersistentVolume', `${ns}-pv-data`, {
