@@ -140,6 +140,10 @@ describe('export an OLD 1.24 cluster', () => {
     assert.equal(data.readUInt32LE(16), 0xed0cdaed, 'a bbolt database (meta page magic)');
     assert.deepEqual((await readIndex(dir)).etcdSnapshot, r.etcdSnapshot);
     await assert.rejects(exportCluster({ client: oldClient, dir, namespaces: ['shop'], etcd: { endpoints: ['http://127.0.0.1:1'] } }), (err: unknown) => err instanceof PlinthError && err.code === 'UPGRADE_MIGRATE_ETCD_SNAPSHOT');
+    // The failed export left no index (nothing to import by mistake), and exporting again into the directory works.
+    await assert.rejects(readIndex(dir), /does not exist/);
+    const again = await exportCluster({ client: oldClient, dir, namespaces: ['shop'] });
+    assert.equal((await readIndex(dir)).objects.length, again.objects);
   });
 
   test('--include-status keeps status; namespaces narrow the export', async () => {

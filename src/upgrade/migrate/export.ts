@@ -45,12 +45,13 @@ async function prepareDir(dir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const ours = new Set([INDEX_FILE, OBJECTS_DIR, PROGRESS_FILE, 'etcd.snapshot']);
-  const foreign = entries.filter((e) => !ours.has(e) && !e.startsWith(`${INDEX_FILE}.tmp`));
-  if (foreign.length > 0 || (entries.length > 0 && !entries.includes(INDEX_FILE))) {
-    throw new PlinthError('UPGRADE_MIGRATE_DIR_UNUSABLE', { dir, detail: `it is not empty and holds no earlier export (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''})` });
+  // Only what an export (or an interrupted one) writes may be there; anything else is someone's.
+  const foreign = entries.filter((e) => !ours.has(e) && !e.startsWith(`${INDEX_FILE}.tmp`) && !e.startsWith('etcd.snapshot.tmp'));
+  if (foreign.length > 0) {
+    throw new PlinthError('UPGRADE_MIGRATE_DIR_UNUSABLE', { dir, detail: `it holds files that are not part of an export (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})` });
   }
   // An earlier export: the index goes first, so an interruption never leaves an index naming files that are gone.
-  for (const e of [INDEX_FILE, PROGRESS_FILE, OBJECTS_DIR, 'etcd.snapshot']) await rm(join(dir, e), { recursive: true, force: true });
+  for (const e of [INDEX_FILE, PROGRESS_FILE, OBJECTS_DIR, 'etcd.snapshot', ...entries]) await rm(join(dir, e), { recursive: true, force: true });
   await mkdir(join(dir, OBJECTS_DIR), { recursive: true });
 }
 
