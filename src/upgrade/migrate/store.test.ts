@@ -69,3 +69,22 @@ test('readiness of workloads', () => {
   assert.deepEqual(readiness('DaemonSet', { metadata: {}, status: { desiredNumberScheduled: 4, numberReady: 2 } }), { desired: 4, ready: 2, observed: true });
   assert.equal(readiness('StatefulSet', { metadata: {}, spec: {} }).desired, 1);
 });
+
+test('objects whose controller is not exported are left out, transitively', async () => {
+  const { orphansOf } = await import('./export.js');
+  const e = (apiVersion: string, kind: string, name: string, namespace?: string): import('./types.js').IndexEntry => ({ path: `${kind}/${namespace ?? ''}/${name}`, apiVersion, kind, resource: kind.toLowerCase(), name, hash: 'h', ...(namespace ? { namespace } : {}) });
+  const app = e('example.com/v1', 'App', 'shop', 'a');
+  const cm = e('v1', 'ConfigMap', 'by-app', 'a');
+  const lost = e('v1', 'ConfigMap', 'by-pod', 'a');
+  const chained = e('v1', 'Secret', 'by-lost', 'a');
+  const byNode = e('v1', 'ConfigMap', 'by-cluster-scoped', 'a');
+  const ns = e('v1', 'Namespace', 'a');
+  const controlled = new Map([
+    [cm.path, { group: 'example.com', kind: 'App', name: 'shop' }],
+    [lost.path, { group: '', kind: 'Pod', name: 'web-1' }],
+    [chained.path, { group: '', kind: 'ConfigMap', name: 'by-pod' }],
+    [byNode.path, { group: '', kind: 'Namespace', name: 'a' }],
+  ]);
+  const out = orphansOf([app, cm, lost, chained, byNode, ns], controlled).map((x) => x.entry.name).sort();
+  assert.deepEqual(out, ['by-lost', 'by-pod']);
+});
