@@ -72,6 +72,16 @@ before(async () => {
   oldClient = await KubeClient.fromKubeConfig(oldC.kubeConfig);
   newClient = await KubeClient.fromKubeConfig(newC.kubeConfig);
   await createSample(oldClient);
+  // Owner references: one to an exported custom resource, one (controller) to a pod the export leaves out.
+  const blue = await oldClient.get<Obj>({ group: 'example.com', version: 'v1', plural: 'widgets', namespace: 'shop' }, 'blue');
+  await oldClient.create({ ...CORE.configMaps, namespace: 'shop' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned-by-blue', ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'blue', uid: blue.metadata!.uid! }] }, data: { a: '1' } });
+  let pod: Obj | undefined;
+  for (let i = 0; !pod && i < 300; i++) {
+    pod = (await oldClient.list<Obj>({ ...CORE.pods, namespace: 'shop' }, { labelSelector: 'app=web' })).items[0];
+    if (!pod) await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok(pod, 'a pod of the web Deployment');
+  await oldClient.create({ ...CORE.configMaps, namespace: 'shop' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned-by-pod', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: pod.metadata!.name!, uid: pod.metadata!.uid!, controller: true }] }, data: { a: '1' } });
   // A little bulk so that a killed import has something left to do.
   await oldClient.create(CORE.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } });
   for (let i = 0; i < 300; i += 30) {
@@ -129,6 +139,10 @@ describe('export an OLD 1.24 cluster', () => {
     const cm = await readObj(dir, entry(idx, 'ConfigMap', 'web-config').path);
     assert.equal((cm.data as Record<string, string>).switch, 'on', 'YAML 1.1 booleans stay strings');
     assert.equal(idx.objects.filter((o) => o.namespace === 'bulk' && o.kind === 'ConfigMap').length, 300);
+    const owned = await readObj(dir, entry(idx, 'ConfigMap', 'owned-by-blue').path);
+    assert.deepEqual(owned.metadata?.ownerReferences, [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'blue' }], 'owner uid stripped');
+    assert.match(idx.skipped.find((x) => x.name === 'owned-by-pod')?.reason ?? '', /controlled by Pod web-.*, which is not exported/);
+    assert.ok(!idx.objects.some((x) => x.name === 'owned-by-pod'));
   });
 
   test('an etcd v3 snapshot is saved through the maintenance API when endpoints are given', async () => {
@@ -176,6 +190,8 @@ describe('import into NEW 1.34', () => {
     assert.equal((svc.spec as { clusterIP: string }).clusterIP, 'None');
     const widget = await newClient.get<Obj>({ group: 'example.com', version: 'v1', plural: 'widgets', namespace: 'shop' }, 'blue');
     assert.deepEqual(widget.spec, { size: 3, color: 'blue' });
+    const owned = await newClient.get<Obj>({ ...CORE.configMaps, namespace: 'shop' }, 'owned-by-blue');
+    assert.equal(owned.metadata?.ownerReferences?.[0]?.uid, widget.metadata?.uid, "the owner's uid on the target");
   });
 
   test('rerunning the import changes nothing (with and without the progress file)', async () => {

@@ -32,11 +32,11 @@ export function objectPath(group: string, kind: string, namespace: string | unde
   return [OBJECTS_DIR, seg(group || 'core'), seg(kind), namespace ? seg(namespace) : '_cluster', `${seg(name)}.yaml`].join('/');
 }
 
-/** Write a file atomically: a temporary sibling, then rename. */
+/** Write a file atomically: a temporary sibling, then rename. Owner-only: exports hold secrets. */
 export async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
+  await writeFile(tmp, data, { mode: 0o600 });
   await rename(tmp, path);
 }
 
