@@ -82,6 +82,15 @@ before(async () => {
   }
   assert.ok(pod, 'a pod of the web Deployment');
   await oldClient.create({ ...CORE.configMaps, namespace: 'shop' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned-by-pod', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: pod.metadata!.name!, uid: pod.metadata!.uid!, controller: true }] }, data: { a: '1' } });
+  // API priority and fairness objects of the user's: 1.24 serves them at v1beta2 at best, 1.34 only at v1.
+  const fc = { group: 'flowcontrol.apiserver.k8s.io', version: 'v1beta2' };
+  await oldClient.create({ ...fc, plural: 'prioritylevelconfigurations' }, { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', kind: 'PriorityLevelConfiguration', metadata: { name: 'shop-low' }, spec: { type: 'Limited', limited: { assuredConcurrencyShares: 5, limitResponse: { type: 'Reject' } } } });
+  await oldClient.create({ ...fc, plural: 'flowschemas' }, {
+    apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2',
+    kind: 'FlowSchema',
+    metadata: { name: 'shop-batch' },
+    spec: { priorityLevelConfiguration: { name: 'shop-low' }, matchingPrecedence: 5000, distinguisherMethod: { type: 'ByUser' }, rules: [{ subjects: [{ kind: 'ServiceAccount', serviceAccount: { name: 'web', namespace: 'shop' } }], resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'], namespaces: ['*'] }] }] },
+  });
   // A little bulk so that a killed import has something left to do.
   await oldClient.create(CORE.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bulk' } });
   for (let i = 0; i < 300; i += 30) {
@@ -180,6 +189,13 @@ describe('import into NEW 1.34', () => {
     assert.equal(psp?.outcome, 'skipped');
     assert.match(psp?.reason ?? '', /no replacement|left out/);
     assert.equal(r.applied, r.total - r.skipped);
+    for (const name of ['shop-low', 'shop-batch']) {
+      const conv = r.notable.find((n) => n.name === name);
+      assert.equal(conv?.apiVersion, 'flowcontrol.apiserver.k8s.io/v1beta2', `${name} exported at 1.24's newest version`);
+      assert.equal(conv?.targetApiVersion, 'flowcontrol.apiserver.k8s.io/v1', `${name} converted for 1.34`);
+    }
+    const plc = await newClient.get<Obj>({ group: 'flowcontrol.apiserver.k8s.io', version: 'v1', plural: 'prioritylevelconfigurations' }, 'shop-low');
+    assert.equal((plc.spec as { limited: { nominalConcurrencyShares: number } }).limited.nominalConcurrencyShares, 5);
     const v = await verifyImport({ client: newClient, dir, timeoutMs: 90_000 });
     assert.ok(v.ok, JSON.stringify({ missing: v.missing, notReady: v.workloads.notReady }));
     assert.ok(v.workloads.total >= 3);
