@@ -4,8 +4,8 @@
  * file per object plus an index (written last and atomically, so a half-done export is never taken for
  * a whole one).
  */
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import type { KubeClient } from '../../kube/http.js';
 import { listPages } from '../../kube/pager.js';
@@ -109,6 +109,7 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
 
   const objects: IndexEntry[] = [];
   const controlled = new Map<string, { group: string; kind: string; name: string }>();
+  const dirs = new Map<string, Promise<void>>();
   const skipped: SkippedEntry[] = [...skippedResources];
   const resources: ExportedResource[] = [];
   let done = 0;
@@ -128,7 +129,16 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
     const path = objectPath(r.group, r.kind, m.namespace, m.name ?? '');
     const entry: IndexEntry = { path, apiVersion, kind: r.kind, resource: r.plural, name: m.name ?? '', hash: hashObject(clean) };
     if (m.namespace) entry.namespace = m.namespace;
-    await writeAtomic(join(o.dir, path), stringify(clean, { lineWidth: 0, version: '1.1' }));
+    // Object files need no atomic write: the index, written last, is what makes the export whole.
+    const file = join(o.dir, path);
+    const parent = dirname(file);
+    let made = dirs.get(parent);
+    if (!made) {
+      made = mkdir(parent, { recursive: true, mode: 0o700 }).then(() => undefined);
+      dirs.set(parent, made);
+    }
+    await made;
+    await writeFile(file, stringify(clean, { lineWidth: 0, version: '1.1' }), { mode: 0o600 });
     objects.push(entry);
     const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);
     if (ctl) controlled.set(path, { group: groupOf(ctl.apiVersion), kind: ctl.kind, name: ctl.name });
