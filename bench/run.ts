@@ -4,6 +4,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   assess: () => import('./assess/main.js'),
   informer: () => import('./informer/main.js'),
   release: () => import('./release/main.js'),
+  migrate: () => import('./migrate/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

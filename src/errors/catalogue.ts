@@ -163,6 +163,58 @@ export const ERRORS = {
     message: 'cannot write {path}: {detail}',
     hint: 'check that the output directory is writable and has free space; no output file was left half-written',
     exit: 1,
+  UPGRADE_MIGRATE_INDEX_INVALID: {
+    message: 'the export index {path} is unusable: {detail}',
+    hint: 'point -d at a directory written by `plinth upgrade export`, or export again',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_MIGRATE_OBJECT_INVALID: {
+    message: 'exported object file {path} is unusable: {detail}',
+    hint: 'restore the file from the export (or export again); the index names every file',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_MIGRATE_DIR_UNUSABLE: {
+    message: 'cannot export into {dir}: {detail}',
+    hint: 'give -d an empty or new directory (an earlier export in it is replaced)',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_MIGRATE_TARGET_OLDER: {
+    message: 'refusing to import an export of Kubernetes {source} into the older {target} at {server}: objects written through newer APIs may not be served or may lose fields',
+    hint: 'import into a cluster of version {source} or newer (to go back, start the old control plane again: `plinth upgrade rollback`)',
+    exit: 1,
+    http: 409,
+  },
+  UPGRADE_MIGRATE_VERSION_UNKNOWN: {
+    message: 'cannot tell the Kubernetes version of {server}: /version says {version}',
+    hint: 'check --kubeconfig/--context point at a Kubernetes API server',
+    exit: 1,
+    http: 502,
+  },
+  UPGRADE_MIGRATE_ETCD_SNAPSHOT: {
+    message: 'etcd snapshot failed: {detail}',
+    hint: 'check --etcd-endpoints and the --etcd-cacert/--etcd-cert/--etcd-key files, or export without --etcd-endpoints',
+    exit: 1,
+    http: 502,
+  },
+  UPGRADE_MIGRATE_CRD_NOT_ESTABLISHED: {
+    message: 'CustomResourceDefinitions not Established after {seconds}s: {names}',
+    hint: 'see `kubectl get crd NAME -o yaml` (status.conditions) on the target, fix it, and run the import again (it resumes)',
+    exit: 1,
+    http: 504,
+  },
+  UPGRADE_MIGRATE_IMPORT_INCOMPLETE: {
+    message: 'import finished with {failed} of {total} objects failed (first: {first})',
+    hint: 'fix the cause shown in the report and run `plinth upgrade import` again: it resumes and skips what is applied',
+    exit: 4,
+    http: 500,
+  },
+  UPGRADE_MIGRATE_VERIFY_FAILED: {
+    message: 'verification failed: {detail}',
+    hint: 'see the report; rerun `plinth upgrade import` (it resumes) or wait and run it again with a longer --timeout',
+    exit: 5,
     http: 500,
   },
 } as const satisfies Record<string, ErrorSpec>;

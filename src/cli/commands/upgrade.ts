@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { registerAssess } from './upgrade/assess.js';
 import { registerConvert } from './upgrade/convert.js';
+import { registerExport } from './upgrade/export.js';
+import { registerImport } from './upgrade/import.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -13,4 +15,6 @@ export function registerUpgradeCommands(program: Command): void {
     .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
   registerAssess(upgrade);
   registerConvert(upgrade);
+  registerExport(upgrade);
+  registerImport(upgrade);
 }
