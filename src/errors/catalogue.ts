@@ -163,6 +163,8 @@ export const ERRORS = {
     message: 'cannot write {path}: {detail}',
     hint: 'check that the output directory is writable and has free space; no output file was left half-written',
     exit: 1,
+    http: 500,
+  },
   UPGRADE_MIGRATE_INDEX_INVALID: {
     message: 'the export index {path} is unusable: {detail}',
     hint: 'point -d at a directory written by `plinth upgrade export`, or export again',
