@@ -1,0 +1,235 @@
+/**
+ * `plinth upgrade import`: apply an export to a target cluster in dependency order with server-side
+ * apply (field manager `plinth-import`, forced), converting objects the target no longer serves at
+ * their exported version. Idempotent (applying the same content again changes nothing) and resumable
+ * (DIR/import-progress.json records what was applied; a rerun skips what is applied and present).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { KubeClient } from '../../kube/http.js';
+import { isKubeApiError, isNotFound } from '../../kube/api-error.js';
+import { PlinthError } from '../../errors/index.js';
+import { listPages } from '../../kube/pager.js';
+import type { ApiResourceInfo } from '../../kube/discovery.js';
+import { serverVersion, servedResources, type ServerVersion } from './discover.js';
+import { forEachLimit } from './pool.js';
+import { STEPS, stepOf, type Step } from './order.js';
+import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
+import { importConverter } from './converter.js';
+import { ImportProgress } from './progress-file.js';
+import { hashObject, readIndex } from './store.js';
+import type { ExportIndex, ImportObjectResult, ImportReport, IndexEntry, MigrateProgress } from './types.js';
+import { waitEstablished } from './crds.js';
+
+export const IMPORT_FIELD_MANAGER = 'plinth-import';
+
+export interface ImportOptions {
+  client: KubeClient;
+  dir: string;
+  onProgress?: (p: MigrateProgress) => void;
+  /** Requests in flight at once (default 32). */
+  concurrency?: number;
+  /** How long to wait for CRDs to become Established (default 60 s). */
+  crdTimeoutMs?: number;
+  /** Override the conversion (tests). */
+  convert?: Converter;
+}
+
+interface Item {
+  entry: IndexEntry;
+  object: Obj;
+  hash: string;
+}
+
+/** Refuse a target older than the export's source before anything is written. */
+export function checkTargetVersion(index: ExportIndex, target: ServerVersion): void {
+  if (target.minor < index.source.minor) {
+    throw new PlinthError('UPGRADE_MIGRATE_TARGET_OLDER', { source: index.source.gitVersion, target: target.gitVersion, server: target.server });
+  }
+}
+
+async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) => void): Promise<Item[]> {
+  const items: Item[] = new Array<Item>(index.objects.length);
+  let n = 0;
+  await forEachLimit(index.objects, 32, async (entry, i) => {
+    const file = join(dir, entry.path);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+    }
+    let object: Obj;
+    try {
+      object = parse(text, { version: '1.1' }) as Obj;
+    } catch (err) {
+      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+    }
+    if (!object || typeof object !== 'object' || object.metadata?.name !== entry.name || object.kind !== entry.kind) {
+      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `expected ${entry.kind} ${entry.name} as the index says` });
+    }
+    items[i] = { entry, object, hash: hashObject(object) };
+    if (++n % 500 === 0) onLoaded(n);
+  });
+  return items;
+}
+
+/** What the apply sends: no status (it belongs to the target's controllers), owner uids filled in. */
+function body(o: Obj): Obj {
+  const { status: _s, ...rest } = o;
+  return rest as Obj;
+}
+
+export async function importCluster(o: ImportOptions): Promise<ImportReport> {
+  const started = Date.now();
+  const report = (p: MigrateProgress): void => o.onProgress?.(p);
+  const index = await readIndex(o.dir);
+  const target = await serverVersion(o.client);
+  checkTargetVersion(index, target);
+  report({ phase: 'prepare', done: 0, total: index.objects.length });
+  const items = await loadItems(o.dir, index, (n) => report({ phase: 'prepare', done: n, total: index.objects.length }));
+  const kubeSystem = await o.client.get<Obj>({ group: '', version: 'v1', plural: 'namespaces' }, 'kube-system');
+  const progress = await ImportProgress.load(o.dir, kubeSystem.metadata?.uid ?? '', target.server);
+  const convert = o.convert ?? importConverter;
+  const concurrency = o.concurrency ?? 32;
+
+  const byStep = new Map<Step, Item[]>(STEPS.map((s) => [s, []]));
+  for (const it of items) byStep.get(stepOf(it.object.apiVersion ?? '', it.object.kind ?? '', (it.object.metadata?.ownerReferences?.length ?? 0) > 0))!.push(it);
+
+  const results: ImportObjectResult[] = [];
+  const counts = { applied: 0, unchanged: 0, skipped: 0, failed: 0 };
+  const result = (it: Item, outcome: ImportObjectResult['outcome'], extra: Partial<ImportObjectResult> = {}): void => {
+    counts[outcome]++;
+    const r: ImportObjectResult = { path: it.entry.path, apiVersion: it.entry.apiVersion, kind: it.entry.kind, name: it.entry.name, outcome, ...extra };
+    if (it.entry.namespace) r.namespace = it.entry.namespace;
+    if (outcome === 'skipped' || outcome === 'failed' || (extra.targetApiVersion && extra.targetApiVersion !== it.entry.apiVersion)) results.push(r);
+  };
+
+  let apis = new TargetApis((await servedResources(o.client)).byGroupVersion);
+  const ownerUids = new Map<string, string | undefined>();
+  let done = 0;
+  try {
+    for (const step of STEPS) {
+      const list = byStep.get(step)!;
+      if (list.length === 0) continue;
+      if (step === 'custom' || step === 'owned') {
+        // CRDs were installed in the first step: discover their resources.
+        apis = new TargetApis((await servedResources(o.client)).byGroupVersion);
+      }
+      const planned: Array<{ it: Item; object: Obj; info: ApiResourceInfo }> = [];
+      for (const it of list) {
+        const c = forTarget(it.object, target.minor, apis, convert);
+        if ('skip' in c) {
+          result(it, 'skipped', { reason: c.skip });
+          done++;
+          continue;
+        }
+        planned.push({ it, object: c.object, info: c.info });
+      }
+      const present = await presentOnTarget(o.client, planned.filter((p) => progress.appliedHash(p.it.entry.path) === p.it.hash));
+      const crdNames: string[] = [];
+      await forEachLimit(planned, concurrency, async (p) => {
+        const targetApiVersion = p.object.apiVersion ?? '';
+        const ns = p.info.namespaced ? p.object.metadata?.namespace : undefined;
+        if (step === 'crds') crdNames.push(p.object.metadata?.name ?? '');
+        if (present.has(presenceKey(p.info, ns, p.object.metadata?.name ?? ''))) {
+          result(p.it, 'unchanged', { targetApiVersion });
+        } else {
+          try {
+            const send = await withOwnerUids(o.client, body(p.object), ownerUids);
+            await applyWithRetry(o.client, p.info, ns, send);
+            progress.record(p.it.entry.path, p.it.hash);
+            result(p.it, 'applied', { targetApiVersion });
+          } catch (err) {
+            if (!isKubeApiError(err)) throw err;
+            progress.forget(p.it.entry.path);
+            result(p.it, 'failed', { targetApiVersion, reason: err.message });
+          }
+        }
+        done++;
+        if (done % 50 === 0 || done === items.length) report({ phase: 'apply', step, done, total: items.length });
+      });
+      await progress.flush();
+      report({ phase: 'apply', step, done, total: items.length });
+      if (step === 'crds' && crdNames.length > 0) {
+        report({ phase: 'wait', step: 'crds', done: 0, total: crdNames.length });
+        await waitEstablished(o.client, crdNames, o.crdTimeoutMs ?? 60_000);
+      }
+    }
+  } finally {
+    await progress.flush();
+  }
+  report({ phase: 'done', done: items.length, total: items.length });
+  return {
+    dir: o.dir,
+    source: index.source,
+    target,
+    total: items.length,
+    ...counts,
+    notable: results,
+    durationMs: Date.now() - started,
+  };
+}
+
+function presenceKey(info: ApiResourceInfo, ns: string | undefined, name: string): string {
+  return `${info.group}|${info.plural}|${ns ?? ''}|${name}`;
+}
+
+/** Which of the objects recorded as applied still exist on the target (one list per resource). */
+async function presentOnTarget(client: KubeClient, recorded: Array<{ object: Obj; info: ApiResourceInfo }>): Promise<Set<string>> {
+  const out = new Set<string>();
+  const resources = new Map<string, ApiResourceInfo>();
+  for (const r of recorded) resources.set(`${r.info.group}|${r.info.version}|${r.info.plural}`, r.info);
+  await forEachLimit([...resources.values()], 4, async (info) => {
+    for await (const page of listPages<Obj>(client, { group: info.group, version: info.version, plural: info.plural }, { limit: 1000 })) {
+      for (const it of page.items) out.add(presenceKey(info, info.namespaced ? it.metadata?.namespace : undefined, it.metadata?.name ?? ''));
+    }
+  });
+  return out;
+}
+
+/** Fill the uids of owner references from the owners as they exist on the target; drop owners that do not. */
+async function withOwnerUids(client: KubeClient, o: Obj, cache: Map<string, string | undefined>): Promise<Obj> {
+  const refs = o.metadata?.ownerReferences;
+  if (!refs || refs.length === 0) return o;
+  const ns = o.metadata?.namespace;
+  const filled = [];
+  for (const r of refs) {
+    const key = `${r.apiVersion}|${r.kind}|${ns ?? ''}|${r.name}`;
+    if (!cache.has(key)) cache.set(key, await ownerUid(client, r.apiVersion, r.kind, ns, r.name));
+    const uid = cache.get(key);
+    if (uid) filled.push({ ...r, uid });
+  }
+  const metadata = { ...o.metadata };
+  if (filled.length > 0) metadata.ownerReferences = filled;
+  else delete metadata.ownerReferences;
+  return { ...o, metadata };
+}
+
+async function ownerUid(client: KubeClient, apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<string | undefined> {
+  const { Discovery } = await import('../../kube/discovery.js');
+  const ref = await new Discovery(client).refFor(apiVersion, kind, ns);
+  if (!ref) return undefined;
+  try {
+    return (await client.get<Obj>(ref, name)).metadata?.uid;
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+async function applyWithRetry(client: KubeClient, info: ApiResourceInfo, ns: string | undefined, obj: Obj): Promise<void> {
+  const ref = { group: info.group, version: info.version, plural: info.plural, ...(ns ? { namespace: ns } : {}) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.patch(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true });
+      return;
+    } catch (err) {
+      const status = isKubeApiError(err) ? err.status : 0;
+      const transient = status >= 500 || status === 409 || (status === 404 && attempt === 1) || !isKubeApiError(err);
+      if (!transient || attempt >= 4) throw err;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Shapes of `plinth upgrade export` / `import`: the export directory's index, progress events and the
+ * reports each step returns (their JSON is the CLI's `-o json` output; keep it stable).
+ */
+
+/** The index format; bump on incompatible changes. */
+export const INDEX_FORMAT = 'plinth.dev/export/v1';
+export const INDEX_FILE = 'index.json';
+export const PROGRESS_FILE = 'import-progress.json';
+export const OBJECTS_DIR = 'objects';
+
+/** One exported object as the index records it. */
+export interface IndexEntry {
+  /** Relative to the export directory, e.g. `objects/apps/Deployment/shop/web.yaml`. */
+  path: string;
+  apiVersion: string;
+  kind: string;
+  /** Plural resource name on the source server. */
+  resource: string;
+  namespace?: string;
+  name: string;
+  /** sha256 of the object's canonical JSON (keys sorted) as written. */
+  hash: string;
+}
+
+/** One object the export left out on purpose (only the ones a person may wonder about). */
+export interface SkippedEntry {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  reason: string;
+}
+
+/** One resource the export listed. */
+export interface ExportedResource {
+  apiVersion: string;
+  kind: string;
+  resource: string;
+  namespaced: boolean;
+  count: number;
+}
+
+export interface ExportIndex {
+  format: typeof INDEX_FORMAT;
+  createdAt: string;
+  source: { server: string; gitVersion: string; minor: number };
+  includeStatus: boolean;
+  /** Namespaces the export was narrowed to; absent: every namespace and every cluster-scoped object. */
+  namespaces?: string[];
+  resources: ExportedResource[];
+  objects: IndexEntry[];
+  skipped: SkippedEntry[];
+  etcdSnapshot?: { path: string; bytes: number; sha256: string };
+}
+
+export type MigratePhase = 'discover' | 'export' | 'snapshot' | 'prepare' | 'apply' | 'wait' | 'verify' | 'done';
+
+/** Progress events for a live view: `done` of `total` in the current phase. */
+export interface MigrateProgress {
+  phase: MigratePhase;
+  /** e.g. the resource being read or the dependency step being applied. */
+  step?: string;
+  done: number;
+  total: number;
+}
+
+export interface ExportReport {
+  dir: string;
+  source: ExportIndex['source'];
+  objects: number;
+  resources: number;
+  skipped: number;
+  /** Skip reasons with their counts, e.g. `owned by a controller: 120`. */
+  skippedByReason: Record<string, number>;
+  durationMs: number;
+  etcdSnapshot?: ExportIndex['etcdSnapshot'];
+}
+
+export type ImportOutcome = 'applied' | 'unchanged' | 'skipped' | 'failed';
+
+export interface ImportObjectResult {
+  path: string;
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  outcome: ImportOutcome;
+  /** The apiVersion the target received (after conversion). */
+  targetApiVersion?: string;
+  reason?: string;
+}
+
+export interface ImportReport {
+  dir: string;
+  source: ExportIndex['source'];
+  target: { server: string; gitVersion: string; minor: number };
+  total: number;
+  applied: number;
+  /** Already applied by an earlier (interrupted) run with the same content and present on the target. */
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  /** Objects not applied as they are: skipped, failed or converted to another apiVersion. */
+  notable: ImportObjectResult[];
+  durationMs: number;
+}
+
+export interface WorkloadReadiness {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  desired: number;
+  ready: number;
+}
+
+export interface VerifyReport {
+  dir: string;
+  /** Objects that should exist on the target (exported and not skipped by the import). */
+  expected: number;
+  present: number;
+  missing: Array<{ apiVersion: string; kind: string; namespace?: string; name: string }>;
+  workloads: { total: number; ready: number; notReady: WorkloadReadiness[] };
+  ok: boolean;
+  durationMs: number;
+}

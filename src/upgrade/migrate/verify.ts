@@ -1,0 +1,90 @@
+/**
+ * Verify an import: every exported object the import did not skip exists on the target, and every
+ * Deployment, StatefulSet, DaemonSet and ReplicaSet reaches its desired ready count within the timeout.
+ */
+import type { KubeClient } from '../../kube/http.js';
+import { listPages } from '../../kube/pager.js';
+import type { ApiResourceInfo } from '../../kube/discovery.js';
+import { servedResources } from './discover.js';
+import { forEachLimit } from './pool.js';
+import { readIndex } from './store.js';
+import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
+import { importConverter } from './converter.js';
+import { serverVersion } from './discover.js';
+import type { MigrateProgress, VerifyReport, WorkloadReadiness } from './types.js';
+
+export interface VerifyOptions {
+  client: KubeClient;
+  dir: string;
+  /** How long workloads may take to become ready (default 120 s). */
+  timeoutMs?: number;
+  onProgress?: (p: MigrateProgress) => void;
+  convert?: Converter;
+}
+
+const WORKLOAD_KINDS = new Set(['apps|Deployment', 'apps|StatefulSet', 'apps|DaemonSet', 'apps|ReplicaSet']);
+
+/** Desired and ready counts of a workload from its spec and status. */
+export function readiness(kind: string, o: Obj): { desired: number; ready: number; observed: boolean } {
+  const spec = (o.spec ?? {}) as { replicas?: number };
+  const st = (o.status ?? {}) as Record<string, number | undefined>;
+  const observed = (st.observedGeneration ?? 0) >= (o.metadata?.generation ?? 0);
+  if (kind === 'DaemonSet') return { desired: st.desiredNumberScheduled ?? 0, ready: st.numberReady ?? 0, observed };
+  return { desired: spec.replicas ?? 1, ready: st.readyReplicas ?? 0, observed };
+}
+
+export async function verifyImport(o: VerifyOptions): Promise<VerifyReport> {
+  const started = Date.now();
+  const index = await readIndex(o.dir);
+  const target = await serverVersion(o.client);
+  const apis = new TargetApis((await servedResources(o.client)).byGroupVersion);
+  const convert = o.convert ?? importConverter;
+  const expected = new Map<string, { info: ApiResourceInfo; apiVersion: string; kind: string; namespace?: string; name: string }>();
+  for (const e of index.objects) {
+    const c = forTarget({ apiVersion: e.apiVersion, kind: e.kind, metadata: { name: e.name, namespace: e.namespace } }, target.minor, apis, convert);
+    if ('skip' in c) continue;
+    const ns = c.info.namespaced ? e.namespace : undefined;
+    expected.set(`${c.info.group}|${c.info.plural}|${ns ?? ''}|${e.name}`, { info: c.info, apiVersion: e.apiVersion, kind: e.kind, namespace: ns, name: e.name });
+  }
+  const resources = new Map<string, ApiResourceInfo>();
+  for (const v of expected.values()) resources.set(`${v.info.group}|${v.info.plural}`, v.info);
+
+  const deadline = Date.now() + (o.timeoutMs ?? 120_000);
+  let present = new Set<string>();
+  let notReady: WorkloadReadiness[] = [];
+  let workloads = 0;
+  for (;;) {
+    present = new Set<string>();
+    notReady = [];
+    workloads = 0;
+    await forEachLimit([...resources.values()], 4, async (info) => {
+      const isWorkload = WORKLOAD_KINDS.has(`${info.group}|${info.kind}`);
+      for await (const page of listPages<Obj>(o.client, { group: info.group, version: info.version, plural: info.plural }, { limit: 1000 })) {
+        for (const it of page.items) {
+          const ns = info.namespaced ? it.metadata?.namespace : undefined;
+          const key = `${info.group}|${info.plural}|${ns ?? ''}|${it.metadata?.name ?? ''}`;
+          if (!expected.has(key)) continue;
+          present.add(key);
+          if (!isWorkload) continue;
+          workloads++;
+          const r = readiness(info.kind, it);
+          if (!r.observed || r.ready < r.desired) notReady.push({ apiVersion: `${info.group}/${info.version}`, kind: info.kind, namespace: ns ?? '', name: it.metadata?.name ?? '', desired: r.desired, ready: r.ready });
+        }
+      }
+    });
+    o.onProgress?.({ phase: 'verify', step: 'workloads ready', done: workloads - notReady.length, total: workloads });
+    if ((present.size === expected.size && notReady.length === 0) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const missing = [...expected.entries()].filter(([k]) => !present.has(k)).map(([, v]) => ({ apiVersion: v.apiVersion, kind: v.kind, ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name }));
+  notReady.sort((a, b) => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`));
+  return {
+    dir: o.dir,
+    expected: expected.size,
+    present: present.size,
+    missing,
+    workloads: { total: workloads, ready: workloads - notReady.length, notReady },
+    ok: missing.length === 0 && notReady.length === 0,
+    durationMs: Date.now() - started,
+  };
+}
