@@ -62,7 +62,12 @@ export const PlanSchema = Type.Object(
     ),
     etcd: Type.Optional(
       Type.Object(
-        { endpoints: Type.Array(Type.String({ pattern: '^https?://' }), { minItems: 1, description: 'etcd client URLs of the OLD cluster (plain HTTP gateway) for a snapshot' }) },
+        {
+          endpoints: Type.Array(Type.String({ pattern: '^https?://' }), { minItems: 1, description: 'etcd client URLs of the OLD cluster, for a snapshot' }),
+          cacert: Type.Optional(Type.String({ minLength: 1 })),
+          cert: Type.Optional(Type.String({ minLength: 1 })),
+          key: Type.Optional(Type.String({ minLength: 1 })),
+        },
         { additionalProperties: false },
       ),
     ),

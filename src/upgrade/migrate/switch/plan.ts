@@ -19,7 +19,8 @@ export interface Plan {
   new: { kubeconfig: string; context?: string };
   hosts: PlanHost[];
   export: { namespaces?: string[]; includeStatus: boolean };
-  etcdEndpoints: string[];
+  /** For an etcd snapshot during backup (paths resolved). */
+  etcd?: { endpoints: string[]; cacert?: string; cert?: string; key?: string };
   timeouts: { commandMs: number; healthyMs: number; verifyMs: number };
 }
 
@@ -124,7 +125,16 @@ export function parsePlan(text: string, file: string): Plan {
       new: h.new,
     })),
     export: { ...(p.export?.namespaces ? { namespaces: p.export.namespaces } : {}), includeStatus: p.export?.includeStatus ?? false },
-    etcdEndpoints: p.etcd?.endpoints ?? [],
+    ...(p.etcd
+      ? {
+          etcd: {
+            endpoints: p.etcd.endpoints,
+            ...(p.etcd.cacert ? { cacert: abs(base, p.etcd.cacert) } : {}),
+            ...(p.etcd.cert ? { cert: abs(base, p.etcd.cert) } : {}),
+            ...(p.etcd.key ? { key: abs(base, p.etcd.key) } : {}),
+          },
+        }
+      : {}),
     timeouts: { commandMs: (t.commandSeconds ?? 300) * 1000, healthyMs: (t.healthySeconds ?? 300) * 1000, verifyMs: (t.verifySeconds ?? 300) * 1000 },
   };
 }

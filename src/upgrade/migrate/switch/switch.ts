@@ -11,7 +11,6 @@ import type { Plan } from './plan.js';
 import { buildReport, type RunReport } from './report.js';
 import { newState, PhaseFailed, runPhases, type PhaseEvent, type PhaseIO, type PhaseSpec } from './runner.js';
 import { archiveState, pidAlive, readState, statePath, writeState, type Operation, type RunState } from './state.js';
-import { etcdSnapshot } from './snapshot.js';
 
 export interface RunOptions {
   plan: Plan;
@@ -89,13 +88,8 @@ function switchPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
             fix: `remove or replace them on the old cluster (see ${join(plan.workDir, 'assess.json')}), then rerun`,
           });
         }
-        let snap = '';
-        if (plan.etcdEndpoints.length > 0) {
-          const s = await etcdSnapshot(plan.etcdEndpoints, join(plan.workDir, 'etcd-snapshot.db'));
-          snap = `; etcd snapshot ${(s.bytes / 1e6).toFixed(1)} MB`;
-        }
         const conv = unserved.length === 0 ? 'no API removed by the target' : `to convert: ${unserved.map((u) => `${u.count} ${u.apiVersion} ${u.kind}`).join(', ')}`;
-        return `${r.summary} (${objects.size} objects); ${conv}${snap}`;
+        return `${r.summary}; ${conv}`;
       },
     },
     {
