@@ -147,7 +147,10 @@ describe('upgrade switch rehearsal (OLD 1.24 -> NEW 1.34 -> rollback)', { timeou
     assert.deepEqual(report.phases.map((p) => p.name), ['init', 'backup', 'clean', 'install', 'import', 'verify']);
     for (const p of report.phases) assert.ok(p.status === 'done' && typeof p.seconds === 'number', `${p.name}: ${p.status}`);
     process.stderr.write(`switch phases: ${report.phases.map((p) => `${p.name}=${p.seconds}s`).join(' ')} total=${report.totalSeconds}s\n`);
-    assert.match(report.phases[1]!.detail, /batch\/v1beta1 CronJob/);
+    // The assessment over the export (served versions at the target) is kept in the work dir.
+    const assess = JSON.parse(await readFile(join(workDir, 'assess.json'), 'utf8')) as { targetVersion: string; unserved: unknown[] };
+    assert.equal(assess.targetVersion, 'v1.34');
+    assert.match(report.phases[1]!.detail, /exported \d+ objects/);
 
     // OLD is down; NEW serves every workload in the target's APIs, ready.
     const old = await clientOf(join(oldSide.stateDir, 'kubeconfig'));

@@ -39,10 +39,16 @@ export async function readExported(dir: string): Promise<Map<string, ExportedObj
   const out = new Map<string, ExportedObject>();
   for (const file of await walk(dir)) {
     const text = await readFile(file, 'utf8');
-    const docs: unknown[] = file.endsWith('.json') ? [safeJson(text)] : parseAllDocuments(text).map((d) => (Array.isArray(d) ? undefined : d.toJS()));
+    const docs: unknown[] = file.endsWith('.json') ? [safeJson(text)] : parseAllDocuments(text).map(docValue);
     for (const d of docs) if (isObject(d)) out.set(objectKey(d), d);
   }
   return out;
+}
+
+function docValue(d: ReturnType<typeof parseAllDocuments>[number]): unknown {
+  if (Array.isArray(d)) return undefined;
+  const v: unknown = d.toJS();
+  return v;
 }
 
 function safeJson(text: string): unknown {

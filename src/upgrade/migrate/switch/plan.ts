@@ -80,7 +80,7 @@ export function parsePlan(text: string, file: string): Plan {
       const t = (h as { executor?: { type?: unknown } } | null)?.executor?.type;
       if (t !== undefined && !(EXECUTOR_TYPES as readonly unknown[]).includes(t)) {
         const segs = ['hosts', i, 'executor', 'type'];
-        throw planError(`${file}:${lineOf(doc, lc, segs) ?? 1}`, `${dotted(segs)}: unknown executor "${String(t)}"`, FIX_BY_FIELD.type ?? '');
+        throw planError(`${file}:${lineOf(doc, lc, segs) ?? 1}`, `${dotted(segs)}: unknown executor ${JSON.stringify(t)}`, FIX_BY_FIELD.type ?? '');
       }
     });
   }

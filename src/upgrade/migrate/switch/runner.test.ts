@@ -37,7 +37,7 @@ test('a failing phase stops the run in a recorded state; a rerun resumes at that
     assert.deepEqual(saved?.phases.map((p) => p.status), ['done', 'done', 'failed', 'pending']);
     assert.equal(saved?.error?.phase, 'clean');
     assert.ok(typeof saved?.phases[0]?.durationMs === 'number');
-    assert.match(await readFile(saved!.phases[2]!.log, 'utf8'), /clean working\n.*FAILED: host "h1"/);
+    assert.match(await readFile(saved?.phases[2]?.log ?? '', 'utf8'), /clean working\n.*FAILED: host "h1"/);
     assert.ok(events.includes('note:init') && events.at(-1) === 'end:clean');
 
     // Resume: the state says where it stopped; a fixed clean runs, then install.
