@@ -88,6 +88,19 @@ describe('upgrade switch rehearsal (OLD 1.24 -> NEW 1.34 -> rollback)', { timeou
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
+  test('plinth local start refuses a kept cluster of another version and a name with no kept cluster', async () => {
+    const wrong = await plinth(['local', 'start', '--name', oldSide.name, '--state-dir', oldSide.stateDir, '--kube-version', 'new']);
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stderr, /the kept cluster "sw-old-\w+" runs old \(v1\.24\.17\), not new/);
+    const none = await plinth(['local', 'start', '--name', 'nothing-here', '--state-dir', join(tmp, 'nothing')]);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no kept local cluster "nothing-here"/);
+    // Already running: start is a no-op that prints the kubeconfig.
+    const again = await plinth(['local', 'start', '--name', oldSide.name, '--state-dir', oldSide.stateDir]);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), join(oldSide.stateDir, 'kubeconfig'));
+  });
+
   test('a plan naming a failing host stops in a recorded state, prints the rollback command, loses nothing, resumes', async () => {
     const plan = join(tmp, 'failing.yaml');
     const workDir = join(tmp, 'work-failing');

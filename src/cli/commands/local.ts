@@ -83,7 +83,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--keep-data', 'keep the data so that `plinth local start` brings the same cluster back', false)
     .action(
       act(async (opts: { name: string; stateDir?: string; keepData: boolean }) => {
-        const { localStop } = await import('../../localenv/stack/keep.js');
+        const { localStop } = await import('../../localenv/stack/stop-keep.js');
         await localStop(opts);
       }),
     );

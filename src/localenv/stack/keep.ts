@@ -1,6 +1,6 @@
 import { readRecord } from '../cluster/state.js';
-import { defaultStateDir, restartCluster, startCluster, stopCluster } from '../index.js';
-import { stopManager } from '../../manager/process.js';
+import { restartCluster } from '../cluster/restart.js';
+import { defaultStateDir } from '../cluster/state.js';
 import { PlinthError } from '../../errors/index.js';
 import { progress } from '../../cli/progress.js';
 import type { KubeVersionName } from '../build/index.js';
@@ -34,6 +34,8 @@ export async function localStart(opts: LocalStartOptions): Promise<LocalStartRes
     const rec = await readRecord(stateDir);
     if (!rec) {
       if (!opts.version) throw new PlinthError('UPGRADE_SWITCH_NO_KEPT_CLUSTER', { cluster: opts.name, stateDir });
+      // Only a first start loads the full cluster code (and the Kubernetes client library).
+      const { startCluster } = await import('../cluster/start.js');
       const c = await startCluster({
         name: opts.name,
         stateDir,
@@ -54,17 +56,4 @@ export async function localStart(opts: LocalStartOptions): Promise<LocalStartRes
     p.fail(`starting local cluster "${opts.name}" failed`);
     throw err;
   }
-}
-
-/**
- * `plinth local stop`: stop every process of a local cluster. With keepData its certificates,
- * kubeconfig and etcd data stay so that `plinth local start` brings the same cluster back.
- */
-export async function localStop(opts: { name: string; stateDir?: string; keepData: boolean }): Promise<void> {
-  const stateDir = opts.stateDir ?? defaultStateDir(opts.name);
-  const rec = await readRecord(stateDir);
-  if (!rec) throw new PlinthError('CLUSTER_NOT_RUNNING', { cluster: opts.name });
-  const hadManager = await stopManager(stateDir);
-  await stopCluster(opts.name, { stateDir, keepData: opts.keepData });
-  process.stderr.write(`stopped local cluster "${opts.name}"${hadManager ? ' and the Plinth manager' : ''}${opts.keepData ? ` (data kept in ${stateDir})` : ''}\n`);
 }
