@@ -132,6 +132,14 @@ describe('upgrade switch rehearsal (OLD 1.24 -> NEW 1.34 -> rollback)', { timeou
     const st2 = JSON.parse(await readFile(join(workDir, 'switch-state.json'), 'utf8')) as RunState;
     assert.equal(st2.phases.find((p) => p.name === 'backup')?.durationMs, backupMs);
     assert.equal(st2.error?.phase, 'clean');
+
+    // The printed rollback command works on a switch that stopped early: the NEW cluster never started
+    // (its stop is a no-op), OLD is already serving, and it still holds every exported object unchanged.
+    const rb = await plinth(['upgrade', 'rollback', '--plan', plan, '-o', 'json']);
+    assert.equal(rb.code, 0, rb.stderr);
+    const rr = JSON.parse(rb.stdout) as RunReport;
+    assert.equal(rr.serving, 'old');
+    assert.match(rr.phases.at(-1)!.detail, /present and unchanged/);
   });
 
   test('an unreachable ssh host fails init, naming the host; nothing is touched', async () => {
