@@ -51,7 +51,13 @@ export async function waitHealthy(a: Access, timeoutMs: number, what: string): P
 export async function waitDown(a: Access, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const client = await clientFor(a, 3000);
+    let client: KubeClient;
+    try {
+      client = await clientFor(a, 3000);
+    } catch {
+      // No usable kubeconfig (e.g. a NEW cluster that never started): nothing can reach it.
+      return;
+    }
     try {
       const r = await probe(client);
       if (!r.ok) return;
