@@ -17,7 +17,7 @@ hosts: [{ name: m1, executor: { type: local }, old: { stop: [a], start: [b] }, n
 );
 
 test("the report is the seeds' table: one timed row per phase, the total, and the commands after a failure", () => {
-  const specs = (['init', 'backup', 'clean'] as const).map((name) => ({ name, title: `do ${name}`, run: async (): Promise<string> => '' }));
+  const specs = (['init', 'backup', 'clean'] as const).map((name) => ({ name, title: `do ${name}`, run: (): Promise<string> => Promise.resolve('') }));
   const st = newState('switch', PLAN.file, PLAN.digest, PLAN.workDir, specs, 'old');
   st.phases[0] = { ...st.phases[0]!, status: 'done', durationMs: 1234, detail: 'ok' };
   st.phases[1] = { ...st.phases[1]!, status: 'failed', durationMs: 50, detail: 'boom' };
