@@ -1,6 +1,7 @@
 import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlinthError } from '../../../errors/index.js';
+import { INDEX_FILE } from '../types.js';
 import { parseKubeVersion } from '../../assess/kb/version.js';
 import { clientFor, probe, waitDown, waitHealthy, type Access } from './cluster.js';
 import { decideStart, rollbackCommand, switchCommand } from './decide.js';
@@ -139,8 +140,8 @@ function rollbackPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
       run: async (io) => {
         await mkdir(plan.workDir, { recursive: true });
         const ssh = await checkReachable(plan, io, again);
-        const n = (await exists(dir)) ? (await readExported(dir)).size : 0;
-        return `${plan.hosts.length} host(s)${ssh ? `, ${ssh} over ssh reachable` : ''}; ${n > 0 ? `export of ${n} objects to check against` : 'no export: verify checks health only'}`;
+        const n = (await exists(join(dir, INDEX_FILE))) ? (await readExported(dir)).size : 0;
+        return `${plan.hosts.length} host(s)${ssh ? `, ${ssh} over ssh reachable` : ''}; ${n > 0 ? `export of ${n} objects to check against` : 'no finished export: verify checks health only'}`;
       },
     },
     {
@@ -167,7 +168,8 @@ function rollbackPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
       name: 'verify',
       title: 'verify the old cluster still has every exported object, unchanged',
       run: async (io) => {
-        if (!(await exists(dir))) return 'old apiserver serves (no export to compare)';
+        // Only a finished export (its index is written last) is something to compare with.
+        if (!(await exists(join(dir, INDEX_FILE)))) return 'old apiserver serves (no finished export to compare)';
         const before = await readExported(dir);
         const checkDir = join(plan.workDir, 'rollback-check');
         await rm(checkDir, { recursive: true, force: true });
