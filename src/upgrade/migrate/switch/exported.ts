@@ -1,15 +1,11 @@
-import { isDeepStrictEqual } from 'node:util';
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { removedApi, servedAt } from '../../assess/kb/apis.js';
+import type { ExportIndex, IndexEntry } from '../types.js';
 
-/** An object as exported (one file per object; index and report files carry no kind and are skipped). */
+/** What the comparison needs of an exported object. */
 export interface ExportedObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string };
-  [k: string]: unknown;
 }
 
 const group = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.split('/')[0] ?? '' : '');
@@ -17,46 +13,6 @@ const group = (apiVersion: string): string => (apiVersion.includes('/') ? apiVer
 /** `group/Kind namespace/name`: the same object whatever version it was read in. */
 export function objectKey(o: ExportedObject): string {
   return `${group(o.apiVersion) || 'core'}/${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
-}
-
-function isObject(v: unknown): v is ExportedObject {
-  const o = v as ExportedObject | null;
-  return typeof o === 'object' && o !== null && typeof o.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string' && !o.kind.endsWith('List');
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (/\.(ya?ml|json)$/.test(e.name)) out.push(p);
-  }
-  return out.sort();
-}
-
-/** Every object file under an export directory, by objectKey. */
-export async function readExported(dir: string): Promise<Map<string, ExportedObject>> {
-  const out = new Map<string, ExportedObject>();
-  for (const file of await walk(dir)) {
-    const text = await readFile(file, 'utf8');
-    const docs: unknown[] = file.endsWith('.json') ? [safeJson(text)] : parseAllDocuments(text).map(docValue);
-    for (const d of docs) if (isObject(d)) out.set(objectKey(d), d);
-  }
-  return out;
-}
-
-function docValue(d: ReturnType<typeof parseAllDocuments>[number]): unknown {
-  if (Array.isArray(d)) return undefined;
-  const v: unknown = d.toJS();
-  return v;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 export interface ServedFinding {
@@ -67,7 +23,7 @@ export interface ServedFinding {
 }
 
 /** Which exported API versions the target no longer serves (the import converts them). */
-export function unservedAt(objects: Iterable<ExportedObject>, minor: number): ServedFinding[] {
+export function unservedAt(objects: Iterable<{ apiVersion: string; kind: string }>, minor: number): ServedFinding[] {
   const by = new Map<string, ServedFinding>();
   for (const o of objects) {
     if (servedAt(o.apiVersion, o.kind, minor)) continue;
@@ -86,14 +42,19 @@ export interface ExportDiff {
   compared: number;
 }
 
-/** Compare two exports of the same cluster: every object of `before` must be in `after`, equal. */
-export function diffExports(before: Map<string, ExportedObject>, after: Map<string, ExportedObject>): ExportDiff {
+/**
+ * Compare two exports of the same cluster through their indexes (each entry carries the sha256 of
+ * its object, so no file is read): every object of `before` must be in `after`, with the same hash.
+ */
+export function diffIndexes(before: ExportIndex, after: ExportIndex): ExportDiff {
+  const key = (e: IndexEntry): string => objectKey({ apiVersion: e.apiVersion, kind: e.kind, metadata: { name: e.name, ...(e.namespace ? { namespace: e.namespace } : {}) } });
+  const now = new Map(after.objects.map((e) => [key(e), e.hash]));
   const missing: string[] = [];
   const changed: string[] = [];
-  for (const [k, o] of before) {
-    const a = after.get(k);
-    if (!a) missing.push(k);
-    else if (!isDeepStrictEqual(o, a)) changed.push(k);
+  for (const e of before.objects) {
+    const h = now.get(key(e));
+    if (h === undefined) missing.push(key(e));
+    else if (h !== e.hash) changed.push(key(e));
   }
-  return { missing, changed, compared: before.size };
+  return { missing, changed, compared: before.objects.length };
 }

@@ -1,11 +1,13 @@
 import { copyFile, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlinthError } from '../../../errors/index.js';
+import { readIndex } from '../store.js';
 import { INDEX_FILE } from '../types.js';
 import { parseKubeVersion } from '../../assess/kb/version.js';
 import { clientFor, probe, waitDown, waitHealthy, type Access } from './cluster.js';
 import { decideStart, rollbackCommand, switchCommand } from './decide.js';
-import { diffExports, readExported, unservedAt } from './exported.js';
+import { diffIndexes, unservedAt } from './exported.js';
+import { waitWorkloadsReady } from './workloads.js';
 import { checkReachable, runHosts } from './hosts.js';
 import type { MigrateOps } from './ops.js';
 import type { Plan } from './plan.js';
@@ -78,8 +80,7 @@ function switchPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
         const r = await withClient(plan.old, (client) =>
           m.exportCluster({ client, dir, includeStatus: plan.export.includeStatus, ...(plan.export.namespaces ? { namespaces: plan.export.namespaces } : {}), onProgress: note(io) }),
         );
-        const objects = await readExported(dir);
-        const unserved = unservedAt(objects.values(), plan.targetMinor);
+        const unserved = unservedAt((await readIndex(dir)).objects, plan.targetMinor);
         await writeFile(join(plan.workDir, 'assess.json'), JSON.stringify({ targetVersion: plan.targetVersion, source: 'servedAt() over the export', unserved }, null, 2) + '\n');
         const lost = unserved.filter((u) => u.replacement === 'none');
         if (lost.length > 0) {
@@ -140,7 +141,7 @@ function rollbackPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
       run: async (io) => {
         await mkdir(plan.workDir, { recursive: true });
         const ssh = await checkReachable(plan, io, again);
-        const n = (await exists(join(dir, INDEX_FILE))) ? (await readExported(dir)).size : 0;
+        const n = (await exists(join(dir, INDEX_FILE))) ? (await readIndex(dir)).objects.length : 0;
         return `${plan.hosts.length} host(s)${ssh ? `, ${ssh} over ssh reachable` : ''}; ${n > 0 ? `export of ${n} objects to check against` : 'no finished export: verify checks health only'}`;
       },
     },
@@ -170,14 +171,15 @@ function rollbackPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
       run: async (io) => {
         // Only a finished export (its index is written last) is something to compare with.
         if (!(await exists(join(dir, INDEX_FILE)))) return 'old apiserver serves (no finished export to compare)';
-        const before = await readExported(dir);
+        const before = await readIndex(dir);
         const checkDir = join(plan.workDir, 'rollback-check');
         await rm(checkDir, { recursive: true, force: true });
         await mkdir(checkDir, { recursive: true });
         await withClient(plan.old, (client) =>
           m.exportCluster({ client, dir: checkDir, includeStatus: plan.export.includeStatus, ...(plan.export.namespaces ? { namespaces: plan.export.namespaces } : {}), onProgress: (msg) => void io.note(msg).catch(() => undefined) }),
         );
-        const diff = diffExports(before, await readExported(checkDir));
+        // The index carries each object's hash: comparing the two indexes compares every object.
+        const diff = diffIndexes(before, await readIndex(checkDir));
         if (diff.missing.length + diff.changed.length > 0) {
           const list = [...diff.missing.map((k) => `missing ${k}`), ...diff.changed.map((k) => `changed ${k}`)];
           throw new PlinthError('UPGRADE_SWITCH_PHASE_FAILED', {
@@ -187,8 +189,8 @@ function rollbackPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
             fix: `compare ${dir} with ${checkDir}; the export can be re-imported with plinth upgrade import`,
           });
         }
-        const v = await withClient(plan.old, (client) => m.verifyImport({ client, dir, timeoutMs: plan.timeouts.verifyMs }));
-        return `all ${diff.compared} exported objects present and unchanged; ${v.summary}`;
+        const ready = await withClient(plan.old, (client) => waitWorkloadsReady(client, before, plan.timeouts.verifyMs));
+        return `all ${diff.compared} exported objects present and unchanged; ${ready}`;
       },
     },
   ];
