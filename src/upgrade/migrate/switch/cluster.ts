@@ -10,7 +10,17 @@ export interface Access {
 
 /** A client for one side of the switch (short request timeout: an apiserver may be down). */
 export async function clientFor(a: Access, requestTimeoutMs = 10_000): Promise<KubeClient> {
-  return KubeClient.fromKubeConfig(loadKubeConfig({ kubeconfig: a.kubeconfig, ...(a.context ? { context: a.context } : {}) }), { requestTimeoutMs });
+  let kc: ReturnType<typeof loadKubeConfig>;
+  try {
+    kc = loadKubeConfig({ kubeconfig: a.kubeconfig, ...(a.context ? { context: a.context } : {}) });
+  } catch (err) {
+    throw new PlinthError(
+      'INVALID_ARGUMENT',
+      { what: 'cluster access in the plan', detail: err instanceof PlinthError ? err.message : String(err), fix: 'fix old.kubeconfig / new.kubeconfig (and context) in the plan, then rerun' },
+      { cause: err },
+    );
+  }
+  return KubeClient.fromKubeConfig(kc, { requestTimeoutMs });
 }
 
 /** The apiserver's gitVersion if it serves reads from storage, else the reason it does not. */

@@ -31,7 +31,9 @@ test("the report is the seeds' table: one timed row per phase, the total, and th
   assert.match(text, /\ninit\s+done\s+1\.2s\s+do init\s+ok\n/);
   assert.match(text, /\nclean\s+pending\s+-\s+do clean\s+<none>\n/);
   assert.match(text, /\ntotal\s+failed\s+1\.3s\s+<none>\s+serving: old\n/);
-  assert.match(text, /roll back to the old control plane: plinth upgrade rollback --plan \/p\/plan\.yaml\n$/);
+  assert.match(text, /the old control plane was not stopped; to restore it anyway: plinth upgrade rollback --plan \/p\/plan\.yaml\n$/);
+  const afterClean = { ...r, phases: r.phases.map((p) => (p.name === 'clean' ? { ...p, status: 'failed' } : p)) };
+  assert.match(renderReport(afterClean), /roll back to the old control plane: plinth upgrade rollback --plan \/p\/plan\.yaml\n$/);
   assert.doesNotMatch(renderReport({ ...r, status: 'done' }), /roll back/);
   assert.match(renderReport(r, true), /LOG/);
 });

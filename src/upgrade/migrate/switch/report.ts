@@ -57,6 +57,9 @@ export function renderReport(r: RunReport, wide = false): string {
   ], wide);
   const tail: string[] = [];
   if (r.status !== 'done' && r.resumeCommand) tail.push(`resume after fixing the cause: ${r.resumeCommand}`);
-  if (r.status !== 'done' && r.rollbackCommand) tail.push(`roll back to the old control plane: ${r.rollbackCommand}`);
+  if (r.status !== 'done' && r.rollbackCommand) {
+    const untouched = r.operation === 'switch' && r.serving === 'old' && !r.phases.some((p) => p.name === 'clean' && p.status !== 'pending');
+    tail.push(untouched ? `the old control plane was not stopped; to restore it anyway: ${r.rollbackCommand}` : `roll back to the old control plane: ${r.rollbackCommand}`);
+  }
   return `${r.operation} ${r.status === 'done' ? 'completed' : r.status} (target ${r.targetVersion}, work dir ${r.workDir})\n${table}${tail.map((l) => `${l}\n`).join('')}`;
 }
