@@ -21,6 +21,7 @@ import { renderFigures, type Figure } from '../lib/report.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 10_000);
 const NAMESPACES = 10;
+const PEER_TIMEOUT_MS = Number(process.env.BENCH_PEER_TIMEOUT_MS ?? 600_000);
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
 
 /** The object mix: 60% config maps, 25% secrets, 10% services, 3% CronJobs (batch/v1beta1), 2% Deployments. */
@@ -99,9 +100,14 @@ export async function main(): Promise<void> {
     const start = spawnSync('sh', ['-c', `${plan.hosts[0]!.new.start.join(' && ')}`], { stdio: 'ignore' });
     if (start.status !== 0) throw new Error('could not restart NEW for the peer');
     const p0 = Date.now();
-    const kubectl = spawnSync('kubectl', ['--kubeconfig', plan.new.kubeconfig, 'apply', '--server-side', '--force-conflicts', '-R', '-f', join(plan.workDir, 'export', 'objects')], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    // kubectl applies file by file (~10 objects/s here): capped, the figure is then a lower bound.
+    const kubectl = spawnSync('kubectl', ['--kubeconfig', plan.new.kubeconfig, 'apply', '--server-side', '--force-conflicts', '-R', '-f', join(plan.workDir, 'export', 'objects')], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      encoding: 'utf8',
+      timeout: PEER_TIMEOUT_MS,
+    });
     const peerSeconds = (Date.now() - p0) / 1000;
-    if (kubectl.status !== 0) log(`kubectl apply exited ${kubectl.status}: ${kubectl.stderr.split('\n').slice(0, 3).join(' | ')}`);
+    if (kubectl.status !== 0) log(`kubectl apply ${kubectl.status === null ? `stopped after ${peerSeconds.toFixed(0)} s (a lower bound)` : `exited ${kubectl.status}`}: ${(kubectl.stderr ?? '').split('\n').slice(0, 3).join(' | ')}`);
 
     const exported = OBJECTS + NAMESPACES;
     const exportImport = phase(sw.report, 'backup') + phase(sw.report, 'import');
