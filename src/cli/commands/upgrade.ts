@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerExport } from './upgrade/export.js';
+import { registerImport } from './upgrade/import.js';
 import { registerSwitch } from './upgrade/switch.js';
 
 /**
@@ -11,5 +13,7 @@ export function registerUpgradeCommands(program: Command): void {
     .command('upgrade')
     .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
   void upgrade;
+  registerExport(upgrade);
+  registerImport(upgrade);
   registerSwitch(upgrade);
 }

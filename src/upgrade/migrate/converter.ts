@@ -1,12 +1,12 @@
 /**
- * The conversion the import uses for objects whose exported version the target does not serve.
- * Until convert/ (plinth upgrade convert) is merged this renames to the knowledge base's replacement.
+ * The conversion the import uses for objects whose exported version the target does not serve:
+ * `convertObject` of `plinth upgrade convert` (convert/), with its field changes.
  */
-import { removedApi } from '../assess/kb/apis.js';
+import { convertObject } from './convert/index.js';
 import type { Converter } from './target.js';
 
-export const importConverter: Converter = (obj) => {
-  const r = removedApi(obj.apiVersion ?? '', obj.kind ?? '');
-  if (!r?.replacement) return { skip: `no conversion known for ${obj.apiVersion ?? '?'} ${obj.kind ?? '?'}` };
-  return { object: { ...obj, apiVersion: r.replacement.apiVersion, kind: r.replacement.kind } };
+export const importConverter: Converter = (obj, targetMinor) => {
+  const r = convertObject(obj, targetMinor);
+  if (r.object === null) return { skip: r.warnings.join('; ') || `no conversion known for ${obj.apiVersion ?? '?'} ${obj.kind ?? '?'}` };
+  return { object: r.object };
 };

@@ -79,7 +79,7 @@ async function snapshotFrom(endpoint: string, o: EtcdSnapshotOptions, path: stri
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no complete snapshot after ${(o.timeoutMs ?? 300_000) / 1000}s`)), o.timeoutMs ?? 300_000);
-      session.on('error', (err) => {
+      session.on('error', (err: Error) => {
         clearTimeout(timer);
         reject(err);
       });
@@ -91,7 +91,7 @@ async function snapshotFrom(endpoint: string, o: EtcdSnapshotOptions, path: stri
         if (h['grpc-status'] !== undefined) grpcStatus = String(h['grpc-status']);
         if (h[':status'] !== 200) reject(new Error(`HTTP ${String(h[':status'])}`));
       });
-      req.on('trailers', (t) => {
+      req.on('trailers', (t: http2.IncomingHttpHeaders) => {
         grpcStatus = String(t['grpc-status'] ?? '');
         grpcMessage = decodeURIComponent(String(t['grpc-message'] ?? ''));
       });
@@ -114,7 +114,7 @@ async function snapshotFrom(endpoint: string, o: EtcdSnapshotOptions, path: stri
         if (grpcStatus === '0') resolve();
         else reject(new Error(`gRPC status ${grpcStatus ?? 'missing'}${grpcMessage ? `: ${grpcMessage}` : ''}`));
       });
-      req.on('error', (err) => {
+      req.on('error', (err: Error) => {
         clearTimeout(timer);
         reject(err);
       });

@@ -45,13 +45,39 @@ async function prepareDir(dir: string): Promise<void> {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
   const ours = new Set([INDEX_FILE, OBJECTS_DIR, PROGRESS_FILE, 'etcd.snapshot']);
-  const foreign = entries.filter((e) => !ours.has(e) && !e.startsWith(`${INDEX_FILE}.tmp`));
-  if (foreign.length > 0 || (entries.length > 0 && !entries.includes(INDEX_FILE))) {
-    throw new PlinthError('UPGRADE_MIGRATE_DIR_UNUSABLE', { dir, detail: `it is not empty and holds no earlier export (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''})` });
+  // Only what an export (or an interrupted one) writes may be there; anything else is someone's.
+  const foreign = entries.filter((e) => !ours.has(e) && !e.startsWith(`${INDEX_FILE}.tmp`) && !e.startsWith('etcd.snapshot.tmp'));
+  if (foreign.length > 0) {
+    throw new PlinthError('UPGRADE_MIGRATE_DIR_UNUSABLE', { dir, detail: `it holds files that are not part of an export (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''})` });
   }
   // An earlier export: the index goes first, so an interruption never leaves an index naming files that are gone.
-  for (const e of [INDEX_FILE, PROGRESS_FILE, OBJECTS_DIR, 'etcd.snapshot']) await rm(join(dir, e), { recursive: true, force: true });
+  for (const e of [INDEX_FILE, PROGRESS_FILE, OBJECTS_DIR, 'etcd.snapshot', ...entries]) await rm(join(dir, e), { recursive: true, force: true });
   await mkdir(join(dir, OBJECTS_DIR), { recursive: true });
+}
+
+function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** Entries whose controlling owner is not among the exported objects (repeated until none is left). */
+export function orphansOf(objects: readonly IndexEntry[], controlled: ReadonlyMap<string, { group: string; kind: string; name: string }>): Array<{ entry: IndexEntry; owner: string }> {
+  const key = (group: string, kind: string, ns: string, name: string): string => `${group}|${kind}|${ns}|${name}`;
+  const present = new Set(objects.map((e) => key(groupOf(e.apiVersion), e.kind, e.namespace ?? '', e.name)));
+  const out: Array<{ entry: IndexEntry; owner: string }> = [];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of objects) {
+      const own = controlled.get(e.path);
+      const self = key(groupOf(e.apiVersion), e.kind, e.namespace ?? '', e.name);
+      if (!own || !present.has(self)) continue;
+      if (present.has(key(own.group, own.kind, e.namespace ?? '', own.name)) || present.has(key(own.group, own.kind, '', own.name))) continue;
+      present.delete(self);
+      out.push({ entry: e, owner: `${own.kind} ${own.name}` });
+      changed = true;
+    }
+  }
+  return out;
 }
 
 export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
@@ -82,6 +108,7 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
   const selectorless = new Set<string>();
 
   const objects: IndexEntry[] = [];
+  const controlled = new Map<string, { group: string; kind: string; name: string }>();
   const skipped: SkippedEntry[] = [...skippedResources];
   const resources: ExportedResource[] = [];
   let done = 0;
@@ -103,6 +130,8 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
     if (m.namespace) entry.namespace = m.namespace;
     await writeAtomic(join(o.dir, path), stringify(clean, { lineWidth: 0, version: '1.1' }));
     objects.push(entry);
+    const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);
+    if (ctl) controlled.set(path, { group: groupOf(ctl.apiVersion), kind: ctl.kind, name: ctl.name });
   };
 
   const readResource = async (r: ApiResourceInfo): Promise<void> => {
@@ -128,6 +157,19 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
   await forEachLimit(first, 1, readResource);
   await forEachLimit(middle, o.concurrency ?? 6, readResource);
   await forEachLimit(last, 1, readResource);
+
+  // An object whose controller is not exported is recreated by that controller: leave it out too.
+  const orphans = orphansOf(objects, controlled);
+  const gone = new Set(orphans.map((x) => x.entry.path));
+  for (const { entry: e, owner } of orphans) {
+    await rm(join(o.dir, e.path), { force: true });
+    skipped.push({ apiVersion: e.apiVersion, kind: e.kind, namespace: e.namespace, name: e.name, reason: `controlled by ${owner}, which is not exported (its controller recreates it)` });
+  }
+  if (gone.size > 0) objects.splice(0, objects.length, ...objects.filter((e) => !gone.has(e.path)));
+  if (gone.size > 0) {
+    for (const r of resources) r.count = objects.filter((e) => e.apiVersion === r.apiVersion && e.kind === r.kind).length;
+    resources.splice(0, resources.length, ...resources.filter((r) => r.count > 0));
+  }
 
   objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   resources.sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));

@@ -11,7 +11,7 @@ import type { KubeClient } from '../../kube/http.js';
 import { isKubeApiError, isNotFound } from '../../kube/api-error.js';
 import { PlinthError } from '../../errors/index.js';
 import { listPages } from '../../kube/pager.js';
-import type { ApiResourceInfo } from '../../kube/discovery.js';
+import { Discovery, type ApiResourceInfo } from '../../kube/discovery.js';
 import { serverVersion, servedResources, type ServerVersion } from './discover.js';
 import { forEachLimit } from './pool.js';
 import { STEPS, stepOf, type Step } from './order.js';
@@ -78,7 +78,7 @@ async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) 
 /** What the apply sends: no status (it belongs to the target's controllers), owner uids filled in. */
 function body(o: Obj): Obj {
   const { status: _s, ...rest } = o;
-  return rest as Obj;
+  return rest;
 }
 
 export async function importCluster(o: ImportOptions): Promise<ImportReport> {
@@ -107,7 +107,7 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
   };
 
   let apis = new TargetApis((await servedResources(o.client)).byGroupVersion);
-  const ownerUids = new Map<string, string | undefined>();
+  const owners: OwnerCache = { uids: new Map(), discovery: new Discovery(o.client) };
   let done = 0;
   try {
     for (const step of STEPS) {
@@ -137,7 +137,7 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
           result(p.it, 'unchanged', { targetApiVersion });
         } else {
           try {
-            const send = await withOwnerUids(o.client, body(p.object), ownerUids);
+            const send = await withOwnerUids(o.client, body(p.object), owners);
             await applyWithRetry(o.client, p.info, ns, send);
             progress.record(p.it.entry.path, p.it.hash);
             result(p.it, 'applied', { targetApiVersion });
@@ -190,16 +190,25 @@ async function presentOnTarget(client: KubeClient, recorded: Array<{ object: Obj
 }
 
 /** Fill the uids of owner references from the owners as they exist on the target; drop owners that do not. */
-async function withOwnerUids(client: KubeClient, o: Obj, cache: Map<string, string | undefined>): Promise<Obj> {
+interface OwnerCache {
+  uids: Map<string, Promise<string | undefined>>;
+  discovery: Discovery;
+}
+
+async function withOwnerUids(client: KubeClient, o: Obj, cache: OwnerCache): Promise<Obj> {
   const refs = o.metadata?.ownerReferences;
   if (!refs || refs.length === 0) return o;
   const ns = o.metadata?.namespace;
   const filled = [];
   for (const r of refs) {
     const key = `${r.apiVersion}|${r.kind}|${ns ?? ''}|${r.name}`;
-    if (!cache.has(key)) cache.set(key, await ownerUid(client, r.apiVersion, r.kind, ns, r.name));
-    const uid = cache.get(key);
-    if (uid) filled.push({ ...r, uid });
+    let uid = cache.uids.get(key);
+    if (!uid) {
+      uid = ownerUid(client, cache.discovery, r.apiVersion, r.kind, ns, r.name);
+      cache.uids.set(key, uid);
+    }
+    const found = await uid;
+    if (found) filled.push({ ...r, uid: found });
   }
   const metadata = { ...o.metadata };
   if (filled.length > 0) metadata.ownerReferences = filled;
@@ -207,9 +216,8 @@ async function withOwnerUids(client: KubeClient, o: Obj, cache: Map<string, stri
   return { ...o, metadata };
 }
 
-async function ownerUid(client: KubeClient, apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<string | undefined> {
-  const { Discovery } = await import('../../kube/discovery.js');
-  const ref = await new Discovery(client).refFor(apiVersion, kind, ns);
+async function ownerUid(client: KubeClient, discovery: Discovery, apiVersion: string, kind: string, ns: string | undefined, name: string): Promise<string | undefined> {
+  const ref = await discovery.refFor(apiVersion, kind, ns);
   if (!ref) return undefined;
   try {
     return (await client.get<Obj>(ref, name)).metadata?.uid;

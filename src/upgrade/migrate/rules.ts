@@ -35,7 +35,7 @@ export function resourceSkipReason(group: string, plural: string, verbs: readonl
   if (!verbs.includes('list') || !verbs.includes('get')) return 'not listable';
   if (!verbs.includes('patch') && !verbs.includes('create')) return 'not writable';
   if (ALIAS_GROUPS.has(group)) return 'served under a newer group';
-  if (group.endsWith('.authorization.k8s.io') || group === 'authorization.k8s.io' || group === 'authentication.k8s.io') return 'review API';
+  if (group === 'authorization.k8s.io' || group === 'authentication.k8s.io') return 'review API';
   return undefined;
 }
 
@@ -46,10 +46,10 @@ const GENERATED_CONFIGMAPS = new Set(['kube-root-ca.crt', 'extension-apiserver-a
 type Obj = KubeObject & Record<string, unknown>;
 
 function labels(o: KubeObject): Record<string, string> {
-  return (o.metadata?.labels as Record<string, string> | undefined) ?? {};
+  return (o.metadata?.labels) ?? {};
 }
 function annotations(o: KubeObject): Record<string, string> {
-  return (o.metadata?.annotations as Record<string, string> | undefined) ?? {};
+  return (o.metadata?.annotations) ?? {};
 }
 
 /** Whether a finished Job (Complete or Failed condition). */
@@ -179,5 +179,19 @@ export function stripObject(group: string, kind: string, src: Obj, opts: { inclu
     }
   }
   if (group === 'rbac.authorization.k8s.io' && kind === 'ClusterRole' && o.aggregationRule) delete o.rules;
+  dropNullTimestamps(o);
   return o;
+}
+
+/** Older servers write `creationTimestamp: null` into embedded templates; newer ones omit it. */
+function dropNullTimestamps(v: unknown): void {
+  if (Array.isArray(v)) {
+    for (const x of v) dropNullTimestamps(x);
+  } else if (v !== null && typeof v === 'object') {
+    const rec = v as Record<string, unknown>;
+    for (const [k, x] of Object.entries(rec)) {
+      if (k === 'creationTimestamp' && x === null) delete rec[k];
+      else if (x !== null && typeof x === 'object') dropNullTimestamps(x);
+    }
+  }
 }

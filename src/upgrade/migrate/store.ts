@@ -12,7 +12,7 @@ import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, type ExportIndex, type IndexEntr
 export function canonicalJson(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
   if (v !== null && typeof v === 'object') {
-    const keys = Object.keys(v as object).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+    const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -32,11 +32,11 @@ export function objectPath(group: string, kind: string, namespace: string | unde
   return [OBJECTS_DIR, seg(group || 'core'), seg(kind), namespace ? seg(namespace) : '_cluster', `${seg(name)}.yaml`].join('/');
 }
 
-/** Write a file atomically: a temporary sibling, then rename. */
+/** Write a file atomically: a temporary sibling, then rename. Owner-only: exports hold secrets. */
 export async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data);
+  await writeFile(tmp, data, { mode: 0o600 });
   await rename(tmp, path);
 }
 
@@ -60,7 +60,8 @@ export async function readIndex(dir: string): Promise<ExportIndex> {
     throw invalid(dir, `not valid JSON: ${(err as Error).message}`);
   }
   if (idx === null || typeof idx !== 'object') throw invalid(dir, 'not a JSON object');
-  if (idx.format !== INDEX_FORMAT) throw invalid(dir, `format is ${JSON.stringify(idx.format)}, expected "${INDEX_FORMAT}"`);
+  const format: unknown = (idx as { format?: unknown }).format;
+  if (format !== INDEX_FORMAT) throw invalid(dir, `format is ${JSON.stringify(format)}, expected "${INDEX_FORMAT}"`);
   if (!idx.source || typeof idx.source.minor !== 'number' || typeof idx.source.gitVersion !== 'string') throw invalid(dir, 'source.minor/source.gitVersion missing');
   if (!Array.isArray(idx.objects)) throw invalid(dir, 'objects is not a list');
   if (!Array.isArray(idx.skipped)) idx.skipped = [];

@@ -39,6 +39,9 @@ export function forTarget(obj: Obj, targetMinor: number, apis: TargetApis, conve
   const out = convert(obj, targetMinor);
   if ('skip' in out) return out;
   const info = apis.lookup(out.object.apiVersion ?? '', out.object.kind ?? '');
-  if (!info) return { skip: `the target serves neither ${apiVersion} nor ${out.object.apiVersion ?? '?'} ${out.object.kind ?? '?'}` };
+  if (!info) {
+    const to = `${out.object.apiVersion ?? '?'} ${out.object.kind ?? '?'}`;
+    return { skip: to === `${apiVersion} ${kind}` ? `the target does not serve ${to} (is its CustomResourceDefinition in the export?)` : `the target serves neither ${apiVersion} ${kind} nor ${to}` };
+  }
   return { object: out.object, info, converted: true };
 }
