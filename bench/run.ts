@@ -5,6 +5,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   informer: () => import('./informer/main.js'),
   release: () => import('./release/main.js'),
   migrate: () => import('./migrate/main.js'),
+  switch: () => import('./switch/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -219,6 +219,36 @@ export const ERRORS = {
     exit: 5,
     http: 500,
   },
+  UPGRADE_SWITCH_NO_KEPT_CLUSTER: {
+    message: 'no kept local cluster "{cluster}" in {stateDir}',
+    hint: 'start it once with `plinth local start --name {cluster} --kube-version old|new`, or stop a running one with `plinth local stop --name {cluster} --keep-data`',
+    exit: 1,
+    http: 404,
+  },
+  UPGRADE_SWITCH_PLAN_INVALID: {
+    message: 'invalid switch plan {file}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 400,
+  },
+  UPGRADE_SWITCH_HOST_FAILED: {
+    message: 'host "{host}" failed during {phase}: `{command}` {detail}',
+    hint: 'see {log}; nothing else was changed. {fix}',
+    exit: 1,
+    http: 502,
+  },
+  UPGRADE_SWITCH_PHASE_FAILED: {
+    message: '{operation} failed in phase {phase}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 500,
+  },
+  UPGRADE_SWITCH_REFUSED: {
+    message: 'cannot {operation}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 409,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -71,4 +71,35 @@ export function registerLocalCommands(program: Command): void {
         await prepare(opts.all ? ['old', 'new'] : [opts.kubeVersion]);
       }),
     );
+
+  const local = program
+    .command('local')
+    .description('stop and start a local cluster while keeping its data (switch-style upgrade rehearsals)');
+  local
+    .command('stop')
+    .description('stop every process of a local cluster; with --keep-data its etcd data, certificates and kubeconfig stay')
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .option('--state-dir <dir>', 'state directory of the cluster (default: the cache directory)')
+    .option('--keep-data', 'keep the data so that `plinth local start` brings the same cluster back', false)
+    .action(
+      act(async (opts: { name: string; stateDir?: string; keepData: boolean }) => {
+        const { localStop } = await import('../../localenv/stack/stop-keep.js');
+        await localStop(opts);
+      }),
+    );
+  local
+    .command('start')
+    .description('start a kept local cluster again on the same ports and data, or create it (detached, data kept) when it does not exist')
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .option('--state-dir <dir>', 'state directory of the cluster (default: the cache directory)')
+    .option('--kube-version <old|new>', 'Kubernetes version (required to create; checked against a kept cluster)', versionOption)
+    .option('--nodes <n>', 'simulated nodes when creating', intOption('--nodes', 0, 5000), 3)
+    .option('--zones <n>', 'zones when creating', intOption('--zones', 1, 26), 3)
+    .action(
+      act(async (opts: { name: string; stateDir?: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number }, g) => {
+        const { localStart } = await import('../../localenv/stack/keep.js');
+        const r = await localStart({ name: opts.name, stateDir: opts.stateDir, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones });
+        process.stdout.write(g.output === 'json' ? JSON.stringify(r, null, 2) + '\n' : `${r.kubeconfig}\n`);
+      }),
+    );
 }

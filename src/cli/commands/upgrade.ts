@@ -3,6 +3,7 @@ import { registerAssess } from './upgrade/assess.js';
 import { registerConvert } from './upgrade/convert.js';
 import { registerExport } from './upgrade/export.js';
 import { registerImport } from './upgrade/import.js';
+import { registerSwitch } from './upgrade/switch.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -17,4 +18,5 @@ export function registerUpgradeCommands(program: Command): void {
   registerConvert(upgrade);
   registerExport(upgrade);
   registerImport(upgrade);
+  registerSwitch(upgrade);
 }

@@ -5,6 +5,7 @@
  */
 export { startCluster } from './start.js';
 export { listClusters, stopCluster } from './registry.js';
+export { restartCluster, type RestartedCluster, type RestartOptions } from './restart.js';
 export { defaultStateDir, clustersRoot } from './state.js';
 export {
   COMPONENTS,

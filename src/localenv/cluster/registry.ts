@@ -15,10 +15,11 @@ export async function listClusters(root: string = clustersRoot()): Promise<Clust
 
 /**
  * Stop a cluster by name from any process (`plinth down`): kill its processes (SIGTERM, then
- * SIGKILL) and its watchdog, then remove its state dir unless it was started with keepStateDir.
+ * SIGKILL) and its watchdog, then remove its state dir unless it was started with keepStateDir
+ * or `keepData` is set (then restartCluster() can start it again on the same data and ports).
  * `stateDir` overrides the default location. Throws CLUSTER_NOT_RUNNING if there is no such cluster.
  */
-export async function stopCluster(name: string, opts: { stateDir?: string } = {}): Promise<void> {
+export async function stopCluster(name: string, opts: { stateDir?: string; keepData?: boolean } = {}): Promise<void> {
   if (!opts.stateDir && !validName(name)) throw new PlinthError('CLUSTER_NOT_RUNNING', { cluster: name });
   const stateDir = opts.stateDir ?? defaultStateDir(name);
   const rec = await readRecord(stateDir);
@@ -32,10 +33,11 @@ export async function stopCluster(name: string, opts: { stateDir?: string } = {}
     }
   }
   await killAll(stateDir, rec);
-  if (rec.removeStateOnStop) {
+  if (rec.removeStateOnStop && opts.keepData !== true) {
     await rm(stateDir, { recursive: true, force: true });
   } else {
     rec.phase = 'stopped';
+    if (opts.keepData === true) rec.removeStateOnStop = false;
     for (const c of Object.values(rec.components)) c.pid = null;
     rec.watchdogPid = null;
     await writeRecord(rec);

@@ -140,6 +140,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     components: Object.fromEntries(
       COMPONENTS.map((c): [ComponentName, ComponentRecord] => [c, { pid: null, ports: portsOf(c, layout), log: logFile(stateDir, c) }]),
     ) as Record<ComponentName, ComponentRecord>,
+    apiserverArgs: [...layout.apiserverArgs],
+    controllerManagerArgs: [...layout.controllerManagerArgs],
+    shape: { zones: shape.zones, cellsPerZone: shape.cellsPerZone },
   };
   const cluster = new LocalClusterImpl(record, layout, shape, progress);
   await cluster.saveRecord();

@@ -101,6 +101,10 @@ export interface ClusterRecord {
   /** starting -> running -> stopped (or failed). */
   phase: 'starting' | 'running' | 'stopped' | 'failed';
   components: Record<ComponentName, ComponentRecord>;
+  /** Extra flags and topology, recorded so that restartCluster() can start the same cluster again. */
+  apiserverArgs?: string[];
+  controllerManagerArgs?: string[];
+  shape?: { zones: number; cellsPerZone: number };
 }
 
 /** A cluster found on disk by listClusters(). */
