@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerNodes } from './upgrade/nodes.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -10,4 +11,5 @@ export function registerUpgradeCommands(program: Command): void {
     .command('upgrade')
     .description('upgrade clusters without stopping the business: assess, convert, export/import, switch/rollback, roll nodes');
   void upgrade;
+  registerNodes(upgrade);
 }
