@@ -1,4 +1,5 @@
 import { PlinthError } from '../../errors/index.js';
+import { microTime } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
 import { KubeLeaseLock, LeaderElector, type LeaseRecord } from '../../kube/leader.js';
 import { LEASE_NAME } from './store.js';
@@ -71,6 +72,25 @@ export async function acquireRunLock(client: KubeClient, namespace: string, iden
       finish();
       outer.abort();
       await running;
+      await releaseIfHeld(lock, identity);
     },
   };
+}
+
+/**
+ * Make sure the lease is free after a clean end. The elector releases it too, but a renewal
+ * cut short by the shutdown may have landed on the server and left it a stale version.
+ */
+async function releaseIfHeld(lock: KubeLeaseLock, identity: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const cur = await lock.get(AbortSignal.timeout(10_000));
+      if (!cur || cur.record.holderIdentity !== identity) return;
+      const now = microTime(Date.now());
+      await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now }, cur.version, AbortSignal.timeout(10_000));
+      return;
+    } catch {
+      // conflict or transient error: read again
+    }
+  }
 }
