@@ -128,7 +128,10 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
   }
   await RunStore.ensureNamespace(client, namespace);
   const identity = `${run}@${hostname()}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
-  const lock = await acquireRunLock(client, namespace, identity);
+  const lock = await acquireRunLock(client, namespace, identity, {
+    sameRunPrefix: `${run}@`,
+    onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 20s)\n`),
+  });
   const world: { w?: World } = {};
   try {
     const apis = await discoverPolicyApis(client);
@@ -163,7 +166,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     world.w = w;
     await w.start(lock.signal);
     const view = liveView(state);
-    const runner = new Runner({ client, store, world: w, evictionApi: apis.evictionApi, pdbApi: apis.pdbApi, signal: lock.signal, onEvent: view.event });
+    const runner = new Runner({ client, store, world: w, evictionApi: apis.evictionApi, pdbApi: apis.pdbApi, signal: lock.signal, onEvent: (e) => view.event(e) });
     process.stderr.write(`run ${run}: ${Object.keys(state.nodes).length} node(s), at most ${state.window} at a time, eviction via ${apis.evictionApi}${settings ? '' : ' (resumed)'}\n`);
     const result = await runner.run();
     view.stop();

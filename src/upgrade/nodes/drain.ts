@@ -16,6 +16,8 @@ export interface DrainContext {
   signal: AbortSignal;
   /** A line worth telling the user (a PDB blocks, a pod would not go, …). */
   event(node: string, message: string): void;
+  /** A PodDisruptionBudget blocks an eviction on the node (recorded in the run state at once). */
+  blocked?(node: string, pdb: string): void;
 }
 
 export type DrainResult =
@@ -101,6 +103,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
         blockedBy.add(n);
         if (!reported.has(n)) {
           reported.add(n);
+          ctx.blocked?.(node, n);
           ctx.event(node, `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (429: ${out.message})`);
         }
       }

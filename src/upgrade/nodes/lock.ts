@@ -26,9 +26,28 @@ export function leaseLive(r: LeaseRecord, now: number): boolean {
  * holder means another run acts now: refused at once, naming it. The lease of a holder that
  * died is taken over once it runs out (the LeaderElector measures that on this machine's clock).
  */
-export async function acquireRunLock(client: KubeClient, namespace: string, identity: string): Promise<RunLock> {
+export async function acquireRunLock(
+  client: KubeClient,
+  namespace: string,
+  identity: string,
+  opts: { sameRunPrefix?: string; onWait?: (holder: string) => void } = {},
+): Promise<RunLock> {
   const lock = new KubeLeaseLock(client, namespace, LEASE_NAME);
-  const probe = await lock.get(AbortSignal.timeout(30_000));
+  let probe = await lock.get(AbortSignal.timeout(30_000));
+  const prefix = opts.sameRunPrefix;
+  if (prefix && probe?.record.holderIdentity?.startsWith(prefix) && probe.record.holderIdentity !== identity && leaseLive(probe.record, Date.now())) {
+    // An earlier process of the same run (killed, most likely): wait for its lease to run out,
+    // but refuse if it is still renewed (that process is alive).
+    const holder = probe.record.holderIdentity;
+    const renewed = probe.record.renewTime;
+    opts.onWait?.(holder);
+    const end = Date.now() + LEASE_DURATION_MS + 5_000;
+    while (Date.now() < end && probe && leaseLive(probe.record, Date.now())) {
+      await new Promise((r) => setTimeout(r, 1000));
+      probe = await lock.get(AbortSignal.timeout(30_000));
+      if (probe?.record.holderIdentity === holder && probe.record.renewTime !== renewed) break;
+    }
+  }
   const refuse = (holder: string, r?: LeaseRecord): PlinthError =>
     new PlinthError('UPGRADE_NODES_LOCKED', {
       holder,

@@ -90,7 +90,7 @@ export function podReady(p: V1Pod): boolean {
 export function desiredHealthy(b: V1PodDisruptionBudget, expected: number): number {
   const pct = (v: string | number): number => (typeof v === 'number' ? v : Math.ceil((Number(v.replace('%', '')) * expected) / 100));
   const s = b.spec ?? {};
-  if (s.minAvailable !== undefined) return pct(s.minAvailable as string | number);
-  if (s.maxUnavailable !== undefined) return Math.max(0, expected - pct(s.maxUnavailable as string | number));
+  if (s.minAvailable !== undefined) return pct(s.minAvailable);
+  if (s.maxUnavailable !== undefined) return Math.max(0, expected - pct(s.maxUnavailable));
   return Math.max(0, expected - 1);
 }

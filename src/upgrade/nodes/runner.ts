@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
 import { runAction } from './action.js';
 import { drainNode, setUnschedulable } from './drain.js';
@@ -41,6 +42,7 @@ export class Runner {
 
   constructor(private readonly d: RunnerDeps) {
     this.s = d.store.state;
+    setMaxListeners(0, d.signal);
   }
 
   private event(message: string, node?: string): void {
@@ -135,8 +137,10 @@ export class Runner {
       if (n.phase === 'drain') {
         const t = Date.now();
         const drainSignal = AbortSignal.any([signal, abortSignal]);
+        setMaxListeners(0, drainSignal);
         const r = await drainNode(
-          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, event: (node, m) => this.event(m, node) },
+          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, event: (node, m) => this.event(m, node),
+            blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
           n.name,
           Math.min(deadline, t + st.drainTimeoutMs),
         );

@@ -47,7 +47,7 @@ export class RunStore {
   private runDirty = false;
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
-  private failure: unknown;
+  private failure: Error | undefined;
 
   constructor(
     private readonly client: KubeClient,
@@ -150,7 +150,7 @@ export class RunStore {
     } catch (err) {
       for (const n of names) this.dirty.add(n);
       if (writeRun) this.runDirty = true;
-      this.failure = err;
+      this.failure = err instanceof Error ? err : new Error(String(err));
     }
   }
 }
