@@ -3,6 +3,7 @@
 const BENCHES: Record<string, () => Promise<unknown>> = {
   informer: () => import('./informer/main.js'),
   release: () => import('./release/main.js'),
+  nodes: () => import('./nodes/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -28,11 +28,11 @@ const NS = 'shop';
 const NODES = 6;
 
 /** An --exec action that upgrades a simulated node through kubectl and logs the node once it acts. */
-function execAction(kubeconfig: string, log: string, version: string): string[] {
+function execAction(kubeconfig: string, log: string, version: string, sleepSeconds = 1): string[] {
   const kc = `kubectl --kubeconfig ${kubeconfig}`;
   const status = JSON.stringify({ status: { nodeInfo: { kubeletVersion: version, kubeProxyVersion: version } } });
   const cmd = [
-    'sleep 1',
+    `sleep ${sleepSeconds}`,
     `echo {node} >> ${log}`,
     `${kc} annotate node {node} --overwrite kwok.plinth.dev/kubelet-version=${version} >/dev/null`,
     `${kc} patch node {node} --subresource=status --type=merge -p '${status}' >/dev/null`,
@@ -146,14 +146,11 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.ok(nodes.every((n) => n.spec?.unschedulable !== true && n.status?.nodeInfo?.kubeletVersion === version));
   });
 
-  test('a second run is refused naming the holder; --pause stops after the nodes in flight; --resume finishes', async () => {
+  test('--pause stops after the node in flight; nothing moves while paused; --resume finishes', async () => {
     const log = join(dir, 'pause.log');
     const version = 'v1.35.2';
-    const run = spawnNodes(['--max-unavailable', '1', '--name', 'p1', ...execAction(cluster.kubeconfigPath, log, version)], cluster.kubeconfigPath);
+    const run = spawnNodes(['--max-unavailable', '1', '--name', 'p1', ...execAction(cluster.kubeconfigPath, log, version, 3)], cluster.kubeconfigPath);
     await waitFor(() => lines(log).length >= 1, 'the first node upgraded', 90_000, 50);
-    const second = await runNodes(['--max-unavailable', '1', '--name', 'other', '--simulate-version', 'v1.40.0'], cluster.kubeconfigPath);
-    assert.equal(second.code, 1);
-    assert.match(second.stderr, /another node upgrade run acts on this cluster: p1@\S+ holds lease plinth-system\/plinth-upgrade-nodes/);
     const pause = await runNodes(['--pause', '--name', 'p1'], cluster.kubeconfigPath);
     assert.equal(pause.code, 0, pause.stderr);
     const paused = await run.result;
@@ -177,7 +174,7 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.deepEqual(watcher.violations, []);
   });
 
-  test('--abort stops a drain blocked by a PDB, uncordons its node and ends the run Aborted', async () => {
+  test('a second run is refused naming the holder; --abort stops a drain blocked by a PDB, uncordons its node, ends the run Aborted', async () => {
     await createDeployment(client, NS, 'blocked', 2);
     await createPdb(client, 'policy/v1', NS, 'blocked', 'blocked', { minAvailable: 2 });
     await waitDeploymentsReady(client, NS, ['blocked']);
@@ -191,6 +188,10 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
       const s = await RunStore.read(client, 'plinth-system', 'ab');
       return Object.values(s?.state.nodes ?? {}).some((n) => n.blockedBy?.includes(`${NS}/blocked`));
     }, 'a drain blocked by shop/blocked', 90_000);
+    const second = await runNodes(['--max-unavailable', '1', '--name', 'other', '--simulate-version', 'v1.40.0'], cluster.kubeconfigPath);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /another node upgrade run acts on this cluster: ab@\S+ holds lease plinth-system\/plinth-upgrade-nodes/);
+    assert.equal(await RunStore.read(client, 'plinth-system', 'other'), undefined, 'the refused run wrote nothing');
     const abort = await runNodes(['--abort', '--name', 'ab'], cluster.kubeconfigPath);
     assert.equal(abort.code, 0, abort.stderr);
     const res = await run.result;
