@@ -131,7 +131,7 @@ export const ERRORS = {
   },
   UPGRADE_NODES_LOCKED: {
     message: 'another node upgrade run acts on this cluster: {holder} holds lease {lease} (renewed {renewed})',
-    hint: 'wait for it to finish, or pause/abort it with `plinth upgrade nodes --pause|--abort --name RUN`; a crashed run\'s lease runs out after 15 s',
+    hint: 'wait for it to finish, or pause/abort it with `plinth upgrade nodes --pause|--abort --name RUN`; a crashed run\'s lease runs out after 20 s',
     exit: 1,
     http: 409,
   },

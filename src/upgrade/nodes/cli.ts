@@ -31,6 +31,7 @@ export interface Ctx {
   namespace: string;
   run: string;
   g: GlobalOptions;
+  localFallback?: string;
 }
 
 async function openClient(g: GlobalOptions, localFallback?: string): Promise<KubeClient> {
@@ -47,7 +48,7 @@ export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallb
   // Validate the flags of a new run before touching the cluster.
   const settings = verb === 'start' ? parseSettings(f) : undefined;
   const client = await openClient(g, localFallback);
-  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g };
+  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(localFallback ? { localFallback } : {}) };
   try {
     switch (verb) {
       case 'status':
@@ -128,9 +129,11 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
   }
   await RunStore.ensureNamespace(client, namespace);
   const identity = `${run}@${hostname()}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
-  const lock = await acquireRunLock(client, namespace, identity, {
+  // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
+  const leaseClient = await openClient(ctx.g, ctx.localFallback);
+  const lock = await acquireRunLock(leaseClient, namespace, identity, {
     sameRunPrefix: `${run}@`,
-    onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 20s)\n`),
+    onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 25s)\n`),
   });
   const world: { w?: World } = {};
   try {
@@ -179,6 +182,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
   } finally {
     await world.w?.stop();
     await lock.release();
+    leaseClient.close();
   }
 }
 

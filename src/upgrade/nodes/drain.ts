@@ -87,6 +87,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       throw err;
     });
     if (out.kind === 'gone') return 'gone';
+    if (ctx.signal.aborted) return 'interrupted';
     if (out.kind === 'evicted') {
       const gone = await until(() => {
         const p = ctx.world.pod(ns, name);

@@ -11,7 +11,7 @@ export interface RunLock {
   release(): Promise<void>;
 }
 
-export const LEASE_DURATION_MS = 15_000;
+export const LEASE_DURATION_MS = 20_000;
 
 /** Whether a holder's lease is still live by its own renew time (a crashed holder's lease runs out). */
 export function leaseLive(r: LeaseRecord, now: number): boolean {
@@ -67,7 +67,7 @@ export async function acquireRunLock(
       lock,
       identity,
       leaseDurationMs: LEASE_DURATION_MS,
-      renewDeadlineMs: 10_000,
+      renewDeadlineMs: 14_000,
       retryPeriodMs: 2_000,
       rejoin: false,
       onStartedLeading: (signal) => {
