@@ -138,7 +138,8 @@ async function main(): Promise<void> {
         plinth: rep.phase === 'Succeeded' ? plinthMs / 1000 : NaN,
         peers: { 'kubectl drain loop': k.failed === 0 ? k.ms / 1000 : NaN },
         target: '≤ 600 (1,000 nodes)',
-        check: (v) => rep.phase === 'Succeeded' && (NODES < 1000 || v <= 600),
+        // Checked only at the scale; a smaller run shows the target for reference.
+        ...(NODES >= 1000 ? { check: (v: number) => rep.phase === 'Succeeded' && v <= 600 } : {}),
       },
       { metric: 'nodes per minute', unit: 'nodes/min', better: 'higher', plinth: rep.phase === 'Succeeded' ? (NODES / plinthMs) * 60_000 : NaN, peers: { 'kubectl drain loop': (NODES / k.ms) * 60_000 } },
       { metric: 'node time p50 (cordon → health gate)', unit: 's', better: 'lower', plinth: pct(0.5) / 1000, peers: {} },
