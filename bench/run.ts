@@ -6,6 +6,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   release: () => import('./release/main.js'),
   migrate: () => import('./migrate/main.js'),
   switch: () => import('./switch/main.js'),
+  nodes: () => import('./nodes/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -249,6 +249,54 @@ export const ERRORS = {
     exit: 1,
     http: 409,
   },
+  UPGRADE_NODES_LOCKED: {
+    message: 'another node upgrade run acts on this cluster: {holder} holds lease {lease} (renewed {renewed})',
+    hint: 'wait for it to finish, or pause/abort it with `plinth upgrade nodes --pause|--abort --name RUN`; a crashed run\'s lease runs out after 20 s',
+    exit: 1,
+    http: 409,
+  },
+  UPGRADE_NODES_NO_NODES: {
+    message: 'no node matches the selector {selector}',
+    hint: 'check the labels with `kubectl get nodes --show-labels` and fix -l',
+    exit: 1,
+    http: 404,
+  },
+  UPGRADE_NODES_UNFINISHED: {
+    message: 'run "{run}" is not finished yet ({phase})',
+    hint: 'continue it with `plinth upgrade nodes --resume --name {run}`, abort it with --abort, or start another run with --name',
+    exit: 1,
+    http: 409,
+  },
+  UPGRADE_NODES_NO_RUN: {
+    message: 'no node upgrade run named "{run}" in namespace {namespace}',
+    hint: 'start one with `plinth upgrade nodes --max-unavailable N …`, or check --name and --state-namespace',
+    exit: 1,
+    http: 404,
+  },
+  UPGRADE_NODES_NOT_RUNNING: {
+    message: 'cannot {action} run "{run}": it is {phase}',
+    hint: 'see it with `plinth upgrade nodes --status --name {run}`; a finished run is replaced by starting a new one',
+    exit: 1,
+    http: 409,
+  },
+  UPGRADE_NODES_LEASE_LOST: {
+    message: 'run "{run}" lost its lease {lease}; it stopped acting',
+    hint: 'check the API server, then continue with `plinth upgrade nodes --resume --name {run}`',
+    exit: 1,
+    http: 503,
+  },
+  UPGRADE_NODES_FAILED: {
+    message: 'run "{run}" finished with failures: {detail}',
+    hint: 'see the report; failed nodes are left cordoned for you to check (`plinth upgrade nodes --status --name {run}`)',
+    exit: 4,
+    http: 409,
+  },
+  UPGRADE_NODES_ABORTED: {
+    message: 'run "{run}" was aborted',
+    hint: 'nodes not yet upgraded were uncordoned; start a new run when ready',
+    exit: 5,
+    http: 409,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

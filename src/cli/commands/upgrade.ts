@@ -4,6 +4,7 @@ import { registerConvert } from './upgrade/convert.js';
 import { registerExport } from './upgrade/export.js';
 import { registerImport } from './upgrade/import.js';
 import { registerSwitch } from './upgrade/switch.js';
+import { registerNodes } from './upgrade/nodes.js';
 
 /**
  * `plinth upgrade …`: move clusters to a new Kubernetes version (assess, convert, export, import,
@@ -19,4 +20,5 @@ export function registerUpgradeCommands(program: Command): void {
   registerExport(upgrade);
   registerImport(upgrade);
   registerSwitch(upgrade);
+  registerNodes(upgrade);
 }

@@ -1,0 +1,215 @@
+import { hostname } from 'node:os';
+import type { V1Node } from '@kubernetes/client-node';
+import type { GlobalOptions } from '../../cli/context.js';
+import { loadKubeConfig, type KubeconfigChoice } from '../../cli/kubeconfig.js';
+import { progress } from '../../cli/progress.js';
+import { PlinthError } from '../../errors/index.js';
+import { isKubeApiError } from '../../kube/api-error.js';
+import { KubeClient } from '../../kube/http.js';
+import { CORE } from '../../kube/resource.js';
+import { discoverPolicyApis } from './eviction.js';
+import { acquireRunLock } from './lock.js';
+import { checkRunName, parseSettings, windowSize, type NodesFlags } from './options.js';
+import { progressLine, renderReport } from './report.js';
+import { Runner, type RunEvent } from './runner.js';
+import { newNodeState, type RunState } from './state.js';
+import { RunStore } from './store.js';
+import { World } from './world.js';
+import { abortOffline } from './control.js';
+
+export interface CommandFlags extends NodesFlags {
+  name?: string;
+  stateNamespace?: string;
+  pause?: boolean;
+  resume?: boolean;
+  abort?: boolean;
+  status?: boolean;
+}
+
+export interface Ctx {
+  client: KubeClient;
+  namespace: string;
+  run: string;
+  g: GlobalOptions;
+  localFallback?: string;
+}
+
+async function openClient(g: GlobalOptions, localFallback?: string): Promise<KubeClient> {
+  const choice: KubeconfigChoice = { kubeconfig: g.kubeconfig, context: g.context, ...(localFallback ? { localFallback } : {}) };
+  return KubeClient.fromKubeConfig(loadKubeConfig(choice), { requestTimeoutMs: 30_000, userAgent: 'plinth-cli/upgrade-nodes', maxSockets: 128 });
+}
+
+/** `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. */
+export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallback?: string): Promise<number> {
+  const verbs = (['pause', 'resume', 'abort', 'status'] as const).filter((v) => f[v] === true);
+  if (verbs.length > 1) throw new PlinthError('INVALID_ARGUMENT', { what: 'flags', detail: `--${verbs.join(' and --')} were both given`, fix: 'give at most one of --pause, --resume, --abort, --status' });
+  const run = checkRunName(f.name);
+  const verb = verbs[0] ?? 'start';
+  // Validate the flags of a new run before touching the cluster.
+  const settings = verb === 'start' ? parseSettings(f) : undefined;
+  const client = await openClient(g, localFallback);
+  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(localFallback ? { localFallback } : {}) };
+  try {
+    switch (verb) {
+      case 'status':
+        return await showStatus(ctx);
+      case 'pause':
+        return await requestControl(ctx, 'pause');
+      case 'abort':
+        return await requestControl(ctx, 'abort');
+      case 'resume':
+        return await execute(ctx, undefined);
+      case 'start':
+        return await execute(ctx, settings);
+    }
+  } finally {
+    client.close();
+  }
+}
+
+async function readRun(ctx: Ctx): Promise<{ state: RunState; control: '' | 'pause' | 'abort' }> {
+  const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
+  if (!r) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run: ctx.run, namespace: ctx.namespace });
+  return r;
+}
+
+async function showStatus(ctx: Ctx): Promise<number> {
+  const r = await readRun(ctx);
+  process.stdout.write(renderReport(r.state, ctx.g.output, r.control));
+  return 0;
+}
+
+async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
+  const r = await readRun(ctx);
+  if (r.state.phase !== 'Running' && !(c === 'abort' && r.state.phase === 'Paused')) {
+    throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run: ctx.run, phase: r.state.phase, action: c });
+  }
+  await RunStore.setControl(ctx.client, ctx.namespace, ctx.run, c);
+  if (c === 'abort') {
+    const done = await abortOffline(ctx);
+    if (done) {
+      process.stdout.write(`run ${ctx.run} aborted (no run was acting on it; nodes left mid-drain were uncordoned)\n`);
+      return 0;
+    }
+  }
+  process.stdout.write(
+    c === 'pause'
+      ? `pause requested for run ${ctx.run}: nodes in flight finish, then the run stops; continue with \`plinth upgrade nodes --resume --name ${ctx.run}\`\n`
+      : `abort requested for run ${ctx.run}: drains stop and their nodes are uncordoned; nodes already upgrading finish\n`,
+  );
+  return 0;
+}
+
+async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]> {
+  try {
+    return (await client.list<V1Node>(CORE.nodes, selector ? { labelSelector: selector } : {})).items;
+  } catch (err) {
+    if (isKubeApiError(err) && err.status === 400) {
+      throw new PlinthError('INVALID_ARGUMENT', { what: '-l/--selector', detail: `"${selector}": ${err.apiMessage}`, fix: 'write it like kubectl: role=worker,zone in (a,b),!gpu' });
+    }
+    throw err;
+  }
+}
+
+/** Start a new run (settings given) or continue the stored one (--resume). */
+async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Promise<number> {
+  const { client, namespace, run } = ctx;
+  const existing = await RunStore.read(client, namespace, run);
+  if (settings) {
+    const nodes = await listNodes(client, settings.selector);
+    if (nodes.length === 0) throw new PlinthError('UPGRADE_NODES_NO_NODES', { selector: settings.selector || '(none)' });
+    if (existing && (existing.state.phase === 'Running' || existing.state.phase === 'Paused')) {
+      throw new PlinthError('UPGRADE_NODES_UNFINISHED', { run, phase: existing.state.phase });
+    }
+  } else {
+    if (!existing) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
+    if (existing.state.phase !== 'Running' && existing.state.phase !== 'Paused') {
+      throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run, phase: existing.state.phase, action: 'resume' });
+    }
+  }
+  await RunStore.ensureNamespace(client, namespace);
+  const identity = `${run}@${hostname()}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
+  // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
+  const leaseClient = await openClient(ctx.g, ctx.localFallback);
+  const lock = await acquireRunLock(leaseClient, namespace, identity, {
+    sameRunPrefix: `${run}@`,
+    onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 25s)\n`),
+  });
+  const world: { w?: World } = {};
+  try {
+    const apis = await discoverPolicyApis(client);
+    let state: RunState;
+    if (settings) {
+      const nodes = await listNodes(client, settings.selector);
+      state = {
+        name: run,
+        settings,
+        phase: 'Running',
+        window: windowSize(settings.maxUnavailable, nodes.length),
+        createdAt: new Date().toISOString(),
+        holder: identity,
+        evictionApi: apis.evictionApi,
+        nodes: Object.fromEntries(nodes.map((n) => [n.metadata!.name!, newNodeState(n.metadata!.name!)])),
+      };
+    } else {
+      // Re-read under the lease: the state the last holder left.
+      const again = await RunStore.read(client, namespace, run);
+      if (!again) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
+      state = { ...again.state, phase: 'Running', holder: identity, evictionApi: apis.evictionApi };
+      delete state.finishedAt;
+    }
+    const store = new RunStore(client, namespace, run, state);
+    if (settings) await store.create();
+    else {
+      await RunStore.setControl(client, namespace, run, '');
+      store.runChanged();
+      await store.flush();
+    }
+    const w = new World(client, state.settings.selector, apis.pdbApi);
+    world.w = w;
+    await w.start(lock.signal);
+    const view = liveView(state);
+    const runner = new Runner({ client, store, world: w, evictionApi: apis.evictionApi, pdbApi: apis.pdbApi, signal: lock.signal, onEvent: (e) => view.event(e) });
+    process.stderr.write(`run ${run}: ${Object.keys(state.nodes).length} node(s), at most ${state.window} at a time, eviction via ${apis.evictionApi}${settings ? '' : ' (resumed)'}\n`);
+    const result = await runner.run();
+    view.stop();
+    if (lock.signal.aborted) throw new PlinthError('UPGRADE_NODES_LEASE_LOST', { run, lease: `${namespace}/plinth-upgrade-nodes` });
+    process.stdout.write(renderReport(result, ctx.g.output));
+    if (result.phase === 'Failed') throw new PlinthError('UPGRADE_NODES_FAILED', { run, detail: result.message ?? 'see the report' });
+    if (result.phase === 'Aborted') throw new PlinthError('UPGRADE_NODES_ABORTED', { run });
+    if (result.phase === 'Paused') process.stderr.write(`run ${run} paused; continue with \`plinth upgrade nodes --resume --name ${run}\`\n`);
+    return 0;
+  } finally {
+    await world.w?.stop();
+    await lock.release();
+    leaseClient.close();
+  }
+}
+
+/** A rewritten line on a TTY; a line per event otherwise (both on stderr). */
+function liveView(state: RunState): { event(e: RunEvent): void; stop(): void } {
+  const tty = process.stderr.isTTY === true;
+  const start = Date.now();
+  if (!tty) {
+    return {
+      event: (e) => {
+        process.stderr.write(`[${((e.at - start) / 1000).toFixed(1)}s] ${e.node ? `${e.node}: ` : ''}${e.message}\n`);
+      },
+      stop: () => undefined,
+    };
+  }
+  const p = progress(process.stderr);
+  let blocked: string | undefined;
+  const draw = (): void => p.update(progressLine(state, blocked));
+  const timer = setInterval(draw, 1000);
+  return {
+    event: (e) => {
+      if (/blocked by PodDisruptionBudget|failed/.test(e.message)) blocked = `${e.node ?? ''}: ${e.message}`.slice(0, 120);
+      draw();
+    },
+    stop: () => {
+      clearInterval(timer);
+      p.done(progressLine(state, undefined));
+    },
+  };
+}

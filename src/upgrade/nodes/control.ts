@@ -1,0 +1,41 @@
+import { KubeLeaseLock } from '../../kube/leader.js';
+import { drainAbortable } from './state.js';
+import type { Ctx } from './cli.js';
+import { setUnschedulable } from './drain.js';
+import { acquireRunLock, leaseLive } from './lock.js';
+import { LEASE_NAME, RunStore } from './store.js';
+
+/**
+ * `--abort` when no run acts on the cluster (it crashed or was paused): take the lease and
+ * finish the abort here. Nodes left mid-drain are uncordoned (they were not changed yet); nodes
+ * left mid-upgrade stay cordoned and say so. Returns false when a live run will do it itself.
+ */
+export async function abortOffline(ctx: Ctx): Promise<boolean> {
+  const lease = await new KubeLeaseLock(ctx.client, ctx.namespace, LEASE_NAME).get(AbortSignal.timeout(30_000));
+  if (lease && leaseLive(lease.record, Date.now())) return false;
+  const identity = `${ctx.run}@abort_${process.pid}`;
+  const lock = await acquireRunLock(ctx.client, ctx.namespace, identity);
+  try {
+    const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
+    if (!r) return true;
+    const store = new RunStore(ctx.client, ctx.namespace, ctx.run, r.state);
+    for (const n of Object.values(r.state.nodes)) {
+      if (drainAbortable(n.phase)) {
+        if (!n.wasCordoned) await setUnschedulable(ctx.client, n.name, false, lock.signal);
+        Object.assign(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: new Date().toISOString() });
+        store.nodeChanged(n.name);
+      } else if (n.phase !== 'pending' && !['done', 'failed', 'skipped', 'aborted'].includes(n.phase)) {
+        Object.assign(n, { phase: 'failed', message: `run aborted while the node was in ${n.phase}; left as it was (check it, then uncordon it)` });
+        store.nodeChanged(n.name);
+      }
+    }
+    r.state.phase = 'Aborted';
+    r.state.finishedAt = new Date().toISOString();
+    r.state.holder = identity;
+    store.runChanged();
+    await store.flush();
+    return true;
+  } finally {
+    await lock.release();
+  }
+}

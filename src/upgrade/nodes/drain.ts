@@ -1,0 +1,125 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import type { KubeClient } from '../../kube/http.js';
+import { CORE } from '../../kube/resource.js';
+import { sleep } from '../../kube/clock.js';
+import { evictPod } from './eviction.js';
+import { classifyPod, pdbName, pdbsFor } from './pods.js';
+import { until, type World } from './world.js';
+
+export interface DrainContext {
+  client: KubeClient;
+  world: World;
+  evictionApi: string;
+  pdbApi: string;
+  podTimeoutMs: number;
+  deleteEmptyDirData: boolean;
+  signal: AbortSignal;
+  /** A line worth telling the user (a PDB blocks, a pod would not go, …). */
+  event(node: string, message: string): void;
+  /** A PodDisruptionBudget blocks an eviction on the node (recorded in the run state at once). */
+  blocked?(node: string, pdb: string): void;
+}
+
+export type DrainResult =
+  | { ok: true; evicted: number; workloads: string[]; blockedBy: string[] }
+  | { ok: false; message: string; evicted: number; workloads: string[]; blockedBy: string[] };
+
+export async function setUnschedulable(client: KubeClient, node: string, unschedulable: boolean, signal?: AbortSignal): Promise<void> {
+  await client.patch(CORE.nodes, node, { spec: { unschedulable: unschedulable ? true : null } }, 'merge', signal ? { signal } : {});
+}
+
+async function podsOnNode(client: KubeClient, node: string, signal: AbortSignal): Promise<V1Pod[]> {
+  return (await client.list<V1Pod>(CORE.pods, { fieldSelector: `spec.nodeName=${node}`, signal })).items;
+}
+
+/**
+ * Evict every pod of a cordoned node through the Eviction API. A 429 (a PodDisruptionBudget
+ * does not allow the disruption now) is retried with backoff until the pod's or the drain's
+ * deadline; nothing is ever deleted directly.
+ */
+export async function drainNode(ctx: DrainContext, node: string, deadline: number): Promise<DrainResult> {
+  const workloads = new Set<string>();
+  const blockedBy = new Set<string>();
+  let evicted = 0;
+  const result = (message?: string): DrainResult =>
+    message === undefined
+      ? { ok: true, evicted, workloads: [...workloads], blockedBy: [...blockedBy] }
+      : { ok: false, message, evicted, workloads: [...workloads], blockedBy: [...blockedBy] };
+
+  for (let round = 0; round < 20; round++) {
+    const pods = await podsOnNode(ctx.client, node, ctx.signal);
+    const todo: { pod: V1Pod; workload?: string }[] = [];
+    for (const pod of pods) {
+      const v = classifyPod(pod, { deleteEmptyDirData: ctx.deleteEmptyDirData });
+      if (v.action === 'refuse') return result(v.why);
+      if (v.action === 'evict') todo.push({ pod, ...(v.workload ? { workload: v.workload } : {}) });
+    }
+    if (todo.length === 0) return result();
+    for (const t of todo) {
+      if (t.workload) workloads.add(t.workload);
+      for (const b of pdbsFor(t.pod, ctx.world.pdbs.list(), ctx.pdbApi)) workloads.add(`PodDisruptionBudget ${pdbName(b)}`);
+    }
+    const outcomes = await Promise.all(todo.map((t) => evictOne(ctx, node, t.pod, deadline, blockedBy)));
+    evicted += outcomes.filter((o) => o === 'evicted').length;
+    const failed = outcomes.find((o) => o !== 'evicted' && o !== 'gone');
+    if (failed !== undefined) return result(failed);
+  }
+  return result('pods kept coming back to the node after 20 drain rounds');
+}
+
+/** Evict one pod and wait until it is gone. Returns 'evicted', 'gone' or why it failed. */
+async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadline: number, blockedBy: Set<string>): Promise<string> {
+  const ns = pod.metadata!.namespace!;
+  const name = pod.metadata!.name!;
+  const uid = pod.metadata!.uid;
+  const deadline = Math.min(drainDeadline, Date.now() + ctx.podTimeoutMs);
+  const reported = new Set<string>();
+  let delay = 500;
+  let lastBlock = '';
+  for (;;) {
+    if (ctx.signal.aborted) return 'interrupted';
+    if (Date.now() >= deadline) {
+      const pdbs = lastBlock ? ` (blocked by PodDisruptionBudget ${[...reported].join(', ') || 'unknown'}: ${lastBlock})` : '';
+      return `pod ${ns}/${name} was not evicted within the ${deadline === drainDeadline ? 'drain' : 'pod'} timeout${pdbs}; nothing was forced`;
+    }
+    const out = await evictPod(ctx.client, ctx.evictionApi, ns, name, uid, ctx.signal).catch((err: unknown) => {
+      if (ctx.signal.aborted) return { kind: 'error' as const, message: 'interrupted' };
+      throw err;
+    });
+    if (out.kind === 'gone') return 'gone';
+    if (ctx.signal.aborted) return 'interrupted';
+    if (out.kind === 'evicted') {
+      const gone = await until(() => {
+        const p = ctx.world.pod(ns, name);
+        return !p || p.metadata?.uid !== uid;
+      }, deadline, ctx.signal);
+      if (gone) return 'evicted';
+      if (ctx.signal.aborted) return 'interrupted';
+      return `pod ${ns}/${name} was evicted but did not terminate within the pod timeout; nothing was forced`;
+    }
+    if (out.kind === 'blocked') {
+      lastBlock = out.message;
+      const names = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
+      for (const n of names) {
+        blockedBy.add(n);
+        if (!reported.has(n)) {
+          reported.add(n);
+          ctx.blocked?.(node, n);
+          ctx.event(node, `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (429: ${out.message})`);
+        }
+      }
+      if (names.length === 0 && !reported.has('?')) {
+        reported.add('?');
+        ctx.event(node, `eviction of ${ns}/${name} refused with 429: ${out.message}; waiting`);
+      }
+    } else {
+      ctx.event(node, `eviction of ${ns}/${name} failed: ${out.message}; retrying`);
+    }
+    try {
+      await sleep(Math.min(delay, Math.max(1, deadline - Date.now())), ctx.signal);
+    } catch {
+      return 'interrupted';
+    }
+    delay = Math.min(delay * 2, 5_000);
+  }
+}

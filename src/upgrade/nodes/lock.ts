@@ -1,0 +1,115 @@
+import { PlinthError } from '../../errors/index.js';
+import { microTime } from '../../kube/events.js';
+import type { KubeClient } from '../../kube/http.js';
+import { KubeLeaseLock, LeaderElector, type LeaseRecord } from '../../kube/leader.js';
+import { LEASE_NAME } from './store.js';
+
+export interface RunLock {
+  /** Aborts when this process stops holding the lease (lost, or the renew deadline passed). */
+  signal: AbortSignal;
+  /** Give the lease up (so another run may start at once). */
+  release(): Promise<void>;
+}
+
+export const LEASE_DURATION_MS = 20_000;
+
+/** Whether a holder's lease is still live by its own renew time (a crashed holder's lease runs out). */
+export function leaseLive(r: LeaseRecord, now: number): boolean {
+  if (!r.holderIdentity) return false;
+  const renewed = Date.parse(r.renewTime ?? r.acquireTime ?? '');
+  if (Number.isNaN(renewed)) return true;
+  return renewed + (r.leaseDurationSeconds ?? LEASE_DURATION_MS / 1000) * 1000 > now;
+}
+
+/**
+ * Take the one Lease that lets a run act on the cluster's nodes (whatever the run's name). A live
+ * holder means another run acts now: refused at once, naming it. The lease of a holder that
+ * died is taken over once it runs out (the LeaderElector measures that on this machine's clock).
+ */
+export async function acquireRunLock(
+  client: KubeClient,
+  namespace: string,
+  identity: string,
+  opts: { sameRunPrefix?: string; onWait?: (holder: string) => void } = {},
+): Promise<RunLock> {
+  const lock = new KubeLeaseLock(client, namespace, LEASE_NAME);
+  let probe = await lock.get(AbortSignal.timeout(30_000));
+  const prefix = opts.sameRunPrefix;
+  if (prefix && probe?.record.holderIdentity?.startsWith(prefix) && probe.record.holderIdentity !== identity && leaseLive(probe.record, Date.now())) {
+    // An earlier process of the same run (killed, most likely): wait for its lease to run out,
+    // but refuse if it is still renewed (that process is alive).
+    const holder = probe.record.holderIdentity;
+    const renewed = probe.record.renewTime;
+    opts.onWait?.(holder);
+    const end = Date.now() + LEASE_DURATION_MS + 5_000;
+    while (Date.now() < end && probe && leaseLive(probe.record, Date.now())) {
+      await new Promise((r) => setTimeout(r, 1000));
+      probe = await lock.get(AbortSignal.timeout(30_000));
+      if (probe?.record.holderIdentity === holder && probe.record.renewTime !== renewed) break;
+    }
+  }
+  const refuse = (holder: string, r?: LeaseRecord): PlinthError =>
+    new PlinthError('UPGRADE_NODES_LOCKED', {
+      holder,
+      lease: `${namespace}/${LEASE_NAME}`,
+      renewed: r?.renewTime ?? 'just now',
+    });
+  if (probe && probe.record.holderIdentity !== identity && leaseLive(probe.record, Date.now())) {
+    throw refuse(probe.record.holderIdentity!, probe.record);
+  }
+  const stale = probe?.record.holderIdentity;
+  const outer = new AbortController();
+  let finish!: () => void;
+  const workDone = new Promise<void>((r) => (finish = r));
+  let running: Promise<void> = Promise.resolve();
+  const acquired = new Promise<AbortSignal>((resolve, reject) => {
+    const elector = new LeaderElector({
+      lock,
+      identity,
+      leaseDurationMs: LEASE_DURATION_MS,
+      renewDeadlineMs: 14_000,
+      retryPeriodMs: 2_000,
+      rejoin: false,
+      onStartedLeading: (signal) => {
+        resolve(signal);
+        return workDone;
+      },
+      onNewLeader: (holder) => {
+        if (holder !== identity && holder !== stale) {
+          // Someone else took it between our probe and our attempt.
+          reject(refuse(holder));
+          outer.abort();
+        }
+      },
+    });
+    running = elector.run(outer.signal).then(() => reject(refuse(elector.observedLeader ?? 'another run')));
+  });
+  const signal = await acquired;
+  return {
+    signal,
+    release: async () => {
+      finish();
+      outer.abort();
+      await running;
+      await releaseIfHeld(lock, identity);
+    },
+  };
+}
+
+/**
+ * Make sure the lease is free after a clean end. The elector releases it too, but a renewal
+ * cut short by the shutdown may have landed on the server and left it a stale version.
+ */
+async function releaseIfHeld(lock: KubeLeaseLock, identity: string): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const cur = await lock.get(AbortSignal.timeout(10_000));
+      if (!cur || cur.record.holderIdentity !== identity) return;
+      const now = microTime(Date.now());
+      await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now }, cur.version, AbortSignal.timeout(10_000));
+      return;
+    } catch {
+      // conflict or transient error: read again
+    }
+  }
+}

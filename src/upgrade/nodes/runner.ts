@@ -1,0 +1,212 @@
+import { setMaxListeners } from 'node:events';
+import type { KubeClient } from '../../kube/http.js';
+import { runAction } from './action.js';
+import { drainNode, setUnschedulable } from './drain.js';
+import { unhealthy } from './health.js';
+import { countNodes, freeSlots, isFinished, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
+import type { RunStore } from './store.js';
+import { kubeletVersion, nodeReady, until, type World } from './world.js';
+
+export interface RunEvent {
+  at: number;
+  node?: string;
+  message: string;
+}
+
+export interface RunnerDeps {
+  client: KubeClient;
+  store: RunStore;
+  world: World;
+  evictionApi: string;
+  pdbApi: string;
+  /** Aborts when the run's lease is lost: stop acting at once. */
+  signal: AbortSignal;
+  onEvent(e: RunEvent): void;
+  /** How often the control key (pause/abort) is read (default 1 s). */
+  controlEveryMs?: number;
+}
+
+const iso = (t = Date.now()): string => new Date(t).toISOString();
+const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The sliding window: at most `window` nodes in flight (failed nodes, left cordoned, keep their
+ * slot); the moment one finishes the next starts. Each node goes cordon → drain → upgrade →
+ * wait-ready → uncordon → health; its state is written to the run's ConfigMap as it goes.
+ */
+export class Runner {
+  private readonly s: RunState;
+  private readonly running = new Map<string, { p: Promise<void>; abort: AbortController }>();
+  private control: Control = '';
+  private stopping = false;
+
+  constructor(private readonly d: RunnerDeps) {
+    this.s = d.store.state;
+    setMaxListeners(0, d.signal);
+  }
+
+  private event(message: string, node?: string): void {
+    this.d.onEvent({ at: Date.now(), message, ...(node ? { node } : {}) });
+  }
+
+  private set(n: NodeState, patch: Partial<NodeState>): void {
+    Object.assign(n, patch);
+    this.d.store.nodeChanged(n.name);
+  }
+
+  async run(): Promise<RunState> {
+    const { store } = this.d;
+    const queue = startOrder(Object.values(this.s.nodes));
+    for (const n of queue) if (n.phase !== 'pending') this.set(n, { phase: resumePhase(n.phase) });
+    let lastControl = 0;
+    for (;;) {
+      if (this.d.signal.aborted) break;
+      if (Date.now() - lastControl >= (this.d.controlEveryMs ?? 1000)) {
+        lastControl = Date.now();
+        await this.readControl();
+      }
+      const failedCordoned = Object.values(this.s.nodes).filter((n) => n.phase === 'failed').length;
+      const mayStart = this.control === '' && !this.stopping;
+      while (mayStart && queue.length > 0 && freeSlots(this.s.window, this.running.size, failedCordoned) > 0) {
+        const n = queue.shift()!;
+        const abort = new AbortController();
+        const p = this.node(n, abort.signal).finally(() => this.running.delete(n.name));
+        this.running.set(n.name, { p, abort });
+      }
+      if (this.running.size === 0 && (queue.length === 0 || !mayStart || freeSlots(this.s.window, 0, failedCordoned) === 0)) break;
+      await Promise.race([...[...this.running.values()].map((r) => r.p), new Promise((r) => setTimeout(r, 250))]);
+    }
+    await Promise.allSettled([...this.running.values()].map((r) => r.p));
+    const c = countNodes(this.s);
+    if (this.d.signal.aborted) return this.s;
+    this.s.phase = this.control === 'abort' ? 'Aborted' : this.control === 'pause' && c.pending + c.inFlight > 0 ? 'Paused' : c.failed > 0 || c.pending > 0 ? 'Failed' : 'Succeeded';
+    if (this.s.phase !== 'Paused') this.s.finishedAt = iso();
+    this.s.message =
+      this.s.phase === 'Failed' && c.pending > 0
+        ? `${c.failed} node(s) failed; ${c.pending} not started (${this.s.settings.onFailure === 'stop' ? '--on-failure stop' : 'failed nodes fill the window'})`
+        : undefined;
+    store.runChanged();
+    await store.flush();
+    return this.s;
+  }
+
+  private async readControl(): Promise<void> {
+    try {
+      const c = await this.d.store.control();
+      if (c !== this.control) {
+        if (c === 'pause') this.event('pause requested: nodes in flight finish, no new node starts');
+        if (c === 'abort') this.event('abort requested: drains stop and their nodes are uncordoned; nodes already upgrading finish');
+        if (c === '' && this.control === 'pause') this.event('resumed');
+        this.control = c;
+        if (c === 'abort') for (const r of this.running.values()) r.abort.abort(new Error('aborted'));
+      }
+    } catch (err) {
+      this.event(`cannot read the run's control key (${errText(err)}); will retry`);
+    }
+  }
+
+  private async node(n: NodeState, abortSignal: AbortSignal): Promise<void> {
+    const { client, world, store, signal } = this.d;
+    const st = this.s.settings;
+    const t0 = Date.now();
+    const deadline = t0 + st.nodeTimeoutMs;
+    const fail = (message: string): void => {
+      this.set(n, { phase: 'failed', message, finishedAt: iso(), timings: { ...n.timings, total: (n.timings.total ?? 0) + Date.now() - t0 } });
+      this.event(`failed: ${message}`, n.name);
+      if (st.onFailure === 'stop' && !this.stopping) {
+        this.stopping = true;
+        this.event('stopping: no new node starts (--on-failure stop)');
+      }
+    };
+    try {
+      const obj = world.node(n.name);
+      if (!obj) return fail('the node no longer exists');
+      if (n.phase === 'pending') {
+        if (st.expectVersion !== undefined && kubeletVersion(obj) === st.expectVersion) {
+          this.set(n, { phase: 'skipped', from: st.expectVersion, to: st.expectVersion, message: `already at ${st.expectVersion}`, finishedAt: iso() });
+          this.event(`skipped: already at ${st.expectVersion}`, n.name);
+          return;
+        }
+        this.set(n, { phase: 'cordon', from: kubeletVersion(obj), wasCordoned: obj.spec?.unschedulable === true, startedAt: iso() });
+      }
+      if (n.phase === 'cordon') {
+        await setUnschedulable(client, n.name, true, signal);
+        this.set(n, { phase: 'drain' });
+        this.event('cordoned; draining', n.name);
+      }
+      if (n.phase === 'drain') {
+        const t = Date.now();
+        const drainSignal = AbortSignal.any([signal, abortSignal]);
+        setMaxListeners(0, drainSignal);
+        const r = await drainNode(
+          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, event: (node, m) => this.event(m, node),
+            blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
+          n.name,
+          Math.min(deadline, t + st.drainTimeoutMs),
+        );
+        this.set(n, {
+          evicted: n.evicted + r.evicted,
+          workloads: [...new Set([...(n.workloads ?? []), ...r.workloads])],
+          timings: { ...n.timings, drain: (n.timings.drain ?? 0) + Date.now() - t },
+          ...(r.blockedBy.length ? { blockedBy: [...new Set([...(n.blockedBy ?? []), ...r.blockedBy])] } : {}),
+        });
+        if (signal.aborted) return;
+        if (abortSignal.aborted) {
+          if (!n.wasCordoned) await setUnschedulable(client, n.name, false, signal);
+          this.set(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: iso() });
+          this.event('aborted during the drain; uncordoned', n.name);
+          return;
+        }
+        if (!r.ok) return fail(`drain: ${r.message} (node left cordoned)`);
+        this.set(n, { phase: 'upgrade' });
+        this.event(`drained (${r.evicted} pod(s) evicted); upgrading`, n.name);
+      }
+      if (n.phase === 'upgrade') {
+        const t = Date.now();
+        const already = st.expectVersion !== undefined && n.upgradeAttempts > 0 && kubeletVersion(world.node(n.name)) === st.expectVersion;
+        if (!already) {
+          this.set(n, { upgradeAttempts: n.upgradeAttempts + 1 });
+          // Written before the action runs: a resumed run knows the action may have happened.
+          await store.flush();
+          const r = await runAction(client, st.action, n.name, AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]));
+          if (signal.aborted) return;
+          if (!r.ok) {
+            this.set(n, { timings: { ...n.timings, upgrade: (n.timings.upgrade ?? 0) + Date.now() - t } });
+            return fail(`upgrade action: ${r.detail} (node left cordoned)`);
+          }
+        } else this.event('already upgraded by the interrupted run; not upgraded again', n.name);
+        this.set(n, { phase: 'wait-ready', timings: { ...n.timings, upgrade: (n.timings.upgrade ?? 0) + Date.now() - t } });
+      }
+      if (n.phase === 'wait-ready') {
+        const t = Date.now();
+        const ok = await until(() => {
+          const o = world.node(n.name);
+          return nodeReady(o) && (st.expectVersion === undefined || kubeletVersion(o) === st.expectVersion);
+        }, deadline, signal);
+        if (signal.aborted) return;
+        this.set(n, { to: kubeletVersion(world.node(n.name)), timings: { ...n.timings, waitReady: (n.timings.waitReady ?? 0) + Date.now() - t } });
+        if (!ok) return fail(`not Ready${st.expectVersion ? ` with kubelet ${st.expectVersion}` : ''} within the node timeout (node left cordoned)`);
+        this.set(n, { phase: 'uncordon' });
+      }
+      if (n.phase === 'uncordon') {
+        if (!n.wasCordoned) await setUnschedulable(client, n.name, false, signal);
+        this.set(n, { phase: 'health' });
+      }
+      if (n.phase === 'health') {
+        const t = Date.now();
+        let waiting: string[] = [];
+        const ok = await until(() => (waiting = unhealthy(world, n.workloads ?? [])).length === 0, Math.min(deadline, t + st.healthTimeoutMs), signal);
+        if (signal.aborted) return;
+        this.set(n, { timings: { ...n.timings, health: (n.timings.health ?? 0) + Date.now() - t } });
+        if (!ok) return fail(`health gate: ${waiting.slice(0, 3).join('; ')} (node upgraded and uncordoned)`);
+        this.set(n, { phase: 'done', finishedAt: iso(), timings: { ...n.timings, total: (n.timings.total ?? 0) + Date.now() - t0 } });
+        this.event(`done: ${n.from ?? '?'} → ${n.to ?? '?'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`, n.name);
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      fail(errText(err));
+    } finally {
+      if (isFinished(n.phase)) store.nodeChanged(n.name);
+    }
+  }
+}

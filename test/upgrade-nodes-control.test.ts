@@ -1,0 +1,210 @@
+// `plinth upgrade nodes` control on a real NEW cluster: resume after SIGKILL (every node upgraded exactly once,
+// none drained twice), a second concurrent run refused naming the holder, pause/resume, abort, and bad input.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, describe, test } from 'node:test';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { KubeClient } from '../src/kube/http.js';
+import { CORE } from '../src/kube/resource.js';
+import { startCluster, type LocalCluster } from '../src/localenv/index.js';
+import { RunStore } from '../src/upgrade/nodes/store.js';
+import {
+  CordonWatcher,
+  createDaemonSet,
+  createDeployment,
+  createPdb,
+  ensureNamespace,
+  PdbWatcher,
+  runNodes,
+  sleep,
+  spawnNodes as spawnCli,
+  waitDeploymentsReady,
+  waitFor,
+} from './support/upgrade-nodes-env.js';
+
+const NS = 'shop';
+const NODES = 6;
+
+/** An --exec action that upgrades a simulated node through kubectl and logs the node once it acts. */
+function execAction(kubeconfig: string, log: string, version: string, sleepSeconds = 1): string[] {
+  const kc = `kubectl --kubeconfig ${kubeconfig}`;
+  const status = JSON.stringify({ status: { nodeInfo: { kubeletVersion: version, kubeProxyVersion: version } } });
+  const cmd = [
+    `sleep ${sleepSeconds}`,
+    `echo {node} >> ${log}`,
+    `${kc} annotate node {node} --overwrite kwok.plinth.dev/kubelet-version=${version} >/dev/null`,
+    `${kc} patch node {node} --subresource=status --type=merge -p '${status}' >/dev/null`,
+  ].join(' && ');
+  return ['--exec', cmd, '--kubelet-version', version];
+}
+
+const children: Array<ReturnType<typeof spawnCli>> = [];
+/** Spawned runs are tracked so that a failed test leaves none behind (and shows what they said). */
+function spawnNodes(args: readonly string[], kubeconfig: string): ReturnType<typeof spawnCli> {
+  const c = spawnCli(args, kubeconfig);
+  children.push(c);
+  return c;
+}
+
+const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+
+describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concurrency: false }, () => {
+  let cluster: LocalCluster;
+  let client: KubeClient;
+  let watcher: PdbWatcher;
+  let cordons: CordonWatcher;
+  let dir: string;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'plinth-nodes-'));
+    cluster = await startCluster({ version: 'new', nodes: NODES, zones: 3 });
+    client = await KubeClient.fromKubeConfig(cluster.kubeConfig);
+    await ensureNamespace(client, NS);
+    await createDeployment(client, NS, 'web', 12);
+    await createDaemonSet(client, NS, 'agent');
+    await createPdb(client, 'policy/v1', NS, 'web', 'web', { maxUnavailable: 1 });
+    await waitDeploymentsReady(client, NS, ['web']);
+    watcher = new PdbWatcher(client, 'policy/v1', new Map([[`${NS}/web`, 12], [`${NS}/blocked`, 2]]));
+    await watcher.start();
+    cordons = new CordonWatcher(client);
+    await cordons.start();
+    watcher.arm();
+  });
+
+  afterEach(async () => {
+    for (const c of children.splice(0)) {
+      if (c.child.exitCode === null && c.child.signalCode === null) {
+        c.child.kill('SIGKILL');
+        const r = await c.result;
+        process.stdout.write(`# killed a leftover run; its stderr:\n${r.stderr}\n`);
+      }
+    }
+  });
+
+  after(async () => {
+    await watcher?.stop();
+    await cordons?.stop();
+    client?.close();
+    await cluster?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('bad input: one clear line each, nothing started', async () => {
+    const kc = cluster.kubeconfigPath;
+    const unreachable = join(dir, 'unreachable.kubeconfig');
+    writeFileSync(unreachable, readFileSync(kc, 'utf8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
+    const cases: Array<[string[], RegExp, string]> = [
+      [['--max-unavailable', '0', '--simulate-version', 'v1.35.0'], /invalid --max-unavailable: 0 would never upgrade a node/, kc],
+      [['--max-unavailable', '150%', '--simulate-version', 'v1.35.0'], /invalid --max-unavailable: "150%" is not a percentage from 1% to 100%/, kc],
+      [['--max-unavailable', 'lots', '--simulate-version', 'v1.35.0'], /invalid --max-unavailable: "lots" is not a number or a percentage/, kc],
+      [['--max-unavailable', '1'], /invalid upgrade action: none given/, kc],
+      [['--max-unavailable', '1', '--exec', 'true', '--simulate-version', 'v1.35.0'], /--exec and --simulate-version were both given/, kc],
+      [['-l', 'role in (a', '--max-unavailable', '1', '--simulate-version', 'v1.35.0'], /invalid -l\/--selector: "role in \(a" is not a label selector/, kc],
+      [['-l', 'pool=none', '--max-unavailable', '1', '--simulate-version', 'v1.35.0'], /no node matches the selector pool=none \(UPGRADE_NODES_NO_NODES\)/, kc],
+      [['--max-unavailable', '1', '--simulate-version', 'v1.35.0'], /cannot reach the Kubernetes API at https:\/\/127\.0\.0\.1:1/, unreachable],
+      [['--resume', '--name', 'nothing-here'], /no node upgrade run named "nothing-here"/, kc],
+    ];
+    const results = await Promise.all(cases.map(([args, , k]) => runNodes(args, k)));
+    results.forEach((r, i) => {
+      const [args, re] = cases[i]!;
+      assert.equal(r.code, 1, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, re, args.join(' '));
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line for ${args.join(' ')}: ${r.stderr}`);
+    });
+    const nodes = (await client.list<V1Node>(CORE.nodes)).items;
+    assert.ok(nodes.every((n) => n.spec?.unschedulable !== true), 'no node was cordoned');
+  });
+
+  test('SIGKILL mid-run, then --resume: every node upgraded exactly once, none drained twice, no PDB violated', async () => {
+    const log = join(dir, 'kill.log');
+    const version = 'v1.35.1';
+    const first = spawnNodes(['--max-unavailable', '2', '--name', 'killme', ...execAction(cluster.kubeconfigPath, log, version)], cluster.kubeconfigPath);
+    await waitFor(() => lines(log).length >= 2, 'two nodes upgraded by the first run', 90_000, 50);
+    first.child.kill('SIGKILL');
+    await first.result;
+    const mid = (await RunStore.read(client, 'plinth-system', 'killme'))!;
+    const phases = Object.values(mid.state.nodes).map((n) => n.phase);
+    process.stdout.write(`# killed with node phases: ${phases.join(', ')}\n`);
+    assert.equal(mid.state.phase, 'Running');
+    assert.ok(phases.some((p) => p !== 'done'), 'the run was interrupted before the end');
+    const t0 = Date.now();
+    const r = await runNodes(['--resume', '--name', 'killme', '-o', 'json'], cluster.kubeconfigPath);
+    assert.equal(r.code, 0, r.stderr);
+    process.stdout.write(`# resumed after ${((Date.now() - t0) / 1000).toFixed(1)}s (includes the dead run's lease running out)\n`);
+    const rep = JSON.parse(r.stdout) as { phase: string; nodes: Array<{ name: string; phase: string; to?: string }> };
+    assert.equal(rep.phase, 'Succeeded');
+    assert.ok(rep.nodes.every((n) => n.phase === 'done' && n.to === version), JSON.stringify(rep.nodes));
+    const upgraded = lines(log);
+    assert.equal(upgraded.length, NODES, `each node upgraded once: ${upgraded.join(',')}`);
+    assert.equal(new Set(upgraded).size, NODES);
+    for (const [node, count] of cordons.cordons) assert.equal(count, 1, `${node} was cordoned (drained) ${count} times`);
+    assert.equal(cordons.cordons.size, NODES);
+    assert.deepEqual(watcher.violations, []);
+    const nodes = (await client.list<V1Node>(CORE.nodes)).items;
+    assert.ok(nodes.every((n) => n.spec?.unschedulable !== true && n.status?.nodeInfo?.kubeletVersion === version));
+  });
+
+  test('--pause stops after the node in flight; nothing moves while paused; --resume finishes', async () => {
+    const log = join(dir, 'pause.log');
+    const version = 'v1.35.2';
+    const run = spawnNodes(['--max-unavailable', '1', '--name', 'p1', ...execAction(cluster.kubeconfigPath, log, version, 3)], cluster.kubeconfigPath);
+    await waitFor(() => lines(log).length >= 1, 'the first node upgraded', 90_000, 50);
+    const pause = await runNodes(['--pause', '--name', 'p1'], cluster.kubeconfigPath);
+    assert.equal(pause.code, 0, pause.stderr);
+    const paused = await run.result;
+    assert.equal(paused.code, 0, paused.stderr);
+    assert.match(paused.stderr, /run p1 paused; continue with `plinth upgrade nodes --resume --name p1`/);
+    const status = await runNodes(['--status', '--name', 'p1', '-o', 'json'], cluster.kubeconfigPath);
+    const st = JSON.parse(status.stdout) as { phase: string; control: string; counts: { done: number; pending: number; inFlight: number } };
+    assert.equal(st.phase, 'Paused');
+    assert.equal(st.counts.inFlight, 0);
+    assert.ok(st.counts.pending > 0 && st.counts.done >= 1, JSON.stringify(st.counts));
+    const atPause = lines(log).length;
+    await sleep(3000);
+    assert.equal(lines(log).length, atPause, 'nothing moves while paused');
+    const resumed = await runNodes(['--resume', '--name', 'p1', '-o', 'json'], cluster.kubeconfigPath);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    const rep = JSON.parse(resumed.stdout) as { phase: string; control: string; counts: { done: number } };
+    assert.equal(rep.phase, 'Succeeded');
+    assert.equal(rep.counts.done, NODES);
+    assert.equal(new Set(lines(log)).size, NODES);
+    assert.equal(lines(log).length, NODES);
+    assert.deepEqual(watcher.violations, []);
+  });
+
+  test('a second run is refused naming the holder; --abort stops a drain blocked by a PDB, uncordons its node, ends the run Aborted', async () => {
+    await createDeployment(client, NS, 'blocked', 2);
+    await createPdb(client, 'policy/v1', NS, 'blocked', 'blocked', { minAvailable: 2 });
+    await waitDeploymentsReady(client, NS, ['blocked']);
+    await waitFor(async () => {
+      const b = await client.get<{ status?: { currentHealthy?: number } }>({ group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', namespace: NS }, 'blocked');
+      return b.status?.currentHealthy === 2;
+    }, 'PDB blocked observed');
+    const pods = (await client.list<V1Pod>(CORE.pods, { labelSelector: 'app=blocked' })).items;
+    const run = spawnNodes(['--max-unavailable', '2', '--name', 'ab', '--simulate-version', 'v1.35.3'], cluster.kubeconfigPath);
+    await waitFor(async () => {
+      const s = await RunStore.read(client, 'plinth-system', 'ab');
+      return Object.values(s?.state.nodes ?? {}).some((n) => n.blockedBy?.includes(`${NS}/blocked`));
+    }, 'a drain blocked by shop/blocked', 90_000);
+    const second = await runNodes(['--max-unavailable', '1', '--name', 'other', '--simulate-version', 'v1.40.0'], cluster.kubeconfigPath);
+    assert.equal(second.code, 1);
+    assert.match(second.stderr, /another node upgrade run acts on this cluster: ab@\S+ holds lease plinth-system\/plinth-upgrade-nodes/);
+    assert.equal(await RunStore.read(client, 'plinth-system', 'other'), undefined, 'the refused run wrote nothing');
+    const abort = await runNodes(['--abort', '--name', 'ab'], cluster.kubeconfigPath);
+    assert.equal(abort.code, 0, abort.stderr);
+    const res = await run.result;
+    assert.equal(res.code, 5, res.stderr);
+    assert.match(res.stderr, /run "ab" was aborted \(UPGRADE_NODES_ABORTED\)/);
+    const s = (await RunStore.read(client, 'plinth-system', 'ab'))!;
+    assert.equal(s.state.phase, 'Aborted');
+    const abortedNodes = Object.values(s.state.nodes).filter((n) => n.phase === 'aborted');
+    assert.ok(abortedNodes.length >= 1);
+    const nodes = (await client.list<V1Node>(CORE.nodes)).items;
+    assert.ok(nodes.every((n) => n.spec?.unschedulable !== true), 'every node is schedulable again');
+    const still = (await client.list<V1Pod>(CORE.pods, { labelSelector: 'app=blocked' })).items.map((p) => p.metadata!.uid).sort();
+    assert.deepEqual(still, pods.map((p) => p.metadata!.uid).sort(), 'the protected pods were never evicted');
+    assert.deepEqual(watcher.violations, []);
+  });
+});
