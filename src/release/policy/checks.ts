@@ -8,7 +8,7 @@ import { stuckPending } from './pending.js';
 import { MetricAnalysis, measureBaselines, type Query } from './post.js';
 import { queryPrometheus } from './prometheus.js';
 import { blackoutCheck, conflictCheck, parameterCheck, preResult, type PreBlock } from './pre.js';
-import { selectorMatches } from './select.js';
+import { selectorMatches } from '../../kube/selector.js';
 
 export const RELEASE_POLICIES = ref(RELEASE_API_VERSION, 'releasepolicies');
 

@@ -1,4 +1,5 @@
 import type { V1LabelSelector, V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
+import { selectorMatches as labelSelectorMatches } from '../../kube/selector.js';
 
 /** Set by the kubelet on the API copy of a static pod. */
 export const MIRROR_ANNOTATION = 'kubernetes.io/config.mirror';
@@ -33,32 +34,12 @@ export function classifyPod(pod: V1Pod, opts: { deleteEmptyDirData: boolean }): 
   return ctl ? { action: 'evict', workload: `${ctl.kind} ${pod.metadata?.namespace}/${ctl.name}` } : { action: 'evict' };
 }
 
-/** Whether labels match a label selector (matchLabels and matchExpressions). */
+/**
+ * Whether a PDB's selector selects pods with these labels: a missing (null) selector selects none (policy/v1),
+ * otherwise as the API server matches label selectors (an empty one selects every pod).
+ */
 export function selectorMatches(sel: V1LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
-  if (!sel) return false;
-  const l = labels ?? {};
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (l[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.hasOwn(l, e.key);
-    const vals = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !vals.includes(l[e.key]!)) return false;
-        break;
-      case 'NotIn':
-        if (has && vals.includes(l[e.key]!)) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
+  return sel !== undefined && labelSelectorMatches(sel, labels);
 }
 
 /**

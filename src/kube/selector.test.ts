@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { selectorMatches } from './select.js';
+import { selectorMatches } from './selector.js';
 
 test('matchLabels and matchExpressions', () => {
   const l = { app: 'web', 'plinth.dev/system': 'pay' };
