@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { CommandFlags } from '../../../upgrade/nodes/cli.js';
 import { act } from '../../run.js';
 
 const HELP = `
@@ -23,27 +24,8 @@ interrupted continues where it stopped with --resume.
 Exit codes: 0 all nodes upgraded (or paused), 1 error, 4 nodes failed (left cordoned), 5 aborted.
 See docs/upgrade-nodes.md.`;
 
-interface Flags {
-  selector?: string;
-  maxUnavailable?: string;
-  exec?: string;
-  ssh?: string;
-  sshCommand?: string;
-  simulateVersion?: string;
-  kubeletVersion?: string;
-  name?: string;
-  stateNamespace?: string;
-  drainTimeout?: string;
-  podTimeout?: string;
-  nodeTimeout?: string;
-  healthTimeout?: string;
-  deleteEmptydirData?: boolean;
-  onFailure?: string;
-  pause?: boolean;
-  resume?: boolean;
-  abort?: boolean;
-  status?: boolean;
-}
+/** The flags as commander hands them over (a type import: the implementation still loads only when run). */
+type Flags = CommandFlags;
 
 /** `plinth upgrade nodes`: roll nodes to a new kubelet in a sliding window (pause, resume, abort, status). */
 export function registerNodes(upgrade: Command): void {
