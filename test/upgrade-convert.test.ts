@@ -38,54 +38,64 @@ function objectsOf(text: string, file: string): Obj[] {
   });
 }
 
-describe('plinth upgrade convert: every converted object is accepted by a NEW API server', () => {
-  let cluster: LocalCluster;
-  let client: KubeClient;
-  let discovery: Discovery;
-  let out: string;
-  let code: number;
-  let stderr = '';
-  const accepted = new Map<string, Obj>();
+/** What a suite converts into a temp dir, and the cluster it checks the output against (set by `before`). */
+interface Converted {
+  cluster: LocalCluster;
+  client: KubeClient;
+  discovery: Discovery;
+  out: string;
+  code: number;
+  stderr: string;
+}
 
+/** Call inside a describe(): starts a local cluster and converts the fixtures to `to` before the tests; cleans up after. */
+function convertedOn(version: 'new' | 'old', nodes: number, to: string, tmpPrefix: string): Converted {
+  const cv = { stderr: '' } as Converted;
   before(async () => {
-    cluster = await startCluster({ version: 'new', nodes: 1 });
-    client = await KubeClient.fromKubeConfig(cluster.kubeConfig);
-    discovery = new Discovery(client);
-    out = await mkdtemp(join(tmpdir(), 'plinth-convert-'));
-    code = await runConvert({ to: '1.34', files: [FIXTURES], outputDir: out }, { stdout: () => undefined, stderr: (s) => void (stderr += s) });
+    cv.cluster = await startCluster({ version, nodes });
+    cv.client = await KubeClient.fromKubeConfig(cv.cluster.kubeConfig);
+    cv.discovery = new Discovery(cv.client);
+    cv.out = await mkdtemp(join(tmpdir(), tmpPrefix));
+    cv.code = await runConvert({ to, files: [FIXTURES], outputDir: cv.out }, { stdout: () => undefined, stderr: (t) => void (cv.stderr += t) });
   });
   after(async () => {
-    client?.close();
-    await cluster?.stop();
-    if (out) await rm(out, { recursive: true, force: true });
+    (cv.client as KubeClient | undefined)?.close();
+    await (cv.cluster as LocalCluster | undefined)?.stop();
+    if (cv.out) await rm(cv.out, { recursive: true, force: true });
   });
+  return cv;
+}
+
+describe('plinth upgrade convert: every converted object is accepted by a NEW API server', () => {
+  const cv = convertedOn('new', 1, '1.34', 'plinth-convert-');
+  const accepted = new Map<string, Obj>();
 
   test('one output file per input file, same relative names; exit code 3 because PSPs were left out', async () => {
-    assert.equal(code, 3, stderr);
+    assert.equal(cv.code, 3, cv.stderr);
     const inputs = (await files(FIXTURES)).map((f) => relative(FIXTURES, f));
-    const outputs = (await files(out)).map((f) => relative(out, f));
+    const outputs = (await files(cv.out)).map((f) => relative(cv.out, f));
     assert.deepEqual(outputs, inputs);
   });
 
   test('every converted object passes server-side dry-run create (fieldValidation=Strict) on 1.34', async () => {
-    assert.match(cluster.version, /^v1\.34\./);
+    assert.match(cv.cluster.version, /^v1\.34\./);
     const all: { file: string; o: Obj }[] = [];
-    for (const f of await files(out)) for (const o of objectsOf(await readFile(f, 'utf8'), f)) all.push({ file: relative(out, f), o });
+    for (const f of await files(cv.out)) for (const o of objectsOf(await readFile(f, 'utf8'), f)) all.push({ file: relative(cv.out, f), o });
     // namespaces are created for real first: the namespaced objects need them
     for (const { o } of all.filter((x) => x.o.kind === 'Namespace')) {
-      await client.request({ method: 'POST', path: '/api/v1/namespaces', body: o });
+      await cv.client.request({ method: 'POST', path: '/api/v1/namespaces', body: o });
     }
     const failures: string[] = [];
     for (const { file, o } of all) {
       if (o.kind === 'Namespace') continue;
       const who = `${file}: ${o.apiVersion} ${o.kind} ${o.metadata.namespace ?? ''}/${o.metadata.name}`;
-      const ref = await discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
+      const ref = await cv.discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
       if (!ref) {
         failures.push(`${who}: not served by 1.34`);
         continue;
       }
       try {
-        const created = await client.request<Obj>({
+        const created = await cv.client.request<Obj>({
           method: 'POST',
           path: resourcePath(ref),
           query: { dryRun: 'All', fieldValidation: 'Strict' },
@@ -115,7 +125,7 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
     const naive: Obj[] = [];
     for (const f of await files(FIXTURES)) {
       const inputs = objectsOf(await readFile(f, 'utf8'), f);
-      const converted = objectsOf(await readFile(join(out, relative(FIXTURES, f)), 'utf8'), f);
+      const converted = objectsOf(await readFile(join(cv.out, relative(FIXTURES, f)), 'utf8'), f);
       for (const o of inputs) {
         const c = converted.find((x) => x.kind === o.kind && x.metadata.name === o.metadata.name);
         if (c && c.apiVersion !== o.apiVersion) naive.push({ ...o, apiVersion: c.apiVersion });
@@ -123,10 +133,10 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
     }
     const rejected = new Set<string>();
     for (const o of naive) {
-      const ref = await discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
+      const ref = await cv.discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
       assert.ok(ref);
       try {
-        await client.request({ method: 'POST', path: resourcePath(ref), query: { dryRun: 'All', fieldValidation: 'Strict' }, body: o });
+        await cv.client.request({ method: 'POST', path: resourcePath(ref), query: { dryRun: 'All', fieldValidation: 'Strict' }, body: o });
       } catch (err) {
         assert.ok(isKubeApiError(err), String(err));
         rejected.add(`${o.kind}/${o.metadata.name}`);
@@ -192,40 +202,22 @@ describe('plinth upgrade convert: every converted object is accepted by a NEW AP
   });
 
   test('warnings on stderr name file:line: PSPs left out, the empty PDB selector, the schemaless CRD', () => {
-    assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:22: PodSecurityPolicy restricted \(policy\/v1beta1\) left out: .*Pod Security Admission/);
-    assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:34: PodSecurityPolicy legacy \(extensions\/v1beta1\) left out/);
-    assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:13: PodDisruptionBudget shop\/nothing: its empty selector \{\} selected NO pods/);
-    assert.match(stderr, /warning: test\/fixtures\/upgrade-convert\/crds\.yaml:44: CustomResourceDefinition widgets\.example\.com: had no validation schema/);
-    assert.match(stderr, /converted \d+ of 49 objects in 11 file\(s\) to the APIs of 1\.34 into .*; 2 left out/);
+    assert.match(cv.stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:22: PodSecurityPolicy restricted \(policy\/v1beta1\) left out: .*Pod Security Admission/);
+    assert.match(cv.stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:34: PodSecurityPolicy legacy \(extensions\/v1beta1\) left out/);
+    assert.match(cv.stderr, /warning: test\/fixtures\/upgrade-convert\/policy\.yaml:13: PodDisruptionBudget shop\/nothing: its empty selector \{\} selected NO pods/);
+    assert.match(cv.stderr, /warning: test\/fixtures\/upgrade-convert\/crds\.yaml:44: CustomResourceDefinition widgets\.example\.com: had no validation schema/);
+    assert.match(cv.stderr, /converted \d+ of 49 objects in 11 file\(s\) to the APIs of 1\.34 into .*; 2 left out/);
   });
 });
 
 describe('plinth upgrade convert --to 1.24: only what 1.24 does not serve moves, and an OLD API server accepts it', () => {
-  let cluster: LocalCluster;
-  let client: KubeClient;
-  let discovery: Discovery;
-  let out: string;
-  let code: number;
-  let stderr = '';
-
-  before(async () => {
-    cluster = await startCluster({ version: 'old', nodes: 0 });
-    client = await KubeClient.fromKubeConfig(cluster.kubeConfig);
-    discovery = new Discovery(client);
-    out = await mkdtemp(join(tmpdir(), 'plinth-convert-old-'));
-    code = await runConvert({ to: '1.24', files: [FIXTURES], outputDir: out }, { stdout: () => undefined, stderr: (s) => void (stderr += s) });
-  });
-  after(async () => {
-    client?.close();
-    await cluster?.stop();
-    if (out) await rm(out, { recursive: true, force: true });
-  });
+  const cv = convertedOn('old', 0, '1.24', 'plinth-convert-old-');
 
   test('deprecated versions 1.24 still serves are left alone; removed ones are converted; the server accepts every object', async () => {
-    assert.equal(code, 0, stderr);
-    assert.match(cluster.version, /^v1\.24\./);
+    assert.equal(cv.code, 0, cv.stderr);
+    assert.match(cv.cluster.version, /^v1\.24\./);
     const all: { file: string; o: Obj }[] = [];
-    for (const f of await files(out)) for (const o of objectsOf(await readFile(f, 'utf8'), f)) all.push({ file: relative(out, f), o });
+    for (const f of await files(cv.out)) for (const o of objectsOf(await readFile(f, 'utf8'), f)) all.push({ file: relative(cv.out, f), o });
     const version = (kind: string, name: string): string | undefined => all.find((x) => x.o.kind === kind && x.o.metadata.name === name)?.o.apiVersion;
     assert.equal(version('CronJob', 'nightly-report'), 'batch/v1beta1');
     assert.equal(version('PodDisruptionBudget', 'nothing'), 'policy/v1beta1');
@@ -235,9 +227,9 @@ describe('plinth upgrade convert --to 1.24: only what 1.24 does not serve moves,
     assert.equal(version('Deployment', 'web-ext'), 'apps/v1');
     assert.equal(version('Ingress', 'shop'), 'networking.k8s.io/v1');
     assert.equal(version('CustomResourceDefinition', 'widgets.example.com'), 'apiextensions.k8s.io/v1');
-    assert.equal(await readFile(join(out, 'batch.yaml'), 'utf8'), await readFile(join(FIXTURES, 'batch.yaml'), 'utf8'));
+    assert.equal(await readFile(join(cv.out, 'batch.yaml'), 'utf8'), await readFile(join(FIXTURES, 'batch.yaml'), 'utf8'));
 
-    for (const { o } of all.filter((x) => x.o.kind === 'Namespace')) await client.request({ method: 'POST', path: '/api/v1/namespaces', body: o });
+    for (const { o } of all.filter((x) => x.o.kind === 'Namespace')) await cv.client.request({ method: 'POST', path: '/api/v1/namespaces', body: o });
     const original = new Map<string, Obj>();
     for (const f of await files(FIXTURES)) for (const o of objectsOf(await readFile(f, 'utf8'), f)) original.set(`${o.kind}/${o.metadata.name}`, o);
     const failures: string[] = [];
@@ -250,10 +242,10 @@ describe('plinth upgrade convert --to 1.24: only what 1.24 does not serve moves,
         assert.deepEqual(o, before);
         continue;
       }
-      const ref = await discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
+      const ref = await cv.discovery.refFor(o.apiVersion, o.kind, o.metadata.namespace);
       assert.ok(ref, `${o.apiVersion} ${o.kind} is served by 1.24`);
       try {
-        await client.request({ method: 'POST', path: resourcePath(ref), query: { dryRun: 'All' }, body: o });
+        await cv.client.request({ method: 'POST', path: resourcePath(ref), query: { dryRun: 'All' }, body: o });
         checked++;
       } catch (err) {
         failures.push(`${file}: ${o.apiVersion} ${o.kind} ${o.metadata.name}: ${isKubeApiError(err) ? err.message : String(err)}`);
