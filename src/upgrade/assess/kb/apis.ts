@@ -3,6 +3,11 @@
  * field changes a conversion must make. Source: the Kubernetes "Deprecated API Migration Guide"
  * (https://kubernetes.io/docs/reference/using-api/deprecation-guide/), cross-checked against the release
  * notes of each minor. `deprecatedIn` is the minor whose release first warned about the version.
+ * Every `removedIn` and replacement `since` below was checked against the guide's sections v1.16, v1.22,
+ * v1.25, v1.26, v1.27, v1.29 and v1.32 (the stored guide lists no other removals).
+ * flowcontrol v1beta1 (removed 1.26): the guide's replacement at the time was v1beta2/v1beta3; the entry names
+ * v1, and the converter moves to v1beta3 for targets 1.26-1.28 (migrate/convert/registry.ts).
+ * The guide does not give deprecation minors; `deprecatedIn` was not re-checked.
  *
  * This is data, not code: scanners look entries up by apiVersion and kind; `plinth upgrade convert`
  * implements the listed field changes (src/upgrade/migrate/convert) and its tests cover every entry whose
@@ -46,8 +51,9 @@ const APPS_CHANGES: readonly FieldChange[] = [
 const APPS_DEFAULTS: FieldChange = {
   from: '(defaults)',
   to: '(defaults)',
-  note: 'apps/v1 defaults differ: Deployment revisionHistoryLimit 10 and progressDeadlineSeconds 600, DaemonSet/StatefulSet updateStrategy RollingUpdate; set the old values explicitly to keep the old behaviour',
+  note: 'apps/v1 defaults differ: Deployment revisionHistoryLimit 10, progressDeadlineSeconds 600 and maxSurge/maxUnavailable 25%, DaemonSet/StatefulSet updateStrategy RollingUpdate; set the old values explicitly to keep the old behaviour',
 };
+const DAEMONSET_CHANGES: readonly FieldChange[] = [{ from: 'spec.templateGeneration', to: '', note: 'removed in apps/v1' }];
 
 function apps(apiVersion: string, kind: string, resource: string, deprecatedIn: number): RemovedApi {
   return {
@@ -57,7 +63,7 @@ function apps(apiVersion: string, kind: string, resource: string, deprecatedIn: 
     deprecatedIn,
     removedIn: 16,
     replacement: { apiVersion: 'apps/v1', kind, since: 9 },
-    fieldChanges: [...APPS_CHANGES, APPS_DEFAULTS],
+    fieldChanges: [...APPS_CHANGES, ...(kind === 'DaemonSet' ? DAEMONSET_CHANGES : []), APPS_DEFAULTS],
     source: guide(16),
   };
 }
@@ -98,6 +104,9 @@ const WEBHOOK_CHANGES: readonly FieldChange[] = [
   { from: 'webhooks[].admissionReviewVersions', to: 'webhooks[].admissionReviewVersions', note: 'required (v1beta1 defaulted to [v1beta1])' },
   { from: 'webhooks[].name', to: 'webhooks[].name', note: 'must be unique within the configuration' },
 ];
+
+/** The guide's v1.22 note for the SubjectAccessReview kinds; the converter renames it (migrate/convert/reviews.ts). */
+const SAR_CHANGES: readonly FieldChange[] = [{ from: 'spec.group', to: 'spec.groups', note: 'renamed' }];
 
 const CSR_CHANGES: readonly FieldChange[] = [
   { from: 'spec.signerName', to: 'spec.signerName', note: 'required; kubernetes.io/legacy-unknown cannot be requested' },
@@ -141,8 +150,8 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   { ...plain('apiextensions.k8s.io/v1beta1', 'CustomResourceDefinition', 'customresourcedefinitions', 16, 22, 'apiextensions.k8s.io/v1', 16), fieldChanges: CRD_CHANGES },
   plain('apiregistration.k8s.io/v1beta1', 'APIService', 'apiservices', 19, 22, 'apiregistration.k8s.io/v1', 10),
   plain('authentication.k8s.io/v1beta1', 'TokenReview', 'tokenreviews', 19, 22, 'authentication.k8s.io/v1', 6),
-  plain('authorization.k8s.io/v1beta1', 'SubjectAccessReview', 'subjectaccessreviews', 19, 22, 'authorization.k8s.io/v1', 6),
-  plain('authorization.k8s.io/v1beta1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', 19, 22, 'authorization.k8s.io/v1', 6),
+  { ...plain('authorization.k8s.io/v1beta1', 'SubjectAccessReview', 'subjectaccessreviews', 19, 22, 'authorization.k8s.io/v1', 6), fieldChanges: SAR_CHANGES },
+  { ...plain('authorization.k8s.io/v1beta1', 'LocalSubjectAccessReview', 'localsubjectaccessreviews', 19, 22, 'authorization.k8s.io/v1', 6), fieldChanges: SAR_CHANGES },
   plain('authorization.k8s.io/v1beta1', 'SelfSubjectAccessReview', 'selfsubjectaccessreviews', 19, 22, 'authorization.k8s.io/v1', 6),
   plain('authorization.k8s.io/v1beta1', 'SelfSubjectRulesReview', 'selfsubjectrulesreviews', 19, 22, 'authorization.k8s.io/v1', 8),
   { ...plain('certificates.k8s.io/v1beta1', 'CertificateSigningRequest', 'certificatesigningrequests', 19, 22, 'certificates.k8s.io/v1', 19), fieldChanges: CSR_CHANGES },
