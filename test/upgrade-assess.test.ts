@@ -1,7 +1,8 @@
 // Integration test of `plinth upgrade assess` against a real OLD (1.24) local cluster: objects created
 // through versions removed later (batch/v1beta1 CronJob, policy/v1beta1 PDB, autoscaling/v2beta2 HPA), an
 // Ingress whose only trace of networking.k8s.io/v1beta1 is the last-applied annotation (1.24 no longer
-// serves that version, so it cannot be written through it), a Helm release record, a webhook configuration
+// serves that version, so it cannot be written through it), Helm release records of both storage drivers
+// (a release in Secrets, another in ConfigMaps whose newest revision failed), a webhook configuration
 // naming a removed version, a node with an old kubelet, a kube-system control-plane pod with removed
 // flags, a ClusterRole granting on PodSecurityPolicies and a CRD whose stored version is no longer served.
 // The CLI is spawned as a user would run it.
@@ -91,6 +92,19 @@ describe('upgrade assess on a live 1.24 cluster', () => {
         data: { release: encodeHelmRelease({ name: 'shop', namespace: NS, version, manifest }) },
       });
     }
+    // HELM_DRIVER=configmap: revision 1 is deployed with the old APIs, revision 2 (the fix) failed, so 1 is what runs.
+    const catalog = HELM_MANIFEST.replaceAll('shop', 'catalog');
+    for (const [version, manifest, status] of [
+      [1, catalog, 'deployed'],
+      [2, catalog.replace('policy/v1beta1', 'policy/v1').replace('batch/v1beta1', 'batch/v1'), 'failed'],
+    ] as const) {
+      await client.create(ref('v1', 'configmaps', NS), {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `sh.helm.release.v1.catalog.v${version}`, labels: { owner: 'helm', name: 'catalog', version: String(version), status } },
+        data: { release: encodeHelmRelease({ name: 'catalog', namespace: NS, version, manifest, status }, 'ConfigMap') },
+      });
+    }
     await client.create(ref('admissionregistration.k8s.io/v1', 'validatingwebhookconfigurations'), {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
@@ -178,10 +192,14 @@ describe('upgrade assess on a live 1.24 cluster', () => {
 
     const helm = f.filter((x) => x.identity.source === 'helm');
     assert.deepEqual(helm.map((x) => [x.identity.kind, x.identity.name, x.identity.release?.revision, x.identity.file, x.severity]).sort(), [
+      ['CronJob', 'catalog-report', 1, 'catalog/templates/cronjob.yaml', 'blocker'],
       ['CronJob', 'shop-report', 2, 'shop/templates/cronjob.yaml', 'blocker'],
+      ['PodDisruptionBudget', 'catalog-pdb', 1, 'catalog/templates/pdb.yaml', 'blocker'],
       ['PodDisruptionBudget', 'shop-pdb', 2, 'shop/templates/pdb.yaml', 'blocker'],
     ]);
-    assert.equal(report.sources.helmReleases, 1);
+    assert.equal(report.sources.helmReleases, 2);
+    assert.match(about(f, 'CronJob', 'shop-report')[0]!.message, /\(Helm record Secret legacy\/sh\.helm\.release\.v1\.shop\.v2\)$/);
+    assert.match(about(f, 'CronJob', 'catalog-report')[0]!.message, /\(Helm record ConfigMap legacy\/sh\.helm\.release\.v1\.catalog\.v1\)$/);
 
     const webhook = about(f, 'ValidatingWebhookConfiguration', 'cron-policy');
     assert.equal(webhook.length, 1);

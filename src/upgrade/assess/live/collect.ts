@@ -1,13 +1,13 @@
 /**
  * Read a live cluster for an assessment: objects of the kinds that had removed versions (with their
  * managedFields), the deprecated-API metric, RBAC roles, webhook configurations, CRDs, nodes, kube-system
- * control-plane pods and (with --helm) Helm release Secrets. Everything is read-only GETs.
+ * control-plane pods and (with --helm) Helm release records (Secrets and ConfigMaps). Everything is read-only GETs.
  */
 import { Discovery } from '../../../kube/discovery.js';
 import type { KubeClient } from '../../../kube/http.js';
 import { ref, type ResourceRef } from '../../../kube/resource.js';
 import { isKubeApiError } from '../../../kube/api-error.js';
-import { decodeHelmRelease } from '../helm.js';
+import { currentHelmRecords, decodeHelmRecord, recordWhere, type HelmRecordRef, type HelmStorage } from '../helm.js';
 import { objectFindings } from '../objects.js';
 import { podFlagFindings } from '../rules.js';
 import { parseManifestText } from '../scan/manifests.js';
@@ -148,46 +148,82 @@ export interface HelmResult {
   readonly objects: number;
 }
 
-/** The newest revision of every Helm release stored as Secrets, decoded and scanned. */
+interface StoredRecord extends HelmRecordRef {
+  readonly value: string | undefined;
+}
+
+type HelmObject = LiveObject & { data?: Record<string, string>; type?: string };
+
+function storedRecord(storage: HelmStorage, o: HelmObject): StoredRecord | undefined {
+  const labels = o.metadata?.labels ?? {};
+  // A ConfigMap labelled owner=helm by something else is not a release record.
+  if (storage === 'ConfigMap' && (labels.name === undefined || o.data?.release === undefined)) return undefined;
+  return {
+    storage,
+    namespace: o.metadata?.namespace ?? '',
+    name: o.metadata?.name ?? '',
+    release: labels.name ?? o.metadata?.name ?? '?',
+    revision: Number(labels.version ?? 0),
+    status: labels.status,
+    value: o.data?.release,
+  };
+}
+
+/**
+ * Helm release records of both storage drivers — Secrets of type helm.sh/release.v1 and ConfigMaps (both
+ * labelled owner=helm) — keeping per release the newest deployed revision (see currentHelmRecords), decoded
+ * and scanned. Each finding's message names the record it came from. A kind the credentials may not list
+ * (403) becomes an error entry; the other kind is still read.
+ */
 export async function assessHelm(client: KubeClient, target: number): Promise<HelmResult> {
   const findings: Finding[] = [];
   const errors: InputError[] = [];
   let objects = 0;
-  const secrets = await listAll<LiveObject & { data?: Record<string, string>; type?: string }>(client, ref('v1', 'secrets'), 'owner=helm', 'type=helm.sh/release.v1');
-  const newest = new Map<string, (typeof secrets)[number]>();
-  for (const s of secrets) {
-    const key = `${s.metadata?.namespace}/${s.metadata?.labels?.name}`;
-    const rev = Number(s.metadata?.labels?.version ?? 0);
-    const prev = newest.get(key);
-    if (!prev || Number(prev.metadata?.labels?.version ?? 0) < rev) newest.set(key, s);
+  const stored: StoredRecord[] = [];
+  for (const [storage, r, fieldSelector] of [
+    ['Secret', ref('v1', 'secrets'), 'type=helm.sh/release.v1'],
+    ['ConfigMap', ref('v1', 'configmaps'), undefined],
+  ] as const) {
+    try {
+      for (const o of await listAll<HelmObject>(client, r, 'owner=helm', fieldSelector)) {
+        const rec = storedRecord(storage, o);
+        if (rec) stored.push(rec);
+      }
+    } catch (err) {
+      if (!(isKubeApiError(err) && (err.status === 403 || err.status === 404))) throw err;
+      errors.push({ source: 'helm', message: `Helm release ${storage}s (label owner=helm): ${(err as Error).message}` });
+    }
   }
-  for (const s of newest.values()) {
-    const fallback = { name: s.metadata?.labels?.name ?? s.metadata?.name ?? '?', namespace: s.metadata?.namespace ?? '', revision: Number(s.metadata?.labels?.version ?? 0) };
+  const current = currentHelmRecords(stored);
+  for (const s of current) {
+    const where = recordWhere(s);
+    const fallback = { name: s.release, namespace: s.namespace, revision: s.revision };
     let rel;
     try {
-      rel = decodeHelmRelease(s.data?.release ?? '');
+      rel = decodeHelmRecord(s.storage, s.value ?? '');
     } catch (err) {
-      errors.push({ source: 'helm', release: fallback, message: `cannot decode the release record in Secret ${s.metadata?.namespace}/${s.metadata?.name}: ${(err as Error).message}` });
+      errors.push({ source: 'helm', release: fallback, message: `cannot decode the release record in ${where}: ${(err as Error).message}` });
       continue;
     }
     const release = { name: rel.name || fallback.name, namespace: rel.namespace || fallback.namespace, revision: rel.revision || fallback.revision };
+    // currentHelmRecords picks a record not labelled deployed only when no revision of the release is.
+    const origin = `Helm record ${where}${s.status === 'deployed' ? '' : `, status ${s.status ?? rel.status}: no revision of this release is deployed`}`;
     const parsed = parseManifestText(rel.manifest, false);
-    for (const e of parsed.errors) errors.push({ source: 'helm', release, line: e.line, message: e.message });
+    for (const e of parsed.errors) errors.push({ source: 'helm', release, line: e.line, message: `${e.message} (${origin})` });
     objects += parsed.objects.length;
     for (const o of parsed.objects) {
-      findings.push(
-        ...objectFindings(o, target, {
-          source: 'helm',
-          release,
-          ...(o.template ? { file: o.template } : {}),
-          line: o.line,
-          apiVersion: o.apiVersion,
-          kind: o.kind,
-          namespace: o.namespace ?? release.namespace,
-          ...(o.name !== undefined ? { name: o.name } : {}),
-        }),
-      );
+      const identity = {
+        source: 'helm' as const,
+        release,
+        ...(o.template ? { file: o.template } : {}),
+        line: o.line,
+        apiVersion: o.apiVersion,
+        kind: o.kind,
+        namespace: o.namespace ?? release.namespace,
+        ...(o.name !== undefined ? { name: o.name } : {}),
+      };
+      for (const f of objectFindings(o, target, identity)) findings.push({ ...f, message: `${f.message} (${origin})` });
     }
   }
-  return { findings, errors, releases: newest.size, objects };
+  return { findings, errors, releases: current.length, objects };
 }
