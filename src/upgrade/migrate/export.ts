@@ -31,6 +31,11 @@ export interface ExportOptions {
   onProgress?: (p: MigrateProgress) => void;
   /** Resources read at once (default 6). */
   concurrency?: number;
+  /**
+   * Which objects get a file (default: all). The index lists every object with its hash either way, so
+   * a check that only compares hashes (the rollback's) writes the files of the objects that differ only.
+   */
+  writeObject?: (entry: IndexEntry) => boolean;
 }
 
 type Obj = KubeObject & Record<string, unknown>;
@@ -129,16 +134,18 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
     const path = objectPath(r.group, r.kind, m.namespace, m.name ?? '');
     const entry: IndexEntry = { path, apiVersion, kind: r.kind, resource: r.plural, name: m.name ?? '', hash: hashObject(clean) };
     if (m.namespace) entry.namespace = m.namespace;
-    // Object files need no atomic write: the index, written last, is what makes the export whole.
-    const file = join(o.dir, path);
-    const parent = dirname(file);
-    let made = dirs.get(parent);
-    if (!made) {
-      made = mkdir(parent, { recursive: true, mode: 0o700 }).then(() => undefined);
-      dirs.set(parent, made);
+    if (o.writeObject?.(entry) ?? true) {
+      // Object files need no atomic write: the index, written last, is what makes the export whole.
+      const file = join(o.dir, path);
+      const parent = dirname(file);
+      let made = dirs.get(parent);
+      if (!made) {
+        made = mkdir(parent, { recursive: true, mode: 0o700 }).then(() => undefined);
+        dirs.set(parent, made);
+      }
+      await made;
+      await writeFile(file, stringify(clean, { lineWidth: 0, version: '1.1' }), { mode: 0o600 });
     }
-    await made;
-    await writeFile(file, stringify(clean, { lineWidth: 0, version: '1.1' }), { mode: 0o600 });
     objects.push(entry);
     const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);
     if (ctl) controlled.set(path, { group: groupOf(ctl.apiVersion), kind: ctl.kind, name: ctl.name });

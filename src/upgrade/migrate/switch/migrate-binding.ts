@@ -21,7 +21,7 @@ function progressLines(onLine?: (m: string) => void): (p: MigrateProgress) => vo
 export function bindMigrate(etcd?: EtcdSnapshotOptions): MigrateOps {
   return {
     exportCluster: async (o) => {
-      const r = await exportCluster({ client: o.client, dir: o.dir, includeStatus: o.includeStatus, ...(o.namespaces ? { namespaces: o.namespaces } : {}), ...(etcd ? { etcd } : {}), onProgress: progressLines(o.onProgress) });
+      const r = await exportCluster({ client: o.client, dir: o.dir, includeStatus: o.includeStatus, ...(o.namespaces ? { namespaces: o.namespaces } : {}), ...(o.writeObject ? { writeObject: o.writeObject } : {}), ...(etcd && o.etcdSnapshot !== false ? { etcd } : {}), onProgress: progressLines(o.onProgress) });
       const snap = r.etcdSnapshot ? `; etcd snapshot ${(r.etcdSnapshot.bytes / 1e6).toFixed(1)} MB` : '';
       return { summary: `exported ${r.objects} objects of ${r.resources} resources from ${r.source.gitVersion}, skipped ${r.skipped}${snap}` };
     },

@@ -175,22 +175,41 @@ function rollbackPhases(plan: Plan, m: MigrateOps): PhaseSpec[] {
         const checkDir = join(plan.workDir, 'rollback-check');
         await rm(checkDir, { recursive: true, force: true });
         await mkdir(checkDir, { recursive: true });
-        await withClient(plan.old, (client) =>
-          m.exportCluster({ client, dir: checkDir, includeStatus: plan.export.includeStatus, ...(plan.export.namespaces ? { namespaces: plan.export.namespaces } : {}), onProgress: (msg) => void io.note(msg).catch(() => undefined) }),
-        );
+        // The workloads are waited for while the old cluster is read again (both only read).
+        const stopWaiting = new AbortController();
+        const ready = withClient(plan.old, (client) => waitWorkloadsReady(client, before, plan.timeouts.verifyMs, stopWaiting.signal));
+        ready.catch(() => undefined);
+        try {
+          // The re-export writes only its index and the files of objects whose hash differs (to compare by hand).
+          const hashes = new Map(before.objects.map((e) => [e.path, e.hash]));
+          await withClient(plan.old, (client) =>
+            m.exportCluster({
+              client,
+              dir: checkDir,
+              includeStatus: plan.export.includeStatus,
+              ...(plan.export.namespaces ? { namespaces: plan.export.namespaces } : {}),
+              writeObject: (e) => hashes.has(e.path) && hashes.get(e.path) !== e.hash,
+              etcdSnapshot: false,
+              onProgress: (msg) => void io.note(msg).catch(() => undefined),
+            }),
+          );
+        } catch (err) {
+          stopWaiting.abort();
+          throw err;
+        }
         // The index carries each object's hash: comparing the two indexes compares every object.
         const diff = diffIndexes(before, await readIndex(checkDir));
         if (diff.missing.length + diff.changed.length > 0) {
+          stopWaiting.abort();
           const list = [...diff.missing.map((k) => `missing ${k}`), ...diff.changed.map((k) => `changed ${k}`)];
           throw new PlinthError('UPGRADE_SWITCH_PHASE_FAILED', {
             operation: 'rollback',
             phase: 'verify',
             detail: `${diff.missing.length} exported objects missing and ${diff.changed.length} changed on the old cluster: ${list.slice(0, 5).join('; ')}${list.length > 5 ? '; …' : ''}`,
-            fix: `compare ${dir} with ${checkDir}; the export can be re-imported with plinth upgrade import`,
+            fix: `compare the changed objects in ${checkDir}/objects with ${dir}/objects; the export can be re-imported with plinth upgrade import`,
           });
         }
-        const ready = await withClient(plan.old, (client) => waitWorkloadsReady(client, before, plan.timeouts.verifyMs));
-        return `all ${diff.compared} exported objects present and unchanged; ${ready}`;
+        return `all ${diff.compared} exported objects present and unchanged; ${await ready}`;
       },
     },
   ];

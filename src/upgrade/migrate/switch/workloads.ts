@@ -12,14 +12,15 @@ const PLURALS: Record<string, string> = { Deployment: 'deployments', StatefulSet
  * calls per poll, whatever the number of objects). Returns "ready/total"; throws naming the first
  * workloads still not ready after `timeoutMs`.
  */
-export async function waitWorkloadsReady(client: KubeClient, index: ExportIndex, timeoutMs: number): Promise<string> {
+export async function waitWorkloadsReady(client: KubeClient, index: ExportIndex, timeoutMs: number, signal?: AbortSignal): Promise<string> {
   const wanted = index.objects.filter((e) => e.apiVersion.startsWith('apps/') && PLURALS[e.kind]);
   const kinds = [...new Set(wanted.map((e) => e.kind))];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const state = new Map<string, { ready: boolean; text: string }>();
     for (const kind of kinds) {
-      const list = await client.list<Record<string, unknown> & { metadata?: { name?: string; namespace?: string; generation?: number } }>(ref('apps/v1', PLURALS[kind] ?? ''));
+      signal?.throwIfAborted();
+      const list = await client.list<Record<string, unknown> & { metadata?: { name?: string; namespace?: string; generation?: number } }>(ref('apps/v1', PLURALS[kind] ?? ''), signal ? { signal } : {});
       for (const o of list.items) {
         const r = readiness(kind, o);
         state.set(`${kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`, { ready: r.observed && r.ready >= r.desired, text: `${r.ready}/${r.desired}` });
@@ -34,6 +35,6 @@ export async function waitWorkloadsReady(client: KubeClient, index: ExportIndex,
         fix: 'check the old cluster\'s controllers and nodes; rerun the rollback to verify again',
       });
     }
-    await sleep(500);
+    await sleep(500, undefined, signal ? { signal } : {});
   }
 }
