@@ -139,6 +139,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
   try {
     const apis = await discoverPolicyApis(client);
     let state: RunState;
+    let shards: number | undefined;
     if (settings) {
       const nodes = await listNodes(client, settings.selector);
       state = {
@@ -156,9 +157,10 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
       const again = await RunStore.read(client, namespace, run);
       if (!again) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
       state = { ...again.state, phase: 'Running', holder: identity, evictionApi: apis.evictionApi };
+      shards = again.shards;
       delete state.finishedAt;
     }
-    const store = new RunStore(client, namespace, run, state);
+    const store = new RunStore(client, namespace, run, state, shards === undefined ? {} : { shards });
     if (settings) await store.create();
     else {
       await RunStore.setControl(client, namespace, run, '');

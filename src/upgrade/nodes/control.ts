@@ -18,7 +18,7 @@ export async function abortOffline(ctx: Ctx): Promise<boolean> {
   try {
     const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
     if (!r) return true;
-    const store = new RunStore(ctx.client, ctx.namespace, ctx.run, r.state);
+    const store = new RunStore(ctx.client, ctx.namespace, ctx.run, r.state, { shards: r.shards });
     for (const n of Object.values(r.state.nodes)) {
       if (drainAbortable(n.phase)) {
         if (!n.wasCordoned) await setUnschedulable(ctx.client, n.name, false, lock.signal);

@@ -4,7 +4,7 @@ import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import { actionArgv, renderCommand, shellQuote } from './action.js';
 import { classifyPod, desiredHealthy, pdbsFor, selectorMatches } from './pods.js';
 import { countNodes, etaMs, freeSlots, newNodeState, resumePhase, startOrder, type NodeState } from './state.js';
-import { decodeRun, encodeRun } from './store.js';
+import { decodeRun, encodeRun, NODES_PER_CONFIGMAP, shardOf, shardsFor, splitRun } from './store.js';
 
 const pod = (o: { owner?: string; mirror?: boolean; emptyDir?: boolean; phase?: string; labels?: Record<string, string> }): V1Pod => ({
   metadata: {
@@ -99,6 +99,45 @@ test('the state ConfigMap round-trips, one key per node', () => {
   const back = decodeRun({ data });
   assert.deepEqual(back, { state, control: 'pause' });
   assert.equal(decodeRun({ data: {} }), undefined);
+});
+
+test('a large run spreads its node keys over several ConfigMaps, each far below the 1 MiB limit', () => {
+  assert.equal(shardsFor(1), 0);
+  assert.equal(shardsFor(NODES_PER_CONFIGMAP), 0);
+  assert.equal(shardsFor(NODES_PER_CONFIGMAP + 1), 1);
+  assert.equal(shardsFor(1000), 4);
+  const names = Array.from({ length: 1000 }, (_, i) => `zone-${'abc'[i % 3]}-node-${i}`);
+  // A realistic node entry: ten workloads and their PDBs, five blocking PDBs.
+  const node = (n: string): ReturnType<typeof newNodeState> => ({
+    ...newNodeState(n),
+    phase: 'done',
+    from: 'v1.34.4',
+    to: 'v1.35.0',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    finishedAt: '2026-01-01T00:00:30.000Z',
+    timings: { drain: 12345, upgrade: 12, waitReady: 150, health: 4000, total: 16500 },
+    evicted: 10,
+    upgradeAttempts: 1,
+    blockedBy: Array.from({ length: 5 }, (_, i) => `bench-nodes/app-${i}`),
+    workloads: Array.from({ length: 10 }, (_, i) => [`ReplicaSet bench-nodes/app-${i}-7f9c6d5b8d`, `PodDisruptionBudget bench-nodes/app-${i}`]).flat(),
+  });
+  const state = { name: 'r', settings: parseLikeSettings(), phase: 'Running' as const, window: 100, createdAt: '2026-01-01T00:00:00.000Z', nodes: Object.fromEntries(names.map((n) => [n, node(n)])) };
+  const parts = splitRun(state, '', shardsFor(names.length));
+  assert.equal(parts.length, 5);
+  const size = (d: Record<string, string>): number => Object.entries(d).reduce((a, [k, v]) => a + k.length + Buffer.byteLength(v), 0);
+  assert.ok(size(encodeRun(state)) > 1024 * 1024, 'one ConfigMap would be over the limit');
+  for (const p of parts) assert.ok(size(p) < 400 * 1024, `a part holds ${size(p)} bytes`);
+  assert.equal(parts[0]!.shards, '4');
+  for (const p of parts.slice(1)) assert.equal(p.run, state.createdAt);
+  // Merged back, the parts are the run (what RunStore.read does).
+  const merged = Object.assign({}, ...parts.slice(1), parts[0]) as Record<string, string>;
+  assert.deepEqual(decodeRun({ data: merged }), { state, control: '' });
+  // Every node is in exactly one part, and shardOf says which.
+  const where = shardOf(names, 4);
+  for (const n of names) assert.ok(`node.${n}` in parts[where.get(n)!]!);
+  assert.equal(parts.reduce((a, p) => a + Object.keys(p).filter((k) => k.startsWith('node.')).length, 0), 1000);
+  // An old run without shards keeps every node in the main ConfigMap.
+  assert.deepEqual(new Set(shardOf(names, 0).values()), new Set([0]));
 });
 
 function parseLikeSettings(): import('./options.js').RunSettings {

@@ -10,7 +10,28 @@ export const configMapName = (run: string): string => `plinth-upgrade-nodes-${ru
 
 const RUN_KEY = 'run.json';
 const CONTROL_KEY = 'control';
+/** In the main ConfigMap: how many more ConfigMaps (`<main>-1` … `<main>-N`) hold node keys. */
+const SHARDS_KEY = 'shards';
+/** In each further ConfigMap: the run it belongs to (its createdAt), so one left from an earlier run is never read. */
+const SHARD_RUN_KEY = 'run';
 const nodeKey = (n: string): string => `node.${n}`;
+
+/**
+ * Node keys per ConfigMap. A node's entry is about 1–1.5 KB (its workloads and blocking PDBs), and a
+ * ConfigMap holds at most 1 MiB: 200 a ConfigMap stays far below it and keeps each patch small.
+ */
+export const NODES_PER_CONFIGMAP = 200;
+export const shardName = (run: string, i: number): string => `${configMapName(run)}-${i}`;
+
+/** How many ConfigMaps besides the main one a run of `nodes` nodes uses. */
+export const shardsFor = (nodes: number, perConfigMap = NODES_PER_CONFIGMAP): number => Math.max(0, Math.ceil(nodes / perConfigMap) - 1);
+
+/** Which ConfigMap (0 = main) holds each node: the sorted names in `shards + 1` equal chunks. */
+export function shardOf(names: Iterable<string>, shards: number): Map<string, number> {
+  const sorted = [...names].sort();
+  const chunk = Math.max(1, Math.ceil(sorted.length / (shards + 1)));
+  return new Map(sorted.map((n, i) => [n, Math.min(shards, Math.floor(i / chunk))]));
+}
 
 interface ConfigMapObj {
   metadata?: { name?: string; resourceVersion?: string };
@@ -27,6 +48,19 @@ export function decodeRun(cm: ConfigMapObj): { state: RunState; control: Control
   for (const [k, v] of Object.entries(data)) if (k.startsWith('node.')) nodes[k.slice(5)] = JSON.parse(v) as NodeState;
   const c = data[CONTROL_KEY] ?? '';
   return { state: { ...base, nodes }, control: c === 'pause' || c === 'abort' ? c : '' };
+}
+
+/**
+ * The data of every ConfigMap of a run: [main, 1, …, shards]. The main one holds run.json, control,
+ * the shard count and the first nodes; the others hold the run's id and their nodes.
+ */
+export function splitRun(s: RunState, control: Control, shards: number): Record<string, string>[] {
+  const all = encodeRun(s, control);
+  const out = Array.from({ length: shards + 1 }, (_, i): Record<string, string> =>
+    i === 0 ? { [RUN_KEY]: all[RUN_KEY]!, [CONTROL_KEY]: control, [SHARDS_KEY]: String(shards) } : { [SHARD_RUN_KEY]: s.createdAt },
+  );
+  for (const [name, i] of shardOf(Object.keys(s.nodes), shards)) out[i]![nodeKey(name)] = all[nodeKey(name)]!;
+  return out;
 }
 
 /** Encode the whole run (one key per node so that updates patch only what changed). */
@@ -48,15 +82,27 @@ export class RunStore {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private failure: Error | undefined;
+  /** ConfigMaps besides the main one, and which one holds each node. */
+  readonly shards: number;
+  private readonly where: Map<string, number>;
+  private readonly flushMs: number;
 
+  /** `shards`: as read from an existing run; a new run derives it from its node count. */
   constructor(
     private readonly client: KubeClient,
     readonly namespace: string,
     readonly run: string,
     readonly state: RunState,
-    private readonly flushMs = 300,
+    opts: { shards?: number; flushMs?: number } = {},
   ) {
     this.cms = inNamespace(CORE.configMaps, namespace);
+    this.shards = opts.shards ?? shardsFor(Object.keys(state.nodes).length);
+    this.where = shardOf(Object.keys(state.nodes), this.shards);
+    this.flushMs = opts.flushMs ?? 300;
+  }
+
+  private cmName(i: number): string {
+    return i === 0 ? configMapName(this.run) : shardName(this.run, i);
   }
 
   static async ensureNamespace(client: KubeClient, namespace: string): Promise<void> {
@@ -67,28 +113,65 @@ export class RunStore {
     }
   }
 
-  static async read(client: KubeClient, namespace: string, run: string): Promise<{ state: RunState; control: Control } | undefined> {
+  /** Read a run from its ConfigMaps (undefined when there is none); `shards` is how many more than the main one it uses. */
+  static async read(client: KubeClient, namespace: string, run: string): Promise<{ state: RunState; control: Control; shards: number } | undefined> {
+    const cms = inNamespace(CORE.configMaps, namespace);
+    let main: ConfigMapObj;
     try {
-      return decodeRun(await client.get<ConfigMapObj>(inNamespace(CORE.configMaps, namespace), configMapName(run)));
+      main = await client.get<ConfigMapObj>(cms, configMapName(run));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
     }
+    const data = { ...(main.data ?? {}) };
+    const shards = Number(data[SHARDS_KEY] ?? 0) || 0;
+    if (shards > 0 && data[RUN_KEY] !== undefined) {
+      const id = (JSON.parse(data[RUN_KEY]) as { createdAt?: string }).createdAt;
+      const parts = await Promise.all(
+        Array.from({ length: shards }, async (_, k) => {
+          const name = shardName(run, k + 1);
+          const cm = await client.get<ConfigMapObj>(cms, name).catch((err: unknown) => {
+            if (isNotFound(err)) return undefined;
+            throw err;
+          });
+          if (cm?.data?.[SHARD_RUN_KEY] !== id) throw new Error(`the state of run ${run} is incomplete: ConfigMap ${namespace}/${name} ${cm ? 'belongs to another run' : 'is missing'}`);
+          return cm!.data!;
+        }),
+      );
+      for (const p of parts) for (const [k, v] of Object.entries(p)) if (k.startsWith('node.')) data[k] = v;
+    }
+    const r = decodeRun({ data });
+    return r && { ...r, shards };
   }
 
-  /** Write the whole run, replacing any earlier run of that name. */
+  /**
+   * Write the whole run, replacing any earlier run of that name. The further ConfigMaps go first and
+   * the main one last: until it is written, the earlier run (or none) is what a reader sees.
+   */
   async create(): Promise<void> {
-    const body = {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: configMapName(this.run), namespace: this.namespace, labels: { [RUN_LABEL]: this.run } },
-      data: encodeRun(this.state),
+    const parts = splitRun(this.state, '', this.shards);
+    const put = async (i: number): Promise<void> => {
+      const body = {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: this.cmName(i), namespace: this.namespace, labels: { [RUN_LABEL]: this.run } },
+        data: parts[i],
+      };
+      try {
+        await this.client.create(this.cms, body);
+      } catch (err) {
+        if (!isAlreadyExists(err)) throw err;
+        await this.client.replace(this.cms, this.cmName(i), body);
+      }
     };
-    try {
-      await this.client.create(this.cms, body);
-    } catch (err) {
-      if (!isAlreadyExists(err)) throw err;
-      await this.client.replace(this.cms, configMapName(this.run), body);
+    await Promise.all(Array.from({ length: this.shards }, (_, k) => put(k + 1)));
+    await put(0);
+    // ConfigMaps an earlier, larger run of this name left behind.
+    const mine = new Set(Array.from({ length: this.shards + 1 }, (_, i) => this.cmName(i)));
+    const old = await this.client.list<ConfigMapObj>(this.cms, { labelSelector: `${RUN_LABEL}=${this.run}` }).catch(() => ({ items: [] as ConfigMapObj[] }));
+    for (const cm of old.items) {
+      const name = cm.metadata?.name ?? '';
+      if (!mine.has(name) && name.startsWith(`${configMapName(this.run)}-`)) await this.client.delete(this.cms, name).catch(() => undefined);
     }
   }
 
@@ -133,24 +216,37 @@ export class RunStore {
     }, this.flushMs);
   }
 
+  /** One merge patch per ConfigMap that has changes (run.json lives in the main one). */
   private async write(): Promise<void> {
     if (this.dirty.size === 0 && !this.runDirty) return;
     const names = [...this.dirty];
     this.dirty.clear();
     const writeRun = this.runDirty;
     this.runDirty = false;
-    const data: Record<string, string> = {};
+    const byCm = new Map<number, { names: string[]; data: Record<string, string> }>();
+    const part = (i: number): { names: string[]; data: Record<string, string> } => {
+      let p = byCm.get(i);
+      if (!p) byCm.set(i, (p = { names: [], data: {} }));
+      return p;
+    };
     for (const n of names) {
       const ns = this.state.nodes[n];
-      if (ns) data[nodeKey(n)] = JSON.stringify(ns);
+      if (!ns) continue;
+      const p = part(this.where.get(n) ?? 0);
+      p.names.push(n);
+      p.data[nodeKey(n)] = JSON.stringify(ns);
     }
-    if (writeRun) data[RUN_KEY] = encodeRun({ ...this.state, nodes: {} })[RUN_KEY]!;
-    try {
-      await this.client.patch(this.cms, configMapName(this.run), { data }, 'merge');
-    } catch (err) {
-      for (const n of names) this.dirty.add(n);
-      if (writeRun) this.runDirty = true;
-      this.failure = err instanceof Error ? err : new Error(String(err));
-    }
+    if (writeRun) part(0).data[RUN_KEY] = encodeRun({ ...this.state, nodes: {} })[RUN_KEY]!;
+    await Promise.all(
+      [...byCm].map(async ([i, p]) => {
+        try {
+          await this.client.patch(this.cms, this.cmName(i), { data: p.data }, 'merge');
+        } catch (err) {
+          for (const n of p.names) this.dirty.add(n);
+          if (i === 0 && writeRun) this.runDirty = true;
+          this.failure = err instanceof Error ? err : new Error(String(err));
+        }
+      }),
+    );
   }
 }
