@@ -67,6 +67,14 @@ export async function drainNode(ctx: DrainContext, node: string, deadline: numbe
   return result('pods kept coming back to the node after 20 drain rounds');
 }
 
+/** The shortest wait before a blocked eviction is tried again. */
+const MIN_RETRY_MS = 250;
+
+/** Every PDB named shows disruptionsAllowed > 0 in the cache (a hint when to retry, not a decision). */
+function allowsDisruption(ctx: DrainContext, pdbs: readonly string[]): boolean {
+  return pdbs.length > 0 && pdbs.every((k) => (ctx.world.pdbs.get(k)?.status?.disruptionsAllowed ?? 0) > 0);
+}
+
 /** Evict one pod and wait until it is gone. Returns 'evicted', 'gone' or why it failed. */
 async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadline: number, blockedBy: Set<string>): Promise<string> {
   const ns = pod.metadata!.namespace!;
@@ -76,6 +84,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
   const reported = new Set<string>();
   let delay = 500;
   let lastBlock = '';
+  let names: string[] = [];
   for (;;) {
     if (ctx.signal.aborted) return 'interrupted';
     if (Date.now() >= deadline) {
@@ -99,7 +108,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     }
     if (out.kind === 'blocked') {
       lastBlock = out.message;
-      const names = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
+      names = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
       for (const n of names) {
         blockedBy.add(n);
         if (!reported.has(n)) {
@@ -115,10 +124,19 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     } else {
       ctx.event(node, `eviction of ${ns}/${name} failed: ${out.message}; retrying`);
     }
-    try {
-      await sleep(Math.min(delay, Math.max(1, deadline - Date.now())), ctx.signal);
-    } catch {
-      return 'interrupted';
+    if (out.kind === 'blocked') {
+      // Retry at the end of the backoff, or earlier, once the cache shows that every PDB covering
+      // the pod allows a disruption again (the API server still decides; nothing is forced).
+      const wake = Math.min(deadline, Date.now() + delay);
+      const earliest = Date.now() + MIN_RETRY_MS;
+      await until(() => Date.now() >= earliest && allowsDisruption(ctx, names), wake, ctx.signal, 200);
+      if (ctx.signal.aborted) return 'interrupted';
+    } else {
+      try {
+        await sleep(Math.min(delay, Math.max(1, deadline - Date.now())), ctx.signal);
+      } catch {
+        return 'interrupted';
+      }
     }
     delay = Math.min(delay * 2, 5_000);
   }
