@@ -173,3 +173,39 @@ void test('updates enqueue the keys of both the old and the new object', async (
   await c.stop();
   assert.deepEqual(keys.sort(), ['ns/new-owner', 'ns/old-owner']);
 });
+
+void test('a source can skip updates that change nothing it reads, and coalesce a burst into one reconcile', async () => {
+  const plain = new FakeInformer();
+  const bursty = new FakeInformer();
+  const calls: string[] = [];
+  const c = runController({
+    name: 't-coalesce',
+    informers: [
+      { informer: asInformer(plain), changed: (o, n) => o.metadata?.labels?.['x'] !== n.metadata?.labels?.['x'] },
+      { informer: asInformer(bursty), keys: () => 'ns/parent', coalesceMs: 60 },
+    ],
+    reconcile: (key) => {
+      calls.push(key);
+      return Promise.resolve(DONE);
+    },
+  });
+  plain.sync();
+  bursty.sync();
+  await c.ready;
+  const a = cm('a');
+  plain.update(a, { metadata: { ...a.metadata, annotations: { y: '1' } } });
+  await sleep(20);
+  assert.deepEqual(calls, [], 'an update that changes nothing the source reads enqueues nothing');
+  plain.update(a, { metadata: { ...a.metadata, labels: { x: '1' } } });
+  while (calls.length < 1) await sleep(5);
+  await sleep(20);
+  assert.ok(calls.every((k) => k === 'ns/a'));
+  calls.length = 0;
+  const t0 = Date.now();
+  for (let i = 0; i < 20; i++) bursty.add(cm(`p${i}`));
+  while (calls.length < 1) await sleep(5);
+  assert.ok(Date.now() - t0 >= 55, 'the coalesced key waited for the delay');
+  await sleep(100);
+  assert.deepEqual(calls, ['ns/parent'], 'twenty events, one reconcile');
+  await c.stop();
+});

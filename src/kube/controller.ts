@@ -30,6 +30,14 @@ export type KeyFunc<T = KubeObject> = (obj: T) => Iterable<string> | string | un
 export interface InformerSource<T extends KubeObject = KubeObject> {
   informer: Informer<T>;
   keys?: KeyFunc<T>;
+  /** Updates for which this returns false enqueue nothing (the controller reads nothing that changed). */
+  changed?: (old: T, obj: T) => boolean;
+  /**
+   * Enqueue this source's keys after this many ms instead of at once: a burst of events within the delay
+   * becomes one reconcile (a key already waiting keeps its earlier time). For controllers whose reconcile
+   * reads many objects of this kind and need not react within milliseconds.
+   */
+  coalesceMs?: number;
 }
 
 export interface ControllerOptions {
@@ -94,20 +102,22 @@ export function runController(opts: ControllerOptions): Controller {
     error: reconcileTotal.labels(opts.name, 'error'),
   };
 
-  for (const { informer, keys } of sources) {
+  for (const { informer, keys, changed, coalesceMs } of sources) {
     const keyFn: KeyFunc = keys ?? keyOf;
+    const add = coalesceMs !== undefined && coalesceMs > 0 ? (key: string): void => queue.addAfter(key, coalesceMs) : (key: string): void => queue.add(key);
     const enqueue = (obj: KubeObject): void => {
       const k = keyFn(obj);
       if (k === undefined) return;
       if (typeof k === 'string') {
-        if (k !== '') queue.add(k);
+        if (k !== '') add(k);
         return;
       }
-      for (const key of k) if (key !== '') queue.add(key);
+      for (const key of k) if (key !== '') add(key);
     };
     const handlers: EventHandlers<KubeObject> = {
       onAdd: enqueue,
       onUpdate: (old, obj) => {
+        if (changed && !changed(old, obj)) return;
         enqueue(obj);
         if (old !== obj) enqueue(old);
       },

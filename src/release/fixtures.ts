@@ -13,6 +13,8 @@ export interface FakePod {
   gate?: 'True' | 'False';
   /** ISO time of the drain annotation. */
   drainStarted?: string;
+  /** ISO time of the ready-since annotation (written with the drain). */
+  readySinceAnnotation?: string;
   deleting?: boolean;
   image?: string;
   /** Container status image (default: the spec image). */
@@ -35,7 +37,14 @@ export function fakePod(p: FakePod): V1Pod {
       namespace: 'ns',
       uid: p.uid ?? `uid-${p.name}`,
       labels: { [KEYS.unit]: p.unit ?? 'a', [KEYS.revision]: p.revision ?? 'r1' },
-      ...(p.drainStarted ? { annotations: { [KEYS.drainStarted]: p.drainStarted } } : {}),
+      ...(p.drainStarted || p.readySinceAnnotation
+        ? {
+            annotations: {
+              ...(p.drainStarted ? { [KEYS.drainStarted]: p.drainStarted } : {}),
+              ...(p.readySinceAnnotation ? { [KEYS.readySince]: p.readySinceAnnotation } : {}),
+            },
+          }
+        : {}),
       ...(p.deleting ? { deletionTimestamp: new Date('2024-01-01T00:00:00Z') } : {}),
       finalizers: [KEYS.finalizer],
     },

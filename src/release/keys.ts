@@ -19,6 +19,12 @@ export const KEYS = {
   finalizer: `${RELEASE_GROUP}/protect`,
   /** Pod annotation: when the controller set the gate False (RFC 3339 with milliseconds); the drain timer. */
   drainStarted: `${RELEASE_GROUP}/drain-started`,
+  /**
+   * Pod annotation, written with the drain: since when the pod had been Ready when its drain began (its Ready
+   * condition's lastTransitionTime), which the drain itself overwrites. It tells how long the EndpointSlices
+   * had to catch up with that Ready before the drain (see drainState).
+   */
+  readySince: `${RELEASE_GROUP}/ready-since`,
   /** ReleaseOrder annotation: 1, 2, 3... in creation order among the orders of one CellDeployment. */
   sequence: `${RELEASE_GROUP}/sequence`,
 } as const;

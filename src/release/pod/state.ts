@@ -58,6 +58,25 @@ export function readyFalseSince(pod: V1Pod): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/**
+ * Since when the pod had been Ready when its drain began (ms since the epoch), from the ready-since annotation
+ * the drain writes; undefined when absent (the pod was not Ready then, or an older controller drained it).
+ */
+export function readySinceAtDrain(pod: V1Pod): number | undefined {
+  const raw = pod.metadata?.annotations?.[KEYS.readySince];
+  if (raw === undefined) return undefined;
+  const t = Date.parse(raw);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** The lastTransitionTime of the pod's Ready condition while it is True (ISO string), else undefined. */
+export function readyTrueSince(pod: V1Pod): string | undefined {
+  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
+  if (c?.status !== 'True' || !c.lastTransitionTime) return undefined;
+  const t = new Date(c.lastTransitionTime);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
+
 /** When the controller set the gate False (ms since the epoch), from the drain annotation; undefined when absent or unreadable. */
 export function drainStartedAt(pod: V1Pod): number | undefined {
   const raw = pod.metadata?.annotations?.[KEYS.drainStarted];

@@ -35,6 +35,12 @@ export function kwokConfigYaml(o: KwokConfigOptions): string {
       disregardStatusWithAnnotationSelector: `${POD_FROZEN_ANNOTATION}=true`,
       nodeLeaseDurationSeconds: 40,
       nodePort: 10250,
+      // kwok plays stages with 4 workers by default: with a few hundred pods changing at once (a release
+      // batch, a drain window) that queue, not the API server, is what a test or benchmark waits for. A real
+      // cluster has one kubelet per node, each acting on its own pods in parallel.
+      podPlayStageParallelism: 32,
+      nodePlayStageParallelism: 8,
+      nodeLeaseParallelism: 8,
     },
   };
   const docs = [conf, ...nodeStages({ kubeletVersion: o.kubeletVersion, heartbeatMs: o.nodeHeartbeatMs }), ...podStages(o)];

@@ -50,3 +50,17 @@ test('a pod being deleted is out of traffic when the slices say so, whatever its
   assert.deepEqual(drainState(deleting, false, 0, at(0)), { step: 'drained' });
   assert.equal(drainState(deleting, true, 0, at(0)).step, 'wait');
 });
+
+test('a pod that had served for a while before its drain is believed out as soon as the slices say so', () => {
+  const served = (readySince: string): ReturnType<typeof fakePod> =>
+    fakePod({ name: 'p', gate: 'False', drainStarted: t0, ready: false, readySince: t0, readySinceAnnotation: readySince });
+  // Ready since t0 - 10 s: the slices listed it ready long before the drain.
+  assert.deepEqual(drainState(served('2023-12-31T23:59:50Z'), false, 0, at(0)), { step: 'drained' });
+  assert.equal(drainState(served('2023-12-31T23:59:50Z'), true, 0, at(0)).step, 'wait', 'still listed: wait whatever the history');
+  assert.equal(drainState(served('2023-12-31T23:59:50Z'), false, 2, at(1000)).step, 'wait', 'drainSeconds still applies');
+  // Ready since t0 - 5 s (whole seconds, so maybe t0 - 4.x s): not long enough, the settle time applies.
+  const recent = drainState(served('2023-12-31T23:59:55Z'), false, 0, at(0));
+  assert.equal(recent.step, 'wait');
+  assert.match(recent.step === 'wait' ? recent.why : '', /settle/);
+  assert.deepEqual(drainState(served('2023-12-31T23:59:54Z'), false, 0, at(0)), { step: 'drained' }, 'ready since t0 - 6 s is enough');
+});

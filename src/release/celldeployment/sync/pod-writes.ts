@@ -4,6 +4,7 @@ import type { KubeClient } from '../../../kube/http.js';
 import { inNamespace, type ResourceRef } from '../../../kube/resource.js';
 import type { ImageChange } from '../../plan/index.js';
 import { FIELD_MANAGER, KEYS, RES } from '../../keys.js';
+import { readyTrueSince } from '../../pod/state.js';
 
 /**
  * The controller's writes to pods, one request each. Each returns the pod as the API server stored it (for
@@ -32,12 +33,26 @@ async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
  * in one pods/status patch. The API server keeps metadata changes made through pods/status (only spec,
  * ownerReferences and deletionTimestamp are reset), so one write suffices; if a server ever drops the
  * annotation, a second patch sets it.
+ *
+ * A Ready pod also gets Ready=False in the same patch: with its gate False the kubelet computes the same
+ * (Ready is containers ready AND every readiness gate True), so it has nothing to write, and the
+ * EndpointSlice controller sees the pod leave at once instead of after the kubelet's next status sync. The
+ * Ready condition's lastTransitionTime before the drain goes into the ready-since annotation (see drainState).
  */
 export async function drainPod(client: KubeClient, pod: V1Pod, now: Date, why: string, signal: AbortSignal): Promise<V1Pod | undefined> {
   const started = now.toISOString();
+  const readySince = readyTrueSince(pod);
+  const gate = { type: KEYS.gate, status: 'False', reason: 'Draining', message: why, lastTransitionTime: stamp(now) };
+  const ready = {
+    type: 'Ready',
+    status: 'False',
+    reason: 'ReadinessGatesNotReady',
+    message: `the status of pod readiness gate "${KEYS.gate}" is not "True", but False`,
+    lastTransitionTime: stamp(now),
+  };
   const patch = {
-    metadata: { annotations: { [KEYS.drainStarted]: started } },
-    status: { conditions: [{ type: KEYS.gate, status: 'False', reason: 'Draining', message: why, lastTransitionTime: stamp(now) }] },
+    metadata: { annotations: { [KEYS.drainStarted]: started, ...(readySince !== undefined ? { [KEYS.readySince]: readySince } : {}) } },
+    status: { conditions: readySince !== undefined ? [gate, ready] : [gate] },
   };
   const out = await orGone(client.patch<V1Pod>(podsIn(pod), pod.metadata?.name ?? '', patch, 'strategic', { subresource: 'status', fieldManager: FIELD_MANAGER, signal }));
   if (out && out.metadata?.annotations?.[KEYS.drainStarted] === undefined) {
@@ -49,13 +64,14 @@ export async function drainPod(client: KubeClient, pod: V1Pod, now: Date, why: s
 /** Puts the pod (back) into traffic: gate True and the drain annotation removed, in one pods/status patch. */
 export async function admitPod(client: KubeClient, pod: V1Pod, now: Date, signal: AbortSignal): Promise<V1Pod | undefined> {
   const hasAnnotation = pod.metadata?.annotations?.[KEYS.drainStarted] !== undefined;
+  const clear = { [KEYS.drainStarted]: null, ...(pod.metadata?.annotations?.[KEYS.readySince] !== undefined ? { [KEYS.readySince]: null } : {}) };
   const patch = {
-    ...(hasAnnotation ? { metadata: { annotations: { [KEYS.drainStarted]: null } } } : {}),
+    ...(hasAnnotation ? { metadata: { annotations: clear } } : {}),
     status: { conditions: [{ type: KEYS.gate, status: 'True', reason: 'Serving', message: 'containers ready; in traffic', lastTransitionTime: stamp(now) }] },
   };
   const out = await orGone(client.patch<V1Pod>(podsIn(pod), pod.metadata?.name ?? '', patch, 'strategic', { subresource: 'status', fieldManager: FIELD_MANAGER, signal }));
   if (out && hasAnnotation && out.metadata?.annotations?.[KEYS.drainStarted] !== undefined) {
-    return orGone(client.patch<V1Pod>(podsIn(pod), pod.metadata?.name ?? '', { metadata: { annotations: { [KEYS.drainStarted]: null } } }, 'strategic', { fieldManager: FIELD_MANAGER, signal }));
+    return orGone(client.patch<V1Pod>(podsIn(pod), pod.metadata?.name ?? '', { metadata: { annotations: clear } }, 'strategic', { fieldManager: FIELD_MANAGER, signal }));
   }
   return out;
 }
