@@ -4,9 +4,11 @@
 // image change to "all pods updated and ready", and the API write requests per updated pod (the API server's
 // `apiserver_request_total`, all clients; the audit log attributes them to clients).
 //   npm run bench -- release          (BENCH_REPLICAS, BENCH_NODES, BENCH_BATCH to change the size)
-// Caveat: the kubelet is kwok. A new pod is Running and Ready 100 ms after binding (no image pull, no probes),
-// which makes recreating pods (the Deployment) nearly free, while an in-place change costs kwok's
-// inPlaceDelayMs (500 ms) plus several stage hops; and kwok's status patches per pod are not a real kubelet's.
+// Caveat: the kubelet is kwok. A new pod is Running and Ready podStartDelayMs (100 ms) after binding (no image
+// pull, no sandbox, no probes), which makes recreating pods (the Deployment) nearly free. The in-place restart
+// is given the same container start time (BENCH_INPLACE_DELAY_MS, default = podStartDelayMs) rather than
+// kwok's test default of 500 ms, so neither side is charged more for starting a container; it still costs
+// more stage hops (stop, start); and kwok's status patches per pod are not a real kubelet's.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { installCrds } from '../../src/api/install.js';
 import { KubeClient } from '../../src/kube/http.js';
 import { inNamespace, ref } from '../../src/kube/resource.js';
 import { startCluster } from '../../src/localenv/index.js';
+import { KWOK_DEFAULTS } from '../../src/localenv/cluster/kwok/config.js';
 import { runManager } from '../../src/manager/manager.js';
 import { RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
 import { renderFigures, type Figure } from '../lib/report.js';
@@ -31,6 +34,7 @@ const APP = 'web';
 const IMAGE_1 = 'registry.example.com/shop/web:1.0.0';
 const IMAGE_2 = 'registry.example.com/shop/web:1.0.1';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 900_000);
+const INPLACE_DELAY_MS = Number(process.env.BENCH_INPLACE_DELAY_MS ?? KWOK_DEFAULTS.podStartDelayMs);
 
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -171,7 +175,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plinth-bench-release-'));
   const audit = auditArgs(dir);
   log(`starting a cluster with ${NODES} simulated nodes in 3 zones (audit log ${audit.logPath})`);
-  const cluster = await startCluster({ version: 'new', nodes: NODES, zones: 3, apiserverArgs: audit.args, onProgress: (m) => log(`  ${m}`) });
+  const cluster = await startCluster({
+    version: 'new',
+    nodes: NODES,
+    zones: 3,
+    apiserverArgs: audit.args,
+    kwok: { inPlaceDelayMs: INPLACE_DELAY_MS },
+    onProgress: (m) => log(`  ${m}`),
+  });
   const client = await KubeClient.fromKubeConfig(cluster.kubeConfig, { maxSockets: 32, userAgent: 'plinth-bench' });
   const stopManager = new AbortController();
   let manager: Promise<number> | undefined;
@@ -321,6 +332,7 @@ async function main(): Promise<void> {
     const idleRate = totalWrites(idle.metrics) / (idle.ms / 1000);
     process.stdout.write(
       `CellDeployment: beta + batchSize ${BATCH}, drainSeconds 0, needConfirm false; Deployment: RollingUpdate maxSurge 25%, maxUnavailable 25%. ` +
+        `kwok: a new pod's containers start ${KWOK_DEFAULTS.podStartDelayMs} ms after binding, an in-place restart takes ${INPLACE_DELAY_MS} ms. ` +
         `Both with a Service (EndpointSlices). Writes are counted from apiserver_request_total (verbs POST, PUT, PATCH, APPLY, DELETE, DELETECOLLECTION), ` +
         `delta over each window; they include kwok (the simulated kubelet), kube-controller-manager (EndpointSlices, ...), the scheduler, and ` +
         `background writes (idle: ${idleRate.toFixed(1)} writes/s, i.e. about ${((idleRate * cdWin.ms) / 1000).toFixed(0)} in the CellDeployment window and ` +
