@@ -47,15 +47,33 @@ export function isReady(pod: V1Pod): boolean {
   return condition(pod, 'Ready') === 'True';
 }
 
+/** When the Ready condition last moved to `status` (ms since the epoch), if it has that status and a readable time. */
+function readyStatusSince(pod: V1Pod, status: 'True' | 'False'): number | undefined {
+  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
+  if (c?.status !== status || !c.lastTransitionTime) return undefined;
+  const t = new Date(c.lastTransitionTime).getTime();
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** An annotation holding a time (ms since the epoch); undefined when absent or unreadable. */
+function annotationTime(pod: V1Pod, key: string): number | undefined {
+  const raw = pod.metadata?.annotations?.[key];
+  if (raw === undefined) return undefined;
+  const t = Date.parse(raw);
+  return Number.isNaN(t) ? undefined : t;
+}
+
 /**
  * Since when the pod's Ready condition has been False (ms since the epoch, whole seconds as the API stores
  * them), from its lastTransitionTime; undefined when Ready is not False or the time is missing.
  */
 export function readyFalseSince(pod: V1Pod): number | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
-  if (c?.status !== 'False' || !c.lastTransitionTime) return undefined;
-  const t = new Date(c.lastTransitionTime).getTime();
-  return Number.isNaN(t) ? undefined : t;
+  return readyStatusSince(pod, 'False');
+}
+
+/** Since when the pod's Ready condition has been True (ms since the epoch), else undefined. */
+export function readyTrueSince(pod: V1Pod): number | undefined {
+  return readyStatusSince(pod, 'True');
 }
 
 /**
@@ -63,26 +81,12 @@ export function readyFalseSince(pod: V1Pod): number | undefined {
  * the drain writes; undefined when absent (the pod was not Ready then, or an older controller drained it).
  */
 export function readySinceAtDrain(pod: V1Pod): number | undefined {
-  const raw = pod.metadata?.annotations?.[KEYS.readySince];
-  if (raw === undefined) return undefined;
-  const t = Date.parse(raw);
-  return Number.isNaN(t) ? undefined : t;
-}
-
-/** The lastTransitionTime of the pod's Ready condition while it is True (ISO string), else undefined. */
-export function readyTrueSince(pod: V1Pod): string | undefined {
-  const c = pod.status?.conditions?.find((x) => x.type === 'Ready');
-  if (c?.status !== 'True' || !c.lastTransitionTime) return undefined;
-  const t = new Date(c.lastTransitionTime);
-  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+  return annotationTime(pod, KEYS.readySince);
 }
 
 /** When the controller set the gate False (ms since the epoch), from the drain annotation; undefined when absent or unreadable. */
 export function drainStartedAt(pod: V1Pod): number | undefined {
-  const raw = pod.metadata?.annotations?.[KEYS.drainStarted];
-  if (raw === undefined) return undefined;
-  const t = Date.parse(raw);
-  return Number.isNaN(t) ? undefined : t;
+  return annotationTime(pod, KEYS.drainStarted);
 }
 
 /** The pod is being taken out of traffic (or is out) on purpose: its drain annotation is set. */

@@ -41,7 +41,8 @@ async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
  */
 export async function drainPod(client: KubeClient, pod: V1Pod, now: Date, why: string, signal: AbortSignal): Promise<V1Pod | undefined> {
   const started = now.toISOString();
-  const readySince = readyTrueSince(pod);
+  const readyMs = readyTrueSince(pod);
+  const readySince = readyMs !== undefined ? new Date(readyMs).toISOString() : undefined;
   const gate = { type: KEYS.gate, status: 'False', reason: 'Draining', message: why, lastTransitionTime: stamp(now) };
   const ready = {
     type: 'Ready',
