@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fakePod } from '../fixtures.js';
-import { containersReadyOnSpec, drainStartedAt, isAvailable, isDraining, sameImage } from './state.js';
+import { KEYS } from '../keys.js';
+import { containersReadyOnSpec, drainStartedAt, isAvailable, isDraining, readyOnceAdmitted, sameImage } from './state.js';
 
 test('sameImage normalizes what runtimes report', () => {
   assert.ok(sameImage('nginx', 'docker.io/library/nginx:latest'));
@@ -38,4 +39,29 @@ test('the drain timer comes from the annotation', () => {
   assert.ok(isDraining(p));
   assert.equal(drainStartedAt(fakePod({ name: 'p', drainStarted: 'garbage' })), undefined);
   assert.equal(drainStartedAt(fakePod({ name: 'p' })), undefined);
+});
+
+test('readyOnceAdmitted: only when the kubelet already agrees the containers are ready and no other gate holds the pod back', () => {
+  const drained = (): ReturnType<typeof fakePod> => {
+    const p = fakePod({ name: 'p', image: 'web:2', gate: 'False', ready: false });
+    p.status!.conditions!.push({ type: 'ContainersReady', status: 'True' });
+    p.spec!.readinessGates = [{ conditionType: KEYS.gate }];
+    return p;
+  };
+  assert.ok(readyOnceAdmitted(drained()));
+  const oldImage = drained();
+  oldImage.status!.containerStatuses![0]!.image = 'web:1';
+  assert.ok(!readyOnceAdmitted(oldImage), 'the restart has not shown yet');
+  const kubeletDisagrees = drained();
+  kubeletDisagrees.status!.conditions!.find((c) => c.type === 'ContainersReady')!.status = 'False';
+  assert.ok(!readyOnceAdmitted(kubeletDisagrees), 'ContainersReady False');
+  const noCr = drained();
+  noCr.status!.conditions = noCr.status!.conditions!.filter((c) => c.type !== 'ContainersReady');
+  assert.ok(!readyOnceAdmitted(noCr), 'ContainersReady missing');
+  const otherGate = drained();
+  otherGate.spec!.readinessGates!.push({ conditionType: 'lb.example/registered' });
+  assert.ok(!readyOnceAdmitted(otherGate), 'another gate without a condition');
+  otherGate.status!.conditions!.push({ type: 'lb.example/registered', status: 'True' });
+  assert.ok(readyOnceAdmitted(otherGate), 'another gate True');
+  assert.ok(!readyOnceAdmitted(fakePod({ name: 'p', image: 'web:2', gate: 'True' })), 'already Ready');
 });

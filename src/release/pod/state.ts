@@ -147,3 +147,17 @@ function normalizeImage(ref: string): string {
 export function controllerUid(obj: { metadata?: { ownerReferences?: Array<{ controller?: boolean; uid: string }> } }): string | undefined {
   return obj.metadata?.ownerReferences?.find((o) => o.controller)?.uid;
 }
+
+/**
+ * What the kubelet will compute for Ready once the traffic gate is True, when that is certain from the pod's
+ * own status: every container runs its spec image and is ready, the kubelet already says ContainersReady=True,
+ * and every other readiness gate of the spec is True. The admit then writes Ready=True itself (guarded by the
+ * pod's resourceVersion), so the kubelet has nothing left to write and the EndpointSlices list the pod ready
+ * one status sync earlier. Any doubt (a gate of someone else not True, the kubelet not yet agreeing that the
+ * containers are ready) leaves Ready to the kubelet.
+ */
+export function readyOnceAdmitted(pod: V1Pod): boolean {
+  if (!containersReadyOnSpec(pod) || condition(pod, 'ContainersReady') !== 'True' || isReady(pod)) return false;
+  const others = (pod.spec?.readinessGates ?? []).map((g) => g.conditionType).filter((t) => t !== KEYS.gate);
+  return others.every((t) => condition(pod, t) === 'True');
+}

@@ -12,14 +12,14 @@ void test('the kwok config is a KwokConfiguration followed by uniquely named nod
   assert.ok(stages.every((d) => d.kind === 'Stage'));
   const names = stages.map((d) => d.metadata?.name);
   assert.equal(new Set(names).size, names.length);
-  for (const n of ['plinth-node-initialize', 'plinth-pod-start', 'plinth-pod-ready-sync', 'plinth-pod-inplace-start', 'plinth-pod-delete']) {
+  for (const n of ['plinth-node-initialize', 'plinth-pod-start', 'plinth-pod-ready-sync', 'plinth-pod-inplace', 'plinth-pod-delete']) {
     assert.ok(names.includes(n), `${n} missing`);
   }
 });
 
 void test('options reach the stages: in-place delay, kubelet version; deletion leaves finalizers to the API server', () => {
   const byName = new Map(docs.slice(1).map((d) => [d.metadata?.name, d.spec as { delay?: { durationMilliseconds: number }; next: Record<string, unknown> }]));
-  assert.equal(byName.get('plinth-pod-inplace-start')?.delay?.durationMilliseconds, 750);
+  assert.equal(byName.get('plinth-pod-inplace')?.delay?.durationMilliseconds, 750);
   assert.match(JSON.stringify(byName.get('plinth-node-initialize')?.next), /v1\.34\.4/);
   const del = byName.get('plinth-pod-delete')?.next;
   assert.equal(del?.delete, true);

@@ -7,11 +7,10 @@ import { absent, exists, guardedStatusPatch, is, jq, stage, tpl, type StageDoc }
  *   plinth-pod-start         bound, not started         -> Running, IPs, containers running+ready
  *   plinth-pod-ready-sync    Running, conditions stale  -> ContainersReady/Ready recomputed from the
  *                                                          containers and spec.readinessGates
- *   plinth-pod-inplace-stop  spec image != status image, container still ready
- *                                                       -> container killed: not ready, pod not Ready
- *   plinth-pod-inplace-start spec image != status image, container stopped  (after inPlaceDelayMs)
- *                                                       -> new image/imageID/containerID, restartCount+1,
- *                                                          ready (ready-sync then recomputes Ready)
+ *   plinth-pod-inplace       spec image != status image  (after inPlaceDelayMs)
+ *                                                       -> the old container terminated (lastState), the
+ *                                                          new one running with the new image/imageID/
+ *                                                          containerID, restartCount+1, ready
  *   plinth-pod-observe       Running, status.observedGeneration behind metadata.generation (1.33+)
  *                                                       -> observedGeneration updated
  *   plinth-pod-job-complete  Running pod of a Job       -> Succeeded
@@ -22,6 +21,12 @@ import { absent, exists, guardedStatusPatch, is, jq, stage, tpl, type StageDoc }
  * ContainersReady condition differs from what the kubelet would compute", so readiness gates
  * flipping in either direction, a container restarting, or the node lifecycle controller
  * writing Ready=False are all converged the same way.
+ *
+ * An in-place restart is one status patch, as a kubelet reports it when the kill and the start fall
+ * within one PLEG relist (a container without a readiness probe is ready as soon as it runs): the
+ * old container's end shows in lastState.terminated, the new one runs the new image. A pod that was
+ * taken out of traffic first (gate False, Ready False) therefore costs the simulated kubelet one write
+ * per restart, not three (stop, start, Ready).
  */
 
 export interface PodStageOptions {
@@ -38,13 +43,6 @@ const BIND = ['(.status.conditions // []) as $c', '| (.status.containerStatuses 
 const PENDING_IMAGE = jq([
   ...BIND,
   '| [.spec.containers[] | . as $s | $cs[] | select(.name == $s.name and .image != $s.image)] | length > 0',
-]);
-
-/** jq: a pending container is still running the old image and ready. */
-const PENDING_AND_READY = jq([
-  ...BIND,
-  '| [.spec.containers[] | . as $s | $cs[] | select(.name == $s.name and .image != $s.image and .ready == true)]',
-  '| length > 0',
 ]);
 
 /** jq: ContainersReady or Ready differ from what the kubelet computes (containers ready AND all gates True). */
@@ -188,60 +186,15 @@ const READY_SYNC = tpl([
   '  lastTransitionTime: {{ if eq (get $oldR "status") $rStatus }}{{ get $oldR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
 ]);
 
-const INPLACE_STOP = tpl([
-  ...HEADER,
-  '{{ $stopped := list }}',
-  'containerStatuses:',
-  '{{ range $s := .spec.containers }}',
-  ...FIND_OLD,
-  '{{ if and $old (ne (get $old "image") $s.image) (get $old "ready") }}',
-  '{{ $stopped = append $stopped $s.name }}',
-  '{{ $state := get $old "state" | default dict }}',
-  '{{ $running := get $state "running" | default dict }}',
-  '- name: {{ $s.name | Quote }}',
-  '  image: {{ get $old "image" | Quote }}',
-  '  imageID: {{ get $old "imageID" | Quote }}',
-  '  ready: false',
-  '  started: false',
-  '  restartCount: {{ get $old "restartCount" | default 0 }}',
-  '  state:',
-  '    waiting:',
-  '      reason: ContainerCreating',
-  '  lastState:',
-  '    terminated:',
-  '      exitCode: 0',
-  '      reason: Completed',
-  '      startedAt: {{ get $running "startedAt" | default $now | Quote }}',
-  '      finishedAt: {{ $now | Quote }}',
-  '      containerID: {{ get $old "containerID" | Quote }}',
-  '{{ else if $old }}',
-  '-{{ YAML $old 1 }}',
-  '{{ else }}',
-  ...FRESH_CONTAINER,
-  '{{ end }}',
-  '{{ end }}',
-  'conditions:',
-  '- type: ContainersReady',
-  '  status: "False"',
-  '  reason: ContainersNotReady',
-  '  message: {{ printf "containers with unready status: [%s]" (join " " $stopped) | Quote }}',
-  '  lastProbeTime: null',
-  '  lastTransitionTime: {{ $now | Quote }}',
-  '- type: Ready',
-  '  status: "False"',
-  '  reason: ContainersNotReady',
-  '  message: {{ printf "containers with unready status: [%s]" (join " " $stopped) | Quote }}',
-  '  lastProbeTime: null',
-  '  lastTransitionTime: {{ $now | Quote }}',
-]);
-
-const INPLACE_START = tpl([
+const INPLACE_RESTART = tpl([
   ...HEADER,
   'containerStatuses:',
   '{{ range $s := .spec.containers }}',
   ...FIND_OLD,
   '{{ if and $old (ne (get $old "image") $s.image) }}',
   '{{ $restarts := add1 (get $old "restartCount" | default 0) }}',
+  '{{ $state := get $old "state" | default dict }}',
+  '{{ $running := get $state "running" | default dict }}',
   '- name: {{ $s.name | Quote }}',
   '  image: {{ $s.image | Quote }}',
   `  imageID: ${imageId('$s.image')}`,
@@ -252,7 +205,13 @@ const INPLACE_START = tpl([
   '  state:',
   '    running:',
   '      startedAt: {{ $now | Quote }}',
-  '  {{ with get $old "lastState" }}lastState:{{ YAML . 2 }}{{ end }}',
+  '  lastState:',
+  '    terminated:',
+  '      exitCode: 0',
+  '      reason: Completed',
+  '      startedAt: {{ get $running "startedAt" | default $now | Quote }}',
+  '      finishedAt: {{ $now | Quote }}',
+  '      containerID: {{ get $old "containerID" | Quote }}',
   '{{ else if $old }}',
   '-{{ YAML $old 1 }}',
   '{{ else }}',
@@ -315,20 +274,11 @@ export function podStages(o: PodStageOptions): StageDoc[] {
     ),
     stage(
       'Pod',
-      'plinth-pod-inplace-stop',
-      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_AND_READY, true)],
+      'plinth-pod-inplace',
+      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, true)],
       {
-        event: { type: 'Normal', reason: 'Killing', message: 'Container image changed, container will be killed and re-created' },
-        patches: [guardedStatusPatch(INPLACE_STOP)],
-      },
-    ),
-    stage(
-      'Pod',
-      'plinth-pod-inplace-start',
-      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, true), is(PENDING_AND_READY, false)],
-      {
-        event: { type: 'Normal', reason: 'Started', message: 'Started container with the new image' },
-        patches: [guardedStatusPatch(INPLACE_START)],
+        event: { type: 'Normal', reason: 'Killing', message: 'Container definition changed, will be restarted' },
+        patches: [guardedStatusPatch(INPLACE_RESTART)],
       },
       o.inPlaceDelayMs,
     ),

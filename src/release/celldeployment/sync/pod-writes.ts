@@ -1,10 +1,10 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { isNotFound } from '../../../kube/api-error.js';
+import { isConflict, isNotFound } from '../../../kube/api-error.js';
 import type { KubeClient } from '../../../kube/http.js';
 import { inNamespace, type ResourceRef } from '../../../kube/resource.js';
 import type { ImageChange } from '../../plan/index.js';
 import { FIELD_MANAGER, KEYS, RES } from '../../keys.js';
-import { readyTrueSince } from '../../pod/state.js';
+import { readyOnceAdmitted, readyTrueSince } from '../../pod/state.js';
 
 /**
  * The controller's writes to pods, one request each. Each returns the pod as the API server stored it (for
@@ -62,17 +62,37 @@ export async function drainPod(client: KubeClient, pod: V1Pod, now: Date, why: s
   return out;
 }
 
-/** Puts the pod (back) into traffic: gate True and the drain annotation removed, in one pods/status patch. */
+/**
+ * Puts the pod (back) into traffic: gate True and the drain annotation removed, in one pods/status patch.
+ *
+ * When the pod's status already shows everything the kubelet needs to call it Ready (readyOnceAdmitted), the
+ * patch also writes Ready=True, as the kubelet would compute it, and carries the pod's resourceVersion as a
+ * precondition: if the status changed since it was read (a container stopped, a probe failed), the server
+ * refuses the patch and the gate alone is written, leaving Ready to the kubelet. See ADR 0011.
+ */
 export async function admitPod(client: KubeClient, pod: V1Pod, now: Date, signal: AbortSignal): Promise<V1Pod | undefined> {
   const hasAnnotation = pod.metadata?.annotations?.[KEYS.drainStarted] !== undefined;
   const clear = { [KEYS.drainStarted]: null, ...(pod.metadata?.annotations?.[KEYS.readySince] !== undefined ? { [KEYS.readySince]: null } : {}) };
-  const patch = {
-    ...(hasAnnotation ? { metadata: { annotations: clear } } : {}),
-    status: { conditions: [{ type: KEYS.gate, status: 'True', reason: 'Serving', message: 'containers ready; in traffic', lastTransitionTime: stamp(now) }] },
-  };
-  const out = await orGone(client.patch<V1Pod>(podsIn(pod), pod.metadata?.name ?? '', patch, 'strategic', { subresource: 'status', fieldManager: FIELD_MANAGER, signal }));
+  const gate = { type: KEYS.gate, status: 'True', reason: 'Serving', message: 'containers ready; in traffic', lastTransitionTime: stamp(now) };
+  const base = { ...(hasAnnotation ? { metadata: { annotations: clear } } : {}), status: { conditions: [gate] } };
+  const name = pod.metadata?.name ?? '';
+  const opts = { subresource: 'status', fieldManager: FIELD_MANAGER, signal } as const;
+  let out: V1Pod | undefined;
+  const rv = pod.metadata?.resourceVersion;
+  if (rv !== undefined && readyOnceAdmitted(pod)) {
+    const ready = { type: 'Ready', status: 'True', reason: null, message: null, lastTransitionTime: stamp(now) };
+    const guarded = { metadata: { ...base.metadata, resourceVersion: rv }, status: { conditions: [gate, ready] } };
+    try {
+      out = await orGone(client.patch<V1Pod>(podsIn(pod), name, guarded, 'strategic', opts));
+    } catch (err) {
+      if (!isConflict(err)) throw err;
+      out = await orGone(client.patch<V1Pod>(podsIn(pod), name, base, 'strategic', opts));
+    }
+  } else {
+    out = await orGone(client.patch<V1Pod>(podsIn(pod), name, base, 'strategic', opts));
+  }
   if (out && hasAnnotation && out.metadata?.annotations?.[KEYS.drainStarted] !== undefined) {
-    return orGone(client.patch<V1Pod>(podsIn(pod), pod.metadata?.name ?? '', { metadata: { annotations: clear } }, 'strategic', { fieldManager: FIELD_MANAGER, signal }));
+    return orGone(client.patch<V1Pod>(podsIn(pod), name, { metadata: { annotations: clear } }, 'strategic', { fieldManager: FIELD_MANAGER, signal }));
   }
   return out;
 }
