@@ -4,6 +4,7 @@
 // cluster in the same run. Scale: BENCH_NODES (default 1000), BENCH_PODS (default 10000, in Deployments of
 // BENCH_REPLICAS = 100 with a PDB maxUnavailable 10% each), BENCH_WINDOW (default 100). The kubectl loop is
 // stopped after BENCH_PEER_TIMEOUT_MS (default 900000, 15 min); its time is then a lower bound ("≥" in the output).
+// The bring-up (and the settling between the runs) may take BENCH_UP_TIMEOUT_MS (default 1800000, 30 min).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -86,13 +87,27 @@ async function setup(client: KubeClient): Promise<string[]> {
   return names;
 }
 
+const UP_TIMEOUT_MS = Number(process.env.BENCH_UP_TIMEOUT_MS ?? 1_800_000);
+
+/** Nodes whose Ready condition is not True (a lagging lease renewal makes the node lifecycle controller say so). */
+async function notReadyNodes(client: KubeClient): Promise<number> {
+  const nodes = await client.list<{ status?: { conditions?: Array<{ type: string; status: string }> } }>(CORE.nodes);
+  return nodes.items.filter((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True').length;
+}
+
+/** Waits until every Deployment has all its pods ready; logs progress every 30 s; gives up after BENCH_UP_TIMEOUT_MS. */
 async function waitReady(client: KubeClient, what: string): Promise<number> {
   const t = Date.now();
+  let lastLog = t;
   for (;;) {
     const list = await client.list<{ spec: { replicas: number }; status?: { readyReplicas?: number } }>(inNamespace(CORE.deployments, NS));
     const ready = list.items.reduce((a, d) => a + (d.status?.readyReplicas ?? 0), 0);
     if (ready >= PODS && list.items.every((d) => (d.status?.readyReplicas ?? 0) === d.spec.replicas)) return Date.now() - t;
-    if (Date.now() - t > 1_200_000) throw new Error(`${what}: only ${ready}/${PODS} pods ready after 20 minutes`);
+    if (Date.now() - t > UP_TIMEOUT_MS) throw new Error(`${what}: only ${ready}/${PODS} pods ready after ${UP_TIMEOUT_MS / 60_000} minutes`);
+    if (Date.now() - lastLog >= 30_000) {
+      lastLog = Date.now();
+      log(`  ${what}: ${ready}/${PODS} pods ready after ${((Date.now() - t) / 1000).toFixed(0)} s; ${await notReadyNodes(client)} nodes not Ready; load ${loadavg()[0]!.toFixed(1)}`);
+    }
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
