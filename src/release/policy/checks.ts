@@ -5,6 +5,7 @@ import { inNamespace, ref } from '../../kube/resource.js';
 import { RELEASE_API_VERSION } from '../keys.js';
 import type { CheckContext, CheckResultT, CheckVerdict, ReleaseChecks } from '../releaseorder/checks.js';
 import { stuckPending } from './pending.js';
+import { podsUnderChange } from '../releaseorder/bluegreen.js';
 import { MetricAnalysis, measureBaselines, type Query } from './post.js';
 import { queryPrometheus } from './prometheus.js';
 import { blackoutCheck, conflictCheck, parameterCheck, preResult, type PreBlock } from './pre.js';
@@ -65,7 +66,8 @@ export function policyChecks(client: KubeClient, query: Query = queryPrometheus)
       if (policies.length === 0) return { result: 'Passed' };
       // The strictest timeout of the matching policies decides; Rollback if any of them asks for it.
       const timeout = Math.min(...policies.map((p) => p.spec.postChecks?.pendingTimeoutSeconds ?? 300));
-      const v = stuckPending(ctx.pods, ctx.order.status?.batches?.find((b) => b.index === ctx.batch)?.pods ?? [], timeout, ctx.now);
+      const planned = ctx.order.status?.batches?.find((b) => b.index === ctx.batch)?.pods ?? [];
+      const v = stuckPending(ctx.pods, podsUnderChange(ctx.cd, ctx.order, planned, ctx.pods), timeout, ctx.now);
       if (v.stuck.length === 0) return v.nextInMs === undefined ? { result: 'Passed' } : { result: 'Running', retryAfterMs: v.nextInMs };
       const message = `pods stuck Pending for more than ${timeout}s: ${v.stuck.map((x) => `${x.name} (${x.seconds}s, ${x.reason})`).join('; ')}`;
       const checks: CheckResultT[] = [{ name: 'pending-timeout', kind: 'post', batch: ctx.batch, result: 'Failed', at: ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z'), message }];

@@ -85,3 +85,25 @@ test('blue-green: a failed switch pauses; a rollback completes the blue set, swi
   assert.equal(out.status.phase, 'RolledBack');
   assert.equal(out.status.batches![0]!.phase, 'RolledBack');
 });
+
+test('blue-green: a green pod stuck Pending asks the during-batch check, whose failure fails the batch', () => {
+  const blue = set('b', 'r1');
+  let out = run(fakeOrder({}), blue);
+  const order = withStatus(fakeOrder({}), out.status);
+  const green = set('g', 'r2');
+  const stuck = green[0]!;
+  stuck.status = { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] };
+  const asked: string[] = [];
+  const failed: CheckVerdict = { result: 'Failed', message: 'pods stuck Pending', onFailure: 'Pause', checks: [] };
+  out = run(order, [...blue, ...green], later(400), asked, (c) => (c === 'during' ? failed : PASS));
+  assert.deepEqual(asked, ['during:0'], 'the green pod is judged although the plan names only the blue pods');
+  assert.equal(out.status.batches![0]!.phase, 'Failed');
+});
+
+test('podsUnderChange: the plan for rolling releases, the green set for blue-green', async () => {
+  const { podsUnderChange } = await import('./bluegreen.js');
+  const pods = [...set('b', 'r1'), ...set('g', 'r2')];
+  const order = fakeOrder({});
+  assert.deepEqual(podsUnderChange(fakeCd(), order, ['ba0'], pods), ['ba0']);
+  assert.deepEqual(podsUnderChange(cd, order, ['ba0'], pods), ['ga0', 'ga1', 'gb0', 'gb1', 'gc0', 'gc1']);
+});

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CellDeployment, ReleaseOrder } from '../../api/index.js';
-import { podUnit } from '../pod/state.js';
+import { isDeleting, podName, podRevision, podUnit } from '../pod/state.js';
 import { podDone } from './batch-state.js';
 
 /**
@@ -20,6 +20,16 @@ import { podDone } from './batch-state.js';
 
 export function isBlueGreen(cd: CellDeployment): boolean {
   return cd.spec.strategy?.type === 'BlueGreen';
+}
+
+/**
+ * The pods a batch is judged on while it runs (the Pending timeout of the post-checks): the batch's planned
+ * pods, or for a blue-green release the green set, i.e. every pod on toRevision that is not being deleted (its
+ * pods are new, so the plan, which lists the blue pods they replace, cannot name them).
+ */
+export function podsUnderChange(cd: CellDeployment, order: ReleaseOrder, batchPods: readonly string[], pods: readonly V1Pod[]): string[] {
+  if (!isBlueGreen(cd)) return [...batchPods];
+  return pods.filter((p) => podRevision(p) === order.spec.toRevision && !isDeleting(p)).map(podName);
 }
 
 /** Seconds the old set stays after the switch. */

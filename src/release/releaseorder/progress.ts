@@ -3,7 +3,7 @@ import type { CellDeployment, ReleaseOrder, ReleaseOrderStatusT } from '../../ap
 import { appendHistory, historyEntry, planBatches, SYSTEM_ACTOR, unitTargets } from '../plan/index.js';
 import { isDeleting, isReady, podName, podRevision, podUnit } from '../pod/state.js';
 import { batchState, podDone, unitsFull } from './batch-state.js';
-import { isBlueGreen, scaleDownDelaySeconds, setComplete, switchedAt } from './bluegreen.js';
+import { isBlueGreen, podsUnderChange, scaleDownDelaySeconds, setComplete, switchedAt } from './bluegreen.js';
 import { blueGreenRollback } from './bluegreen-rollback.js';
 import type { CheckMoment, CheckResultT, CheckVerdict } from './checks.js';
 
@@ -254,7 +254,7 @@ function forward(input: ProgressInput, out: ProgressOutput, prevPhase: Phase, sa
     if (!batchDone) {
       // Pods of the batch that are Pending (unschedulable, image not pulled…): the during-batch hook decides
       // whether they have been stuck too long (release policy pendingTimeoutSeconds).
-      const names = new Set(b.pods);
+      const names = new Set(podsUnderChange(cd, order, b.pods, input.pods));
       const pending = input.pods.some((p) => names.has(podName(p)) && !isDeleting(p) && (p.status?.phase ?? 'Pending') === 'Pending');
       if (!pending || paused) return out;
       const during = input.verdicts?.get(verdictKey('during', b.index));
