@@ -321,7 +321,9 @@ for (const v of VERSIONS) {
       });
       assert.ok(elapsed >= 250, `restart took ${elapsed} ms, less than the configured 300 ms`);
       const log = after.status?.containerStatuses?.find((s) => s.name === 'log');
+      const logBefore = before.status?.containerStatuses?.find((s) => s.name === 'log');
       assert.equal(log?.restartCount, 0, 'the unchanged container did not restart');
+      assert.equal(log?.containerID, logBefore?.containerID, 'the unchanged container kept its status (same container)');
     });
 
     test('setNodeReady and setNodeKubeletVersion stick, also across a kwok restart', async () => {

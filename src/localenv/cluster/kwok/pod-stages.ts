@@ -213,7 +213,9 @@ const INPLACE_RESTART = tpl([
   '      finishedAt: {{ $now | Quote }}',
   '      containerID: {{ get $old "containerID" | Quote }}',
   '{{ else if $old }}',
-  '-{{ YAML $old 1 }}',
+  // An unchanged container's status as it was. The template is nested under `status:` (guardedStatusPatch
+  // indents its lines by 2), but YAML's own line breaks are not: the item's keys need 2 (list) + 2 (nesting).
+  '-{{ YAML $old 2 }}',
   '{{ else }}',
   ...FRESH_CONTAINER,
   '{{ end }}',
