@@ -7,8 +7,8 @@
 // Caveat: the kubelet is kwok. A new pod is Running and Ready podStartDelayMs (100 ms) after binding (no image
 // pull, no sandbox, no probes), which makes recreating pods (the Deployment) nearly free. The in-place restart
 // is given the same container start time (BENCH_INPLACE_DELAY_MS, default = podStartDelayMs) rather than
-// kwok's test default of 500 ms, so neither side is charged more for starting a container; it still costs
-// more stage hops (stop, start); and kwok's status patches per pod are not a real kubelet's.
+// kwok's test default of 500 ms, so neither side is charged more for starting a container. kwok reports the
+// restart in one status patch (the kill and the start within one relist, as a kubelet without readiness probes).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
