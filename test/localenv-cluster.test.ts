@@ -90,7 +90,7 @@ interface Pod {
     phase?: string;
     podIP?: string;
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    containerStatuses?: { name: string; image: string; imageID: string; ready: boolean; restartCount: number }[];
+    containerStatuses?: { name: string; image: string; imageID: string; ready: boolean; restartCount: number; containerID?: string }[];
   };
 }
 interface Node {

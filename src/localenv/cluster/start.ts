@@ -163,6 +163,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
         podStopDelayMs: kwokOpts.podStopDelayMs ?? KWOK_DEFAULTS.podStopDelayMs,
         jobRunMs: KWOK_DEFAULTS.jobRunMs,
         nodeHeartbeatMs: KWOK_DEFAULTS.nodeHeartbeatMs,
+        nodeCount: shape.nodes,
       }),
       cluster.launch('etcd', true),
     ]);

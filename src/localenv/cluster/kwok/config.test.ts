@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
-import { kwokConfigYaml, KWOK_DEFAULTS } from './config.js';
+import { kwokConfigYaml, KWOK_DEFAULTS, leaseWorkers } from './config.js';
 
-const yaml = kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', inPlaceDelayMs: 750 });
+const yaml = kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', inPlaceDelayMs: 750, nodeCount: 1000 });
 const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, unknown> & { kind: string; metadata?: { name: string }; spec?: Record<string, unknown> });
 
 void test('the kwok config is a KwokConfiguration followed by uniquely named node and pod stages', () => {
@@ -41,4 +41,11 @@ void test('every pod status patch is conditional on the resourceVersion it was c
     assert.equal(p.root, '', `${p.stage}: the template must hold metadata and status`);
     assert.match(p.template, /^metadata:\n {2}resourceVersion: \{\{ \.metadata\.resourceVersion \| Quote \}\}\nstatus:\n/, `${p.stage}: no precondition`);
   }
+});
+
+void test('node lease workers grow with the node count: one per 16 nodes, at least 8', () => {
+  assert.equal(leaseWorkers(3), 8);
+  assert.equal(leaseWorkers(200), 13);
+  assert.equal(leaseWorkers(1000), 63);
+  assert.equal((docs[0] as unknown as { options: { nodeLeaseParallelism: number } }).options.nodeLeaseParallelism, 63);
 });

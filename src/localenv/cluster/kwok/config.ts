@@ -7,6 +7,19 @@ import { podStages, type PodStageOptions } from './pod-stages.js';
 export interface KwokConfigOptions extends PodStageOptions {
   kubeletVersion: string;
   nodeHeartbeatMs: number;
+  /** Nodes the cluster starts with: sizes kwok's node lease workers. */
+  nodeCount: number;
+}
+
+/**
+ * kwok's workers for node leases. Every node renews its Lease every 10 s (a quarter of its 40 s duration); a
+ * real cluster has one kubelet per node doing that. With kwok's default 8 workers, 1,000 nodes need 100 renewals/s
+ * from 8 requests in flight: once the API server is busy (a bring-up, a drain window) each takes longer than 80 ms,
+ * renewals fall behind the node lifecycle controller's 40 s grace period and healthy nodes turn NotReady. One
+ * worker per 16 nodes keeps a renewal's budget above 1 s.
+ */
+export function leaseWorkers(nodes: number): number {
+  return Math.max(8, Math.ceil(nodes / 16));
 }
 
 export const KWOK_DEFAULTS = {
@@ -40,7 +53,7 @@ export function kwokConfigYaml(o: KwokConfigOptions): string {
       // cluster has one kubelet per node, each acting on its own pods in parallel.
       podPlayStageParallelism: 32,
       nodePlayStageParallelism: 8,
-      nodeLeaseParallelism: 8,
+      nodeLeaseParallelism: leaseWorkers(o.nodeCount),
     },
   };
   const docs = [conf, ...nodeStages({ kubeletVersion: o.kubeletVersion, heartbeatMs: o.nodeHeartbeatMs }), ...podStages(o)];

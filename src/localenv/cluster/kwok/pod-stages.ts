@@ -4,7 +4,8 @@ import { absent, exists, guardedStatusPatch, is, jq, stage, tpl, type StageDoc }
  * The simulated kubelet for pods. Each stage matches one state and moves the pod to the next;
  * the selectors are mutually exclusive, so kwok never has to pick between two stages:
  *
- *   plinth-pod-start         bound, not started         -> Running, IPs, containers running+ready
+ *   plinth-pod-start         bound, not started         -> Running, IPs, containers running+ready,
+ *                                                          ContainersReady/Ready as ready-sync computes them
  *   plinth-pod-ready-sync    Running, conditions stale  -> ContainersReady/Ready recomputed from the
  *                                                          containers and spec.readinessGates
  *   plinth-pod-inplace       spec image != status image  (after inPlaceDelayMs)
@@ -108,6 +109,43 @@ const HEADER = [
   '{{ with .metadata.generation }}observedGeneration: {{ . }}{{ end }}',
 ];
 
+/**
+ * Go template lines: from `$conds` (the pod's conditions) and `$unready` (names of containers not ready on their
+ * spec image), the ContainersReady and Ready conditions a kubelet computes (Ready = containers ready AND every
+ * spec.readinessGates condition True), as list items under a `conditions:` key. lastTransitionTime moves only
+ * when the status changes.
+ */
+const READY_CONDITIONS = [
+  '{{ $gateMsg := "" }}',
+  '{{ range (.spec.readinessGates | default list) }}',
+  '{{ $t := .conditionType }}',
+  '{{ $st := "" }}',
+  '{{ range $conds }}{{ if eq (get . "type") $t }}{{ $st = get . "status" }}{{ end }}{{ end }}',
+  '{{ if and (eq $gateMsg "") (ne $st "True") }}',
+  '{{ if eq $st "" }}{{ $gateMsg = printf "corresponding condition of pod readiness gate %q does not exist." $t }}',
+  '{{ else }}{{ $gateMsg = printf "the status of pod readiness gate %q is not \\"True\\", but %s" $t $st }}{{ end }}',
+  '{{ end }}',
+  '{{ end }}',
+  '{{ $crStatus := "True" }}{{ $crReason := "" }}{{ $crMsg := "" }}',
+  '{{ if $unready }}{{ $crStatus = "False" }}{{ $crReason = "ContainersNotReady" }}{{ $crMsg = printf "containers with unready status: [%s]" (join " " $unready) }}{{ end }}',
+  '{{ $rStatus := $crStatus }}{{ $rReason := $crReason }}{{ $rMsg := $crMsg }}',
+  '{{ if and (not $unready) (ne $gateMsg "") }}{{ $rStatus = "False" }}{{ $rReason = "ReadinessGatesNotReady" }}{{ $rMsg = $gateMsg }}{{ end }}',
+  '{{ $oldCR := dict }}{{ $oldR := dict }}',
+  '{{ range $conds }}{{ if eq (get . "type") "ContainersReady" }}{{ $oldCR = . }}{{ end }}{{ if eq (get . "type") "Ready" }}{{ $oldR = . }}{{ end }}{{ end }}',
+  '- type: ContainersReady',
+  '  status: {{ $crStatus | Quote }}',
+  '  reason: {{ if $crReason }}{{ $crReason | Quote }}{{ else }}null{{ end }}',
+  '  message: {{ if $crMsg }}{{ $crMsg | Quote }}{{ else }}null{{ end }}',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ if eq (get $oldCR "status") $crStatus }}{{ get $oldCR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
+  '- type: Ready',
+  '  status: {{ $rStatus | Quote }}',
+  '  reason: {{ if $rReason }}{{ $rReason | Quote }}{{ else }}null{{ end }}',
+  '  message: {{ if $rMsg }}{{ $rMsg | Quote }}{{ else }}null{{ end }}',
+  '  lastProbeTime: null',
+  '  lastTransitionTime: {{ if eq (get $oldR "status") $rStatus }}{{ get $oldR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
+];
+
 const START = tpl([
   ...HEADER,
   '{{ $ip := PodIPWith .spec.nodeName (or .spec.hostNetwork false) (or .metadata.uid "") (or .metadata.name "") (or .metadata.namespace "") }}',
@@ -117,11 +155,16 @@ const START = tpl([
   'podIPs:',
   '- ip: {{ $ip | Quote }}',
   'startTime: {{ $now | Quote }}',
+  // The containers start ready (no probes), so the same patch carries ContainersReady and Ready, computed as
+  // ready-sync does (readiness gates included): a kubelet reporting a pod without probes writes them at once.
+  '{{ $conds := .status.conditions | default list }}',
+  '{{ $unready := list }}',
   'conditions:',
   '- type: Initialized',
   '  status: "True"',
   '  lastProbeTime: null',
   '  lastTransitionTime: {{ $now | Quote }}',
+  ...READY_CONDITIONS,
   '{{ with .spec.initContainers }}',
   'initContainerStatuses:',
   '{{ range $s := . }}',
@@ -155,35 +198,8 @@ const READY_SYNC = tpl([
   '{{ range $statuses }}{{ if and (eq (get . "name") $s.name) (eq (get . "image") $s.image) (get . "ready") }}{{ $ok = true }}{{ end }}{{ end }}',
   '{{ if not $ok }}{{ $unready = append $unready $s.name }}{{ end }}',
   '{{ end }}',
-  '{{ $gateMsg := "" }}',
-  '{{ range (.spec.readinessGates | default list) }}',
-  '{{ $t := .conditionType }}',
-  '{{ $st := "" }}',
-  '{{ range $conds }}{{ if eq (get . "type") $t }}{{ $st = get . "status" }}{{ end }}{{ end }}',
-  '{{ if and (eq $gateMsg "") (ne $st "True") }}',
-  '{{ if eq $st "" }}{{ $gateMsg = printf "corresponding condition of pod readiness gate %q does not exist." $t }}',
-  '{{ else }}{{ $gateMsg = printf "the status of pod readiness gate %q is not \\"True\\", but %s" $t $st }}{{ end }}',
-  '{{ end }}',
-  '{{ end }}',
-  '{{ $crStatus := "True" }}{{ $crReason := "" }}{{ $crMsg := "" }}',
-  '{{ if $unready }}{{ $crStatus = "False" }}{{ $crReason = "ContainersNotReady" }}{{ $crMsg = printf "containers with unready status: [%s]" (join " " $unready) }}{{ end }}',
-  '{{ $rStatus := $crStatus }}{{ $rReason := $crReason }}{{ $rMsg := $crMsg }}',
-  '{{ if and (not $unready) (ne $gateMsg "") }}{{ $rStatus = "False" }}{{ $rReason = "ReadinessGatesNotReady" }}{{ $rMsg = $gateMsg }}{{ end }}',
-  '{{ $oldCR := dict }}{{ $oldR := dict }}',
-  '{{ range $conds }}{{ if eq (get . "type") "ContainersReady" }}{{ $oldCR = . }}{{ end }}{{ if eq (get . "type") "Ready" }}{{ $oldR = . }}{{ end }}{{ end }}',
   'conditions:',
-  '- type: ContainersReady',
-  '  status: {{ $crStatus | Quote }}',
-  '  reason: {{ if $crReason }}{{ $crReason | Quote }}{{ else }}null{{ end }}',
-  '  message: {{ if $crMsg }}{{ $crMsg | Quote }}{{ else }}null{{ end }}',
-  '  lastProbeTime: null',
-  '  lastTransitionTime: {{ if eq (get $oldCR "status") $crStatus }}{{ get $oldCR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
-  '- type: Ready',
-  '  status: {{ $rStatus | Quote }}',
-  '  reason: {{ if $rReason }}{{ $rReason | Quote }}{{ else }}null{{ end }}',
-  '  message: {{ if $rMsg }}{{ $rMsg | Quote }}{{ else }}null{{ end }}',
-  '  lastProbeTime: null',
-  '  lastTransitionTime: {{ if eq (get $oldR "status") $rStatus }}{{ get $oldR "lastTransitionTime" | Quote }}{{ else }}{{ $now | Quote }}{{ end }}',
+  ...READY_CONDITIONS,
 ]);
 
 const INPLACE_RESTART = tpl([
