@@ -21,8 +21,8 @@ export interface DrainContext {
 }
 
 export type DrainResult =
-  | { ok: true; evicted: number; workloads: string[]; blockedBy: string[] }
-  | { ok: false; message: string; evicted: number; workloads: string[]; blockedBy: string[] };
+  | { ok: true; evicted: number; workloads: string[]; evictedFrom: Record<string, number>; blockedBy: string[] }
+  | { ok: false; message: string; evicted: number; workloads: string[]; evictedFrom: Record<string, number>; blockedBy: string[] };
 
 export async function setUnschedulable(client: KubeClient, node: string, unschedulable: boolean, signal?: AbortSignal): Promise<void> {
   await client.patch(CORE.nodes, node, { spec: { unschedulable: unschedulable ? true : null } }, 'merge', signal ? { signal } : {});
@@ -40,11 +40,12 @@ async function podsOnNode(client: KubeClient, node: string, signal: AbortSignal)
 export async function drainNode(ctx: DrainContext, node: string, deadline: number): Promise<DrainResult> {
   const workloads = new Set<string>();
   const blockedBy = new Set<string>();
+  const evictedFrom: Record<string, number> = {};
   let evicted = 0;
   const result = (message?: string): DrainResult =>
     message === undefined
-      ? { ok: true, evicted, workloads: [...workloads], blockedBy: [...blockedBy] }
-      : { ok: false, message, evicted, workloads: [...workloads], blockedBy: [...blockedBy] };
+      ? { ok: true, evicted, workloads: [...workloads], evictedFrom, blockedBy: [...blockedBy] }
+      : { ok: false, message, evicted, workloads: [...workloads], evictedFrom, blockedBy: [...blockedBy] };
 
   for (let round = 0; round < 20; round++) {
     const pods = await podsOnNode(ctx.client, node, ctx.signal);
@@ -60,6 +61,10 @@ export async function drainNode(ctx: DrainContext, node: string, deadline: numbe
       for (const b of pdbsFor(t.pod, ctx.world.pdbs.list(), ctx.pdbApi)) workloads.add(`PodDisruptionBudget ${pdbName(b)}`);
     }
     const outcomes = await Promise.all(todo.map((t) => evictOne(ctx, node, t.pod, deadline, blockedBy)));
+    outcomes.forEach((o, i) => {
+      const w = todo[i]!.workload;
+      if (o === 'evicted' && w) evictedFrom[w] = (evictedFrom[w] ?? 0) + 1;
+    });
     evicted += outcomes.filter((o) => o === 'evicted').length;
     const failed = outcomes.find((o) => o !== 'evicted' && o !== 'gone');
     if (failed !== undefined) return result(failed);

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
 import { runAction } from './action.js';
 import { drainNode, setUnschedulable } from './drain.js';
-import { unhealthy } from './health.js';
+import { healthVerdict, SuccessorLedger } from './health.js';
 import { countNodes, freeSlots, isFinished, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
 import type { RunStore } from './store.js';
 import { kubeletVersion, nodeReady, until, type World } from './world.js';
@@ -27,6 +27,13 @@ export interface RunnerDeps {
 }
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
+
+/** Per-key sum of two count maps. */
+function sumCounts(a: Record<string, number> | undefined, b: Record<string, number>): Record<string, number> {
+  const out = { ...(a ?? {}) };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
 const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
@@ -39,6 +46,8 @@ export class Runner {
   private readonly running = new Map<string, { p: Promise<void>; abort: AbortController }>();
   private control: Control = '';
   private stopping = false;
+  /** Successors already counted by a node's health gate (in memory: a resumed run starts with none). */
+  private readonly ledger = new SuccessorLedger();
 
   constructor(private readonly d: RunnerDeps) {
     this.s = d.store.state;
@@ -136,6 +145,7 @@ export class Runner {
       }
       if (n.phase === 'drain') {
         const t = Date.now();
+        if (n.drainStartedAt === undefined) this.set(n, { drainStartedAt: iso() });
         const drainSignal = AbortSignal.any([signal, abortSignal]);
         setMaxListeners(0, drainSignal);
         const r = await drainNode(
@@ -147,6 +157,7 @@ export class Runner {
         this.set(n, {
           evicted: n.evicted + r.evicted,
           workloads: [...new Set([...(n.workloads ?? []), ...r.workloads])],
+          evictedFrom: sumCounts(n.evictedFrom, r.evictedFrom),
           timings: { ...n.timings, drain: (n.timings.drain ?? 0) + Date.now() - t },
           ...(r.blockedBy.length ? { blockedBy: [...new Set([...(n.blockedBy ?? []), ...r.blockedBy])] } : {}),
         });
@@ -195,7 +206,13 @@ export class Runner {
       if (n.phase === 'health') {
         const t = Date.now();
         let waiting: string[] = [];
-        const ok = await until(() => (waiting = unhealthy(world, n.workloads ?? [])).length === 0, Math.min(deadline, t + st.healthTimeoutMs), signal);
+        const ok = await until(() => {
+          const v = healthVerdict(world, n, this.ledger);
+          waiting = v.waiting;
+          if (waiting.length > 0) return false;
+          for (const c of v.claims) this.ledger.claim(c.workload, c.uids);
+          return true;
+        }, Math.min(deadline, t + st.healthTimeoutMs), signal);
         if (signal.aborted) return;
         this.set(n, { timings: { ...n.timings, health: (n.timings.health ?? 0) + Date.now() - t } });
         if (!ok) return fail(`health gate: ${waiting.slice(0, 3).join('; ')} (node upgraded and uncordoned)`);

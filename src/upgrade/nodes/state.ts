@@ -32,6 +32,10 @@ export interface NodeState {
   blockedBy?: string[];
   /** Workloads (kind namespace/name) whose pods were evicted: the health gate waits for them. */
   workloads?: string[];
+  /** Pods evicted per workload (kind namespace/name): the health gate waits for as many Ready successors. */
+  evictedFrom?: Record<string, number>;
+  /** When the drain began: successors are the workload's pods created since. */
+  drainStartedAt?: string;
   message?: string;
 }
 

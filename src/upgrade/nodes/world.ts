@@ -1,6 +1,6 @@
 import type { V1Node, V1Pod, V1PodDisruptionBudget, V1ReplicaSet, V1StatefulSet } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/http.js';
-import { byNode } from '../../kube/indexer.js';
+import { byNode, byOwnerUid } from '../../kube/indexer.js';
 import { Informer } from '../../kube/informer.js';
 import { ref } from '../../kube/resource.js';
 
@@ -18,7 +18,7 @@ export class World {
 
   constructor(client: KubeClient, selector: string, pdbApi: string) {
     this.nodes = new Informer<V1Node>({ client, resource: ref('v1', 'nodes'), labelSelector: selector || undefined, name: 'upgrade-nodes/nodes' });
-    this.pods = new Informer<V1Pod>({ client, resource: ref('v1', 'pods'), indexers: { node: byNode }, name: 'upgrade-nodes/pods' });
+    this.pods = new Informer<V1Pod>({ client, resource: ref('v1', 'pods'), indexers: { node: byNode, owner: byOwnerUid }, name: 'upgrade-nodes/pods' });
     this.pdbs = new Informer<V1PodDisruptionBudget>({ client, resource: ref(pdbApi, 'poddisruptionbudgets'), name: 'upgrade-nodes/pdbs' });
     this.replicaSets = new Informer<V1ReplicaSet>({ client, resource: ref('apps/v1', 'replicasets'), name: 'upgrade-nodes/replicasets' });
     this.statefulSets = new Informer<V1StatefulSet>({ client, resource: ref('apps/v1', 'statefulsets'), name: 'upgrade-nodes/statefulsets' });
@@ -45,6 +45,11 @@ export class World {
 
   podsOn(node: string): V1Pod[] {
     return this.pods.byIndex('node', node);
+  }
+
+  /** Pods that name this owner UID in their ownerReferences. */
+  podsOwnedBy(uid: string): V1Pod[] {
+    return this.pods.byIndex('owner', uid);
   }
 
   pod(namespace: string, name: string): V1Pod | undefined {
