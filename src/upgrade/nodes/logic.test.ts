@@ -154,3 +154,34 @@ function parseLikeSettings(): import('./options.js').RunSettings {
     onFailure: 'stop',
   };
 }
+
+test('RunStore.flush: callers that arrive while a write runs share the next one, not one write each', async () => {
+  const { RunStore } = await import('./store.js');
+  const names = Array.from({ length: 40 }, (_, i) => `n${i}`);
+  const state = { name: 'r', settings: parseLikeSettings(), phase: 'Running' as const, window: 100, createdAt: '2026-01-01T00:00:00.000Z', nodes: Object.fromEntries(names.map((n) => [n, newNodeState(n)])) };
+  const patches: Array<Record<string, string>> = [];
+  const client = {
+    patch: async (_r: unknown, _name: string, body: { data: Record<string, string> }): Promise<void> => {
+      patches.push(body.data);
+      await new Promise((r) => setTimeout(r, 40));
+    },
+  } as unknown as import('../../kube/http.js').KubeClient;
+  const store = new RunStore(client, 'ns', 'r', state, { shards: 0, flushMs: 10_000 });
+  // One node every 4 ms, each flushing before its next step (as the upgrade step does): 40 flushes over
+  // 160 ms against writes of 40 ms each.
+  const t0 = Date.now();
+  await Promise.all(
+    names.map(async (n, i) => {
+      await new Promise((r) => setTimeout(r, i * 4));
+      state.nodes[n]!.phase = 'upgrade';
+      store.nodeChanged(n);
+      await store.flush();
+      assert.ok(patches.some((p) => Object.keys(p).some((k) => k.endsWith(n))), `${n} was written before its flush returned`);
+    }),
+  );
+  const ms = Date.now() - t0;
+  assert.ok(patches.length <= 8, `${patches.length} writes for 40 flushes`);
+  assert.ok(ms < 600, `the last flush returned after ${ms} ms`);
+  const written = new Set(patches.flatMap((p) => Object.keys(p)));
+  assert.equal(written.size, 40, 'every node was written');
+});
