@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { sleep } from '../../kube/clock.js';
+import type { EvictionBudget } from './budget.js';
 import { evictPod } from './eviction.js';
 import { classifyPod, pdbName, pdbsFor } from './pods.js';
 import { until, type World } from './world.js';
@@ -14,6 +15,8 @@ export interface DrainContext {
   podTimeoutMs: number;
   deleteEmptyDirData: boolean;
   signal: AbortSignal;
+  /** The run's count of disruptions left per PDB, shared by every drain in the window. */
+  budget?: EvictionBudget;
   /** A line worth telling the user (a PDB blocks, a pod would not go, …). */
   event(node: string, message: string): void;
   /** A PodDisruptionBudget blocks an eviction on the node (recorded in the run state at once). */
@@ -96,10 +99,21 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       const pdbs = lastBlock ? ` (blocked by PodDisruptionBudget ${[...reported].join(', ') || 'unknown'}: ${lastBlock})` : '';
       return `pod ${ns}/${name} was not evicted within the ${deadline === drainDeadline ? 'drain' : 'pod'} timeout${pdbs}; nothing was forced`;
     }
+    // Ask only when the PDBs (as cached, less this run's unconfirmed evictions) allow it, or when the backoff
+    // has run out (the cache may be behind: the server decides).
+    const covering = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
+    const get = (k: string): ReturnType<typeof ctx.world.pdbs.get> => ctx.world.pdbs.get(k);
+    if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
+      await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + delay), ctx.signal, 100);
+      if (ctx.signal.aborted) return 'interrupted';
+    }
+    const token = ctx.budget?.take(covering, get);
     const out = await evictPod(ctx.client, ctx.evictionApi, ns, name, uid, ctx.signal).catch((err: unknown) => {
+      if (token) ctx.budget?.give(token);
       if (ctx.signal.aborted) return { kind: 'error' as const, message: 'interrupted' };
       throw err;
     });
+    if (token && out.kind !== 'evicted') ctx.budget?.give(token);
     if (out.kind === 'gone') return 'gone';
     if (ctx.signal.aborted) return 'interrupted';
     if (out.kind === 'evicted') {

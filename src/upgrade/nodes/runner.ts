@@ -2,6 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
 import { runAction } from './action.js';
 import { drainNode, setUnschedulable } from './drain.js';
+import { EvictionBudget } from './budget.js';
 import { healthVerdict, SuccessorLedger } from './health.js';
 import { countNodes, freeSlots, isFinished, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
 import type { RunStore } from './store.js';
@@ -48,6 +49,8 @@ export class Runner {
   private stopping = false;
   /** Successors already counted by a node's health gate (in memory: a resumed run starts with none). */
   private readonly ledger = new SuccessorLedger();
+  /** Disruptions left per PDB as this run sees them (shared by every drain in the window). */
+  private readonly budget = new EvictionBudget();
 
   constructor(private readonly d: RunnerDeps) {
     this.s = d.store.state;
@@ -149,7 +152,7 @@ export class Runner {
         const drainSignal = AbortSignal.any([signal, abortSignal]);
         setMaxListeners(0, drainSignal);
         const r = await drainNode(
-          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, event: (node, m) => this.event(m, node),
+          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, event: (node, m) => this.event(m, node),
             blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
           n.name,
           Math.min(deadline, t + st.drainTimeoutMs),
