@@ -8,27 +8,33 @@ const pdb = (allowed: number, rv: string): V1PodDisruptionBudget => ({
   status: { disruptionsAllowed: allowed, currentHealthy: 10, desiredHealthy: 9, expectedPods: 10 },
 });
 
-test('EvictionBudget: evictions sent count against the PDB until the cached PDB changes', () => {
+test('EvictionBudget: evictions count while on the wire, and once accepted until the cached PDB changes', () => {
   const b = new EvictionBudget();
   let cached = pdb(2, '1');
   const get = (): V1PodDisruptionBudget => cached;
   assert.ok(b.allows(['ns/web'], get));
-  b.take(['ns/web'], get);
+  const t1 = b.take(['ns/web']);
   assert.equal(b.available('ns/web', cached), 1);
-  b.take(['ns/web'], get);
-  assert.equal(b.available('ns/web', cached), 0);
+  const t2 = b.take(['ns/web']);
   assert.ok(!b.allows(['ns/web'], get), 'two sent, two allowed: the third waits');
-  // The server's status update for those evictions arrives: the cache is the truth again.
-  cached = pdb(0, '2');
+  // Another change to the PDB (a third party's eviction, the disruption controller) while both are on the wire.
+  cached = pdb(2, '2');
+  assert.equal(b.available('ns/web', cached), 0, 'on the wire: still counted');
+  b.accepted(t1, get);
+  assert.equal(b.available('ns/web', cached), 0, 'accepted, but the cache has not moved since');
+  cached = pdb(1, '3'); // the server's status update for t1
+  assert.equal(b.available('ns/web', cached), 0, 't1 is in the cache now; t2 is still on the wire');
+  b.accepted(t2, get);
+  cached = pdb(0, '4');
   assert.equal(b.available('ns/web', cached), 0);
-  cached = pdb(1, '3');
+  cached = pdb(1, '5');
   assert.ok(b.allows(['ns/web'], get), 'a replacement became healthy');
 });
 
 test('EvictionBudget: a refused eviction is given back; a PDB without status is not gated', () => {
   const b = new EvictionBudget();
   const cached = pdb(1, '7');
-  const t = b.take(['ns/web'], () => cached);
+  const t = b.take(['ns/web']);
   assert.ok(!b.allows(['ns/web'], () => cached));
   b.give(t);
   assert.ok(b.allows(['ns/web'], () => cached));

@@ -9,12 +9,14 @@ import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
  * flight that is a dozen evictions for one slot, eleven of them 429s, and each 429 costs the API server a
  * PDB list. The API server still decides every eviction; this only avoids asking when the answer is known.
  *
- * An eviction the server accepted stays counted until the cached PDB changes (its resourceVersion moves:
- * the server's own status update for that eviction, or a newer one). A refused or failed one is returned at once.
+ * An eviction counts from the moment it is sent. Once the server has accepted it, it still counts until the
+ * cached PDB changes after that moment (the server's status update for it, or a newer one): until then the cache
+ * may not include it. Evictions still on the wire always count, whatever else changes the PDB meanwhile. A
+ * refused or failed eviction is given back at once. When in doubt the count is high, so the run waits.
  */
 export class EvictionBudget {
-  /** PDB key → (token → the PDB's resourceVersion when the eviction was sent). */
-  private readonly sent = new Map<string, Map<symbol, string | undefined>>();
+  /** PDB key → (token → undefined while the eviction is on the wire, else the PDB's resourceVersion when it returned). */
+  private readonly sent = new Map<string, Map<symbol, { at: string | undefined } | undefined>>();
 
   /** Disruptions left for this PDB (Infinity when the PDB has no status yet: the server decides). */
   available(key: string, pdb: V1PodDisruptionBudget | undefined): number {
@@ -23,8 +25,8 @@ export class EvictionBudget {
     const m = this.sent.get(key);
     let live = 0;
     if (m) {
-      for (const [t, at] of m) {
-        if (at === rv) live++;
+      for (const [t, done] of m) {
+        if (done === undefined || done.at === rv) live++;
         else m.delete(t);
       }
     }
@@ -37,14 +39,19 @@ export class EvictionBudget {
   }
 
   /** Counts an eviction about to be sent against every PDB that covers the pod. */
-  take(keys: readonly string[], get: (key: string) => V1PodDisruptionBudget | undefined): symbol {
+  take(keys: readonly string[]): symbol {
     const token = Symbol('eviction');
     for (const k of keys) {
       let m = this.sent.get(k);
-      if (!m) this.sent.set(k, (m = new Map<symbol, string | undefined>()));
-      m.set(token, get(k)?.metadata?.resourceVersion);
+      if (!m) this.sent.set(k, (m = new Map<symbol, { at: string | undefined } | undefined>()));
+      m.set(token, undefined);
     }
     return token;
+  }
+
+  /** The server accepted the eviction: it counts until the cached PDB changes from what it is now. */
+  accepted(token: symbol, get: (key: string) => V1PodDisruptionBudget | undefined): void {
+    for (const [k, m] of this.sent) if (m.has(token)) m.set(token, { at: get(k)?.metadata?.resourceVersion });
   }
 
   /** The eviction was refused or failed: it does not count. */

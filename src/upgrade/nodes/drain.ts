@@ -107,13 +107,14 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + delay), ctx.signal, 100);
       if (ctx.signal.aborted) return 'interrupted';
     }
-    const token = ctx.budget?.take(covering, get);
+    const token = ctx.budget?.take(covering);
     const out = await evictPod(ctx.client, ctx.evictionApi, ns, name, uid, ctx.signal).catch((err: unknown) => {
       if (token) ctx.budget?.give(token);
       if (ctx.signal.aborted) return { kind: 'error' as const, message: 'interrupted' };
       throw err;
     });
-    if (token && out.kind !== 'evicted') ctx.budget?.give(token);
+    if (token && out.kind === 'evicted') ctx.budget?.accepted(token, get);
+    else if (token) ctx.budget?.give(token);
     if (out.kind === 'gone') return 'gone';
     if (ctx.signal.aborted) return 'interrupted';
     if (out.kind === 'evicted') {
