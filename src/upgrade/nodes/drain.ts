@@ -78,6 +78,9 @@ export async function drainNode(ctx: DrainContext, node: string, deadline: numbe
 /** The shortest wait before a blocked eviction is tried again. */
 const MIN_RETRY_MS = 250;
 
+/** How long a drain trusts the run's PDB count before it asks the server anyway. */
+const PROBE_MS = 30_000;
+
 /** Every PDB named shows disruptionsAllowed > 0 in the cache (a hint when to retry, not a decision). */
 function allowsDisruption(ctx: DrainContext, pdbs: readonly string[]): boolean {
   return pdbs.length > 0 && pdbs.every((k) => (ctx.world.pdbs.get(k)?.status?.disruptionsAllowed ?? 0) > 0);
@@ -99,12 +102,12 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       const pdbs = lastBlock ? ` (blocked by PodDisruptionBudget ${[...reported].join(', ') || 'unknown'}: ${lastBlock})` : '';
       return `pod ${ns}/${name} was not evicted within the ${deadline === drainDeadline ? 'drain' : 'pod'} timeout${pdbs}; nothing was forced`;
     }
-    // Ask only when the PDBs (as cached, less this run's unconfirmed evictions) allow it, or when the backoff
-    // has run out (the cache may be behind: the server decides).
+    // Ask only when the PDBs (as cached, less this run's evictions not yet in the cache) allow it. The PDB watch
+    // says when that changes; every PROBE_MS the server is asked anyway, in case the count is off.
     const covering = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
     const get = (k: string): ReturnType<typeof ctx.world.pdbs.get> => ctx.world.pdbs.get(k);
     if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
-      await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + delay), ctx.signal, 100);
+      await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 100);
       if (ctx.signal.aborted) return 'interrupted';
     }
     const token = ctx.budget?.take(covering);
