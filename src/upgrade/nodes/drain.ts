@@ -96,6 +96,16 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
   let delay = 500;
   let lastBlock = '';
   let names: string[] = [];
+  /** Records the PDBs that hold the pod back (once each: the run state, the event stream). */
+  const report = (pdbs: readonly string[], say: (pdb: string) => string): void => {
+    for (const n of pdbs) {
+      blockedBy.add(n);
+      if (reported.has(n)) continue;
+      reported.add(n);
+      ctx.blocked?.(node, n);
+      ctx.event(node, say(n));
+    }
+  };
   for (;;) {
     if (ctx.signal.aborted) return 'interrupted';
     if (Date.now() >= deadline) {
@@ -107,6 +117,9 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     const covering = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
     const get = (k: string): ReturnType<typeof ctx.world.pdbs.get> => ctx.world.pdbs.get(k);
     if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
+      const exhausted = covering.filter((k) => ctx.budget!.available(k, get(k)) <= 0);
+      lastBlock = 'no disruption allowed now (disruptionsAllowed, less evictions in flight, is 0)';
+      report(exhausted, (n) => `eviction of ${ns}/${name} waits: PodDisruptionBudget ${n} allows no disruption now`);
       await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 100);
       if (ctx.signal.aborted) return 'interrupted';
     }
@@ -132,14 +145,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     if (out.kind === 'blocked') {
       lastBlock = out.message;
       names = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
-      for (const n of names) {
-        blockedBy.add(n);
-        if (!reported.has(n)) {
-          reported.add(n);
-          ctx.blocked?.(node, n);
-          ctx.event(node, `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (429: ${out.message})`);
-        }
-      }
+      report(names, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (429: ${out.message})`);
       if (names.length === 0 && !reported.has('?')) {
         reported.add('?');
         ctx.event(node, `eviction of ${ns}/${name} refused with 429: ${out.message}; waiting`);
