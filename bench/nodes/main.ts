@@ -5,6 +5,7 @@
 // BENCH_REPLICAS = 100 with a PDB maxUnavailable 10% each), BENCH_WINDOW (default 100). The kubectl loop is
 // stopped after BENCH_PEER_TIMEOUT_MS (default 900000, 15 min); its time is then a lower bound ("≥" in the output).
 // The bring-up (and the settling between the runs) may take BENCH_UP_TIMEOUT_MS (default 1800000, 30 min).
+// BENCH_KCM_ARGS adds kube-controller-manager flags (both runs share the cluster, so both get them).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 100);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 100);
 const PEER_TIMEOUT_MS = Number(process.env.BENCH_PEER_TIMEOUT_MS ?? 900_000);
+/** Extra kube-controller-manager flags, e.g. `--concurrent-replicaset-syncs=20` (space-separated). */
+const KCM_ARGS = (process.env.BENCH_KCM_ARGS ?? '').split(' ').filter((a) => a !== '');
 const NS = 'bench-nodes';
 const PLINTH_VERSION = 'v1.35.0';
 const KUBECTL_VERSION = 'v1.36.0';
@@ -153,7 +156,8 @@ async function kubectlLoop(cluster: LocalCluster, nodes: string[]): Promise<{ ms
 async function main(): Promise<void> {
   const t0 = Date.now();
   log(`nodes bench: ${NODES} nodes, ${PODS} pods in Deployments of ${REPLICAS} (PDB maxUnavailable 10%), window ${WINDOW}`);
-  const cluster = await startCluster({ version: 'new', nodes: NODES, zones: 3, onProgress: (m) => log(`  ${m}`) });
+  if (KCM_ARGS.length) log(`kube-controller-manager flags added: ${KCM_ARGS.join(' ')}`);
+  const cluster = await startCluster({ version: 'new', nodes: NODES, zones: 3, controllerManagerArgs: KCM_ARGS, onProgress: (m) => log(`  ${m}`) });
   const client = await KubeClient.fromKubeConfig(cluster.kubeConfig, { maxSockets: 128 });
   try {
     await setup(client);
