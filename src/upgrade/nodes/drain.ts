@@ -120,7 +120,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       const exhausted = covering.filter((k) => ctx.budget!.available(k, get(k)) <= 0);
       lastBlock = 'no disruption allowed now (disruptionsAllowed, less evictions in flight, is 0)';
       report(exhausted, (n) => `eviction of ${ns}/${name} waits: PodDisruptionBudget ${n} allows no disruption now`);
-      await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 100);
+      await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 250);
       if (ctx.signal.aborted) return 'interrupted';
     }
     const token = ctx.budget?.take(covering);

@@ -29,6 +29,9 @@ export interface RunnerDeps {
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
 
+/** How often a node in the health gate looks at its workloads again. */
+const HEALTH_POLL_MS = 500;
+
 /** Per-key sum of two count maps. */
 function sumCounts(a: Record<string, number> | undefined, b: Record<string, number>): Record<string, number> {
   const out = { ...(a ?? {}) };
@@ -215,7 +218,8 @@ export class Runner {
           if (waiting.length > 0) return false;
           for (const c of v.claims) this.ledger.claim(c.workload, c.uids);
           return true;
-        }, Math.min(deadline, t + st.healthTimeoutMs), signal);
+          // Each check walks the workloads' pods; with a hundred nodes in the gate, twice a second is plenty.
+        }, Math.min(deadline, t + st.healthTimeoutMs), signal, HEALTH_POLL_MS);
         if (signal.aborted) return;
         this.set(n, { timings: { ...n.timings, health: (n.timings.health ?? 0) + Date.now() - t } });
         if (!ok) return fail(`health gate: ${waiting.slice(0, 3).join('; ')} (node upgraded and uncordoned)`);
