@@ -29,7 +29,7 @@ export interface RunnerDeps {
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
 
-/** How often a node in the health gate looks at its workloads again. */
+/** How often a node in the health gate looks at its workloads again (each look walks their pods). */
 const HEALTH_POLL_MS = 500;
 
 /** Per-key sum of two count maps. */
@@ -218,7 +218,6 @@ export class Runner {
           if (waiting.length > 0) return false;
           for (const c of v.claims) this.ledger.claim(c.workload, c.uids);
           return true;
-          // Each check walks the workloads' pods; with a hundred nodes in the gate, twice a second is plenty.
         }, Math.min(deadline, t + st.healthTimeoutMs), signal, HEALTH_POLL_MS);
         if (signal.aborted) return;
         this.set(n, { timings: { ...n.timings, health: (n.timings.health ?? 0) + Date.now() - t } });
