@@ -119,7 +119,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
       const exhausted = covering.filter((k) => ctx.budget!.available(k, get(k)) <= 0);
       lastBlock = 'no disruption allowed now (disruptionsAllowed, less evictions in flight, is 0)';
-      report(exhausted, (n) => `eviction of ${ns}/${name} waits: PodDisruptionBudget ${n} allows no disruption now`);
+      report(exhausted, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (it allows no disruption now)`);
       await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 250);
       if (ctx.signal.aborted) return 'interrupted';
     }
