@@ -41,3 +41,32 @@ test('EvictionBudget: a refused eviction is given back; a PDB without status is 
   assert.equal(b.available('ns/new', { metadata: { name: 'new' } }), Infinity);
   assert.ok(b.allows([], () => undefined), 'no PDB covers the pod');
 });
+
+test('EvictionSlots: at most `limit` holders, waiters served in order, an aborted waiter leaves the line', async () => {
+  const { EvictionSlots } = await import('./budget.js');
+  const slots = new EvictionSlots(2);
+  const never = new AbortController().signal;
+  const r1 = await slots.acquire(never);
+  const r2 = await slots.acquire(never);
+  const order: string[] = [];
+  const ac = new AbortController();
+  const w3 = slots.acquire(never).then((r) => (order.push('3'), r));
+  const w4 = slots.acquire(ac.signal).then(() => order.push('4'), () => order.push('4 aborted'));
+  const w5 = slots.acquire(never).then((r) => (order.push('5'), r));
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(order, [], 'all three wait');
+  ac.abort(new Error('stop'));
+  r1();
+  r1(); // a second release of the same slot does nothing
+  const r3 = await w3;
+  await w4;
+  await new Promise((r) => setTimeout(r, 10));
+  assert.deepEqual(order, ['4 aborted', '3']);
+  r2();
+  const r5 = await w5;
+  assert.deepEqual(order, ['4 aborted', '3', '5']);
+  r3();
+  r5();
+  const again = await slots.acquire(never);
+  again();
+});

@@ -59,3 +59,42 @@ export class EvictionBudget {
     for (const m of this.sent.values()) m.delete(token);
   }
 }
+
+/**
+ * At most `limit` eviction requests of the run on the wire at once. Past a few dozen, more concurrent
+ * evictions do not evict faster: each one lists the namespace's PDBs and updates one, so they conflict with
+ * each other and the disruption controller, take seconds each, and slow every other client of a busy API server.
+ * Waiters are served in arrival order.
+ */
+export class EvictionSlots {
+  private busy = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(readonly limit: number) {}
+
+  async acquire(signal: AbortSignal): Promise<() => void> {
+    if (this.busy >= this.limit) {
+      await new Promise<void>((resolve, reject) => {
+        const go = (): void => {
+          signal.removeEventListener('abort', stop);
+          resolve();
+        };
+        const stop = (): void => {
+          const i = this.waiting.indexOf(go);
+          if (i >= 0) this.waiting.splice(i, 1);
+          reject(signal.reason as Error);
+        };
+        this.waiting.push(go);
+        signal.addEventListener('abort', stop, { once: true });
+      });
+    } else this.busy++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.busy--;
+    };
+  }
+}

@@ -2,7 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { sleep } from '../../kube/clock.js';
-import type { EvictionBudget } from './budget.js';
+import type { EvictionBudget, EvictionSlots } from './budget.js';
 import { evictPod } from './eviction.js';
 import { classifyPod, pdbName, pdbsFor } from './pods.js';
 import { until, type World } from './world.js';
@@ -17,6 +17,8 @@ export interface DrainContext {
   signal: AbortSignal;
   /** The run's count of disruptions left per PDB, shared by every drain in the window. */
   budget?: EvictionBudget;
+  /** The run's limit on eviction requests on the wire at once, shared by every drain. */
+  slots?: EvictionSlots;
   /** A line worth telling the user (a PDB blocks, a pod would not go, …). */
   event(node: string, message: string): void;
   /** A PodDisruptionBudget blocks an eviction on the node (recorded in the run state at once). */
@@ -123,12 +125,25 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 250);
       if (ctx.signal.aborted) return 'interrupted';
     }
+    let release: (() => void) | undefined;
+    try {
+      release = await ctx.slots?.acquire(ctx.signal);
+    } catch {
+      return 'interrupted';
+    }
+    // The wait for a slot may have used up the PDB's allowance: look again (the slot is kept meanwhile).
+    if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
+      release?.();
+      continue;
+    }
     const token = ctx.budget?.take(covering);
-    const out = await evictPod(ctx.client, ctx.evictionApi, ns, name, uid, ctx.signal).catch((err: unknown) => {
-      if (token) ctx.budget?.give(token);
-      if (ctx.signal.aborted) return { kind: 'error' as const, message: 'interrupted' };
-      throw err;
-    });
+    const out = await evictPod(ctx.client, ctx.evictionApi, ns, name, uid, ctx.signal)
+      .catch((err: unknown) => {
+        if (token) ctx.budget?.give(token);
+        if (ctx.signal.aborted) return { kind: 'error' as const, message: 'interrupted' };
+        throw err;
+      })
+      .finally(() => release?.());
     if (token && out.kind === 'evicted') ctx.budget?.accepted(token, get);
     else if (token) ctx.budget?.give(token);
     if (out.kind === 'gone') return 'gone';

@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
 import { runAction } from './action.js';
 import { drainNode, setUnschedulable } from './drain.js';
-import { EvictionBudget } from './budget.js';
+import { EvictionBudget, EvictionSlots } from './budget.js';
 import { healthVerdict, SuccessorLedger } from './health.js';
 import { countNodes, freeSlots, isFinished, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
 import type { RunStore } from './store.js';
@@ -29,6 +29,9 @@ export interface RunnerDeps {
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
 
+/** Eviction requests the run keeps on the wire at once (see EvictionSlots). */
+const EVICTIONS_IN_FLIGHT = 32;
+
 /** How often a node in the health gate looks at its workloads again (each look walks their pods). */
 const HEALTH_POLL_MS = 500;
 
@@ -54,6 +57,8 @@ export class Runner {
   private readonly ledger = new SuccessorLedger();
   /** Disruptions left per PDB as this run sees them (shared by every drain in the window). */
   private readonly budget = new EvictionBudget();
+  /** Eviction requests on the wire at once, over all drains of the window. */
+  private readonly slots = new EvictionSlots(EVICTIONS_IN_FLIGHT);
 
   constructor(private readonly d: RunnerDeps) {
     this.s = d.store.state;
@@ -155,7 +160,7 @@ export class Runner {
         const drainSignal = AbortSignal.any([signal, abortSignal]);
         setMaxListeners(0, drainSignal);
         const r = await drainNode(
-          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, event: (node, m) => this.event(m, node),
+          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, slots: this.slots, event: (node, m) => this.event(m, node),
             blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
           n.name,
           Math.min(deadline, t + st.drainTimeoutMs),
