@@ -29,8 +29,13 @@ export interface RunnerDeps {
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
 
-/** Eviction requests the run keeps on the wire at once (see EvictionSlots). */
-const EVICTIONS_IN_FLIGHT = 32;
+/**
+ * Eviction requests the run keeps on the wire at once (see EvictionSlots): a bound for pathological cases, not
+ * a tuning. Measured at 1,000 nodes / window 100: an eviction there takes 2.2–2.8 s on the server (PDB update
+ * conflicts with the disruption controller, retried after 500 ms each), so 32 slots capped the run at about 13
+ * evictions/s, below the ~20/s it reached without a cap.
+ */
+const EVICTIONS_IN_FLIGHT = 128;
 
 /** How often a node in the health gate looks at its workloads again (each look walks their pods). */
 const HEALTH_POLL_MS = 500;
