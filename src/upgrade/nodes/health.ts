@@ -1,4 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
+import { podReady } from './pods.js';
 import type { NodeState } from './state.js';
 import type { World } from './world.js';
 
@@ -21,17 +22,15 @@ export class SuccessorLedger {
   }
 }
 
-function podReady(p: V1Pod): boolean {
-  return !p.metadata?.deletionTimestamp && p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
-}
-
 /** Ready, unclaimed pods of the workload created at or after `sinceMs` (whole seconds, as the API stores them), oldest first. */
 function successors(world: World, uid: string, workload: string, sinceMs: number, ledger: SuccessorLedger): V1Pod[] {
   const since = Math.floor(sinceMs / 1000) * 1000;
   return world
     .podsOwnedBy(uid)
-    .filter((p) => podReady(p) && !ledger.isClaimed(workload, p.metadata?.uid ?? '') && new Date(p.metadata?.creationTimestamp ?? 0).getTime() >= since)
-    .sort((a, b) => new Date(a.metadata?.creationTimestamp ?? 0).getTime() - new Date(b.metadata?.creationTimestamp ?? 0).getTime());
+    .map((p) => ({ p, created: new Date(p.metadata?.creationTimestamp ?? 0).getTime() }))
+    .filter(({ p, created }) => created >= since && podReady(p) && !ledger.isClaimed(workload, p.metadata?.uid ?? ''))
+    .sort((a, b) => a.created - b.created)
+    .map(({ p }) => p);
 }
 
 /** What the health gate still waits for, and the successors it would claim once nothing is left. */

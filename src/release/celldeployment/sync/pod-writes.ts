@@ -76,21 +76,19 @@ export async function admitPod(client: KubeClient, pod: V1Pod, now: Date, signal
   const gate = { type: KEYS.gate, status: 'True', reason: 'Serving', message: 'containers ready; in traffic', lastTransitionTime: stamp(now) };
   const base = { ...(hasAnnotation ? { metadata: { annotations: clear } } : {}), status: { conditions: [gate] } };
   const name = pod.metadata?.name ?? '';
-  const opts = { subresource: 'status', fieldManager: FIELD_MANAGER, signal } as const;
+  const send = (body: object): Promise<V1Pod | undefined> =>
+    orGone(client.patch<V1Pod>(podsIn(pod), name, body, 'strategic', { subresource: 'status', fieldManager: FIELD_MANAGER, signal }));
   let out: V1Pod | undefined;
   const rv = pod.metadata?.resourceVersion;
   if (rv !== undefined && readyOnceAdmitted(pod)) {
     const ready = { type: 'Ready', status: 'True', reason: null, message: null, lastTransitionTime: stamp(now) };
-    const guarded = { metadata: { ...base.metadata, resourceVersion: rv }, status: { conditions: [gate, ready] } };
     try {
-      out = await orGone(client.patch<V1Pod>(podsIn(pod), name, guarded, 'strategic', opts));
+      out = await send({ metadata: { ...base.metadata, resourceVersion: rv }, status: { conditions: [gate, ready] } });
     } catch (err) {
       if (!isConflict(err)) throw err;
-      out = await orGone(client.patch<V1Pod>(podsIn(pod), name, base, 'strategic', opts));
+      out = await send(base);
     }
-  } else {
-    out = await orGone(client.patch<V1Pod>(podsIn(pod), name, base, 'strategic', opts));
-  }
+  } else out = await send(base);
   if (out && hasAnnotation && out.metadata?.annotations?.[KEYS.drainStarted] !== undefined) {
     return orGone(client.patch<V1Pod>(podsIn(pod), name, { metadata: { annotations: clear } }, 'strategic', { fieldManager: FIELD_MANAGER, signal }));
   }
