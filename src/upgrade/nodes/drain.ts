@@ -97,7 +97,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
   const reported = new Set<string>();
   let delay = 500;
   let lastBlock = '';
-  let names: string[] = [];
+  const get = (k: string): ReturnType<typeof ctx.world.pdbs.get> => ctx.world.pdbs.get(k);
   /** Records the PDBs that hold the pod back (once each: the run state, the event stream). */
   const report = (pdbs: readonly string[], say: (pdb: string) => string): void => {
     for (const n of pdbs) {
@@ -117,11 +117,14 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     // Ask only when the PDBs (as cached, less this run's evictions not yet in the cache) allow it. The PDB watch
     // says when that changes; every PROBE_MS the server is asked anyway, in case the count is off.
     const covering = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
-    const get = (k: string): ReturnType<typeof ctx.world.pdbs.get> => ctx.world.pdbs.get(k);
     if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
-      const exhausted = covering.filter((k) => ctx.budget!.available(k, get(k)) <= 0);
-      lastBlock = 'no disruption allowed now (disruptionsAllowed, less evictions in flight, is 0)';
-      report(exhausted, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (it allows no disruption now)`);
+      // Named as blocking only where the PDB itself allows no disruption; a wait for the run's own evictions
+      // in flight is not a block by the PDB (the server has not said no).
+      const exhausted = covering.filter((k) => !allowsDisruption(ctx, [k]) && get(k)?.status !== undefined);
+      if (exhausted.length > 0) {
+        lastBlock = 'no disruption allowed now (status.disruptionsAllowed is 0)';
+        report(exhausted, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (it allows no disruption now)`);
+      }
       await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 250);
       if (ctx.signal.aborted) return 'interrupted';
     }
@@ -159,9 +162,8 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     }
     if (out.kind === 'blocked') {
       lastBlock = out.message;
-      names = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
-      report(names, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (429: ${out.message})`);
-      if (names.length === 0 && !reported.has('?')) {
+      report(covering, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (429: ${out.message})`);
+      if (covering.length === 0 && !reported.has('?')) {
         reported.add('?');
         ctx.event(node, `eviction of ${ns}/${name} refused with 429: ${out.message}; waiting`);
       }
@@ -173,7 +175,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       // the pod allows a disruption again (the API server still decides; nothing is forced).
       const wake = Math.min(deadline, Date.now() + delay);
       const earliest = Date.now() + MIN_RETRY_MS;
-      await until(() => Date.now() >= earliest && allowsDisruption(ctx, names), wake, ctx.signal, 200);
+      await until(() => Date.now() >= earliest && allowsDisruption(ctx, covering), wake, ctx.signal, 200);
       if (ctx.signal.aborted) return 'interrupted';
     } else {
       try {
