@@ -9,6 +9,7 @@ import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { KubeClient } from '../src/kube/http.js';
 import { CORE } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
+import { CORDONED_BY } from '../src/upgrade/nodes/drain.js';
 import { RunStore } from '../src/upgrade/nodes/store.js';
 import {
   CordonWatcher,
@@ -171,6 +172,26 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.equal(rep.counts.done, NODES);
     assert.equal(new Set(lines(log)).size, NODES);
     assert.equal(lines(log).length, NODES);
+    assert.deepEqual(watcher.violations, []);
+  });
+
+  test('a node its own crashed run cordoned is uncordoned at the end; a node an operator cordoned stays cordoned', async () => {
+    const names = (await client.list<V1Node>(CORE.nodes)).items.map((n) => n.metadata!.name!).sort();
+    const [own, operator] = [names[0]!, names[1]!];
+    // What a run killed between its cordon patch and its next state write leaves: the node cordoned, the state pending.
+    await client.patch(CORE.nodes, own, { metadata: { annotations: { [CORDONED_BY]: 'pre' } }, spec: { unschedulable: true } }, 'merge');
+    await client.patch(CORE.nodes, operator, { spec: { unschedulable: true } }, 'merge');
+    try {
+      const r = await runNodes(['--max-unavailable', '2', '--name', 'pre', '--simulate-version', 'v1.35.5', '-o', 'json'], cluster.kubeconfigPath);
+      assert.equal(r.code, 0, r.stderr);
+      const nodes = new Map((await client.list<V1Node>(CORE.nodes)).items.map((n) => [n.metadata!.name!, n]));
+      assert.equal(nodes.get(own)!.spec?.unschedulable, undefined, `${own} (cordoned by run pre itself) is schedulable again`);
+      assert.equal(nodes.get(operator)!.spec?.unschedulable, true, `${operator} (cordoned before the run) stays cordoned`);
+      for (const [name, n] of nodes) assert.equal(n.metadata?.annotations?.[CORDONED_BY], undefined, `${name} keeps no cordoned-by mark`);
+      assert.ok([...nodes.values()].every((n) => n.status?.nodeInfo?.kubeletVersion === 'v1.35.5'));
+    } finally {
+      await client.patch(CORE.nodes, operator, { spec: { unschedulable: null } }, 'merge');
+    }
     assert.deepEqual(watcher.violations, []);
   });
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1PodDisruptionBudget } from '@kubernetes/client-node';
-import { EvictionBudget } from './budget.js';
+import { EvictionBudget, EvictionSlots, PdbLanes } from './budget.js';
 
 const pdb = (allowed: number, rv: string): V1PodDisruptionBudget => ({
   metadata: { name: 'web', namespace: 'ns', resourceVersion: rv },
@@ -43,7 +43,6 @@ test('EvictionBudget: a refused eviction is given back; a PDB without status is 
 });
 
 test('EvictionSlots: at most `limit` holders, waiters served in order, an aborted waiter leaves the line', async () => {
-  const { EvictionSlots } = await import('./budget.js');
   const slots = new EvictionSlots(2);
   const never = new AbortController().signal;
   const r1 = await slots.acquire(never);
@@ -69,4 +68,39 @@ test('EvictionSlots: at most `limit` holders, waiters served in order, an aborte
   r5();
   const again = await slots.acquire(never);
   again();
+});
+
+test('PdbLanes: one eviction per PDB at a time; other PDBs go on; a pod under two PDBs holds both; an aborted wait holds none', async () => {
+  const lanes = new PdbLanes();
+  const never = new AbortController().signal;
+  const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 10));
+  const order: string[] = [];
+  const a1 = await lanes.acquire(['ns/a'], never);
+  const b1 = await lanes.acquire(['ns/b'], never);
+  order.push('a1', 'b1');
+  const both = lanes.acquire(['ns/b', 'ns/a'], never).then((r) => (order.push('ab'), r));
+  const a2 = lanes.acquire(['ns/a'], never).then((r) => (order.push('a2'), r));
+  const ac = new AbortController();
+  const b2 = lanes.acquire(['ns/b'], ac.signal).then(() => order.push('b2'), () => order.push('b2 aborted'));
+  const free = await lanes.acquire([], never);
+  free();
+  const c = await lanes.acquire(['ns/c'], never);
+  c();
+  await tick();
+  assert.deepEqual(order, ['a1', 'b1'], 'the second eviction under a PDB waits; another PDB and no PDB do not');
+  a1();
+  await tick();
+  assert.deepEqual(order, ['a1', 'b1'], 'holding ns/a, the two-PDB eviction still waits for ns/b');
+  ac.abort(new Error('stop'));
+  await b2;
+  b1();
+  const ab = await both;
+  await tick();
+  assert.deepEqual(order, ['a1', 'b1', 'b2 aborted', 'ab']);
+  ab();
+  const r2 = await a2;
+  assert.deepEqual(order, ['a1', 'b1', 'b2 aborted', 'ab', 'a2']);
+  r2();
+  const b3 = await lanes.acquire(['ns/b'], never);
+  b3();
 });

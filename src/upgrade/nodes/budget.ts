@@ -98,3 +98,32 @@ export class EvictionSlots {
     };
   }
 }
+
+/**
+ * One eviction request of the run on the wire per PodDisruptionBudget. The API server decides an eviction by
+ * an optimistic update of the PDB's status (disruptionsAllowed − 1, the pod added to disruptedPods); of ten
+ * concurrent evictions under one PDB one wins and nine conflict, sleep (the server's EvictionsRetry backoff)
+ * and try again, so they take seconds each where ten in a row take ten round trips. Pods under several PDBs
+ * take their lanes in name order, so two evictions never wait for each other.
+ */
+export class PdbLanes {
+  private readonly lanes = new Map<string, EvictionSlots>();
+
+  async acquire(keys: readonly string[], signal: AbortSignal): Promise<() => void> {
+    const held: Array<() => void> = [];
+    const releaseAll = (): void => {
+      for (const r of held.splice(0).reverse()) r();
+    };
+    try {
+      for (const k of [...new Set(keys)].sort()) {
+        let lane = this.lanes.get(k);
+        if (!lane) this.lanes.set(k, (lane = new EvictionSlots(1)));
+        held.push(await lane.acquire(signal));
+      }
+    } catch (err) {
+      releaseAll();
+      throw err;
+    }
+    return releaseAll;
+  }
+}

@@ -1,7 +1,9 @@
+import type { V1Node } from '@kubernetes/client-node';
 import { KubeLeaseLock } from '../../kube/leader.js';
+import { CORE } from '../../kube/resource.js';
 import { drainAbortable } from './state.js';
 import type { Ctx } from './cli.js';
-import { setUnschedulable } from './drain.js';
+import { cordonedBefore, uncordon } from './drain.js';
 import { acquireRunLock, leaseLive } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
 
@@ -19,9 +21,14 @@ export async function abortOffline(ctx: Ctx): Promise<boolean> {
     const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
     if (!r) return true;
     const store = new RunStore(ctx.client, ctx.namespace, ctx.run, r.state, { shards: r.shards });
+    const nodes = new Map((await ctx.client.list<V1Node>(CORE.nodes, { signal: lock.signal })).items.map((o) => [o.metadata?.name ?? '', o]));
     for (const n of Object.values(r.state.nodes)) {
-      if (drainAbortable(n.phase)) {
-        if (!n.wasCordoned) await setUnschedulable(ctx.client, n.name, false, lock.signal);
+      const obj = nodes.get(n.name);
+      if (n.phase === 'pending' && obj && obj.spec?.unschedulable === true && !cordonedBefore(obj, ctx.run)) {
+        // Cordoned by the crashed run before its state said so: nothing on the node changed yet.
+        await uncordon(ctx.client, n.name, lock.signal);
+      } else if (drainAbortable(n.phase)) {
+        if (!n.wasCordoned) await uncordon(ctx.client, n.name, lock.signal);
         Object.assign(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: new Date().toISOString() });
         store.nodeChanged(n.name);
       } else if (n.phase !== 'pending' && !['done', 'failed', 'skipped', 'aborted'].includes(n.phase)) {

@@ -1,8 +1,8 @@
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { sleep } from '../../kube/clock.js';
-import type { EvictionBudget, EvictionSlots } from './budget.js';
+import type { EvictionBudget, EvictionSlots, PdbLanes } from './budget.js';
 import { evictPod } from './eviction.js';
 import { classifyPod, pdbName, pdbsFor } from './pods.js';
 import { until, type World } from './world.js';
@@ -19,6 +19,8 @@ export interface DrainContext {
   budget?: EvictionBudget;
   /** The run's limit on eviction requests on the wire at once, shared by every drain. */
   slots?: EvictionSlots;
+  /** One eviction on the wire per PDB at once (shared by every drain). */
+  lanes?: PdbLanes;
   /** A line worth telling the user (a PDB blocks, a pod would not go, …). */
   event(node: string, message: string): void;
   /** A PodDisruptionBudget blocks an eviction on the node (recorded in the run state at once). */
@@ -29,8 +31,24 @@ export type DrainResult =
   | { ok: true; evicted: number; workloads: string[]; evictedFrom: Record<string, number>; blockedBy: string[] }
   | { ok: false; message: string; evicted: number; workloads: string[]; evictedFrom: Record<string, number>; blockedBy: string[] };
 
-export async function setUnschedulable(client: KubeClient, node: string, unschedulable: boolean, signal?: AbortSignal): Promise<void> {
-  await client.patch(CORE.nodes, node, { spec: { unschedulable: unschedulable ? true : null } }, 'merge', signal ? { signal } : {});
+/**
+ * Set on a node by the cordon of a run (value: the run's name) and removed by its uncordon. The cordon and
+ * the annotation are one patch, so a run resumed after a crash can tell a node its dead predecessor cordoned
+ * (the run state may not have been written yet) from one an operator cordoned before the run began.
+ */
+export const CORDONED_BY = 'upgrade.plinth.dev/cordoned-by';
+
+export async function cordon(client: KubeClient, node: string, run: string, signal?: AbortSignal): Promise<void> {
+  await client.patch(CORE.nodes, node, { metadata: { annotations: { [CORDONED_BY]: run } }, spec: { unschedulable: true } }, 'merge', signal ? { signal } : {});
+}
+
+export async function uncordon(client: KubeClient, node: string, signal?: AbortSignal): Promise<void> {
+  await client.patch(CORE.nodes, node, { metadata: { annotations: { [CORDONED_BY]: null } }, spec: { unschedulable: null } }, 'merge', signal ? { signal } : {});
+}
+
+/** The node was cordoned before `run` touched it: by someone else, not by this run (or its crashed self). */
+export function cordonedBefore(node: V1Node, run: string): boolean {
+  return node.spec?.unschedulable === true && node.metadata?.annotations?.[CORDONED_BY] !== run;
 }
 
 async function podsOnNode(client: KubeClient, node: string, signal: AbortSignal): Promise<V1Pod[]> {
@@ -128,15 +146,22 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
       await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 250);
       if (ctx.signal.aborted) return 'interrupted';
     }
-    let release: (() => void) | undefined;
+    let releaseLanes: (() => void) | undefined;
+    let releaseSlot: (() => void) | undefined;
     try {
-      release = await ctx.slots?.acquire(ctx.signal);
+      releaseLanes = await ctx.lanes?.acquire(covering, ctx.signal);
+      releaseSlot = await ctx.slots?.acquire(ctx.signal);
     } catch {
+      releaseLanes?.();
       return 'interrupted';
     }
-    // The wait for a slot may have used up the PDB's allowance: look again (the slot is kept meanwhile).
+    const release = (): void => {
+      releaseSlot?.();
+      releaseLanes?.();
+    };
+    // The waits for the PDB's lane and a slot may have used up the PDB's allowance: look again.
     if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
-      release?.();
+      release();
       continue;
     }
     const token = ctx.budget?.take(covering);
@@ -146,7 +171,7 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
         if (ctx.signal.aborted) return { kind: 'error' as const, message: 'interrupted' };
         throw err;
       })
-      .finally(() => release?.());
+      .finally(release);
     if (token && out.kind === 'evicted') ctx.budget?.accepted(token, get);
     else if (token) ctx.budget?.give(token);
     if (out.kind === 'gone') return 'gone';

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
 import { runAction } from './action.js';
-import { drainNode, setUnschedulable } from './drain.js';
-import { EvictionBudget, EvictionSlots } from './budget.js';
+import { cordon, cordonedBefore, drainNode, uncordon } from './drain.js';
+import { EvictionBudget, EvictionSlots, PdbLanes } from './budget.js';
 import { healthVerdict, SuccessorLedger } from './health.js';
 import { countNodes, freeSlots, isFinished, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
 import type { RunStore } from './store.js';
@@ -64,6 +64,8 @@ export class Runner {
   private readonly budget = new EvictionBudget();
   /** Eviction requests on the wire at once, over all drains of the window. */
   private readonly slots = new EvictionSlots(EVICTIONS_IN_FLIGHT);
+  /** One eviction request on the wire per PDB (concurrent ones only conflict on its status). */
+  private readonly lanes = new PdbLanes();
 
   constructor(private readonly d: RunnerDeps) {
     this.s = d.store.state;
@@ -152,10 +154,10 @@ export class Runner {
           this.event(`skipped: already at ${st.expectVersion}`, n.name);
           return;
         }
-        this.set(n, { phase: 'cordon', from: kubeletVersion(obj), wasCordoned: obj.spec?.unschedulable === true, startedAt: iso() });
+        this.set(n, { phase: 'cordon', from: kubeletVersion(obj), wasCordoned: cordonedBefore(obj, this.s.name), startedAt: iso() });
       }
       if (n.phase === 'cordon') {
-        await setUnschedulable(client, n.name, true, signal);
+        await cordon(client, n.name, this.s.name, signal);
         this.set(n, { phase: 'drain' });
         this.event('cordoned; draining', n.name);
       }
@@ -165,7 +167,7 @@ export class Runner {
         const drainSignal = AbortSignal.any([signal, abortSignal]);
         setMaxListeners(0, drainSignal);
         const r = await drainNode(
-          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, slots: this.slots, event: (node, m) => this.event(m, node),
+          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, slots: this.slots, lanes: this.lanes, event: (node, m) => this.event(m, node),
             blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
           n.name,
           Math.min(deadline, t + st.drainTimeoutMs),
@@ -179,7 +181,7 @@ export class Runner {
         });
         if (signal.aborted) return;
         if (abortSignal.aborted) {
-          if (!n.wasCordoned) await setUnschedulable(client, n.name, false, signal);
+          if (!n.wasCordoned) await uncordon(client, n.name, signal);
           this.set(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: iso() });
           this.event('aborted during the drain; uncordoned', n.name);
           return;
@@ -216,7 +218,7 @@ export class Runner {
         this.set(n, { phase: 'uncordon' });
       }
       if (n.phase === 'uncordon') {
-        if (!n.wasCordoned) await setUnschedulable(client, n.name, false, signal);
+        if (!n.wasCordoned) await uncordon(client, n.name, signal);
         this.set(n, { phase: 'health' });
       }
       if (n.phase === 'health') {
