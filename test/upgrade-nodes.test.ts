@@ -118,7 +118,9 @@ for (const v of VERSIONS) {
       const rep = JSON.parse(r.stdout) as Report;
       const n = rep.nodes[0]!;
       assert.equal(n.phase, 'failed');
-      assert.deepEqual(n.blockedBy, [`${NS}/blocked`]);
+      // shop/blocked is named; a PDB that held one of the node's other pods for more than 2 s (web's, while its
+      // first pod's successor comes up on a loaded machine) may be named too.
+      assert.ok(n.blockedBy?.includes(`${NS}/blocked`), JSON.stringify(n.blockedBy));
       assert.match(n.message!, /blocked by PodDisruptionBudget shop\/blocked.*nothing was forced.*left cordoned/);
       assert.ok(seconds >= 6, `waited for the drain timeout (${seconds}s)`);
       // Nothing forced: the pod is still there (same uid), the node is left cordoned and not upgraded.

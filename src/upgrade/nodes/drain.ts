@@ -38,8 +38,10 @@ export type DrainResult =
  */
 export const CORDONED_BY = 'upgrade.plinth.dev/cordoned-by';
 
-export async function cordon(client: KubeClient, node: string, run: string, signal?: AbortSignal): Promise<void> {
-  await client.patch(CORE.nodes, node, { metadata: { annotations: { [CORDONED_BY]: run } }, spec: { unschedulable: true } }, 'merge', signal ? { signal } : {});
+/** Cordons the node; `run` (when the run's uncordon will undo it) is written as its mark in the same patch. */
+export async function cordon(client: KubeClient, node: string, run: string | undefined, signal?: AbortSignal): Promise<void> {
+  const mark = run === undefined ? {} : { metadata: { annotations: { [CORDONED_BY]: run } } };
+  await client.patch(CORE.nodes, node, { ...mark, spec: { unschedulable: true } }, 'merge', signal ? { signal } : {});
 }
 
 export async function uncordon(client: KubeClient, node: string, signal?: AbortSignal): Promise<void> {
@@ -98,6 +100,9 @@ export async function drainNode(ctx: DrainContext, node: string, deadline: numbe
 /** The shortest wait before a blocked eviction is tried again. */
 const MIN_RETRY_MS = 250;
 
+/** How long an eviction waits on a PDB that allows no disruption before the PDB is named as blocking it. */
+const BLOCK_NOTICE_MS = 2_000;
+
 /** How long a drain trusts the run's PDB count before it asks the server anyway. */
 const PROBE_MS = 30_000;
 
@@ -136,14 +141,19 @@ async function evictOne(ctx: DrainContext, node: string, pod: V1Pod, drainDeadli
     // says when that changes; every PROBE_MS the server is asked anyway, in case the count is off.
     const covering = pdbsFor(pod, ctx.world.pdbs.list(), ctx.pdbApi).map(pdbName);
     if (ctx.budget && covering.length > 0 && !ctx.budget.allows(covering, get)) {
-      // Named as blocking only where the PDB itself allows no disruption; a wait for the run's own evictions
-      // in flight is not a block by the PDB (the server has not said no).
-      const exhausted = covering.filter((k) => !allowsDisruption(ctx, [k]) && get(k)?.status !== undefined);
-      if (exhausted.length > 0) {
-        lastBlock = 'no disruption allowed now (status.disruptionsAllowed is 0)';
-        report(exhausted, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (it allows no disruption now)`);
+      const allows = (): boolean => ctx.budget!.allows(covering, get);
+      const waitUntil = Math.min(deadline, Date.now() + PROBE_MS);
+      // A wait of a moment (the run's own evictions of the PDB's pods in flight, a successor about to be Ready)
+      // is no block. Past BLOCK_NOTICE_MS, a PDB whose own status allows no disruption is named as blocking.
+      if (!(await until(allows, Math.min(waitUntil, Date.now() + BLOCK_NOTICE_MS), ctx.signal, 250))) {
+        if (ctx.signal.aborted) return 'interrupted';
+        const exhausted = covering.filter((k) => !allowsDisruption(ctx, [k]) && get(k)?.status !== undefined);
+        if (exhausted.length > 0) {
+          lastBlock = 'no disruption allowed now (status.disruptionsAllowed is 0)';
+          report(exhausted, (n) => `eviction of ${ns}/${name} blocked by PodDisruptionBudget ${n}; waiting (it allows no disruption now)`);
+        }
+        await until(allows, waitUntil, ctx.signal, 250);
       }
-      await until(() => ctx.budget!.allows(covering, get), Math.min(deadline, Date.now() + PROBE_MS), ctx.signal, 250);
       if (ctx.signal.aborted) return 'interrupted';
     }
     let releaseLanes: (() => void) | undefined;

@@ -157,7 +157,8 @@ export class Runner {
         this.set(n, { phase: 'cordon', from: kubeletVersion(obj), wasCordoned: cordonedBefore(obj, this.s.name), startedAt: iso() });
       }
       if (n.phase === 'cordon') {
-        await cordon(client, n.name, this.s.name, signal);
+        // A node cordoned before the run gets no mark: the run leaves it cordoned.
+        await cordon(client, n.name, n.wasCordoned ? undefined : this.s.name, signal);
         this.set(n, { phase: 'drain' });
         this.event('cordoned; draining', n.name);
       }
