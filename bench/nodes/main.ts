@@ -233,7 +233,8 @@ async function main(): Promise<void> {
         `the kubectl loop does not (drain, version change, uncordon). Both evict through the Eviction API and respect the PDBs. Total bench time ${((Date.now() - t0) / 1000).toFixed(0)} s\n` +
         `plinth run: ${plinthLoadText}; kubectl loop: ${peerLoadText}${k.capped ? `; the kubectl loop was stopped at the ${PEER_TIMEOUT_MS / 1000} s cap with ${k.done}/${NODES} nodes done: its time and ratio are lower bounds` : ''}\n`,
     );
-    process.stdout.write(`targets ${targetsMet ? 'met' : 'NOT met'}\n\n`);
+    // Below the issue's scale no target is checked: saying "met" would claim what was not measured.
+    process.stdout.write(NODES >= 1000 ? `targets ${targetsMet ? 'met' : 'NOT met'}\n\n` : `targets not checked (they apply at 1,000 nodes; this run had ${NODES})\n\n`);
   } finally {
     client.close();
     await cluster.stop();

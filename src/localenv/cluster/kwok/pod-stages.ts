@@ -287,7 +287,8 @@ export function podStages(o: PodStageOptions): StageDoc[] {
     stage(
       'Pod',
       'plinth-pod-observe',
-      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, false), is(GENERATION_BEHIND, true)],
+      // The cheap, usually false test first: kwok evaluates the requirements in order, one pod event at a time.
+      [NOT_DELETING, RUNNING, is(GENERATION_BEHIND, true), exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, false)],
       { patches: [guardedStatusPatch(OBSERVE)] },
     ),
     stage(
