@@ -18,6 +18,8 @@ import { RunStore } from '../../src/upgrade/nodes/store.js';
 import { renderFigures, type Figure } from '../lib/report.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1_000);
+/** The issue's targets apply at 1,000 nodes; a smaller run shows them for reference only. */
+const AT_ISSUE_SCALE = NODES >= 1_000;
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 100);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 100);
@@ -216,7 +218,7 @@ async function main(): Promise<void> {
         peers: { [peerName]: k.failed === 0 ? k.ms / 1000 : NaN },
         target: '≤ 600 (1,000 nodes)',
         // Checked only at the issue's scale; a smaller run shows the target for reference.
-        ...(NODES >= 1000 ? { check: (v: number) => rep.phase === 'Succeeded' && v <= 600 } : {}),
+        ...(AT_ISSUE_SCALE ? { check: (v: number) => rep.phase === 'Succeeded' && v <= 600 } : {}),
       },
       { metric: 'nodes per minute', unit: 'nodes/min', better: 'higher', plinth: rep.phase === 'Succeeded' ? (NODES / plinthMs) * 60_000 : NaN, peers: { [peerName]: (k.done / k.ms) * 60_000 } },
       { metric: 'node time p50 (cordon → health gate)', unit: 's', better: 'lower', plinth: pct(0.5) / 1000, peers: {} },
@@ -234,7 +236,7 @@ async function main(): Promise<void> {
         `plinth run: ${plinthLoadText}; kubectl loop: ${peerLoadText}${k.capped ? `; the kubectl loop was stopped at the ${PEER_TIMEOUT_MS / 1000} s cap with ${k.done}/${NODES} nodes done: its time and ratio are lower bounds` : ''}\n`,
     );
     // Below the issue's scale no target is checked: saying "met" would claim what was not measured.
-    process.stdout.write(NODES >= 1000 ? `targets ${targetsMet ? 'met' : 'NOT met'}\n\n` : `targets not checked (they apply at 1,000 nodes; this run had ${NODES})\n\n`);
+    process.stdout.write(AT_ISSUE_SCALE ? `targets ${targetsMet ? 'met' : 'NOT met'}\n\n` : `targets not checked (they apply at 1,000 nodes; this run had ${NODES})\n\n`);
   } finally {
     client.close();
     await cluster.stop();

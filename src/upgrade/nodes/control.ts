@@ -3,7 +3,7 @@ import { KubeLeaseLock } from '../../kube/leader.js';
 import { CORE } from '../../kube/resource.js';
 import { drainAbortable } from './state.js';
 import type { Ctx } from './cli.js';
-import { cordonedBefore, uncordon } from './drain.js';
+import { cordonedBy, uncordon } from './drain.js';
 import { acquireRunLock, leaseLive } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
 
@@ -24,7 +24,7 @@ export async function abortOffline(ctx: Ctx): Promise<boolean> {
     const nodes = new Map((await ctx.client.list<V1Node>(CORE.nodes, { signal: lock.signal })).items.map((o) => [o.metadata?.name ?? '', o]));
     for (const n of Object.values(r.state.nodes)) {
       const obj = nodes.get(n.name);
-      if (n.phase === 'pending' && obj && obj.spec?.unschedulable === true && !cordonedBefore(obj, ctx.run)) {
+      if (n.phase === 'pending' && obj && cordonedBy(obj, ctx.run)) {
         // Cordoned by the crashed run before its state said so: nothing on the node changed yet.
         await uncordon(ctx.client, n.name, lock.signal);
       } else if (drainAbortable(n.phase)) {

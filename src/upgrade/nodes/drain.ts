@@ -48,9 +48,14 @@ export async function uncordon(client: KubeClient, node: string, signal?: AbortS
   await client.patch(CORE.nodes, node, { metadata: { annotations: { [CORDONED_BY]: null } }, spec: { unschedulable: null } }, 'merge', signal ? { signal } : {});
 }
 
+/** The node is cordoned with `run`'s mark: this run (or its crashed self) cordoned it. */
+export function cordonedBy(node: V1Node, run: string): boolean {
+  return node.spec?.unschedulable === true && node.metadata?.annotations?.[CORDONED_BY] === run;
+}
+
 /** The node was cordoned before `run` touched it: by someone else, not by this run (or its crashed self). */
 export function cordonedBefore(node: V1Node, run: string): boolean {
-  return node.spec?.unschedulable === true && node.metadata?.annotations?.[CORDONED_BY] !== run;
+  return node.spec?.unschedulable === true && !cordonedBy(node, run);
 }
 
 async function podsOnNode(client: KubeClient, node: string, signal: AbortSignal): Promise<V1Pod[]> {
