@@ -10,7 +10,9 @@ import { KubeClient } from '../src/kube/http.js';
 import { CORE } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { CORDONED_BY } from '../src/upgrade/nodes/drain.js';
-import { RunStore } from '../src/upgrade/nodes/store.js';
+import { LEASE_NAME, RunStore } from '../src/upgrade/nodes/store.js';
+import { leaseLive } from '../src/upgrade/nodes/lock.js';
+import { KubeLeaseLock } from '../src/kube/leader.js';
 import {
   CordonWatcher,
   createDaemonSet,
@@ -226,6 +228,39 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.ok(nodes.every((n) => n.spec?.unschedulable !== true), 'every node is schedulable again');
     const still = (await client.list<V1Pod>(CORE.pods, { labelSelector: 'app=blocked' })).items.map((p) => p.metadata!.uid).sort();
     assert.deepEqual(still, pods.map((p) => p.metadata!.uid).sort(), 'the protected pods were never evicted');
+    assert.deepEqual(watcher.violations, []);
+  });
+
+  test('--abort after the run was SIGKILLed mid-drain: waits for the dead run\'s lease, then uncordons its nodes and ends the run Aborted', async () => {
+    // shop/blocked (minAvailable 2 of 2) from the test before keeps a drain blocked for as long as it takes.
+    const pods = (await client.list<V1Pod>(CORE.pods, { labelSelector: 'app=blocked' })).items.map((p) => p.metadata!.uid).sort();
+    assert.equal(pods.length, 2);
+    const run = spawnNodes(['--max-unavailable', '2', '--name', 'crashed', '--simulate-version', 'v1.35.4'], cluster.kubeconfigPath);
+    await waitFor(async () => {
+      const s = await RunStore.read(client, 'plinth-system', 'crashed');
+      return Object.values(s?.state.nodes ?? {}).some((n) => n.blockedBy?.includes(`${NS}/blocked`));
+    }, 'a drain blocked by shop/blocked', 90_000);
+    run.child.kill('SIGKILL');
+    await run.result;
+    const cordoned = (await client.list<V1Node>(CORE.nodes)).items.filter((n) => n.spec?.unschedulable === true).map((n) => n.metadata!.name!);
+    assert.ok(cordoned.length >= 1, 'the killed run left at least one node cordoned');
+    const t0 = Date.now();
+    const abort = await runNodes(['--abort', '--name', 'crashed'], cluster.kubeconfigPath);
+    const waited = Date.now() - t0;
+    assert.equal(abort.code, 0, abort.stderr);
+    assert.match(abort.stderr, /waiting for crashed@\S+ to stop its drains/);
+    assert.match(abort.stdout, /run crashed aborted \(no run was acting on it; nodes left mid-drain were uncordoned\)/);
+    process.stdout.write(`# --abort finished ${(waited / 1000).toFixed(1)}s after the kill (the dead run's lease ran out)\n`);
+    const s = (await RunStore.read(client, 'plinth-system', 'crashed'))!;
+    assert.equal(s.state.phase, 'Aborted');
+    assert.ok(Object.values(s.state.nodes).some((n) => n.phase === 'aborted'), JSON.stringify(Object.values(s.state.nodes).map((n) => n.phase)));
+    const nodes = (await client.list<V1Node>(CORE.nodes)).items;
+    assert.ok(nodes.every((n) => n.spec?.unschedulable !== true), `every node is schedulable again (was cordoned: ${cordoned.join(', ')})`);
+    for (const n of nodes) assert.equal(n.metadata?.annotations?.[CORDONED_BY], undefined, `${n.metadata!.name} keeps no cordoned-by mark`);
+    const still = (await client.list<V1Pod>(CORE.pods, { labelSelector: 'app=blocked' })).items.map((p) => p.metadata!.uid).sort();
+    assert.deepEqual(still, pods, 'the protected pods were never evicted');
+    const lease = await new KubeLeaseLock(client, 'plinth-system', LEASE_NAME).get(AbortSignal.timeout(10_000));
+    assert.ok(!lease || !leaseLive(lease.record, Date.now()), `the lock was given back: ${JSON.stringify(lease?.record)}`);
     assert.deepEqual(watcher.violations, []);
   });
 });

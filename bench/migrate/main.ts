@@ -16,6 +16,8 @@ import { renderFigures, type Figure } from '../lib/report.js';
 
 const TOTAL = Number(process.env.BENCH_MIGRATE_OBJECTS ?? 10_000);
 const NAMESPACES = 20;
+/** Development runs only: leave the kubectl peer out (the figures then have no ratio). */
+const SKIP_PEER = process.env.BENCH_SKIP_PEER === '1';
 const LABEL = { bench: 'migrate' };
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 
@@ -126,6 +128,7 @@ try {
     const im = await importCluster({ client, dir });
     const e2 = performance.now();
     log(`  plinth: imported ${im.applied} (${im.failed} failed, ${im.skipped} skipped) in ${((e2 - e1) / 1000).toFixed(1)}s`);
+    for (const st of im.steps) log(`    step ${st.step.padEnd(10)} ${String(st.objects).padStart(6)} objects  +${(st.startMs / 1000).toFixed(1)}s  took ${(st.durationMs / 1000).toFixed(1)}s`);
     if (im.failed > 0) throw new Error(`plinth import incomplete: ${im.failed} failed: ${JSON.stringify(im.notable.slice(0, 3))}`);
     const v = await verifyImport({ client, dir, timeoutMs: 300_000 });
     const e3 = performance.now();
@@ -138,15 +141,18 @@ try {
   }
 
   // kubectl, into another fresh NEW cluster.
-  target = await startCluster({ version: 'new', nodes: 3 });
   let peer: { exportS: number; importS: number; objects: number } | undefined;
-  try {
-    peer = await kubectlWay(old, target, work);
-    log(`  kubectl: exported ${peer.objects} in ${peer.exportS.toFixed(1)}s, applied in ${peer.importS.toFixed(1)}s`);
-  } catch (err) {
-    log(`  kubectl peer failed: ${(err as Error).message}`);
-  } finally {
-    await target.stop();
+  if (SKIP_PEER) log('  kubectl peer skipped (BENCH_SKIP_PEER=1): no ratio in this run');
+  else {
+    target = await startCluster({ version: 'new', nodes: 3 });
+    try {
+      peer = await kubectlWay(old, target, work);
+      log(`  kubectl: exported ${peer.objects} in ${peer.exportS.toFixed(1)}s, applied in ${peer.importS.toFixed(1)}s`);
+    } catch (err) {
+      log(`  kubectl peer failed: ${(err as Error).message}`);
+    } finally {
+      await target.stop();
+    }
   }
   oldClient.close();
 

@@ -131,9 +131,20 @@ export function renderExport(r: ExportReport): string {
 
 export function renderImport(r: ImportReport): string {
   const head = `Imported ${r.dir} (${r.source.gitVersion}) into ${r.target.gitVersion} at ${r.target.server} in ${(r.durationMs / 1000).toFixed(1)}s: ${r.applied} applied, ${r.unchanged} already applied, ${r.skipped} skipped, ${r.failed} failed\n`;
-  if (r.notable.length === 0) return head;
+  const steps =
+    r.steps.length > 1
+      ? '\n' +
+        renderTable(r.steps, [
+          { header: 'step', value: (t) => t.step },
+          { header: 'objects', value: (t) => String(t.objects) },
+          { header: 'started', value: (t) => `+${(t.startMs / 1000).toFixed(1)}s` },
+          { header: 'took', value: (t) => `${(t.durationMs / 1000).toFixed(1)}s` },
+        ])
+      : '';
+  if (r.notable.length === 0) return head + steps;
   return (
     head +
+    steps +
     '\n' +
     renderTable(r.notable, [
       { header: 'outcome', value: (n) => (n.outcome === 'applied' || n.outcome === 'unchanged' ? 'converted' : n.outcome) },

@@ -14,12 +14,12 @@ import { listPages } from '../../kube/pager.js';
 import { Discovery, type ApiResourceInfo } from '../../kube/discovery.js';
 import { serverVersion, servedResources, type ServerVersion } from './discover.js';
 import { forEachLimit } from './pool.js';
-import { STEPS, stepOf, type Step } from './order.js';
+import { NEEDS, STEPS, stepOf, type Step } from './order.js';
 import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
 import { importConverter } from './converter.js';
 import { ImportProgress } from './progress-file.js';
 import { hashObject, readIndex } from './store.js';
-import type { ExportIndex, ImportObjectResult, ImportReport, IndexEntry, MigrateProgress } from './types.js';
+import type { ExportIndex, ImportObjectResult, ImportReport, ImportStepTiming, IndexEntry, MigrateProgress } from './types.js';
 import { waitEstablished } from './crds.js';
 
 export const IMPORT_FIELD_MANAGER = 'plinth-import';
@@ -106,57 +106,63 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
     if (outcome === 'skipped' || outcome === 'failed' || (extra.targetApiVersion && extra.targetApiVersion !== it.entry.apiVersion)) results.push(r);
   };
 
-  let apis = new TargetApis((await servedResources(o.client)).byGroupVersion);
+  const initialApis = new TargetApis((await servedResources(o.client)).byGroupVersion);
   const owners: OwnerCache = { uids: new Map(), discovery: new Discovery(o.client) };
   let done = 0;
-  try {
-    for (const step of STEPS) {
-      const list = byStep.get(step)!;
-      if (list.length === 0) continue;
-      if (step === 'custom' || step === 'owned') {
-        // CRDs were installed in the first step: discover their resources.
-        apis = new TargetApis((await servedResources(o.client)).byGroupVersion);
-      }
-      const planned: Array<{ it: Item; object: Obj; info: ApiResourceInfo }> = [];
-      for (const it of list) {
-        const c = forTarget(it.object, target.minor, apis, convert);
-        if ('skip' in c) {
-          result(it, 'skipped', { reason: c.skip });
-          done++;
-          continue;
-        }
-        planned.push({ it, object: c.object, info: c.info });
-      }
-      const present = await presentOnTarget(o.client, planned.filter((p) => progress.appliedHash(p.it.entry.path) === p.it.hash));
-      const crdNames: string[] = [];
-      await forEachLimit(planned, concurrency, async (p) => {
-        const targetApiVersion = p.object.apiVersion ?? '';
-        const ns = p.info.namespaced ? p.object.metadata?.namespace : undefined;
-        if (step === 'crds') crdNames.push(p.object.metadata?.name ?? '');
-        if (present.has(presenceKey(p.info, ns, p.object.metadata?.name ?? ''))) {
-          result(p.it, 'unchanged', { targetApiVersion });
-        } else {
-          try {
-            const send = await withOwnerUids(o.client, body(p.object), owners);
-            await applyWithRetry(o.client, p.info, ns, send);
-            progress.record(p.it.entry.path, p.it.hash);
-            result(p.it, 'applied', { targetApiVersion });
-          } catch (err) {
-            if (!isKubeApiError(err)) throw err;
-            progress.forget(p.it.entry.path);
-            result(p.it, 'failed', { targetApiVersion, reason: err.message });
-          }
-        }
+
+  async function applyStep(step: Step): Promise<void> {
+    const list = byStep.get(step)!;
+    if (list.length === 0) return;
+    // CRDs were installed (and Established) before these steps: discover their resources.
+    const apis = step === 'custom' || step === 'owned' ? new TargetApis((await servedResources(o.client)).byGroupVersion) : initialApis;
+    const planned: Array<{ it: Item; object: Obj; info: ApiResourceInfo }> = [];
+    for (const it of list) {
+      const c = forTarget(it.object, target.minor, apis, convert);
+      if ('skip' in c) {
+        result(it, 'skipped', { reason: c.skip });
         done++;
-        if (done % 50 === 0 || done === items.length) report({ phase: 'apply', step, done, total: items.length });
-      });
-      await progress.flush();
-      report({ phase: 'apply', step, done, total: items.length });
-      if (step === 'crds' && crdNames.length > 0) {
-        report({ phase: 'wait', step: 'crds', done: 0, total: crdNames.length });
-        await waitEstablished(o.client, crdNames, o.crdTimeoutMs ?? 60_000);
+        continue;
       }
+      planned.push({ it, object: c.object, info: c.info });
     }
+    const present = await presentOnTarget(o.client, planned.filter((p) => progress.appliedHash(p.it.entry.path) === p.it.hash));
+    const crdNames: string[] = [];
+    await forEachLimit(planned, concurrency, async (p) => {
+      const targetApiVersion = p.object.apiVersion ?? '';
+      const ns = p.info.namespaced ? p.object.metadata?.namespace : undefined;
+      if (step === 'crds') crdNames.push(p.object.metadata?.name ?? '');
+      if (present.has(presenceKey(p.info, ns, p.object.metadata?.name ?? ''))) {
+        result(p.it, 'unchanged', { targetApiVersion });
+      } else {
+        try {
+          const send = await withOwnerUids(o.client, body(p.object), owners);
+          await applyWithRetry(o.client, p.info, ns, send);
+          progress.record(p.it.entry.path, p.it.hash);
+          result(p.it, 'applied', { targetApiVersion });
+        } catch (err) {
+          if (!isKubeApiError(err)) throw err;
+          progress.forget(p.it.entry.path);
+          result(p.it, 'failed', { targetApiVersion, reason: err.message });
+        }
+      }
+      done++;
+      if (done % 50 === 0 || done === items.length) report({ phase: 'apply', step, done, total: items.length });
+    });
+    await progress.flush();
+    report({ phase: 'apply', step, done, total: items.length });
+    if (step === 'crds' && crdNames.length > 0) {
+      report({ phase: 'wait', step: 'crds', done: 0, total: crdNames.length });
+      await waitEstablished(o.client, crdNames, o.crdTimeoutMs ?? 60_000);
+    }
+  }
+
+  const steps: ImportStepTiming[] = [];
+  try {
+    await runSteps(async (step) => {
+      const t0 = Date.now();
+      await applyStep(step);
+      if (byStep.get(step)!.length > 0) steps.push({ step, objects: byStep.get(step)!.length, startMs: t0 - started, durationMs: Date.now() - t0 });
+    });
   } finally {
     await progress.flush();
   }
@@ -168,8 +174,36 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
     total: items.length,
     ...counts,
     notable: results,
+    steps: steps.sort((a, b) => a.startMs - b.startMs),
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * Runs every step once its NEEDS are done, independent steps at the same time. The first failure stops
+ * steps from starting (the running ones finish) and is thrown.
+ */
+export async function runSteps(run: (step: Step) => Promise<void>): Promise<void> {
+  const finished = new Map<Step, Promise<void>>();
+  const notStarted = new Error('not started: an earlier step failed');
+  let failed = false;
+  for (const step of STEPS) {
+    const needs = NEEDS[step].map((n) => finished.get(n)!);
+    const p = Promise.all(needs).then(async () => {
+      if (failed) throw notStarted;
+      try {
+        await run(step);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    });
+    p.catch(() => undefined);
+    finished.set(step, p);
+  }
+  const outcomes = await Promise.allSettled([...finished.values()]);
+  const first = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason !== notStarted);
+  if (first) throw first.reason;
 }
 
 function presenceKey(info: ApiResourceInfo, ns: string | undefined, name: string): string {

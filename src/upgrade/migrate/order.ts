@@ -8,6 +8,26 @@
 export const STEPS = ['crds', 'namespaces', 'cluster', 'rbac', 'config', 'claims', 'services', 'custom', 'workloads', 'policy', 'owned'] as const;
 export type Step = (typeof STEPS)[number];
 
+/**
+ * What each step needs applied before it starts. Steps whose needs are met run at the same time: config,
+ * RBAC and services do not refer to each other, and a Service create is slow on its own (the API server
+ * allocates its cluster IP in a short serial section), so it overlaps with the config maps and secrets.
+ * Every need comes earlier in STEPS, so applying the steps one by one in STEPS order also satisfies it.
+ */
+export const NEEDS: Readonly<Record<Step, readonly Step[]>> = {
+  crds: [],
+  namespaces: [],
+  cluster: ['namespaces'],
+  rbac: ['namespaces', 'cluster'],
+  config: ['namespaces'],
+  claims: ['namespaces', 'cluster'],
+  services: ['namespaces'],
+  custom: ['crds', 'namespaces', 'cluster'],
+  workloads: ['cluster', 'rbac', 'config', 'claims', 'services', 'custom'],
+  policy: ['workloads'],
+  owned: ['crds', 'namespaces', 'cluster', 'rbac', 'config', 'claims', 'services', 'custom', 'workloads', 'policy'],
+};
+
 const BY_KIND: Record<string, Step> = {
   'apiextensions.k8s.io/CustomResourceDefinition': 'crds',
   '/Namespace': 'namespaces',

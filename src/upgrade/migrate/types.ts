@@ -103,6 +103,15 @@ export interface ImportReport {
   failed: number;
   /** Objects not applied as they are: skipped, failed or converted to another apiVersion. */
   notable: ImportObjectResult[];
+  /** When each step ran (ms from the import's start): independent steps overlap. */
+  steps: ImportStepTiming[];
+  durationMs: number;
+}
+
+export interface ImportStepTiming {
+  step: string;
+  objects: number;
+  startMs: number;
   durationMs: number;
 }
 

@@ -8,14 +8,14 @@ import { isKubeApiError } from '../../kube/api-error.js';
 import { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { discoverPolicyApis } from './eviction.js';
-import { acquireRunLock } from './lock.js';
+import { acquireRunLock, LEASE_DURATION_MS } from './lock.js';
 import { checkRunName, parseSettings, windowSize, type NodesFlags } from './options.js';
 import { progressLine, renderReport } from './report.js';
 import { Runner, type RunEvent } from './runner.js';
 import { newNodeState, type RunState } from './state.js';
 import { RunStore } from './store.js';
 import { World } from './world.js';
-import { abortOffline } from './control.js';
+import { abortRun } from './control.js';
 
 export interface CommandFlags extends NodesFlags {
   name?: string;
@@ -85,19 +85,24 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
     throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run: ctx.run, phase: r.state.phase, action: c });
   }
   await RunStore.setControl(ctx.client, ctx.namespace, ctx.run, c);
-  if (c === 'abort') {
-    const done = await abortOffline(ctx);
-    if (done) {
+  if (c === 'pause') {
+    process.stdout.write(`pause requested for run ${ctx.run}: nodes in flight finish, then the run stops; continue with \`plinth upgrade nodes --resume --name ${ctx.run}\`\n`);
+    return 0;
+  }
+  const out = await abortRun(ctx, {
+    onWait: (holder) => process.stderr.write(`waiting for ${holder} to stop its drains (or, if it was killed, for its lease to run out: at most ${LEASE_DURATION_MS / 1000 + 10}s)\n`),
+  });
+  switch (out.by) {
+    case 'offline':
       process.stdout.write(`run ${ctx.run} aborted (no run was acting on it; nodes left mid-drain were uncordoned)\n`);
       return 0;
-    }
+    case 'run':
+      process.stdout.write(`run ${ctx.run} stopped: ${out.phase} (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`);
+      return 0;
+    case 'requested':
+      process.stdout.write(`abort requested for run ${ctx.run}; ${out.holder} holds the lease and will stop its drains and uncordon their nodes; nodes already upgrading finish\n`);
+      return 0;
   }
-  process.stdout.write(
-    c === 'pause'
-      ? `pause requested for run ${ctx.run}: nodes in flight finish, then the run stops; continue with \`plinth upgrade nodes --resume --name ${ctx.run}\`\n`
-      : `abort requested for run ${ctx.run}: drains stop and their nodes are uncordoned; nodes already upgrading finish\n`,
-  );
-  return 0;
 }
 
 async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]> {

@@ -4,8 +4,37 @@ import { CORE } from '../../kube/resource.js';
 import { drainAbortable } from './state.js';
 import type { Ctx } from './cli.js';
 import { cordonedBy, uncordon } from './drain.js';
-import { acquireRunLock, leaseLive } from './lock.js';
+import { acquireRunLock, LEASE_DURATION_MS, leaseLive } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
+
+/** How `--abort` ended: done here (no run acted), done by the live run, or only requested. */
+export type AbortOutcome = { by: 'offline' } | { by: 'run'; phase: string } | { by: 'requested'; holder: string };
+
+/**
+ * `--abort` (the abort control is already set): wait until it is carried out. A live run of this name
+ * stops its drains itself and ends Aborted. A run that was killed leaves a lease nobody renews; once it
+ * runs out (at most LEASE_DURATION_MS) the abort is finished here (abortOffline). A lease held by another
+ * run, or one still renewed after the wait, leaves the abort requested.
+ */
+export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (holder: string) => void } = {}): Promise<AbortOutcome> {
+  const lease = new KubeLeaseLock(ctx.client, ctx.namespace, LEASE_NAME);
+  const end = Date.now() + (opts.waitMs ?? LEASE_DURATION_MS + 10_000);
+  let told = false;
+  for (;;) {
+    const held = await lease.get(AbortSignal.timeout(30_000));
+    if (!held || !leaseLive(held.record, Date.now())) {
+      if (await abortOffline(ctx)) return { by: 'offline' };
+      continue;
+    }
+    const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
+    if (!r || !['Running', 'Paused'].includes(r.state.phase)) return { by: 'run', phase: r?.state.phase ?? 'gone' };
+    const holder = held.record.holderIdentity ?? '';
+    if (!holder.startsWith(`${ctx.run}@`) || Date.now() > end) return { by: 'requested', holder };
+    if (!told) opts.onWait?.(holder);
+    told = true;
+    await new Promise((res) => setTimeout(res, 1000));
+  }
+}
 
 /**
  * `--abort` when no run acts on the cluster (it crashed or was paused): take the lease and
