@@ -135,6 +135,9 @@ describe('export an OLD 1.24 cluster', () => {
     const web = await readObj(dir, entry(idx, 'Service', 'web').path);
     assert.equal((web.spec as Record<string, unknown>).clusterIP, undefined, 'allocated clusterIP stripped');
     assert.equal((web.spec as Record<string, unknown>).clusterIPs, undefined);
+    const webOnOld = await oldClient.get<Obj>({ ...CORE.services, namespace: 'shop' }, 'web');
+    assert.deepEqual(entry(idx, 'Service', 'web').clusterIPs, [(webOnOld.spec as { clusterIP: string }).clusterIP], 'the source IP is in the index, for the import to ask for');
+    assert.equal(entry(idx, 'Service', 'db').clusterIPs, undefined, 'a headless service has no IP to keep');
     const db = await readObj(dir, entry(idx, 'Service', 'db').path);
     assert.equal((db.spec as Record<string, unknown>).clusterIP, 'None', 'headless kept');
     const deploy = await readObj(dir, entry(idx, 'Deployment', 'web').path);
@@ -204,6 +207,9 @@ describe('import into NEW 1.34', () => {
     assert.equal((cj.spec as { schedule: string }).schedule, '0 3 * * *');
     const svc = await newClient.get<Obj>({ ...CORE.services, namespace: 'shop' }, 'db');
     assert.equal((svc.spec as { clusterIP: string }).clusterIP, 'None');
+    const [webOld, webNew] = await Promise.all([oldClient, newClient].map((c) => c.get<Obj>({ ...CORE.services, namespace: 'shop' }, 'web')));
+    assert.equal((webNew!.spec as { clusterIP: string }).clusterIP, (webOld!.spec as { clusterIP: string }).clusterIP, 'the service kept its cluster IP (same service range)');
+    assert.ok(r.clusterIPs.kept >= 1 && r.clusterIPs.reassigned === 0, JSON.stringify(r.clusterIPs));
     const widget = await newClient.get<Obj>({ group: 'example.com', version: 'v1', plural: 'widgets', namespace: 'shop' }, 'blue');
     assert.deepEqual(widget.spec, { size: 3, color: 'blue' });
     const owned = await newClient.get<Obj>({ ...CORE.configMaps, namespace: 'shop' }, 'owned-by-blue');

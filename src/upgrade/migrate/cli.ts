@@ -28,6 +28,8 @@ export interface ImportFlags {
   verify: boolean;
   /** Seconds. */
   timeout: number;
+  /** --new-cluster-ips: do not ask for the source's cluster IPs. */
+  newClusterIps?: boolean;
 }
 
 function jsonOrTable(g: GlobalOptions): 'json' | 'table' {
@@ -92,7 +94,7 @@ export async function runImport(g: GlobalOptions, f: ImportFlags): Promise<numbe
   const c = await client(g);
   const bar = progress(process.stderr, format === 'json' && !process.stderr.isTTY);
   try {
-    const imported = await importCluster({ client: c, dir: f.dir, onProgress: (p) => bar.update(describe(p)) });
+    const imported = await importCluster({ client: c, dir: f.dir, keepClusterIps: f.newClusterIps !== true, onProgress: (p) => bar.update(describe(p)) });
     let verified: VerifyReport | undefined;
     if (f.verify && imported.failed === 0) verified = await verifyImport({ client: c, dir: f.dir, timeoutMs: f.timeout * 1000, onProgress: (p) => bar.update(describe(p)) });
     const ok = imported.failed === 0 && (verified?.ok ?? true);
@@ -130,7 +132,8 @@ export function renderExport(r: ExportReport): string {
 }
 
 export function renderImport(r: ImportReport): string {
-  const head = `Imported ${r.dir} (${r.source.gitVersion}) into ${r.target.gitVersion} at ${r.target.server} in ${(r.durationMs / 1000).toFixed(1)}s: ${r.applied} applied, ${r.unchanged} already applied, ${r.skipped} skipped, ${r.failed} failed\n`;
+  const head = `Imported ${r.dir} (${r.source.gitVersion}) into ${r.target.gitVersion} at ${r.target.server} in ${(r.durationMs / 1000).toFixed(1)}s: ${r.applied} applied, ${r.unchanged} already applied, ${r.skipped} skipped, ${r.failed} failed\n` +
+    (r.clusterIPs.kept + r.clusterIPs.reassigned > 0 ? `Services: ${r.clusterIPs.kept} kept their cluster IPs, ${r.clusterIPs.reassigned} got new ones\n` : '');
   const steps =
     r.steps.length > 1
       ? '\n' +

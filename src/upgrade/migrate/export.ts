@@ -134,6 +134,8 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
     const path = objectPath(r.group, r.kind, m.namespace, m.name ?? '');
     const entry: IndexEntry = { path, apiVersion, kind: r.kind, resource: r.plural, name: m.name ?? '', hash: hashObject(clean) };
     if (m.namespace) entry.namespace = m.namespace;
+    const ips = isServices(r) ? allocatedClusterIPs(item) : undefined;
+    if (ips) entry.clusterIPs = ips;
     if (o.writeObject?.(entry) ?? true) {
       // Object files need no atomic write: the index, written last, is what makes the export whole.
       const file = join(o.dir, path);
@@ -218,4 +220,11 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
     durationMs: Date.now() - started,
     ...(index.etcdSnapshot ? { etcdSnapshot: index.etcdSnapshot } : {}),
   };
+}
+
+/** The cluster IPs the source allocated to a Service (none for headless and ExternalName services). */
+function allocatedClusterIPs(svc: Obj): string[] | undefined {
+  const spec = (svc.spec ?? {}) as { clusterIP?: string; clusterIPs?: string[] };
+  const ips = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip) => ip !== '' && ip !== 'None');
+  return ips.length > 0 ? ips : undefined;
 }

@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parseObjectYaml } from './object-yaml.js';
 import type { KubeClient } from '../../kube/http.js';
 import { isKubeApiError, isNotFound } from '../../kube/api-error.js';
 import { PlinthError } from '../../errors/index.js';
@@ -32,6 +32,13 @@ export interface ImportOptions {
   concurrency?: number;
   /** How long to wait for CRDs to become Established (default 60 s). */
   crdTimeoutMs?: number;
+  /**
+   * Ask for each Service's source cluster IPs (default true). Where the target's service range does not
+   * have an IP, or it is taken, the target allocates a new one. Keeping them keeps what running pods were
+   * told (the `<SVC>_SERVICE_HOST` variables, cached DNS answers) true, and the API server allocates a
+   * requested IP without the serial section a dynamic allocation waits in.
+   */
+  keepClusterIps?: boolean;
   /** Override the conversion (tests). */
   convert?: Converter;
 }
@@ -62,7 +69,7 @@ async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) 
     }
     let object: Obj;
     try {
-      object = parse(text, { version: '1.1' }) as Obj;
+      object = parseObjectYaml(text) as Obj;
     } catch (err) {
       throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
     }
@@ -108,6 +115,8 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
 
   const initialApis = new TargetApis((await servedResources(o.client)).byGroupVersion);
   const owners: OwnerCache = { uids: new Map(), discovery: new Discovery(o.client) };
+  const keepIps = o.keepClusterIps ?? true;
+  const clusterIPs = { kept: 0, reassigned: 0 };
   let done = 0;
 
   async function applyStep(step: Step): Promise<void> {
@@ -136,7 +145,17 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
       } else {
         try {
           const send = await withOwnerUids(o.client, body(p.object), owners);
-          await applyWithRetry(o.client, p.info, ns, send);
+          const ips = keepIps && isService(p.info) ? p.it.entry.clusterIPs : undefined;
+          if (ips) {
+            try {
+              await applyWithRetry(o.client, p.info, ns, withClusterIps(send, ips));
+              clusterIPs.kept++;
+            } catch (err) {
+              if (!clusterIpRefused(err)) throw err;
+              await applyWithRetry(o.client, p.info, ns, send);
+              clusterIPs.reassigned++;
+            }
+          } else await applyWithRetry(o.client, p.info, ns, send);
           progress.record(p.it.entry.path, p.it.hash);
           result(p.it, 'applied', { targetApiVersion });
         } catch (err) {
@@ -174,6 +193,7 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
     total: items.length,
     ...counts,
     notable: results,
+    clusterIPs,
     steps: steps.sort((a, b) => a.startMs - b.startMs),
     durationMs: Date.now() - started,
   };
@@ -204,6 +224,24 @@ export async function runSteps(run: (step: Step) => Promise<void>): Promise<void
   const outcomes = await Promise.allSettled([...finished.values()]);
   const first = outcomes.find((r): r is PromiseRejectedResult => r.status === 'rejected' && r.reason !== notStarted);
   if (first) throw first.reason;
+}
+
+function isService(info: ApiResourceInfo): boolean {
+  return info.group === '' && info.plural === 'services';
+}
+
+function withClusterIps(o: Obj, ips: readonly string[]): Obj {
+  return { ...o, spec: { ...((o.spec as Record<string, unknown> | undefined) ?? {}), clusterIP: ips[0], clusterIPs: [...ips] } };
+}
+
+/**
+ * The target refused the requested cluster IPs (outside its service range, taken, another IP family, or
+ * the Service exists with other IPs): a 422 that names spec.clusterIP(s).
+ */
+export function clusterIpRefused(err: unknown): boolean {
+  if (!isKubeApiError(err) || err.status !== 422) return false;
+  const causes = err.statusObject?.details?.causes ?? [];
+  return causes.some((c) => /^spec\.clusterIPs?\b/.test(c.field ?? '')) || /spec\.clusterIPs?\b/.test(err.apiMessage);
 }
 
 function presenceKey(info: ApiResourceInfo, ns: string | undefined, name: string): string {

@@ -74,6 +74,7 @@ export async function readIndex(dir: string): Promise<ExportIndex> {
     if (!e || typeof e !== 'object') bad('not an object');
     for (const k of ['path', 'apiVersion', 'kind', 'resource', 'name', 'hash'] as const) if (typeof e[k] !== 'string' || e[k] === '') bad(`${k} missing`);
     if (e.path.includes('..') || e.path.startsWith('/')) bad(`path ${e.path} leaves the export directory`);
+    if (e.clusterIPs !== undefined && (!Array.isArray(e.clusterIPs) || e.clusterIPs.some((ip) => typeof ip !== 'string' || ip === ''))) bad('clusterIPs is not a list of IP addresses');
     if (seen.has(e.path)) bad(`path ${e.path} listed twice`);
     seen.add(e.path);
   });

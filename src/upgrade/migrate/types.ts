@@ -21,6 +21,11 @@ export interface IndexEntry {
   name: string;
   /** sha256 of the object's canonical JSON (keys sorted) as written. */
   hash: string;
+  /**
+   * A Service's cluster IPs on the source. They are not in the object file (it is stripped of what the
+   * control plane allocated); the import asks the target for the same IPs where its service range has them.
+   */
+  clusterIPs?: string[];
 }
 
 /** One object the export left out on purpose (only the ones a person may wonder about). */
@@ -103,6 +108,8 @@ export interface ImportReport {
   failed: number;
   /** Objects not applied as they are: skipped, failed or converted to another apiVersion. */
   notable: ImportObjectResult[];
+  /** Services that got their source cluster IPs back, and services the target gave new ones. */
+  clusterIPs: { kept: number; reassigned: number };
   /** When each step ran (ms from the import's start): independent steps overlap. */
   steps: ImportStepTiming[];
   durationMs: number;

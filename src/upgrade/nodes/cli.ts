@@ -90,7 +90,7 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
     return 0;
   }
   const out = await abortRun(ctx, {
-    onWait: (holder) => process.stderr.write(`waiting for ${holder} to stop its drains (or, if it was killed, for its lease to run out: at most ${LEASE_DURATION_MS / 1000 + 10}s)\n`),
+    onWait: (holder) => process.stderr.write(`waiting for ${holder} to stop its drains (or, if it was killed, for its lease to run out and be taken over: at most ${(2 * LEASE_DURATION_MS) / 1000 + 5}s)\n`),
   });
   switch (out.by) {
     case 'offline':
