@@ -4,7 +4,7 @@ import { KubeApiError } from '../../kube/api-error.js';
 import { clusterIpRefused } from './import.js';
 
 const invalid = (field: string, message: string): KubeApiError =>
-  new KubeApiError({ status: 422, reason: 'Invalid', message, verb: 'PATCH', target: 'services/web', statusObject: { kind: 'Status', details: { causes: [{ field, message }] } } as never });
+  new KubeApiError({ status: 422, reason: 'Invalid', message, verb: 'PATCH', target: 'services/web', statusObject: { kind: 'Status', details: { causes: [{ field, message }] } } });
 
 test('a 422 naming spec.clusterIP(s) means the requested cluster IPs were refused; other errors do not', () => {
   assert.ok(clusterIpRefused(invalid('spec.clusterIPs', 'failed to allocate IP 10.0.0.9: the provided network does not match the current range')));

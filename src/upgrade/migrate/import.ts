@@ -231,7 +231,7 @@ function isService(info: ApiResourceInfo): boolean {
 }
 
 function withClusterIps(o: Obj, ips: readonly string[]): Obj {
-  return { ...o, spec: { ...((o.spec as Record<string, unknown> | undefined) ?? {}), clusterIP: ips[0], clusterIPs: [...ips] } };
+  return { ...o, spec: { ...(o.spec ?? {}), clusterIP: ips[0], clusterIPs: [...ips] } };
 }
 
 /**

@@ -16,7 +16,7 @@ const bool11 = new jsyaml.Type('tag:yaml.org,2002:bool', {
   resolve: (data: string | null) => data !== null && (TRUE_11.has(data) || FALSE_11.has(data)),
   construct: (data: string) => TRUE_11.has(data),
   predicate: (o: unknown) => typeof o === 'boolean',
-  represent: (o: object) => String(o),
+  represent: (o: object) => ((o as unknown as boolean) ? 'true' : 'false'),
 });
 
 const SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [bool11] });
