@@ -50,10 +50,10 @@ test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
   assert.equal(kubeconfig.stdout.trim(), result.kubeconfig);
 
   const status = plinth('status', '-o', 'json');
-  assert.equal(status.code, 0, status.stderr);
-  const mine = (JSON.parse(status.stdout) as { items: { name: string; phase: string; components: Record<string, { pid: number }> }[] }).items.find(
-    (c) => c.name === name,
-  );
+  const listed = (JSON.parse(status.stdout) as { items: { name: string; phase: string; components: Record<string, { pid: number }> }[] }).items;
+  // Exit 1 means some cluster is Degraded: other test files' clusters run beside this one and some stop a component on purpose.
+  assert.equal(status.code, listed.some((c) => c.phase === 'Degraded') ? 1 : 0, status.stderr);
+  const mine = listed.find((c) => c.name === name);
   assert.equal(mine?.phase, 'Running');
   const pids = Object.values(mine.components).map((c) => c.pid);
 
