@@ -119,9 +119,11 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
   const clusterIPs = { kept: 0, reassigned: 0 };
   let done = 0;
 
+  const steps: ImportStepTiming[] = [];
   async function applyStep(step: Step): Promise<void> {
     const list = byStep.get(step)!;
     if (list.length === 0) return;
+    const t0 = Date.now();
     // CRDs were installed (and Established) before these steps: discover their resources.
     const apis = step === 'custom' || step === 'owned' ? new TargetApis((await servedResources(o.client)).byGroupVersion) : initialApis;
     const planned: Array<{ it: Item; object: Obj; info: ApiResourceInfo }> = [];
@@ -146,16 +148,8 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
         try {
           const send = await withOwnerUids(o.client, body(p.object), owners);
           const ips = keepIps && isService(p.info) ? p.it.entry.clusterIPs : undefined;
-          if (ips) {
-            try {
-              await applyWithRetry(o.client, p.info, ns, withClusterIps(send, ips));
-              clusterIPs.kept++;
-            } catch (err) {
-              if (!clusterIpRefused(err)) throw err;
-              await applyWithRetry(o.client, p.info, ns, send);
-              clusterIPs.reassigned++;
-            }
-          } else await applyWithRetry(o.client, p.info, ns, send);
+          if (ips) clusterIPs[(await applyAskingForIps(o.client, p.info, ns, send, ips)) ? 'kept' : 'reassigned']++;
+          else await applyWithRetry(o.client, p.info, ns, send);
           progress.record(p.it.entry.path, p.it.hash);
           result(p.it, 'applied', { targetApiVersion });
         } catch (err) {
@@ -173,15 +167,11 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
       report({ phase: 'wait', step: 'crds', done: 0, total: crdNames.length });
       await waitEstablished(o.client, crdNames, o.crdTimeoutMs ?? 60_000);
     }
+    steps.push({ step, objects: list.length, startMs: t0 - started, durationMs: Date.now() - t0 });
   }
 
-  const steps: ImportStepTiming[] = [];
   try {
-    await runSteps(async (step) => {
-      const t0 = Date.now();
-      await applyStep(step);
-      if (byStep.get(step)!.length > 0) steps.push({ step, objects: byStep.get(step)!.length, startMs: t0 - started, durationMs: Date.now() - t0 });
-    });
+    await runSteps(applyStep);
   } finally {
     await progress.flush();
   }
@@ -232,6 +222,21 @@ function isService(info: ApiResourceInfo): boolean {
 
 function withClusterIps(o: Obj, ips: readonly string[]): Obj {
   return { ...o, spec: { ...(o.spec ?? {}), clusterIP: ips[0], clusterIPs: [...ips] } };
+}
+
+/**
+ * Applies a Service asking for its source cluster IPs; when the target refuses them, applies it without
+ * and the target allocates new ones. True when the IPs were kept.
+ */
+async function applyAskingForIps(client: KubeClient, info: ApiResourceInfo, ns: string | undefined, svc: Obj, ips: readonly string[]): Promise<boolean> {
+  try {
+    await applyWithRetry(client, info, ns, withClusterIps(svc, ips));
+    return true;
+  } catch (err) {
+    if (!clusterIpRefused(err)) throw err;
+    await applyWithRetry(client, info, ns, svc);
+    return false;
+  }
 }
 
 /**
