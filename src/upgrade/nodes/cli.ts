@@ -15,7 +15,7 @@ import { Runner, type RunEvent } from './runner.js';
 import { newNodeState, type RunState } from './state.js';
 import { RunStore } from './store.js';
 import { World } from './world.js';
-import { abortRun } from './control.js';
+import { abortRun, type OfflineAbort } from './control.js';
 
 export interface CommandFlags extends NodesFlags {
   name?: string;
@@ -94,7 +94,7 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
   });
   switch (out.by) {
     case 'offline':
-      process.stdout.write(`run ${ctx.run} aborted (no run was acting on it; nodes left mid-drain were uncordoned)\n`);
+      process.stdout.write(`run ${ctx.run} aborted (no run was acting on it): ${offlineSummary(out)}\n`);
       return 0;
     case 'run':
       process.stdout.write(`run ${ctx.run} stopped: ${out.phase} (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`);
@@ -103,6 +103,12 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
       process.stdout.write(`abort requested for run ${ctx.run}; ${out.holder} holds the lease and will stop its drains and uncordon their nodes; nodes already upgrading finish\n`);
       return 0;
   }
+}
+
+function offlineSummary(o: OfflineAbort): string {
+  const parts = [o.uncordoned.length ? `uncordoned ${o.uncordoned.join(', ')}` : 'no node to uncordon'];
+  if (o.leftCordoned.length) parts.push(`left cordoned (stopped mid-upgrade; check, then \`kubectl uncordon\`): ${o.leftCordoned.join(', ')}`);
+  return parts.join('; ');
 }
 
 async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]> {

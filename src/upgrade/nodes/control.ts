@@ -8,7 +8,7 @@ import { acquireRunLock, LEASE_DURATION_MS, leaseLive } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
 
 /** How `--abort` ended: done here (no run acted), done by the live run, or only requested. */
-export type AbortOutcome = { by: 'offline' } | { by: 'run'; phase: string } | { by: 'requested'; holder: string };
+export type AbortOutcome = ({ by: 'offline' } & OfflineAbort) | { by: 'run'; phase: string } | { by: 'requested'; holder: string };
 
 /**
  * `--abort` (the abort control is already set): wait until it is carried out. A live run of this name
@@ -23,7 +23,8 @@ export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (hold
   for (;;) {
     const held = await lease.get(AbortSignal.timeout(30_000));
     if (!held || !leaseLive(held.record, Date.now())) {
-      if (await abortOffline(ctx)) return { by: 'offline' };
+      const done = await abortOffline(ctx);
+      if (done) return { by: 'offline', ...done };
       continue;
     }
     const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
@@ -36,19 +37,28 @@ export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (hold
   }
 }
 
+/** What an abort finished here did: the nodes it uncordoned, and those it left cordoned (mid-upgrade). */
+export interface OfflineAbort {
+  uncordoned: string[];
+  leftCordoned: string[];
+}
+
 /**
  * `--abort` when no run acts on the cluster (it crashed or was paused): take the lease and
  * finish the abort here. Nodes left mid-drain are uncordoned (they were not changed yet); nodes
- * left mid-upgrade stay cordoned and say so. Returns false when a live run will do it itself.
+ * already upgraded and Ready (uncordon, health) are uncordoned and done; nodes left mid-upgrade
+ * (upgrade, wait-ready: nobody knows how far the action got) stay cordoned, failed, and say so.
+ * Returns undefined when a live run will do it itself.
  */
-export async function abortOffline(ctx: Ctx): Promise<boolean> {
+export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> {
   const lease = await new KubeLeaseLock(ctx.client, ctx.namespace, LEASE_NAME).get(AbortSignal.timeout(30_000));
-  if (lease && leaseLive(lease.record, Date.now())) return false;
+  if (lease && leaseLive(lease.record, Date.now())) return undefined;
+  const out: OfflineAbort = { uncordoned: [], leftCordoned: [] };
   const identity = `${ctx.run}@abort_${process.pid}`;
   const lock = await acquireRunLock(ctx.client, ctx.namespace, identity);
   try {
     const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
-    if (!r) return true;
+    if (!r) return out;
     const store = new RunStore(ctx.client, ctx.namespace, ctx.run, r.state, { shards: r.shards });
     const nodes = new Map((await ctx.client.list<V1Node>(CORE.nodes, { signal: lock.signal })).items.map((o) => [o.metadata?.name ?? '', o]));
     for (const n of Object.values(r.state.nodes)) {
@@ -56,13 +66,26 @@ export async function abortOffline(ctx: Ctx): Promise<boolean> {
       if (n.phase === 'pending' && obj && cordonedBy(obj, ctx.run)) {
         // Cordoned by the crashed run before its state said so: nothing on the node changed yet.
         await uncordon(ctx.client, n.name, lock.signal);
+        out.uncordoned.push(n.name);
       } else if (drainAbortable(n.phase)) {
-        if (!n.wasCordoned) await uncordon(ctx.client, n.name, lock.signal);
+        if (!n.wasCordoned) {
+          await uncordon(ctx.client, n.name, lock.signal);
+          out.uncordoned.push(n.name);
+        }
         Object.assign(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: new Date().toISOString() });
+        store.nodeChanged(n.name);
+      } else if (n.phase === 'uncordon' || n.phase === 'health') {
+        // Upgraded and Ready already; only the uncordon (or the health gate after it) was left.
+        if (!n.wasCordoned) {
+          await uncordon(ctx.client, n.name, lock.signal);
+          out.uncordoned.push(n.name);
+        }
+        Object.assign(n, { phase: 'done', message: 'upgraded; the run was aborted before its health gate passed', finishedAt: new Date().toISOString() });
         store.nodeChanged(n.name);
       } else if (n.phase !== 'pending' && !['done', 'failed', 'skipped', 'aborted'].includes(n.phase)) {
         Object.assign(n, { phase: 'failed', message: `run aborted while the node was in ${n.phase}; left as it was (check it, then uncordon it)` });
         store.nodeChanged(n.name);
+        out.leftCordoned.push(n.name);
       }
     }
     r.state.phase = 'Aborted';
@@ -70,7 +93,7 @@ export async function abortOffline(ctx: Ctx): Promise<boolean> {
     r.state.holder = identity;
     store.runChanged();
     await store.flush();
-    return true;
+    return out;
   } finally {
     await lock.release();
   }
