@@ -39,8 +39,8 @@ function entry(idx: ExportIndex, kind: string, name: string): ExportIndex['objec
   return e;
 }
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, [...CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}, command: string[] = [process.execPath, ...CLI]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> } {
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -149,7 +149,12 @@ describe('export an OLD 1.24 cluster', () => {
     const pv = await readObj(dir, entry(idx, 'PersistentVolume', 'shop-pv-data').path);
     assert.equal(((pv.spec as { claimRef: Record<string, unknown> }).claimRef).uid, undefined, 'PV claimRef uid stripped');
     const cm = await readObj(dir, entry(idx, 'ConfigMap', 'web-config').path);
-    assert.equal((cm.data as Record<string, string>).switch, 'on', 'YAML 1.1 booleans stay strings');
+    const tricky = { switch: 'on', mode: '0755', at: '1:20', n: '1e3', day: '2026-12-01', none: '~', y: 'y' };
+    for (const [k, v] of Object.entries(tricky)) assert.equal((cm.data as Record<string, string>)[k], v, `data.${k} stays the string ${v}`);
+    // kubectl (a YAML 1.1 reader) reads the exported file as written.
+    const viaKubectl = await runCli([], {}, ['kubectl', '--kubeconfig', oldC.kubeconfigPath, 'create', '--dry-run=client', '-o', 'json', '-f', join(dir, entry(idx, 'ConfigMap', 'web-config').path)]).done;
+    assert.equal(viaKubectl.code, 0, viaKubectl.stderr);
+    for (const [k, v] of Object.entries(tricky)) assert.equal((JSON.parse(viaKubectl.stdout) as { data: Record<string, string> }).data[k], v, `kubectl reads data.${k} as ${v}`);
     assert.equal(idx.objects.filter((o) => o.namespace === 'bulk' && o.kind === 'ConfigMap').length, 300);
     const owned = await readObj(dir, entry(idx, 'ConfigMap', 'owned-by-blue').path);
     assert.deepEqual(owned.metadata?.ownerReferences, [{ apiVersion: 'example.com/v1', kind: 'Widget', name: 'blue' }], 'owner uid stripped');

@@ -6,7 +6,6 @@
  */
 import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { stringify } from 'yaml';
 import type { KubeClient } from '../../kube/http.js';
 import { listPages } from '../../kube/pager.js';
 import { apiVersionOf, type KubeObject, type ResourceRef } from '../../kube/resource.js';
@@ -18,6 +17,7 @@ import { objectSkipReason, resourceSkipReason, stripObject } from './rules.js';
 import { hashObject, objectPath, writeAtomic } from './store.js';
 import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, PROGRESS_FILE, type ExportIndex, type ExportReport, type ExportedResource, type IndexEntry, type MigrateProgress, type SkippedEntry } from './types.js';
 import { takeEtcdSnapshot, type EtcdSnapshotOptions } from './etcd-snapshot.js';
+import { stringifyObjectYaml } from './object-yaml.js';
 
 export interface ExportOptions {
   client: KubeClient;
@@ -146,7 +146,7 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
         dirs.set(parent, made);
       }
       await made;
-      await writeFile(file, stringify(clean, { lineWidth: 0, version: '1.1' }), { mode: 0o600 });
+      await writeFile(file, stringifyObjectYaml(clean), { mode: 0o600 });
     }
     objects.push(entry);
     const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);

@@ -50,7 +50,7 @@ export function sampleObjects(ns = 'shop'): Obj[] {
     o('rbac.authorization.k8s.io/v1', 'RoleBinding', 'web-reader', { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web-reader' }, subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: ns }] }),
     o('rbac.authorization.k8s.io/v1', 'ClusterRole', `${ns}-node-reader`, { rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }] }, false),
     o('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding', `${ns}-node-reader`, { roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: `${ns}-node-reader` }, subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: ns }] }, false),
-    o('v1', 'ConfigMap', 'web-config', { data: { 'app.properties': 'color=blue\nsize=3\n', switch: 'on' } }),
+    o('v1', 'ConfigMap', 'web-config', { data: { 'app.properties': 'color=blue\nsize=3\n', switch: 'on', mode: '0755', at: '1:20', n: '1e3', day: '2026-12-01', none: '~', y: 'y' } }),
     o('v1', 'Secret', 'web-secret', { type: 'Opaque', stringData: { password: 's3cret' } }),
     o('v1', 'PersistentVolumeClaim', 'data', { spec: { accessModes: ['ReadWriteOnce'], storageClassName: `${ns}-local`, volumeName: `${ns}-pv-data`, resources: { requests: { storage: '1Gi' } } } }),
     o('v1', 'Service', 'web', { spec: { selector: labels('web'), ports: [{ port: 80, targetPort: 8080 }] } }),
