@@ -12,6 +12,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { CORDONED_BY } from '../src/upgrade/nodes/drain.js';
 import { LEASE_NAME, RunStore } from '../src/upgrade/nodes/store.js';
 import { newNodeState } from '../src/upgrade/nodes/state.js';
+import { FlakyProxy, kubeconfigVia } from './support/flaky-proxy.js';
 import { leaseLive } from '../src/upgrade/nodes/lock.js';
 import { KubeLeaseLock } from '../src/kube/leader.js';
 import {
@@ -274,6 +275,36 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.ok(!lease || !leaseLive(lease.record, Date.now()), `the lock was given back: ${JSON.stringify(lease?.record)}`);
     assert.deepEqual(watcher.violations, []);
   });
+  test('API outages during a run (connections reset and refused) are retried: no node fails for them, the run succeeds', async () => {
+    await client.delete({ group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', namespace: NS }, 'blocked');
+    const proxy = await FlakyProxy.start(cluster.kubeConfig.getCurrentCluster()!.server);
+    const kubeconfig = kubeconfigVia(cluster.kubeconfigPath, proxy.port, join(dir, 'flaky.kubeconfig'));
+    try {
+      const run = spawnNodes(['--max-unavailable', '2', '--name', 'flaky', '--simulate-version', 'v1.35.6'], kubeconfig);
+      await waitFor(async () => Object.values((await RunStore.read(client, 'plinth-system', 'flaky'))?.state.nodes ?? {}).some((n) => n.phase !== 'pending'), 'the run started', 60_000);
+      let exited = false;
+      void run.result.then(() => (exited = true));
+      let outages = 0;
+      // Five cuts while nodes drain and upgrade (every cut also breaks the run's watches and its lease renewals).
+      while (!exited && outages < 5) {
+        await proxy.outage(1500);
+        outages++;
+        await sleep(1500);
+      }
+      const r = await run.result;
+      assert.equal(r.code, 0, r.stderr.slice(-3000));
+      const s = (await RunStore.read(client, 'plinth-system', 'flaky'))!;
+      assert.equal(s.state.phase, 'Succeeded');
+      assert.deepEqual(Object.values(s.state.nodes).filter((n) => n.phase !== 'done').map((n) => `${n.name}: ${n.phase} ${n.message ?? ''}`), []);
+      const redone = Object.values(s.state.nodes).reduce((a, n) => a + (n.transientErrors ?? 0), 0);
+      process.stdout.write(`# ${outages} outages of 1.5 s (${proxy.cut} connections cut): ${redone} node phase(s) redone after an API error\n`);
+      assert.ok(outages >= 2 && proxy.cut > 0, 'the run saw outages');
+    } finally {
+      await proxy.stop();
+    }
+    assert.deepEqual(watcher.violations, []);
+  });
+
   test('--abort of a dead run, node by node: mid-drain and cordoned-pending are uncordoned, upgraded is done, mid-upgrade stays cordoned', async () => {
     // A dead run's state, written as it would be: no lease is held, so --abort finishes it at once.
     const names = (await client.list<V1Node>(CORE.nodes)).items.map((n) => n.metadata!.name!).sort();

@@ -116,3 +116,18 @@ export function isAlreadyExists(err: unknown): boolean {
 export function isGone(err: unknown): boolean {
   return err instanceof KubeApiError && (err.status === 410 || err.reason === 'Expired' || err.reason === 'Gone');
 }
+
+const TRANSIENT_NET = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+/**
+ * A failure a busy or restarting API server gives now and probably not a moment later: a 5xx, a 429
+ * (API priority and fairness), a request that timed out on the client (PlinthError TIMEOUT), or a
+ * connection reset or refused (KUBE_UNREACHABLE, or a raw socket error). Worth retrying with a backoff;
+ * anything else is an answer.
+ */
+export function isTransientApiError(err: unknown): boolean {
+  if (err instanceof KubeApiError) return err.status >= 500 || err.status === 429;
+  if (err instanceof PlinthError) return err.code === 'TIMEOUT' || err.code === 'KUBE_UNREACHABLE';
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && TRANSIENT_NET.has(code);
+}

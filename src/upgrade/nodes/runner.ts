@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
+import { isTransientApiError } from '../../kube/api-error.js';
 import { runAction } from './action.js';
 import { cordon, cordonedBefore, drainNode, uncordon } from './drain.js';
 import { EvictionBudget, EvictionSlots, PdbLanes } from './budget.js';
@@ -28,6 +29,21 @@ export interface RunnerDeps {
 }
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
+
+/** The longest wait before a node's phase is retried after a transient API error. */
+const TRANSIENT_MAX_BACKOFF_MS = 10_000;
+
+function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
 
 /**
  * Eviction requests the run keeps on the wire at once (see EvictionSlots): a bound for pathological cases, not
@@ -145,104 +161,114 @@ export class Runner {
         this.event('stopping: no new node starts (--on-failure stop)');
       }
     };
-    try {
-      const obj = world.node(n.name);
-      if (!obj) return fail('the node no longer exists');
-      if (n.phase === 'pending') {
-        if (st.expectVersion !== undefined && kubeletVersion(obj) === st.expectVersion) {
-          this.set(n, { phase: 'skipped', from: st.expectVersion, to: st.expectVersion, message: `already at ${st.expectVersion}`, finishedAt: iso() });
-          this.event(`skipped: already at ${st.expectVersion}`, n.name);
-          return;
-        }
-        this.set(n, { phase: 'cordon', from: kubeletVersion(obj), wasCordoned: cordonedBefore(obj, this.s.name), startedAt: iso() });
-      }
-      if (n.phase === 'cordon') {
-        // A node cordoned before the run gets no mark: the run leaves it cordoned.
-        await cordon(client, n.name, n.wasCordoned ? undefined : this.s.name, signal);
-        this.set(n, { phase: 'drain' });
-        this.event('cordoned; draining', n.name);
-      }
-      if (n.phase === 'drain') {
-        const t = Date.now();
-        if (n.drainStartedAt === undefined) this.set(n, { drainStartedAt: iso() });
-        const drainSignal = AbortSignal.any([signal, abortSignal]);
-        setMaxListeners(0, drainSignal);
-        const r = await drainNode(
-          { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, slots: this.slots, lanes: this.lanes, event: (node, m) => this.event(m, node),
-            blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
-          n.name,
-          Math.min(deadline, t + st.drainTimeoutMs),
-        );
-        this.set(n, {
-          evicted: n.evicted + r.evicted,
-          workloads: [...new Set([...(n.workloads ?? []), ...r.workloads])],
-          evictedFrom: sumCounts(n.evictedFrom, r.evictedFrom),
-          timings: { ...n.timings, drain: (n.timings.drain ?? 0) + Date.now() - t },
-          ...(r.blockedBy.length ? { blockedBy: [...new Set([...(n.blockedBy ?? []), ...r.blockedBy])] } : {}),
-        });
-        if (signal.aborted) return;
-        if (abortSignal.aborted) {
-          if (!n.wasCordoned) await uncordon(client, n.name, signal);
-          this.set(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: iso() });
-          this.event('aborted during the drain; uncordoned', n.name);
-          return;
-        }
-        if (!r.ok) return fail(`drain: ${r.message} (node left cordoned)`);
-        this.set(n, { phase: 'upgrade' });
-        this.event(`drained (${r.evicted} pod(s) evicted); upgrading`, n.name);
-      }
-      if (n.phase === 'upgrade') {
-        const t = Date.now();
-        const already = st.expectVersion !== undefined && n.upgradeAttempts > 0 && kubeletVersion(world.node(n.name)) === st.expectVersion;
-        if (!already) {
-          this.set(n, { upgradeAttempts: n.upgradeAttempts + 1 });
-          // Written before the action runs: a resumed run knows the action may have happened.
-          await store.flush();
-          const r = await runAction(client, st.action, n.name, AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]));
-          if (signal.aborted) return;
-          if (!r.ok) {
-            this.set(n, { timings: { ...n.timings, upgrade: (n.timings.upgrade ?? 0) + Date.now() - t } });
-            return fail(`upgrade action: ${r.detail} (node left cordoned)`);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const obj = world.node(n.name);
+        if (!obj) return fail('the node no longer exists');
+        if (n.phase === 'pending') {
+          if (st.expectVersion !== undefined && kubeletVersion(obj) === st.expectVersion) {
+            this.set(n, { phase: 'skipped', from: st.expectVersion, to: st.expectVersion, message: `already at ${st.expectVersion}`, finishedAt: iso() });
+            this.event(`skipped: already at ${st.expectVersion}`, n.name);
+            return;
           }
-        } else this.event('already upgraded by the interrupted run; not upgraded again', n.name);
-        this.set(n, { phase: 'wait-ready', timings: { ...n.timings, upgrade: (n.timings.upgrade ?? 0) + Date.now() - t } });
-      }
-      if (n.phase === 'wait-ready') {
-        const t = Date.now();
-        const ok = await until(() => {
-          const o = world.node(n.name);
-          return nodeReady(o) && (st.expectVersion === undefined || kubeletVersion(o) === st.expectVersion);
-        }, deadline, signal);
+          this.set(n, { phase: 'cordon', from: kubeletVersion(obj), wasCordoned: cordonedBefore(obj, this.s.name), startedAt: iso() });
+        }
+        if (n.phase === 'cordon') {
+          // A node cordoned before the run gets no mark: the run leaves it cordoned.
+          await cordon(client, n.name, n.wasCordoned ? undefined : this.s.name, signal);
+          this.set(n, { phase: 'drain' });
+          this.event('cordoned; draining', n.name);
+        }
+        if (n.phase === 'drain') {
+          const t = Date.now();
+          if (n.drainStartedAt === undefined) this.set(n, { drainStartedAt: iso() });
+          const drainSignal = AbortSignal.any([signal, abortSignal]);
+          setMaxListeners(0, drainSignal);
+          const r = await drainNode(
+            { client, world, evictionApi: this.d.evictionApi, pdbApi: this.d.pdbApi, podTimeoutMs: st.podTimeoutMs, deleteEmptyDirData: st.deleteEmptyDirData, signal: drainSignal, budget: this.budget, slots: this.slots, lanes: this.lanes, event: (node, m) => this.event(m, node),
+              blocked: (_node, pdb) => this.set(n, { blockedBy: [...new Set([...(n.blockedBy ?? []), pdb])] }) },
+            n.name,
+            Math.min(deadline, t + st.drainTimeoutMs),
+          );
+          this.set(n, {
+            evicted: n.evicted + r.evicted,
+            workloads: [...new Set([...(n.workloads ?? []), ...r.workloads])],
+            evictedFrom: sumCounts(n.evictedFrom, r.evictedFrom),
+            timings: { ...n.timings, drain: (n.timings.drain ?? 0) + Date.now() - t },
+            ...(r.blockedBy.length ? { blockedBy: [...new Set([...(n.blockedBy ?? []), ...r.blockedBy])] } : {}),
+          });
+          if (signal.aborted) return;
+          if (abortSignal.aborted) {
+            if (!n.wasCordoned) await uncordon(client, n.name, signal);
+            this.set(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: iso() });
+            this.event('aborted during the drain; uncordoned', n.name);
+            return;
+          }
+          if (!r.ok) return fail(`drain: ${r.message} (node left cordoned)`);
+          this.set(n, { phase: 'upgrade' });
+          this.event(`drained (${r.evicted} pod(s) evicted); upgrading`, n.name);
+        }
+        if (n.phase === 'upgrade') {
+          const t = Date.now();
+          const already = st.expectVersion !== undefined && n.upgradeAttempts > 0 && kubeletVersion(world.node(n.name)) === st.expectVersion;
+          if (!already) {
+            this.set(n, { upgradeAttempts: n.upgradeAttempts + 1 });
+            // Written before the action runs: a resumed run knows the action may have happened.
+            await store.flush();
+            const r = await runAction(client, st.action, n.name, AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))]));
+            if (signal.aborted) return;
+            if (!r.ok) {
+              this.set(n, { timings: { ...n.timings, upgrade: (n.timings.upgrade ?? 0) + Date.now() - t } });
+              return fail(`upgrade action: ${r.detail} (node left cordoned)`);
+            }
+          } else this.event('already upgraded by the interrupted run; not upgraded again', n.name);
+          this.set(n, { phase: 'wait-ready', timings: { ...n.timings, upgrade: (n.timings.upgrade ?? 0) + Date.now() - t } });
+        }
+        if (n.phase === 'wait-ready') {
+          const t = Date.now();
+          const ok = await until(() => {
+            const o = world.node(n.name);
+            return nodeReady(o) && (st.expectVersion === undefined || kubeletVersion(o) === st.expectVersion);
+          }, deadline, signal);
+          if (signal.aborted) return;
+          this.set(n, { to: kubeletVersion(world.node(n.name)), timings: { ...n.timings, waitReady: (n.timings.waitReady ?? 0) + Date.now() - t } });
+          if (!ok) return fail(`not Ready${st.expectVersion ? ` with kubelet ${st.expectVersion}` : ''} within the node timeout (node left cordoned)`);
+          this.set(n, { phase: 'uncordon' });
+        }
+        if (n.phase === 'uncordon') {
+          if (!n.wasCordoned) await uncordon(client, n.name, signal);
+          this.set(n, { phase: 'health' });
+        }
+        if (n.phase === 'health') {
+          const t = Date.now();
+          let waiting: string[] = [];
+          const ok = await until(() => {
+            const v = healthVerdict(world, n, this.ledger);
+            waiting = v.waiting;
+            if (waiting.length > 0) return false;
+            for (const c of v.claims) this.ledger.claim(c.workload, c.uids);
+            return true;
+          }, Math.min(deadline, t + st.healthTimeoutMs), signal, HEALTH_POLL_MS);
+          if (signal.aborted) return;
+          this.set(n, { timings: { ...n.timings, health: (n.timings.health ?? 0) + Date.now() - t } });
+          if (!ok) return fail(`health gate: ${waiting.slice(0, 3).join('; ')} (node upgraded and uncordoned)`);
+          this.set(n, { phase: 'done', finishedAt: iso(), timings: { ...n.timings, total: (n.timings.total ?? 0) + Date.now() - t0 } });
+          this.event(`done: ${n.from ?? '?'} → ${n.to ?? '?'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`, n.name);
+        }
+        return;
+      } catch (err) {
         if (signal.aborted) return;
-        this.set(n, { to: kubeletVersion(world.node(n.name)), timings: { ...n.timings, waitReady: (n.timings.waitReady ?? 0) + Date.now() - t } });
-        if (!ok) return fail(`not Ready${st.expectVersion ? ` with kubelet ${st.expectVersion}` : ''} within the node timeout (node left cordoned)`);
-        this.set(n, { phase: 'uncordon' });
+        // A busy API server (a timed-out list, a 5xx, a reset) is no verdict on the node: redo its phase
+        // from the point a resumed run would, with a backoff, until the node's own timeout.
+        const wait = Math.min(TRANSIENT_MAX_BACKOFF_MS, 1000 * 2 ** (attempt - 1));
+        if (!isTransientApiError(err) || Date.now() + wait >= deadline) return fail(errText(err));
+        const from = resumePhase(n.phase);
+        this.event(`API error in ${n.phase}: ${errText(err)}; retrying from ${from} in ${wait / 1000}s`, n.name);
+        this.set(n, { phase: from, transientErrors: (n.transientErrors ?? 0) + 1 });
+        await sleepUnless(wait, signal);
+      } finally {
+        if (isFinished(n.phase)) store.nodeChanged(n.name);
       }
-      if (n.phase === 'uncordon') {
-        if (!n.wasCordoned) await uncordon(client, n.name, signal);
-        this.set(n, { phase: 'health' });
-      }
-      if (n.phase === 'health') {
-        const t = Date.now();
-        let waiting: string[] = [];
-        const ok = await until(() => {
-          const v = healthVerdict(world, n, this.ledger);
-          waiting = v.waiting;
-          if (waiting.length > 0) return false;
-          for (const c of v.claims) this.ledger.claim(c.workload, c.uids);
-          return true;
-        }, Math.min(deadline, t + st.healthTimeoutMs), signal, HEALTH_POLL_MS);
-        if (signal.aborted) return;
-        this.set(n, { timings: { ...n.timings, health: (n.timings.health ?? 0) + Date.now() - t } });
-        if (!ok) return fail(`health gate: ${waiting.slice(0, 3).join('; ')} (node upgraded and uncordoned)`);
-        this.set(n, { phase: 'done', finishedAt: iso(), timings: { ...n.timings, total: (n.timings.total ?? 0) + Date.now() - t0 } });
-        this.event(`done: ${n.from ?? '?'} → ${n.to ?? '?'} in ${((Date.now() - t0) / 1000).toFixed(1)}s`, n.name);
-      }
-    } catch (err) {
-      if (signal.aborted) return;
-      fail(errText(err));
-    } finally {
-      if (isFinished(n.phase)) store.nodeChanged(n.name);
     }
   }
 }

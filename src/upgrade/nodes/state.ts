@@ -26,6 +26,8 @@ export interface NodeState {
   /** Milliseconds spent in each phase (summed over attempts). */
   timings: Partial<Record<'drain' | 'upgrade' | 'waitReady' | 'health' | 'total', number>>;
   evicted: number;
+  /** How many times a phase was redone after a transient API error (timeout, 5xx, reset). */
+  transientErrors?: number;
   /** How many times the upgrade action was started (1 in a clean run). */
   upgradeAttempts: number;
   /** PodDisruptionBudgets (namespace/name) that blocked an eviction on this node. */

@@ -1,4 +1,4 @@
-import { isAlreadyExists, isNotFound } from '../../kube/api-error.js';
+import { isAlreadyExists, isNotFound, isTransientApiError } from '../../kube/api-error.js';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE, inNamespace } from '../../kube/resource.js';
 import type { Control, NodeState, RunState } from './state.js';
@@ -240,7 +240,7 @@ export class RunStore {
     await Promise.all(
       [...byCm].map(async ([i, p]) => {
         try {
-          await this.client.patch(this.cms, this.cmName(i), { data: p.data }, 'merge');
+          await patchRetrying(() => this.client.patch(this.cms, this.cmName(i), { data: p.data }, 'merge'));
         } catch (err) {
           for (const n of p.names) this.dirty.add(n);
           if (i === 0 && writeRun) this.runDirty = true;
@@ -248,5 +248,22 @@ export class RunStore {
         }
       }),
     );
+  }
+}
+
+/** Backoffs of a state write that met a transient API error (about 15 s in all), before the failure is kept. */
+const WRITE_BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+
+/** A merge patch is idempotent: a busy or briefly unreachable API server is asked again. */
+async function patchRetrying(patch: () => Promise<unknown>): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await patch();
+      return;
+    } catch (err) {
+      const wait = WRITE_BACKOFF_MS[attempt];
+      if (wait === undefined || !isTransientApiError(err)) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
   }
 }
