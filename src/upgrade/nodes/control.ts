@@ -1,7 +1,7 @@
 import type { V1Node } from '@kubernetes/client-node';
 import { KubeLeaseLock } from '../../kube/leader.js';
 import { CORE } from '../../kube/resource.js';
-import { drainAbortable } from './state.js';
+import { drainAbortable, isFinished, type NodeState } from './state.js';
 import type { Ctx } from './cli.js';
 import { cordonedBy, uncordon } from './drain.js';
 import { acquireRunLock, LEASE_DURATION_MS, leaseLive } from './lock.js';
@@ -61,6 +61,15 @@ export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> 
     if (!r) return out;
     const store = new RunStore(ctx.client, ctx.namespace, ctx.run, r.state, { shards: r.shards });
     const nodes = new Map((await ctx.client.list<V1Node>(CORE.nodes, { signal: lock.signal })).items.map((o) => [o.metadata?.name ?? '', o]));
+    /** Ends a node that nothing on it changed yet (or that is upgraded and Ready): uncordoned unless it was cordoned before the run. */
+    const release = async (n: NodeState, phase: 'aborted' | 'done', message: string): Promise<void> => {
+      if (!n.wasCordoned) {
+        await uncordon(ctx.client, n.name, lock.signal);
+        out.uncordoned.push(n.name);
+      }
+      Object.assign(n, { phase, message, finishedAt: new Date().toISOString() });
+      store.nodeChanged(n.name);
+    };
     for (const n of Object.values(r.state.nodes)) {
       const obj = nodes.get(n.name);
       if (n.phase === 'pending' && obj && cordonedBy(obj, ctx.run)) {
@@ -68,21 +77,11 @@ export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> 
         await uncordon(ctx.client, n.name, lock.signal);
         out.uncordoned.push(n.name);
       } else if (drainAbortable(n.phase)) {
-        if (!n.wasCordoned) {
-          await uncordon(ctx.client, n.name, lock.signal);
-          out.uncordoned.push(n.name);
-        }
-        Object.assign(n, { phase: 'aborted', message: 'run aborted during the drain; node uncordoned', finishedAt: new Date().toISOString() });
-        store.nodeChanged(n.name);
+        await release(n, 'aborted', 'run aborted during the drain; node uncordoned');
       } else if (n.phase === 'uncordon' || n.phase === 'health') {
         // Upgraded and Ready already; only the uncordon (or the health gate after it) was left.
-        if (!n.wasCordoned) {
-          await uncordon(ctx.client, n.name, lock.signal);
-          out.uncordoned.push(n.name);
-        }
-        Object.assign(n, { phase: 'done', message: 'upgraded; the run was aborted before its health gate passed', finishedAt: new Date().toISOString() });
-        store.nodeChanged(n.name);
-      } else if (n.phase !== 'pending' && !['done', 'failed', 'skipped', 'aborted'].includes(n.phase)) {
+        await release(n, 'done', 'upgraded; the run was aborted before its health gate passed');
+      } else if (n.phase !== 'pending' && !isFinished(n.phase)) {
         Object.assign(n, { phase: 'failed', message: `run aborted while the node was in ${n.phase}; left as it was (check it, then uncordon it)` });
         store.nodeChanged(n.name);
         out.leftCordoned.push(n.name);

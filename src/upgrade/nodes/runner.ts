@@ -1,6 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import type { KubeClient } from '../../kube/http.js';
 import { isTransientApiError } from '../../kube/api-error.js';
+import { exponentialDelay } from '../../kube/backoff.js';
+import { sleep } from '../../kube/clock.js';
 import { runAction } from './action.js';
 import { cordon, cordonedBefore, drainNode, uncordon } from './drain.js';
 import { EvictionBudget, EvictionSlots, PdbLanes } from './budget.js';
@@ -30,20 +32,10 @@ export interface RunnerDeps {
 
 const iso = (t = Date.now()): string => new Date(t).toISOString();
 
-/** The longest wait before a node's phase is retried after a transient API error. */
+/** The first and the longest wait before a node's phase is retried after a transient API error. */
+const TRANSIENT_BACKOFF_MS = 1_000;
 const TRANSIENT_MAX_BACKOFF_MS = 10_000;
 
-function sleepUnless(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 /**
  * Eviction requests the run keeps on the wire at once (see EvictionSlots): a bound for pathological cases, not
@@ -260,12 +252,16 @@ export class Runner {
         if (signal.aborted) return;
         // A busy API server (a timed-out list, a 5xx, a reset) is no verdict on the node: redo its phase
         // from the point a resumed run would, with a backoff, until the node's own timeout.
-        const wait = Math.min(TRANSIENT_MAX_BACKOFF_MS, 1000 * 2 ** (attempt - 1));
+        const wait = exponentialDelay(TRANSIENT_BACKOFF_MS, TRANSIENT_MAX_BACKOFF_MS, 2, attempt - 1);
         if (!isTransientApiError(err) || Date.now() + wait >= deadline) return fail(errText(err));
         const from = resumePhase(n.phase);
         this.event(`API error in ${n.phase}: ${errText(err)}; retrying from ${from} in ${wait / 1000}s`, n.name);
         this.set(n, { phase: from, transientErrors: (n.transientErrors ?? 0) + 1 });
-        await sleepUnless(wait, signal);
+        try {
+          await sleep(wait, signal);
+        } catch {
+          return; // the run lost its lease: stop acting at once
+        }
       } finally {
         if (isFinished(n.phase)) store.nodeChanged(n.name);
       }

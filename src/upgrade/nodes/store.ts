@@ -1,4 +1,5 @@
 import { isAlreadyExists, isNotFound, isTransientApiError } from '../../kube/api-error.js';
+import { sleep } from '../../kube/clock.js';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE, inNamespace } from '../../kube/resource.js';
 import type { Control, NodeState, RunState } from './state.js';
@@ -263,7 +264,7 @@ async function patchRetrying(patch: () => Promise<unknown>): Promise<void> {
     } catch (err) {
       const wait = WRITE_BACKOFF_MS[attempt];
       if (wait === undefined || !isTransientApiError(err)) throw err;
-      await new Promise((r) => setTimeout(r, wait));
+      await sleep(wait);
     }
   }
 }
