@@ -12,6 +12,7 @@ import { killAll, writeRecord } from './state.js';
 import { COMPONENTS, type ClusterRecord, type ComponentName, type LocalCluster } from './types.js';
 import type { Watchdog } from './watchdog.js';
 import { killGroupNow } from './process.js';
+import { releasePorts } from './ports.js';
 
 const log = logger('localenv-cluster');
 
@@ -133,6 +134,7 @@ export class LocalClusterImpl implements LocalCluster {
     await Promise.all([...CLIENTS, 'kube-apiserver' as const].map((c) => this.runners[c].stop()));
     await this.runners.etcd.stop();
     await killAll(this.stateDir, this.record);
+    await releasePorts(Object.values(this.layout.ports));
     if (this.record.phase !== 'failed') this.record.phase = 'stopped';
     if (this.record.removeStateOnStop) {
       await this.writes.catch(() => undefined);

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Tls } from './api.js';
 import { commandLine, logFile, type Layout } from './components.js';
-import { freePorts } from './ports.js';
+import { freePorts, releasePorts } from './ports.js';
 import { groupAlive, killGroup, pidAlive, spawnComponent, STOP_GRACE_MS, type Spawned } from './process.js';
 import { etcdHealthy, healthz, ProcessExited, waitFor } from './readiness.js';
 import type { ComponentName } from './types.js';
@@ -99,9 +99,11 @@ export class ComponentRunner {
         if (!/address already in use/i.test(lines)) throw err;
         const used = new Set(Object.values(this.layout.ports));
         const fresh = await freePorts(PORT_KEYS[this.name].length, used);
+        const stale = PORT_KEYS[this.name].map((k) => this.layout.ports[k]);
         PORT_KEYS[this.name].forEach((k, i) => {
           this.layout.ports[k] = fresh[i] ?? this.layout.ports[k];
         });
+        await releasePorts(stale);
       }
     }
   }
