@@ -17,7 +17,14 @@ import { RECIPE } from './versions.js';
 const log = logger('localenv-build');
 
 export function manifestKey(r: Recipe): ManifestKey {
-  return { component: r.component, version: r.version, goToolchain: r.goToolchain, recipe: RECIPE, files: r.files };
+  return {
+    component: r.component,
+    version: r.version,
+    goToolchain: r.goToolchain,
+    recipe: RECIPE,
+    ...(r.revision ? { revision: r.revision } : {}),
+    files: r.files,
+  };
 }
 
 /** Steps a build of `r` runs, for progress totals. */

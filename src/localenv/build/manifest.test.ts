@@ -27,6 +27,9 @@ void test('manifestMatches accepts exactly the pinned entry', () => {
   assert.equal(manifestMatches(manifest({ version: 'v3.5.34' }), KEY), false, 'pinned version changed');
   assert.equal(manifestMatches(manifest({ goToolchain: 'go1.26.8' }), KEY), false, 'toolchain changed');
   assert.equal(manifestMatches(manifest({ recipe: 0 }), KEY), false, 'recipe changed');
+  assert.equal(manifestMatches(manifest({ revision: 0 }), KEY), true, 'revision 0 is the same as none');
+  assert.equal(manifestMatches(manifest(), { ...KEY, revision: 1 }), false, 'component revision bumped: an entry without one is rebuilt');
+  assert.equal(manifestMatches(manifest({ revision: 1 }), { ...KEY, revision: 1 }), true);
   assert.equal(manifestMatches(manifest({ files: ['etcd', 'etcdctl'] }), KEY), false);
   assert.equal(manifestMatches(manifest({ builtAt: 'yesterday' }), KEY), false);
 });

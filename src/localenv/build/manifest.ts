@@ -14,6 +14,8 @@ export interface ManifestKey {
   version: string;
   goToolchain: string;
   recipe: number;
+  /** The component's own recipe revision (absent = 0), bumped when only its build changed. */
+  revision?: number;
   /** Binary file names inside the entry. */
   files: readonly string[];
 }
@@ -35,6 +37,7 @@ export function manifestMatches(m: unknown, want: ManifestKey): m is Manifest {
   if (r.schema !== MANIFEST_SCHEMA) return false;
   if (r.component !== want.component || r.version !== want.version) return false;
   if (r.goToolchain !== want.goToolchain || r.recipe !== want.recipe) return false;
+  if ((r.revision ?? 0) !== (want.revision ?? 0)) return false;
   if (typeof r.builtAt !== 'string' || Number.isNaN(Date.parse(r.builtAt))) return false;
   const files = r.files;
   if (!Array.isArray(files) || files.length !== want.files.length) return false;

@@ -21,6 +21,11 @@ export interface Recipe {
   component: ComponentName;
   version: string;
   goToolchain: string;
+  /**
+   * This component's own recipe revision (absent = 0): bump it when only this component's build
+   * changes, so that its entries are rebuilt and the others' are kept (RECIPE rebuilds all).
+   */
+  revision?: number;
   /** Binary file names produced into `outDir`. */
   files: readonly string[];
   /** Step names `build` runs, in order (the generic toolchain/verify/install steps are added around them). */

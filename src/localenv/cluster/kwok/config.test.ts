@@ -49,3 +49,11 @@ void test('node lease workers grow with the node count: one per 16 nodes, at lea
   assert.equal(leaseWorkers(1000), 63);
   assert.equal((docs[0] as unknown as { options: { nodeLeaseParallelism: number } }).options.nodeLeaseParallelism, 63);
 });
+
+void test('every stage selects with CEL alone: one jq requirement would make kwok convert each event to JSON', () => {
+  for (const d of docs.slice(1)) {
+    const reqs = (d.spec as { selector: { matchExpressions: Record<string, unknown>[] } }).selector.matchExpressions;
+    assert.ok(reqs.length > 0, `${d.metadata?.name}: no selector`);
+    for (const r of reqs) assert.deepEqual(Object.keys(r), ['cel'], `${d.metadata?.name}: ${JSON.stringify(r)}`);
+  }
+});

@@ -1,5 +1,5 @@
 import { NODE_KUBELET_VERSION_ANNOTATION, NODE_READY_ANNOTATION } from './annotations.js';
-import { absent, is, jq, stage, statusPatch, tpl, type StageDoc } from './stage.js';
+import { stage, statusPatch, tpl, when, type StageDoc } from './stage.js';
 
 /**
  * The simulated kubelet for nodes. Liveness comes from kwok's node leases (renewed every 10 s);
@@ -24,11 +24,11 @@ export interface NodeStageOptions {
 /** Defaults for nodes created without capacity (ours always carry it). */
 export const NODE_CAPACITY = { cpu: '32', memory: '256Gi', pods: '110', 'ephemeral-storage': '500Gi' } as const;
 
-const DESIRED = `((.metadata.annotations // {})["${NODE_READY_ANNOTATION}"] // "true") as $a | (if $a == "false" then "False" else "True" end) as $want`;
-const HAVE = '([(.status.conditions // [])[] | select(.type == "Ready") | .status] | first) as $have';
+/** CEL: the Ready status the node should report: "False" when annotated so, else "True". */
+const DESIRED = `(("${NODE_READY_ANNOTATION}" in self.metadata.annotations) && self.metadata.annotations["${NODE_READY_ANNOTATION}"] == "false" ? "False" : "True")`;
 
-const READY_MATCHES_DESIRED = jq([DESIRED, `| ${HAVE}`, '| $have != null and $have == $want']);
-const READY_DIFFERS = jq([DESIRED, `| ${HAVE}`, '| $have != null and $have != $want']);
+const readyIs = (op: '==' | '!='): string => `self.status.conditions.exists(c, c.type == "Ready" && c.status ${op} ${DESIRED})`;
+const NO_READY = '!self.status.conditions.exists(c, c.type == "Ready")';
 
 /** Go template: `$want` ("True"/"False") from the annotation, and reason/message to report. */
 const WANT = [
@@ -112,14 +112,14 @@ const HEARTBEAT = tpl([
 
 export function nodeStages(o: NodeStageOptions): StageDoc[] {
   return [
-    stage('Node', 'plinth-node-initialize', [absent('.status.conditions[]? | select(.type == "Ready") | .status')], {
+    stage('Node', 'plinth-node-initialize', [when(NO_READY)], {
       patches: [statusPatch(initTemplate(o.kubeletVersion))],
     }),
-    stage('Node', 'plinth-node-ready-sync', [is(READY_DIFFERS, true)], { patches: [statusPatch(READY_SYNC)] }),
+    stage('Node', 'plinth-node-ready-sync', [when(readyIs('!='))], { patches: [statusPatch(READY_SYNC)] }),
     stage(
       'Node',
       'plinth-node-heartbeat',
-      [is(READY_MATCHES_DESIRED, true)],
+      [when(readyIs('=='))],
       { patches: [statusPatch(HEARTBEAT)] },
       o.heartbeatMs,
       Math.round(o.heartbeatMs * 1.5),

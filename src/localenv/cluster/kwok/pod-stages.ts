@@ -1,4 +1,4 @@
-import { absent, exists, guardedStatusPatch, is, jq, stage, tpl, type StageDoc } from './stage.js';
+import { guardedStatusPatch, not, stage, tpl, when, type CelRequirement, type StageDoc } from './stage.js';
 
 /**
  * The simulated kubelet for pods. Each stage matches one state and moves the pod to the next;
@@ -37,35 +37,43 @@ export interface PodStageOptions {
   jobRunMs: number;
 }
 
-/** jq: bindings shared by the pod selectors. */
-const BIND = ['(.status.conditions // []) as $c', '| (.status.containerStatuses // []) as $cs'];
+/*
+ * Selectors are CEL on the typed Pod (json field names; an absent field reads as its zero value). Each
+ * stage's selector is one expression, cheap tests first: CEL stops at the first false operand of &&.
+ */
 
-/** jq: some container's status still shows another image than its spec (an in-place update is pending). */
-const PENDING_IMAGE = jq([
-  ...BIND,
-  '| [.spec.containers[] | . as $s | $cs[] | select(.name == $s.name and .image != $s.image)] | length > 0',
-]);
+/** CEL: some container's status still shows another image than its spec (an in-place update is pending). */
+const PENDING_IMAGE =
+  'self.spec.containers.exists(s, self.status.containerStatuses.exists(c, c.name == s.name && c.image != s.image))';
 
-/** jq: ContainersReady or Ready differ from what the kubelet computes (containers ready AND all gates True). */
-const CONDITIONS_STALE = jq([
-  ...BIND,
-  '| ([.spec.containers[] | . as $s | [$cs[] | select(.name == $s.name and .ready == true and .image == $s.image)] | length > 0] | all) as $cr',
-  '| ([(.spec.readinessGates // [])[] | .conditionType as $t | [$c[] | select(.type == $t and .status == "True")] | length > 0] | all) as $gates',
-  '| (if $cr then "True" else "False" end) as $wantCR',
-  '| (if $cr and $gates then "True" else "False" end) as $wantReady',
-  '| ([$c[] | select(.type == "ContainersReady") | .status] | first // "") as $haveCR',
-  '| ([$c[] | select(.type == "Ready") | .status] | first // "") as $haveReady',
-  '| ($wantCR != $haveCR) or ($wantReady != $haveReady)',
-]);
+/** CEL: every container runs ready on its spec image. */
+const CONTAINERS_UP =
+  'self.spec.containers.all(s, self.status.containerStatuses.exists(c, c.name == s.name && c.ready && c.image == s.image))';
 
-/** jq: the API server counts pod generations (1.33+) and the status does not reflect the latest yet. */
-const GENERATION_BEHIND = '(.metadata.generation // null) as $g | $g != null and (.status.observedGeneration // 0) != $g';
+/** CEL: every spec.readinessGates condition is True. */
+const GATES_TRUE =
+  'self.spec.readinessGates.all(g, self.status.conditions.exists(c, c.type == g.conditionType && c.status == "True"))';
 
-const OWNED_BY_JOB = '[.metadata.ownerReferences[]? | select(.kind == "Job")] | length > 0';
-const CONTAINERS_READY = '.status.conditions[]? | select(.type == "ContainersReady") | .status';
+/** CEL: the pod has condition `type` with status `status` (a CEL string expression). */
+const hasCondition = (type: string, status: string): string =>
+  `self.status.conditions.exists(c, c.type == "${type}" && c.status == ${status})`;
 
-const NOT_DELETING = absent('.metadata.deletionTimestamp');
-const RUNNING = is('.status.phase', 'Running');
+/** CEL: ContainersReady or Ready differ from what the kubelet computes (containers ready AND all gates True). */
+const CONDITIONS_STALE = [
+  `!${hasCondition('ContainersReady', `(${CONTAINERS_UP} ? "True" : "False")`)}`,
+  `!${hasCondition('Ready', `(${CONTAINERS_UP} && ${GATES_TRUE} ? "True" : "False")`)}`,
+].join(' || ');
+
+/** CEL: the API server counts pod generations (1.33+) and the status does not reflect the latest yet. */
+const GENERATION_BEHIND = 'self.metadata.generation != 0 && self.status.observedGeneration != self.metadata.generation';
+
+const OWNED_BY_JOB = 'self.metadata.ownerReferences.exists(o, o.kind == "Job")';
+const DELETING = 'has(self.metadata.deletionTimestamp)';
+const RUNNING = 'self.status.phase == "Running"';
+const HAS_IP = 'self.status.podIP != ""';
+
+/** One selector requirement: all of `exprs`, in order. */
+const allOf = (...exprs: string[]): CelRequirement[] => [when(exprs.map((e) => `(${e})`).join(' && '))];
 
 /**
  * Go template: imageID for image expression `img`: `<repository>@sha256:<hash of the image reference>`
@@ -276,25 +284,23 @@ const JOB_COMPLETE = tpl([
 ]);
 
 export function podStages(o: PodStageOptions): StageDoc[] {
+  const live = [not(DELETING), RUNNING, HAS_IP];
   return [
-    stage('Pod', 'plinth-pod-start', [NOT_DELETING, absent('.status.podIP')], { patches: [guardedStatusPatch(START)] }, o.podStartDelayMs),
-    stage(
-      'Pod',
-      'plinth-pod-ready-sync',
-      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, true)],
-      { patches: [guardedStatusPatch(READY_SYNC)] },
-    ),
+    stage('Pod', 'plinth-pod-start', allOf(not(DELETING), not(HAS_IP)), { patches: [guardedStatusPatch(START)] }, o.podStartDelayMs),
+    stage('Pod', 'plinth-pod-ready-sync', allOf(...live, not(PENDING_IMAGE), CONDITIONS_STALE), {
+      patches: [guardedStatusPatch(READY_SYNC)],
+    }),
     stage(
       'Pod',
       'plinth-pod-observe',
-      // The cheap, usually false test first: kwok evaluates the requirements in order, one pod event at a time.
-      [NOT_DELETING, RUNNING, is(GENERATION_BEHIND, true), exists('.status.podIP'), is(PENDING_IMAGE, false), is(CONDITIONS_STALE, false)],
+      // The cheap, usually false test first.
+      allOf(GENERATION_BEHIND, ...live, not(PENDING_IMAGE), not(CONDITIONS_STALE)),
       { patches: [guardedStatusPatch(OBSERVE)] },
     ),
     stage(
       'Pod',
       'plinth-pod-inplace',
-      [NOT_DELETING, RUNNING, exists('.status.podIP'), is(PENDING_IMAGE, true)],
+      allOf(...live, PENDING_IMAGE),
       {
         event: { type: 'Normal', reason: 'Killing', message: 'Container definition changed, will be restarted' },
         patches: [guardedStatusPatch(INPLACE_RESTART)],
@@ -304,10 +310,10 @@ export function podStages(o: PodStageOptions): StageDoc[] {
     stage(
       'Pod',
       'plinth-pod-job-complete',
-      [NOT_DELETING, RUNNING, is(OWNED_BY_JOB, true), is(CONTAINERS_READY, 'True'), is(PENDING_IMAGE, false)],
+      allOf(OWNED_BY_JOB, not(DELETING), RUNNING, hasCondition('ContainersReady', '"True"'), not(PENDING_IMAGE)),
       { patches: [guardedStatusPatch(JOB_COMPLETE)] },
       o.jobRunMs,
     ),
-    stage('Pod', 'plinth-pod-delete', [exists('.metadata.deletionTimestamp')], { delete: true }, o.podStopDelayMs),
+    stage('Pod', 'plinth-pod-delete', allOf(DELETING), { delete: true }, o.podStopDelayMs),
   ];
 }

@@ -1,7 +1,13 @@
 /** Builders for kwok `Stage` documents (kwok.x-k8s.io/v1alpha1), kept as plain objects. */
 
-export interface JqRequirement {
-  jq: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values?: string[] };
+/**
+ * A selector requirement: a CEL expression that must be true. kwok evaluates CEL on the typed object
+ * (json field names; absent fields read as their zero value, `has()` tests presence). Our stages use
+ * no jq at all: with any jq requirement kwok converts every event's object to generic JSON first,
+ * which with 10,000 pods was the larger part of its matching cost (ADR 0012).
+ */
+export interface CelRequirement {
+  cel: { expression: string };
 }
 
 export interface StageDoc {
@@ -10,7 +16,7 @@ export interface StageDoc {
   metadata: { name: string };
   spec: {
     resourceRef: { apiGroup: 'v1'; kind: 'Pod' | 'Node' };
-    selector: { matchExpressions: JqRequirement[] };
+    selector: { matchExpressions: CelRequirement[] };
     weight?: number;
     delay?: { durationMilliseconds: number; jitterDurationMilliseconds?: number };
     next: {
@@ -21,15 +27,13 @@ export interface StageDoc {
   };
 }
 
-/** The jq expression evaluates to the string or boolean `value` (booleans compare as "true"/"false"). */
-export const is = (key: string, value: string | boolean): JqRequirement => ({
-  jq: { key, operator: 'In', values: [String(value)] },
+/** A requirement from a CEL expression (one line, from readable multi-line source). */
+export const when = (expr: string | readonly string[]): CelRequirement => ({
+  cel: { expression: (typeof expr === 'string' ? [expr] : expr).map((l) => l.trim()).join(' ') },
 });
-export const exists = (key: string): JqRequirement => ({ jq: { key, operator: 'Exists' } });
-export const absent = (key: string): JqRequirement => ({ jq: { key, operator: 'DoesNotExist' } });
 
-/** One-line jq from readable multi-line source. */
-export const jq = (lines: readonly string[]): string => lines.map((l) => l.trim()).join(' ');
+/** CEL: the negation of `expr`. */
+export const not = (expr: string): string => `!(${expr})`;
 
 /** A Go template from lines (kwok renders it to YAML, then JSON). */
 export const tpl = (lines: readonly string[]): string => lines.join('\n');
@@ -37,7 +41,7 @@ export const tpl = (lines: readonly string[]): string => lines.join('\n');
 export function stage(
   kind: 'Pod' | 'Node',
   name: string,
-  matchExpressions: JqRequirement[],
+  matchExpressions: CelRequirement[],
   next: StageDoc['spec']['next'],
   delayMs?: number,
   jitterMs?: number,
