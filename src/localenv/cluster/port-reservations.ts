@@ -25,7 +25,7 @@ function claimFile(port: number, pid: number): string {
 /** The pids with a claim on `port`. */
 async function claimants(port: number): Promise<number[]> {
   const names = await readdir(join(reservationDir(), String(port))).catch(() => [] as string[]);
-  return names.map((n) => Number.parseInt(n, 10));
+  return names.map((n) => Number.parseInt(n, 10)).filter((pid) => Number.isFinite(pid));
 }
 
 /** Claim `port` for this process: true when it is ours, false when another live process has it. */
@@ -37,7 +37,7 @@ export async function reservePort(port: number): Promise<boolean> {
   let contested = false;
   for (const pid of await claimants(port)) {
     if (pid === process.pid) continue;
-    if (Number.isFinite(pid) && pidAlive(pid)) contested = true;
+    if (pidAlive(pid)) contested = true;
     else await unlink(claimFile(port, pid)).catch(() => undefined);
   }
   if (contested) await unlink(own).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { randomInt } from 'node:crypto';
-import { reservePort } from './port-reservations.js';
+import { releasePorts, reservePort } from './port-reservations.js';
 
 /**
  * Ports are drawn at random from below the Linux ephemeral range (32768+), so that an outgoing
@@ -32,7 +32,10 @@ export function portIsFree(port: number): Promise<boolean> {
 export async function freePorts(count: number, avoid: ReadonlySet<number> = new Set()): Promise<number[]> {
   const out: number[] = [];
   for (let attempts = 0; out.length < count; attempts++) {
-    if (attempts > 500) throw new Error(`no free loopback port found in ${LOW}-${HIGH}`);
+    if (attempts > 500) {
+      await releasePorts(out);
+      throw new Error(`no free loopback port found in ${LOW}-${HIGH}`);
+    }
     const p = randomInt(LOW, HIGH);
     if (avoid.has(p) || out.includes(p)) continue;
     if (!(await portIsFree(p))) continue;
@@ -41,4 +44,4 @@ export async function freePorts(count: number, avoid: ReadonlySet<number> = new 
   return out;
 }
 
-export { releasePorts } from './port-reservations.js';
+export { releasePorts };

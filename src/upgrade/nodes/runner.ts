@@ -36,7 +36,6 @@ const iso = (t = Date.now()): string => new Date(t).toISOString();
 const TRANSIENT_BACKOFF_MS = 1_000;
 const TRANSIENT_MAX_BACKOFF_MS = 10_000;
 
-
 /**
  * Eviction requests the run keeps on the wire at once (see EvictionSlots): a bound for pathological cases, not
  * a tuning. Measured at 1,000 nodes / window 100: an eviction there takes 2.2–2.8 s on the server (PDB update

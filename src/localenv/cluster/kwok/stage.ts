@@ -27,10 +27,8 @@ export interface StageDoc {
   };
 }
 
-/** A requirement from a CEL expression (one line, from readable multi-line source). */
-export const when = (expr: string | readonly string[]): CelRequirement => ({
-  cel: { expression: (typeof expr === 'string' ? [expr] : expr).map((l) => l.trim()).join(' ') },
-});
+/** A requirement from a CEL expression. */
+export const when = (expression: string): CelRequirement => ({ cel: { expression } });
 
 /** CEL: the negation of `expr`. */
 export const not = (expr: string): string => `!(${expr})`;
