@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { V1Node } from '@kubernetes/client-node';
 import type { GlobalOptions } from '../../cli/context.js';
 import { loadKubeConfig, type KubeconfigChoice } from '../../cli/kubeconfig.js';
@@ -8,6 +7,7 @@ import { isKubeApiError } from '../../kube/api-error.js';
 import { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { discoverPolicyApis } from './eviction.js';
+import { holderIdentity } from './holder.js';
 import { acquireRunLock, LEASE_DURATION_MS } from './lock.js';
 import { checkRunName, parseSettings, windowSize, type NodesFlags } from './options.js';
 import { progressLine, renderReport } from './report.js';
@@ -139,12 +139,13 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     }
   }
   await RunStore.ensureNamespace(client, namespace);
-  const identity = `${run}@${hostname()}_${process.pid}_${Math.random().toString(36).slice(2, 7)}`;
+  const identity = holderIdentity(run);
   // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
   const leaseClient = await openClient(ctx.g, ctx.localFallback);
   const lock = await acquireRunLock(leaseClient, namespace, identity, {
     sameRunPrefix: `${run}@`,
     onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 25s)\n`),
+    onDeadHolder: (holder) => process.stderr.write(`the lease holder ${holder} is no longer running on this host; its lease is released\n`),
   });
   const world: { w?: World } = {};
   try {

@@ -4,7 +4,8 @@ import { CORE } from '../../kube/resource.js';
 import { drainAbortable, isFinished, type NodeState } from './state.js';
 import type { Ctx } from './cli.js';
 import { cordonedBy, uncordon } from './drain.js';
-import { acquireRunLock, LEASE_DURATION_MS, leaseLive } from './lock.js';
+import { holderIdentity } from './holder.js';
+import { acquireRunLock, holderLive, LEASE_DURATION_MS } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
 
 /** How `--abort` ended: done here (no run acted), done by the live run, or only requested. */
@@ -12,8 +13,9 @@ export type AbortOutcome = ({ by: 'offline' } & OfflineAbort) | { by: 'run'; pha
 
 /**
  * `--abort` (the abort control is already set): wait until it is carried out. A live run of this name
- * stops its drains itself and ends Aborted. A run that was killed leaves a lease nobody renews; once it
- * runs out (at most LEASE_DURATION_MS) the abort is finished here (abortOffline). A lease held by another
+ * stops its drains itself and ends Aborted. A run that was killed leaves a lease nobody renews: at once
+ * when it ran on this host (its process is gone), otherwise once the lease runs out (at most
+ * LEASE_DURATION_MS), the abort is finished here (abortOffline). A lease held by another
  * run, or one still renewed after the wait, leaves the abort requested.
  */
 export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (holder: string) => void } = {}): Promise<AbortOutcome> {
@@ -22,7 +24,7 @@ export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (hold
   let told = false;
   for (;;) {
     const held = await lease.get(AbortSignal.timeout(30_000));
-    if (!held || !leaseLive(held.record, Date.now())) {
+    if (!held || !holderLive(held.record, Date.now())) {
       const done = await abortOffline(ctx);
       if (done) return { by: 'offline', ...done };
       continue;
@@ -52,9 +54,9 @@ export interface OfflineAbort {
  */
 export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> {
   const lease = await new KubeLeaseLock(ctx.client, ctx.namespace, LEASE_NAME).get(AbortSignal.timeout(30_000));
-  if (lease && leaseLive(lease.record, Date.now())) return undefined;
+  if (lease && holderLive(lease.record, Date.now())) return undefined;
   const out: OfflineAbort = { uncordoned: [], leftCordoned: [] };
-  const identity = `${ctx.run}@abort_${process.pid}`;
+  const identity = holderIdentity(ctx.run);
   const lock = await acquireRunLock(ctx.client, ctx.namespace, identity);
   try {
     const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);

@@ -2,6 +2,7 @@ import { PlinthError } from '../../errors/index.js';
 import { microTime } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
 import { KubeLeaseLock, LeaderElector, type LeaseRecord } from '../../kube/leader.js';
+import { holderIsDeadHere } from './holder.js';
 import { LEASE_NAME } from './store.js';
 
 export interface RunLock {
@@ -21,19 +22,31 @@ export function leaseLive(r: LeaseRecord, now: number): boolean {
   return renewed + (r.leaseDurationSeconds ?? LEASE_DURATION_MS / 1000) * 1000 > now;
 }
 
+/** Whether the lease's holder is live: renewed recently and not a process known to be dead on this host. */
+export function holderLive(r: LeaseRecord, now: number): boolean {
+  return leaseLive(r, now) && !holderIsDeadHere(r.holderIdentity ?? '');
+}
+
 /**
  * Take the one Lease that lets a run act on the cluster's nodes (whatever the run's name). A live
- * holder means another run acts now: refused at once, naming it. The lease of a holder that
- * died is taken over once it runs out (the LeaderElector measures that on this machine's clock).
+ * holder means another run acts now: refused at once, naming it. The lease of a holder that died on
+ * this host is freed at once (holder.ts); one that died elsewhere is taken over once it runs out (the
+ * LeaderElector measures that on this machine's clock).
  */
 export async function acquireRunLock(
   client: KubeClient,
   namespace: string,
   identity: string,
-  opts: { sameRunPrefix?: string; onWait?: (holder: string) => void } = {},
+  opts: { sameRunPrefix?: string; onWait?: (holder: string) => void; onDeadHolder?: (holder: string) => void } = {},
 ): Promise<RunLock> {
   const lock = new KubeLeaseLock(client, namespace, LEASE_NAME);
   let probe = await lock.get(AbortSignal.timeout(30_000));
+  const dead = probe?.record.holderIdentity;
+  if (probe && dead && leaseLive(probe.record, Date.now()) && holderIsDeadHere(dead)) {
+    opts.onDeadHolder?.(dead);
+    await vacate(lock, probe).catch(() => undefined); // a conflict: someone acted first; the probe below sees it
+    probe = await lock.get(AbortSignal.timeout(30_000));
+  }
   const prefix = opts.sameRunPrefix;
   if (prefix && probe?.record.holderIdentity?.startsWith(prefix) && probe.record.holderIdentity !== identity && leaseLive(probe.record, Date.now())) {
     // An earlier process of the same run (killed, most likely): wait for its lease to run out,
@@ -96,6 +109,11 @@ export async function acquireRunLock(
   };
 }
 
+/** Gives the lease up in its holder's name (no holder, a 1 s duration), only if it is still at `cur`'s version. */
+async function vacate(lock: KubeLeaseLock, cur: { record: LeaseRecord; version: string }): Promise<void> {
+  await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(Date.now()) }, cur.version, AbortSignal.timeout(10_000));
+}
+
 /**
  * Make sure the lease is free after a clean end. The elector releases it too, but a renewal
  * cut short by the shutdown may have landed on the server and left it a stale version.
@@ -105,8 +123,7 @@ async function releaseIfHeld(lock: KubeLeaseLock, identity: string): Promise<voi
     try {
       const cur = await lock.get(AbortSignal.timeout(10_000));
       if (!cur || cur.record.holderIdentity !== identity) return;
-      const now = microTime(Date.now());
-      await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now }, cur.version, AbortSignal.timeout(10_000));
+      await vacate(lock, cur);
       return;
     } catch {
       // conflict or transient error: read again

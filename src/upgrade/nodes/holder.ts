@@ -1,0 +1,58 @@
+// Who holds the run lease, and whether that process is gone. A run's lease identity names its host, its
+// process id and its PID namespace, so that a later process on the same machine (--resume, --abort after a
+// crash) can see that the holder is dead and break its lease at once instead of waiting for it to run out.
+// A holder on another machine, or one this process cannot check, is never judged dead: its lease is waited
+// out, as before.
+import { readlinkSync } from 'node:fs';
+import { hostname } from 'node:os';
+
+/** The inode of this process's PID namespace ('0' where /proc cannot tell): pids are only comparable within one. */
+function pidNamespace(): string {
+  try {
+    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
+  } catch {
+    return '0';
+  }
+}
+
+/** `<run>@<host>_<pid>_<pidns>_<random>`: unique per process, and checkable by processes on the same host. */
+export function holderIdentity(run: string): string {
+  return `${run}@${hostname()}_${process.pid}_${pidNamespace()}_${Math.random().toString(36).slice(2, 7)}`;
+}
+
+interface ParsedHolder {
+  host: string;
+  pid: number;
+  pidns: string;
+}
+
+/** Reads an identity made by holderIdentity; undefined for any other shape (older runs, other tools). */
+export function parseHolder(identity: string): ParsedHolder | undefined {
+  const at = identity.lastIndexOf('@');
+  if (at < 0) return undefined;
+  const m = /^(.+)_(\d+)_(\d+)_[a-z0-9]+$/.exec(identity.slice(at + 1));
+  if (!m) return undefined;
+  const pid = Number(m[2]);
+  return Number.isSafeInteger(pid) && pid > 0 ? { host: m[1]!, pid, pidns: m[3]! } : undefined;
+}
+
+/** Whether a process with this pid exists here (EPERM: it exists, owned by someone else). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * True only when the holder ran on this host, in this PID namespace, and its process no longer exists.
+ * A reused pid makes a dead holder look alive (the lease is then waited out), never the other way round.
+ */
+export function holderIsDeadHere(identity: string): boolean {
+  const h = parseHolder(identity);
+  if (!h || h.host !== hostname() || h.pidns === '0' || h.pidns !== pidNamespace()) return false;
+  if (h.pid === process.pid) return false;
+  return !processExists(h.pid);
+}
