@@ -2,12 +2,13 @@
  * etcd's server built from go.etcd.io/etcd/server/v3 through a wrapper module whose main calls
  * etcdmain.Main (etcd's own main module has replace directives, so `go install @v` refuses it).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareGoVersions, ETCD_MAIN_GO, etcdGoMod, parseGoDirective } from './gomod.js';
+import { ETCD_MAIN_GO, etcdGoMod } from './gomod.js';
 import { goEnv, runGo } from './gorun.js';
 import { PLAIN_LDFLAGS } from './ldflags.js';
-import { parseModDownload, type Recipe, type RecipeContext } from './recipe.js';
+import type { Recipe, RecipeContext } from './recipe.js';
+import { resolveModule } from './resolve.js';
 import type { ToolPin } from './versions.js';
 
 const SERVER_MODULE = 'go.etcd.io/etcd/server/v3';
@@ -23,22 +24,7 @@ export function etcdRecipe(pin: ToolPin): Recipe {
     steps: ['resolve', 'build'],
     versionMatches: (_file, output) => new RegExp(`^etcd Version: ${bare.replace(/\./g, '\\.')}$`, 'm').test(output),
     build: async (ctx: RecipeContext): Promise<void> => {
-      const env = goEnv(process.env, pin.goToolchain);
-      const goVersion = await ctx.step('resolve', async () => {
-        const { stdout } = await runGo({
-          args: ['mod', 'download', '-json', `${SERVER_MODULE}@${v}`],
-          cwd: ctx.workRoot,
-          env,
-          log: ctx.log,
-          captureStdout: true,
-        });
-        const gv = parseGoDirective(await readFile(parseModDownload(stdout).goMod, 'utf8'));
-        if (!gv) throw new Error(`no go directive in ${SERVER_MODULE}@${v}'s go.mod`);
-        if (compareGoVersions(gv, pin.goToolchain) > 0) {
-          throw new Error(`${SERVER_MODULE}@${v} needs go ${gv}, newer than the pinned ${pin.goToolchain}`);
-        }
-        return gv;
-      });
+      const { goVersion } = await ctx.step('resolve', () => resolveModule(ctx, SERVER_MODULE, v, pin.goToolchain));
       await ctx.step('build', async () => {
         await writeFile(join(ctx.workDir, 'go.mod'), etcdGoMod(v, goVersion));
         await writeFile(join(ctx.workDir, 'main.go'), ETCD_MAIN_GO);

@@ -5,6 +5,7 @@ import {
   etcdGoMod,
   kubernetesGoMod,
   parseGoDirective,
+  parseRequiredVersion,
   parseStagingModules,
   stagingVersion,
 } from './gomod.js';
@@ -49,6 +50,24 @@ void test('parseGoDirective finds the go line, not godebug or toolchain', () => 
   assert.equal(parseGoDirective(KUBE_GO_MOD), '1.24.0');
   assert.equal(parseGoDirective('module x\ngo 1.19\ntoolchain go1.21.1\n'), '1.19');
   assert.equal(parseGoDirective('module x\n'), undefined);
+});
+
+void test('parseRequiredVersion reads block and single-line requires, direct or indirect, not replaces', () => {
+  const mod = [
+    'module sigs.k8s.io/kwok',
+    'go 1.23.0',
+    'require github.com/spf13/pflag v1.0.6',
+    'require (',
+    '\tk8s.io/api v0.33.0',
+    '\tk8s.io/apimachinery v0.33.0 // indirect',
+    ')',
+    'replace k8s.io/client-go => k8s.io/client-go v0.32.0',
+  ].join('\n');
+  assert.equal(parseRequiredVersion(mod, 'github.com/spf13/pflag'), 'v1.0.6');
+  assert.equal(parseRequiredVersion(mod, 'k8s.io/api'), 'v0.33.0');
+  assert.equal(parseRequiredVersion(mod, 'k8s.io/apimachinery'), 'v0.33.0');
+  assert.equal(parseRequiredVersion(mod, 'k8s.io/client-go'), undefined);
+  assert.equal(parseRequiredVersion(mod, 'k8s.io/ap'), undefined);
 });
 
 void test('compareGoVersions orders go versions and toolchain names', () => {

@@ -23,6 +23,26 @@ export function parseGoDirective(goMod: string): string | undefined {
   return m?.[1];
 }
 
+/**
+ * The version a go.mod requires of `module` (block or single-line `require`, direct or `// indirect`),
+ * if it requires it at all.
+ */
+export function parseRequiredVersion(goMod: string, module: string): string | undefined {
+  let inBlock = false;
+  for (const raw of stripComments(goMod).split('\n')) {
+    const line = raw.trim();
+    if (inBlock) {
+      if (line === ')') inBlock = false;
+      else if (line.split(/\s+/)[0] === module) return line.split(/\s+/)[1];
+      continue;
+    }
+    if (/^require\s*\($/.test(line)) inBlock = true;
+    const m = /^require\s+(\S+)\s+(\S+)$/.exec(line);
+    if (m?.[1] === module) return m[2];
+  }
+  return undefined;
+}
+
 /** Compare Go versions such as "1.21", "1.24.0", "go1.21.13": negative, zero or positive. */
 export function compareGoVersions(a: string, b: string): number {
   const pa = goVersionParts(a);

@@ -3,12 +3,13 @@
  * points every staging module at its published version; all three commands in one `go build`
  * so the packages they share compile once.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { compareGoVersions, kubernetesGoMod, parseGoDirective, parseStagingModules } from './gomod.js';
+import { kubernetesGoMod, parseStagingModules } from './gomod.js';
 import { goEnv, runGo } from './gorun.js';
 import { kubeLdflags } from './ldflags.js';
-import { parseModDownload, type Recipe, type RecipeContext } from './recipe.js';
+import type { Recipe, RecipeContext } from './recipe.js';
+import { resolveModule } from './resolve.js';
 import type { KubePin } from './versions.js';
 
 export const KUBE_COMMANDS = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'] as const;
@@ -28,24 +29,11 @@ export function kubernetesRecipe(pin: KubePin): Recipe {
     steps: ['resolve', 'download', 'build'],
     versionMatches: (_file, output) => new RegExp(`^Kubernetes ${v.replace(/\./g, '\\.')}$`, 'm').test(output),
     build: async (ctx: RecipeContext): Promise<void> => {
-      const env = goEnv(process.env, pin.goToolchain);
       const modEnv = goEnv(process.env, pin.goToolchain, { GOFLAGS: '-mod=mod -buildvcs=false' });
       const goMod = await ctx.step('resolve', async () => {
-        const { stdout } = await runGo({
-          args: ['mod', 'download', '-json', `k8s.io/kubernetes@${v}`],
-          cwd: ctx.workRoot,
-          env,
-          log: ctx.log,
-          captureStdout: true,
-        });
-        const text = await readFile(parseModDownload(stdout).goMod, 'utf8');
+        const { goMod: text, goVersion } = await resolveModule(ctx, 'k8s.io/kubernetes', v, pin.goToolchain);
         const staging = parseStagingModules(text);
-        const goVersion = parseGoDirective(text);
         if (staging.length === 0) throw new Error(`no ./staging replace directives in k8s.io/kubernetes@${v}'s go.mod`);
-        if (!goVersion) throw new Error(`no go directive in k8s.io/kubernetes@${v}'s go.mod`);
-        if (compareGoVersions(goVersion, pin.goToolchain) > 0) {
-          throw new Error(`k8s.io/kubernetes@${v} needs go ${goVersion}, newer than the pinned ${pin.goToolchain}`);
-        }
         ctx.log.line(`staging modules (${staging.length}): ${staging.join(' ')}`);
         return kubernetesGoMod({ kubernetes: v, goVersion, staging });
       });

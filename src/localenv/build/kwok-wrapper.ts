@@ -7,23 +7,28 @@
  * any environment, and then runs kwok's own command unchanged.
  */
 
-/** Modules the wrapper imports directly, at the versions kwok v0.7.0's go.mod requires. */
-const DIRECT_REQUIRES: Readonly<Record<string, string>> = {
-  'github.com/spf13/pflag': 'v1.0.6',
-  'k8s.io/api': 'v0.33.0',
-  'k8s.io/apimachinery': 'v0.33.0',
-};
+/** Modules the wrapper imports directly: required at the versions kwok's own go.mod requires. */
+export const KWOK_DIRECT_MODULES = ['github.com/spf13/pflag', 'k8s.io/api', 'k8s.io/apimachinery'] as const;
 
-export function kwokGoMod(kwok: string): string {
+export interface KwokModule {
+  /** kwok release, e.g. v0.7.0. */
+  kwok: string;
+  /** The `go` directive of kwok's go.mod. */
+  goVersion: string;
+  /** Version of each of KWOK_DIRECT_MODULES, from kwok's go.mod. */
+  requires: Readonly<Record<(typeof KWOK_DIRECT_MODULES)[number], string>>;
+}
+
+export function kwokGoMod(m: KwokModule): string {
   return [
     '// Written by Plinth (src/localenv/build); rewritten on every build.',
     'module plinth.local/kwok',
     '',
-    'go 1.24.0',
+    `go ${m.goVersion}`,
     '',
     'require (',
-    `\tsigs.k8s.io/kwok ${kwok}`,
-    ...Object.entries(DIRECT_REQUIRES).map(([m, v]) => `\t${m} ${v}`),
+    `\tsigs.k8s.io/kwok ${m.kwok}`,
+    ...KWOK_DIRECT_MODULES.map((mod) => `\t${mod} ${m.requires[mod]}`),
     ')',
     '',
   ].join('\n');
