@@ -90,7 +90,15 @@ interface Pod {
     phase?: string;
     podIP?: string;
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    containerStatuses?: { name: string; image: string; imageID: string; ready: boolean; restartCount: number; containerID?: string }[];
+    containerStatuses?: {
+      name: string;
+      image: string;
+      imageID: string;
+      ready: boolean;
+      restartCount: number;
+      containerID?: string;
+      state?: { terminated?: { exitCode?: number } };
+    }[];
   };
 }
 interface Node {
@@ -257,6 +265,37 @@ for (const v of VERSIONS) {
         return [...m.values()].filter(Boolean).length === 3 ? m : undefined;
       });
       assert.deepEqual([...eps.keys()].sort(), pods.map((p) => p.metadata.name).sort());
+    });
+
+    test('a Job\'s pod runs, then succeeds, also when a readiness gate keeps it from being Ready', async () => {
+      const api = apiFor(c());
+      await namespace(api, 'jobs');
+      const job = (name: string, gate: boolean): unknown => ({
+        metadata: { name },
+        spec: {
+          backoffLimit: 0,
+          template: {
+            spec: {
+              restartPolicy: 'Never',
+              ...(gate ? { readinessGates: [{ conditionType: GATE }] } : {}),
+              containers: [{ name: 'task', image: 'registry.example/task:1' }],
+            },
+          },
+        },
+      });
+      for (const [name, gate] of [['plain', false], ['gated', true]] as const) await api.post('/apis/batch/v1/namespaces/jobs/jobs', job(name, gate));
+      for (const name of ['plain', 'gated']) {
+        await until(`job ${name} succeeded`, async () => {
+          const j = await api.get<{ status?: { succeeded?: number } }>(`/apis/batch/v1/namespaces/jobs/jobs/${name}`);
+          return j.status?.succeeded === 1;
+        });
+        const pods = (await api.get<{ items: Pod[] }>(`/api/v1/namespaces/jobs/pods?labelSelector=job-name%3D${name}`)).items;
+        assert.equal(pods.length, 1, `${name}: one pod`);
+        const p = pods[0]!;
+        assert.equal(p.status?.phase, 'Succeeded');
+        assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0, `${name}: ${JSON.stringify(p.status?.containerStatuses)}`);
+        assert.equal(cond(p, 'Ready'), 'False');
+      }
     });
 
     test('readiness gates: gate missing/False = not-ready endpoint, True = ready, back to False = not ready', async () => {

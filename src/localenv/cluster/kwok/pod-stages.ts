@@ -14,7 +14,8 @@ import { guardedStatusPatch, not, stage, tpl, when, type CelRequirement, type St
  *                                                          containerID, restartCount+1, ready
  *   plinth-pod-observe       Running, status.observedGeneration behind metadata.generation (1.33+)
  *                                                       -> observedGeneration updated
- *   plinth-pod-job-complete  Running pod of a Job       -> Succeeded
+ *   plinth-pod-job-complete  Running pod of a Job, nothing else pending (conditions current, generation
+ *                                                          observed, images as in the spec) -> Succeeded
  *   plinth-pod-delete        deletionTimestamp set      -> DELETE with grace 0 (the API server keeps the
  *                                                          pod until its finalizers are gone)
  *
@@ -310,7 +311,8 @@ export function podStages(o: PodStageOptions): StageDoc[] {
     stage(
       'Pod',
       'plinth-pod-job-complete',
-      allOf(OWNED_BY_JOB, not(DELETING), RUNNING, hasCondition('ContainersReady', '"True"'), not(PENDING_IMAGE)),
+      // Only once ready-sync and observe have nothing left to do: no two stages ever match one pod.
+      allOf(OWNED_BY_JOB, ...live, not(PENDING_IMAGE), not(GENERATION_BEHIND), not(CONDITIONS_STALE), hasCondition('ContainersReady', '"True"')),
       { patches: [guardedStatusPatch(JOB_COMPLETE)] },
       o.jobRunMs,
     ),
