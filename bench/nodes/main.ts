@@ -5,7 +5,9 @@
 // BENCH_REPLICAS = 100 with a PDB maxUnavailable 10% each), BENCH_WINDOW (default 100). The kubectl loop is
 // stopped after BENCH_PEER_TIMEOUT_MS (default 900000, 15 min); its time is then a lower bound ("≥" in the output).
 // The bring-up (and the settling between the runs) may take BENCH_UP_TIMEOUT_MS (default 1800000, 30 min).
-// BENCH_KCM_ARGS adds kube-controller-manager flags (both runs share the cluster, so both get them).
+// BENCH_KCM_ARGS adds kube-controller-manager flags, BENCH_APISERVER_ARGS kube-apiserver flags (e.g.
+// `--profiling=true` to take CPU profiles with `kubectl get --raw /debug/pprof/profile`); both runs share the
+// cluster, so both get them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { KubeClient } from '../../src/kube/http.js';
 import { CORE, inNamespace, ref } from '../../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../../src/localenv/index.js';
+import { DEFAULT_NODE_LEASE_SECONDS } from '../../src/localenv/cluster/components.js';
 import { NODE_KUBELET_VERSION_ANNOTATION } from '../../src/localenv/cluster/kwok/annotations.js';
 import { RunStore } from '../../src/upgrade/nodes/store.js';
 import { renderFigures, type Figure } from '../lib/report.js';
@@ -26,6 +29,12 @@ const WINDOW = Number(process.env.BENCH_WINDOW ?? 100);
 const PEER_TIMEOUT_MS = Number(process.env.BENCH_PEER_TIMEOUT_MS ?? 900_000);
 /** Extra kube-controller-manager flags, e.g. `--concurrent-replicaset-syncs=20` (space-separated). */
 const KCM_ARGS = (process.env.BENCH_KCM_ARGS ?? '').split(' ').filter((a) => a !== '');
+/** Extra kube-apiserver flags (space-separated). */
+const APISERVER_ARGS = (process.env.BENCH_APISERVER_ARGS ?? '').split(' ').filter((a) => a !== '');
+/** Simulated nodes' Lease duration and the components' GOGC (unset: the cluster's defaults, 40 s and Go's 100). */
+const optionalNumber = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
+const NODE_LEASE_SECONDS = optionalNumber(process.env.BENCH_NODE_LEASE_SECONDS);
+const GOGC = optionalNumber(process.env.BENCH_GOGC);
 const NS = 'bench-nodes';
 const PLINTH_VERSION = 'v1.35.0';
 const KUBECTL_VERSION = 'v1.36.0';
@@ -43,6 +52,12 @@ function loadSampler(): { stop(): string } {
       return `load average (1 min) min ${Math.min(...xs).toFixed(1)} / mean ${mean.toFixed(1)} / max ${Math.max(...xs).toFixed(1)}`;
     },
   };
+}
+
+/** The simulation's settings that change the control plane's load, printed with the figures. */
+function clusterTuning(): string {
+  const lease = NODE_LEASE_SECONDS ?? DEFAULT_NODE_LEASE_SECONDS;
+  return `node leases ${lease} s, renewed every ${lease / 4} s, node monitor grace ${lease} s; GOGC ${GOGC ?? 'default (100)'}`;
 }
 
 const children = new Set<ChildProcess>();
@@ -159,7 +174,19 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   log(`nodes bench: ${NODES} nodes, ${PODS} pods in Deployments of ${REPLICAS} (PDB maxUnavailable 10%), window ${WINDOW}`);
   if (KCM_ARGS.length) log(`kube-controller-manager flags added: ${KCM_ARGS.join(' ')}`);
-  const cluster = await startCluster({ version: 'new', nodes: NODES, zones: 3, controllerManagerArgs: KCM_ARGS, onProgress: (m) => log(`  ${m}`) });
+  if (APISERVER_ARGS.length) log(`kube-apiserver flags added: ${APISERVER_ARGS.join(' ')}`);
+  log(`cluster: ${clusterTuning()}`);
+  const cluster = await startCluster({
+    version: 'new',
+    nodes: NODES,
+    zones: 3,
+    controllerManagerArgs: KCM_ARGS,
+    apiserverArgs: APISERVER_ARGS,
+    ...(NODE_LEASE_SECONDS === undefined ? {} : { nodeLeaseSeconds: NODE_LEASE_SECONDS }),
+    ...(GOGC === undefined ? {} : { goGC: GOGC }),
+    onProgress: (m) => log(`  ${m}`),
+  });
+  log(`kubeconfig: ${cluster.kubeconfigPath}`);
   const client = await KubeClient.fromKubeConfig(cluster.kubeConfig, { maxSockets: 128 });
   try {
     await setup(client);
@@ -226,7 +253,7 @@ async function main(): Promise<void> {
       { metric: 'nodes failed', unit: 'nodes', better: 'lower', plinth: rep.counts?.failed ?? NaN, peers: { [peerName]: k.failed } },
     ];
     const { text, targetsMet } = renderFigures(
-      `nodes: rolling kubelet upgrade of ${NODES} simulated nodes, ${PODS} pods in ${Math.ceil(PODS / REPLICAS)} Deployments with PDBs, ${WINDOW} in flight (Kubernetes ${cluster.version})`,
+      `nodes: rolling kubelet upgrade of ${NODES} simulated nodes, ${PODS} pods in ${Math.ceil(PODS / REPLICAS)} Deployments with PDBs, ${WINDOW} in flight (Kubernetes ${cluster.version}; ${clusterTuning()})`,
       figures,
     );
     process.stdout.write(text);

@@ -25,17 +25,26 @@ export interface Layout {
   kwokConfig: string;
   apiserverArgs: readonly string[];
   controllerManagerArgs: readonly string[];
+  /** Simulated nodes' Lease duration (kwok's config says the same); the node monitor grace period matches it. */
+  nodeLeaseSeconds: number;
+  /** GOGC for every component, when set. */
+  goGC?: number;
 }
+
+/** A kubelet's node lease duration, and the default grace period of the node lifecycle controller. */
+export const DEFAULT_NODE_LEASE_SECONDS = 40;
 
 export interface CommandLine {
   bin: string;
   args: string[];
+  /** Variables added to this process's environment. */
+  env: Record<string, string>;
 }
 
 export const logFile = (stateDir: string, c: ComponentName): string => join(stateDir, 'logs', `${c}.log`);
 export const etcdDataDir = (stateDir: string): string => join(stateDir, 'etcd');
 
-function etcd(l: Layout): CommandLine {
+function etcd(l: Layout): Omit<CommandLine, 'env'> {
   const client = `http://127.0.0.1:${l.ports.etcdClient}`;
   const peer = `http://127.0.0.1:${l.ports.etcdPeer}`;
   return {
@@ -59,7 +68,7 @@ function etcd(l: Layout): CommandLine {
   };
 }
 
-function apiserver(l: Layout): CommandLine {
+function apiserver(l: Layout): Omit<CommandLine, 'env'> {
   return {
     bin: l.bin.kubeApiserver,
     args: [
@@ -86,7 +95,7 @@ function apiserver(l: Layout): CommandLine {
   };
 }
 
-function controllerManager(l: Layout): CommandLine {
+function controllerManager(l: Layout): Omit<CommandLine, 'env'> {
   const kc = l.kubeconfigs.controllerManager;
   return {
     bin: l.bin.kubeControllerManager,
@@ -109,10 +118,10 @@ function controllerManager(l: Layout): CommandLine {
       `--cluster-name=${l.name}`,
       `--cluster-cidr=${CLUSTER_CIDR}`,
       `--service-cluster-ip-range=${SERVICE_CIDR}`,
-      // Node lifecycle: notice a silent node after 40 s, evict by NoExecute taints (pods tolerate
-      // them for 300 s by default), 0.1 nodes/s per zone, slower when a zone is mostly down.
+      // Node lifecycle: notice a silent node once its lease ran out (40 s by default), evict by NoExecute
+      // taints (pods tolerate them for 300 s by default), 0.1 nodes/s per zone, slower when a zone is mostly down.
       '--node-monitor-period=5s',
-      '--node-monitor-grace-period=40s',
+      `--node-monitor-grace-period=${l.nodeLeaseSeconds}s`,
       '--node-eviction-rate=0.1',
       '--secondary-node-eviction-rate=0.01',
       '--unhealthy-zone-threshold=0.55',
@@ -124,7 +133,7 @@ function controllerManager(l: Layout): CommandLine {
   };
 }
 
-function scheduler(l: Layout): CommandLine {
+function scheduler(l: Layout): Omit<CommandLine, 'env'> {
   const kc = l.kubeconfigs.scheduler;
   return {
     bin: l.bin.kubeScheduler,
@@ -144,7 +153,7 @@ function scheduler(l: Layout): CommandLine {
   };
 }
 
-function kwok(l: Layout): CommandLine {
+function kwok(l: Layout): Omit<CommandLine, 'env'> {
   return {
     bin: l.bin.kwok,
     args: [
@@ -156,7 +165,7 @@ function kwok(l: Layout): CommandLine {
   };
 }
 
-export function commandLine(c: ComponentName, l: Layout): CommandLine {
+function command(c: ComponentName, l: Layout): Omit<CommandLine, 'env'> {
   switch (c) {
     case 'etcd':
       return etcd(l);
@@ -169,4 +178,8 @@ export function commandLine(c: ComponentName, l: Layout): CommandLine {
     case 'kwok':
       return kwok(l);
   }
+}
+
+export function commandLine(c: ComponentName, l: Layout): CommandLine {
+  return { ...command(c, l), env: l.goGC === undefined ? {} : { GOGC: String(l.goGC) } };
 }

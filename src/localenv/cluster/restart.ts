@@ -3,7 +3,7 @@ import { PlinthError } from '../../errors/index.js';
 import { ensureBinaries, type KubeVersionName } from '../build/index.js';
 import { Api, type Tls } from './api.js';
 import { pkiPaths, tlsMaterial } from './certs.js';
-import type { Layout } from './components.js';
+import { DEFAULT_NODE_LEASE_SECONDS, type Layout } from './components.js';
 import { nodesNotYet } from './nodes.js';
 import { NotReady, ProcessExited, waitFor } from './readiness.js';
 import { ComponentRunner, lastError } from './runner.js';
@@ -45,6 +45,8 @@ function layoutOf(rec: ClusterRecord, bin: Layout['bin']): Layout {
     kwokConfig: join(rec.stateDir, 'kwok', 'kwok.yaml'),
     apiserverArgs: rec.apiserverArgs ?? [],
     controllerManagerArgs: rec.controllerManagerArgs ?? [],
+    nodeLeaseSeconds: rec.nodeLeaseSeconds ?? DEFAULT_NODE_LEASE_SECONDS,
+    ...(rec.goGC === undefined ? {} : { goGC: rec.goGC }),
   };
 }
 

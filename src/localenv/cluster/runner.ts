@@ -85,8 +85,8 @@ export class ComponentRunner {
    */
   async start(onSpawn: (pid: number) => Promise<void>, mayMovePorts: boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
-      const { bin, args } = commandLine(this.name, this.layout);
-      const proc = spawnComponent(bin, args, this.log);
+      const { bin, args, env } = commandLine(this.name, this.layout);
+      const proc = spawnComponent(bin, args, this.log, { ...process.env, ...env });
       this.proc = proc;
       this.pid = proc.pid > 0 ? proc.pid : null;
       if (this.pid !== null) await onSpawn(this.pid);

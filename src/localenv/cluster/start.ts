@@ -6,7 +6,7 @@ import { logger } from '../../kube/log.js';
 import { ensureBinaries, type Binaries } from '../build/index.js';
 import { Api } from './api.js';
 import { createPki, pkiPaths, tlsMaterial } from './certs.js';
-import { logFile, type Layout } from './components.js';
+import { DEFAULT_NODE_LEASE_SECONDS, logFile, type Layout } from './components.js';
 import { KWOK_DEFAULTS, writeKwokConfig } from './kwok/config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { LocalClusterImpl, portsOf } from './local-cluster.js';
@@ -36,6 +36,12 @@ function checkOptions(o: ClusterOptions): { nodes: number; zones: number; cellsP
   if (!Number.isInteger(nodes) || nodes < 0) throw invalid('nodes', String(nodes), 'give a whole number >= 0');
   if (!Number.isInteger(zones) || zones < 1 || zones > MAX_ZONES) throw invalid('zones', String(zones), `give 1..${MAX_ZONES}`);
   if (!Number.isInteger(cellsPerZone) || cellsPerZone < 1) throw invalid('cellsPerZone', String(cellsPerZone), 'give a whole number >= 1');
+  if (o.nodeLeaseSeconds !== undefined && (!Number.isInteger(o.nodeLeaseSeconds) || o.nodeLeaseSeconds < 10 || o.nodeLeaseSeconds > 3600)) {
+    throw invalid('nodeLeaseSeconds', String(o.nodeLeaseSeconds), 'give whole seconds, 10..3600 (a kubelet uses 40)');
+  }
+  if (o.goGC !== undefined && (!Number.isInteger(o.goGC) || o.goGC < 10 || o.goGC > 10_000)) {
+    throw invalid('goGC', String(o.goGC), 'give a whole percentage, 10..10000 (Go defaults to 100)');
+  }
   if (o.name !== undefined && !validName(o.name)) {
     throw invalid('cluster name', o.name, 'use lowercase letters, digits and dashes (at most 42 characters)');
   }
@@ -121,6 +127,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     kwokConfig: join(stateDir, 'kwok', 'kwok.yaml'),
     apiserverArgs: opts.apiserverArgs ?? [],
     controllerManagerArgs: opts.controllerManagerArgs ?? [],
+    nodeLeaseSeconds: opts.nodeLeaseSeconds ?? DEFAULT_NODE_LEASE_SECONDS,
+    ...(opts.goGC === undefined ? {} : { goGC: opts.goGC }),
   };
   const detached = opts.detached ?? false;
   const record: ClusterRecord = {
@@ -142,6 +150,8 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     ) as Record<ComponentName, ComponentRecord>,
     apiserverArgs: [...layout.apiserverArgs],
     controllerManagerArgs: [...layout.controllerManagerArgs],
+    nodeLeaseSeconds: layout.nodeLeaseSeconds,
+    ...(layout.goGC === undefined ? {} : { goGC: layout.goGC }),
     shape: { zones: shape.zones, cellsPerZone: shape.cellsPerZone },
   };
   const cluster = new LocalClusterImpl(record, layout, shape, progress);
@@ -164,6 +174,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
         jobRunMs: KWOK_DEFAULTS.jobRunMs,
         nodeHeartbeatMs: KWOK_DEFAULTS.nodeHeartbeatMs,
         nodeCount: shape.nodes,
+        nodeLeaseSeconds: layout.nodeLeaseSeconds,
       }),
       cluster.launch('etcd', true),
     ]);

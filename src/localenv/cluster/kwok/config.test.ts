@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { parseAllDocuments } from 'yaml';
 import { kwokConfigYaml, KWOK_DEFAULTS, leaseWorkers } from './config.js';
 
-const yaml = kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', inPlaceDelayMs: 750, nodeCount: 1000 });
+const yaml = kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', inPlaceDelayMs: 750, nodeCount: 1000, nodeLeaseSeconds: 40 });
 const docs = parseAllDocuments(yaml).map((d) => d.toJS() as Record<string, unknown> & { kind: string; metadata?: { name: string }; spec?: Record<string, unknown> });
 
 void test('the kwok config is a KwokConfiguration followed by uniquely named node and pod stages', () => {
@@ -43,11 +43,18 @@ void test('every pod status patch is conditional on the resourceVersion it was c
   }
 });
 
-void test('node lease workers grow with the node count: one per 16 nodes, at least 8', () => {
-  assert.equal(leaseWorkers(3), 8);
-  assert.equal(leaseWorkers(200), 13);
-  assert.equal(leaseWorkers(1000), 63);
-  assert.equal((docs[0] as unknown as { options: { nodeLeaseParallelism: number } }).options.nodeLeaseParallelism, 63);
+void test('node lease workers grow with the renewals a second: one per 1.6 (16 nodes at a 40 s lease), at least 8', () => {
+  assert.equal(leaseWorkers(3, 40), 8);
+  assert.equal(leaseWorkers(200, 40), 13);
+  assert.equal(leaseWorkers(1000, 40), 63);
+  // A longer lease is renewed less often: fewer workers for the same nodes.
+  assert.equal(leaseWorkers(1000, 120), 21);
+  assert.equal(leaseWorkers(100, 120), 8);
+  const options = (docs[0] as unknown as { options: { nodeLeaseParallelism: number; nodeLeaseDurationSeconds: number } }).options;
+  assert.equal(options.nodeLeaseParallelism, 63);
+  assert.equal(options.nodeLeaseDurationSeconds, 40);
+  const longer = parseAllDocuments(kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', nodeCount: 1000, nodeLeaseSeconds: 120 }))[0]!.toJS() as { options: typeof options };
+  assert.deepEqual([longer.options.nodeLeaseDurationSeconds, longer.options.nodeLeaseParallelism], [120, 21]);
 });
 
 void test('every stage selects with CEL alone: one jq requirement would make kwok convert each event to JSON', () => {

@@ -9,17 +9,20 @@ export interface KwokConfigOptions extends PodStageOptions {
   nodeHeartbeatMs: number;
   /** Nodes the cluster starts with: sizes kwok's node lease workers. */
   nodeCount: number;
+  /** Duration of each node's Lease; kwok renews it every quarter of that. */
+  nodeLeaseSeconds: number;
 }
 
 /**
- * kwok's workers for node leases. Every node renews its Lease every 10 s (a quarter of its 40 s duration); a
- * real cluster has one kubelet per node doing that. With kwok's default 8 workers, 1,000 nodes need 100 renewals/s
- * from 8 requests in flight: once the API server is busy (a bring-up, a drain window) each takes longer than 80 ms,
- * renewals fall behind the node lifecycle controller's 40 s grace period and healthy nodes turn NotReady. One
- * worker per 16 nodes keeps a renewal's budget above 1 s.
+ * kwok's workers for node leases. Every node renews its Lease every quarter of its duration (10 s of a kubelet's
+ * 40 s); a real cluster has one kubelet per node doing that. With kwok's default 8 workers, 1,000 nodes need 100
+ * renewals/s from 8 requests in flight: once the API server is busy (a bring-up, a drain window) each takes longer
+ * than 80 ms, renewals fall behind the node lifecycle controller's grace period and healthy nodes turn NotReady.
+ * One worker per 1.6 renewals a second (one per 16 nodes at 40 s) keeps a renewal's budget above 1 s.
  */
-export function leaseWorkers(nodes: number): number {
-  return Math.max(8, Math.ceil(nodes / 16));
+export function leaseWorkers(nodes: number, leaseSeconds: number): number {
+  const renewalsPerSecond = nodes / (leaseSeconds / 4);
+  return Math.max(8, Math.ceil(renewalsPerSecond / 1.6 - 1e-9));
 }
 
 export const KWOK_DEFAULTS = {
@@ -49,14 +52,14 @@ export function kwokConfigYaml(o: KwokConfigOptions): string {
       manageAllNodes: false,
       manageNodesWithAnnotationSelector: `${KWOK_NODE_ANNOTATION}=${KWOK_NODE_VALUE}`,
       disregardStatusWithAnnotationSelector: `${POD_FROZEN_ANNOTATION}=true`,
-      nodeLeaseDurationSeconds: 40,
+      nodeLeaseDurationSeconds: o.nodeLeaseSeconds,
       nodePort: 10250,
       // kwok plays stages with 4 workers by default: with a few hundred pods changing at once (a release
       // batch, a drain window) that queue, not the API server, is what a test or benchmark waits for. A real
       // cluster has one kubelet per node, each acting on its own pods in parallel.
       podPlayStageParallelism: 32,
       nodePlayStageParallelism: 8,
-      nodeLeaseParallelism: leaseWorkers(o.nodeCount),
+      nodeLeaseParallelism: leaseWorkers(o.nodeCount, o.nodeLeaseSeconds),
     },
   };
   const docs = [conf, ...nodeStages({ kubeletVersion: o.kubeletVersion, heartbeatMs: o.nodeHeartbeatMs }), ...podStages(o)];
