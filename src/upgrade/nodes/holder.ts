@@ -7,12 +7,19 @@ import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
 /** The inode of this process's PID namespace ('0' where /proc cannot tell): pids are only comparable within one. */
-function pidNamespace(): string {
+function readPidNamespace(): string {
   try {
     return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
   } catch {
     return '0';
   }
+}
+
+let ownPidNamespace: string | undefined;
+/** This process's PID namespace, read once (it never changes for a running process). */
+function pidNamespace(): string {
+  ownPidNamespace ??= readPidNamespace();
+  return ownPidNamespace;
 }
 
 /** `<run>@<host>_<pid>_<pidns>_<random>`: unique per process, and checkable by processes on the same host. */
