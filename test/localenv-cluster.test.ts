@@ -17,7 +17,7 @@ import { CoreV1Api } from '@kubernetes/client-node';
 import { PlinthError } from '../src/errors/index.js';
 import type { Binaries } from '../src/localenv/build/index.js';
 import { listClusters, startCluster, stopCluster, type ClusterRecord, type LocalCluster } from '../src/localenv/index.js';
-import { Api, request } from '../src/localenv/cluster/api.js';
+import { Api, request, type Tls } from '../src/localenv/cluster/api.js';
 import { etcdRevision } from '../src/localenv/cluster/etcd.js';
 import { processesUsing } from '../src/localenv/cluster/process.js';
 
@@ -41,13 +41,16 @@ function testBinaries(v: Version): Binaries | undefined {
   };
 }
 
-/** An admin client for a cluster, from its public kubeConfig. */
-function apiFor(c: LocalCluster): Api {
+/** The admin identity of a cluster, from its public kubeConfig. */
+function tlsFor(c: LocalCluster): Tls {
   const user = c.kubeConfig.getCurrentUser();
   const cluster = c.kubeConfig.getCurrentCluster();
   const dec = (s: string | undefined): string => Buffer.from(s ?? '', 'base64').toString('utf8');
-  return new Api(c.server, { ca: dec(cluster?.caData), cert: dec(user?.certData), key: dec(user?.keyData) });
+  return { ca: dec(cluster?.caData), cert: dec(user?.certData), key: dec(user?.keyData) };
 }
+
+/** An admin client for a cluster. */
+const apiFor = (c: LocalCluster): Api => new Api(c.server, tlsFor(c));
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -123,6 +126,18 @@ async function endpointReady(api: Api, ns: string, svc: string): Promise<Map<str
   );
   const out = new Map<string, boolean>();
   for (const s of slices.items) for (const e of s.endpoints ?? []) if (e.targetRef) out.set(e.targetRef.name, e.conditions?.ready === true);
+  return out;
+}
+
+/** The API server's count of pod DELETE requests, by response code. */
+async function podDeletes(c: LocalCluster): Promise<Record<string, number>> {
+  const res = await request(`${c.server}/metrics`, { tls: tlsFor(c) });
+  const out: Record<string, number> = {};
+  for (const line of res.body.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{') || !line.includes('verb="DELETE"') || !line.includes('resource="pods"') || !line.includes('subresource=""')) continue;
+    const code = /code="(\d+)"/.exec(line)?.[1] ?? '?';
+    out[code] = (out[code] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
   return out;
 }
 
@@ -296,6 +311,34 @@ for (const v of VERSIONS) {
         assert.equal(p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 0, `${name}: ${JSON.stringify(p.status?.containerStatuses)}`);
         assert.equal(cond(p, 'Ready'), 'False');
       }
+    });
+
+    test('a deleted pod costs the simulated kubelet one DELETE: none is repeated, also while a finalizer holds it', async () => {
+      const api = apiFor(c());
+      await namespace(api, 'deletes');
+      const plain = ['d-1', 'd-2', 'd-3', 'd-4'];
+      for (const n of plain) await pod(api, 'deletes', n);
+      await api.post('/api/v1/namespaces/deletes/pods', {
+        metadata: { name: 'held', finalizers: ['plinth.dev/test-hold'] },
+        spec: { containers: [{ name: 'app', image: 'registry.example/app:1.0' }] },
+      });
+      const all = [...plain, 'held'];
+      await until('pods running', async () => (await Promise.all(all.map((n) => getPod(api, 'deletes', n)))).every((p) => p.status?.phase === 'Running'));
+      const before = await podDeletes(c());
+      // Default grace period (30 s): only kwok's DELETE with grace 0 makes the pods go this soon.
+      for (const n of all) await api.delete(`/api/v1/namespaces/deletes/pods/${n}`);
+      await until('plain pods gone', async () => {
+        const names = (await api.get<{ items: Pod[] }>('/api/v1/namespaces/deletes/pods')).items.map((p) => p.metadata.name);
+        return names.length === 1 && names[0] === 'held';
+      }, 15_000);
+      await until('held pod at grace 0', async () => (await api.get<{ metadata: { deletionGracePeriodSeconds?: number } }>('/api/v1/namespaces/deletes/pods/held')).metadata.deletionGracePeriodSeconds === 0);
+      await sleep(1_500); // room for a repeated DELETE, had kwok sent one
+      await api.patch('/api/v1/namespaces/deletes/pods/held', { metadata: { finalizers: null } }, 'merge');
+      await until('held pod gone', async () => (await api.get<{ items: Pod[] }>('/api/v1/namespaces/deletes/pods')).items.length === 0);
+      const after = await podDeletes(c());
+      assert.equal((after['404'] ?? 0) - (before['404'] ?? 0), 0, `DELETEs answered 404: ${JSON.stringify({ before, after })}`);
+      const total = (m: Record<string, number>): number => Object.values(m).reduce((a, b) => a + b, 0);
+      assert.equal(total(after) - total(before), 2 * all.length, `ours and one of kwok's per pod: ${JSON.stringify({ before, after })}`);
     });
 
     test('readiness gates: gate missing/False = not-ready endpoint, True = ready, back to False = not ready', async () => {

@@ -2,7 +2,8 @@
 // `plinth upgrade nodes --max-unavailable W --simulate-version` against a loop of `kubectl drain
 // --ignore-daemonsets` + the same version change + `kubectl uncordon` with W nodes in flight, on the same
 // cluster in the same run. Scale: BENCH_NODES (default 1000), BENCH_PODS (default 10000, in Deployments of
-// BENCH_REPLICAS = 100 with a PDB maxUnavailable 10% each), BENCH_WINDOW (default 100). The kubectl loop is
+// BENCH_REPLICAS = 100 with a PDB maxUnavailable 10% each, spread over BENCH_NAMESPACES = 10 namespaces),
+// BENCH_WINDOW (default 100). The kubectl loop is
 // stopped after BENCH_PEER_TIMEOUT_MS (default 900000, 15 min); its time is then a lower bound ("≥" in the output).
 // The bring-up (and the settling between the runs) may take BENCH_UP_TIMEOUT_MS (default 1800000, 30 min).
 // BENCH_KCM_ARGS adds kube-controller-manager flags, BENCH_APISERVER_ARGS kube-apiserver flags (e.g.
@@ -39,7 +40,18 @@ const APISERVER_ARGS = (process.env.BENCH_APISERVER_ARGS ?? '').split(' ').filte
 const optionalNumber = (v: string | undefined): number | undefined => (v === undefined || v === '' ? undefined : Number(v));
 const NODE_LEASE_SECONDS = optionalNumber(process.env.BENCH_NODE_LEASE_SECONDS ?? '120');
 const GOGC = optionalNumber(process.env.BENCH_GOGC ?? '400');
-const NS = 'bench-nodes';
+/**
+ * The Deployments are spread round-robin over this many namespaces (default 10), as a 1,000-node cluster's
+ * workloads are spread over teams' namespaces. Several control-plane paths cost O(pods in the namespace) per
+ * call: the Deployment controller lists the namespace's pods on every sync, the disruption controller for every
+ * PDB, the Eviction API lists the namespace's PDBs for every eviction, and the scheduler's default topology
+ * spreading matches every pod of the namespace. With all 10,000 pods in one namespace those took most of the
+ * controller manager's and the scheduler's CPU (profiles in docs/upgrade-nodes.md).
+ */
+const NAMESPACES = Math.max(1, Number(process.env.BENCH_NAMESPACES ?? 10));
+const namespaceOf = (i: number): string => `bench-nodes-${i % NAMESPACES}`;
+/** Label on every Deployment of the bench, to list them in all namespaces at once. */
+const BENCH_LABEL = 'plinth.dev/bench=nodes';
 const PLINTH_VERSION = 'v1.35.0';
 const KUBECTL_VERSION = 'v1.36.0';
 
@@ -87,28 +99,31 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 }
 
 async function setup(client: KubeClient): Promise<string[]> {
-  await client.create(CORE.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
+  for (let i = 0; i < Math.min(NAMESPACES, Math.ceil(PODS / REPLICAS)); i++) {
+    await client.create(CORE.namespaces, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespaceOf(i) } });
+  }
   const deployments = Math.ceil(PODS / REPLICAS);
-  const names = Array.from({ length: deployments }, (_, i) => `app-${i}`);
-  await pool(names, 16, async (name) => {
-    await client.create(inNamespace(CORE.deployments, NS), {
+  const apps = Array.from({ length: deployments }, (_, i) => ({ name: `app-${i}`, ns: namespaceOf(i) }));
+  const [key, value] = BENCH_LABEL.split('=') as [string, string];
+  await pool(apps, 16, async ({ name, ns }) => {
+    await client.create(inNamespace(CORE.deployments, ns), {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name, namespace: NS },
+      metadata: { name, namespace: ns, labels: { [key]: value } },
       spec: {
         replicas: REPLICAS,
         selector: { matchLabels: { app: name } },
         template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: 'c', image: 'registry.local/app:1' }] } },
       },
     });
-    await client.create(ref('policy/v1', 'poddisruptionbudgets', NS), {
+    await client.create(ref('policy/v1', 'poddisruptionbudgets', ns), {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
-      metadata: { name, namespace: NS },
+      metadata: { name, namespace: ns },
       spec: { selector: { matchLabels: { app: name } }, maxUnavailable: '10%' },
     });
   });
-  return names;
+  return apps.map((a) => a.name);
 }
 
 const UP_TIMEOUT_MS = Number(process.env.BENCH_UP_TIMEOUT_MS ?? 1_800_000);
@@ -124,7 +139,7 @@ async function waitReady(client: KubeClient, what: string): Promise<number> {
   const t = Date.now();
   let lastLog = t;
   for (;;) {
-    const list = await client.list<{ spec: { replicas: number }; status?: { readyReplicas?: number } }>(inNamespace(CORE.deployments, NS));
+    const list = await client.list<{ spec: { replicas: number }; status?: { readyReplicas?: number } }>(CORE.deployments, { labelSelector: BENCH_LABEL });
     const ready = list.items.reduce((a, d) => a + (d.status?.readyReplicas ?? 0), 0);
     if (ready >= PODS && list.items.every((d) => (d.status?.readyReplicas ?? 0) === d.spec.replicas)) return Date.now() - t;
     if (Date.now() - t > UP_TIMEOUT_MS) throw new Error(`${what}: only ${ready}/${PODS} pods ready after ${UP_TIMEOUT_MS / 60_000} minutes`);
@@ -176,7 +191,7 @@ async function kubectlLoop(cluster: LocalCluster, nodes: string[]): Promise<{ ms
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  log(`nodes bench: ${NODES} nodes, ${PODS} pods in Deployments of ${REPLICAS} (PDB maxUnavailable 10%), window ${WINDOW}`);
+  log(`nodes bench: ${NODES} nodes, ${PODS} pods in Deployments of ${REPLICAS} (PDB maxUnavailable 10%) over ${NAMESPACES} namespace(s), window ${WINDOW}`);
   if (KCM_ARGS.length) log(`kube-controller-manager flags added: ${KCM_ARGS.join(' ')}`);
   if (APISERVER_ARGS.length) log(`kube-apiserver flags added: ${APISERVER_ARGS.join(' ')}`);
   log(`cluster: ${clusterTuning()}`);
@@ -257,7 +272,7 @@ async function main(): Promise<void> {
       { metric: 'nodes failed', unit: 'nodes', better: 'lower', plinth: rep.counts?.failed ?? NaN, peers: { [peerName]: k.failed } },
     ];
     const { text, targetsMet } = renderFigures(
-      `nodes: rolling kubelet upgrade of ${NODES} simulated nodes, ${PODS} pods in ${Math.ceil(PODS / REPLICAS)} Deployments with PDBs, ${WINDOW} in flight (Kubernetes ${cluster.version}; ${clusterTuning()})`,
+      `nodes: rolling kubelet upgrade of ${NODES} simulated nodes, ${PODS} pods in ${Math.ceil(PODS / REPLICAS)} Deployments with PDBs over ${NAMESPACES} namespace(s), ${WINDOW} in flight (Kubernetes ${cluster.version}; ${clusterTuning()})`,
       figures,
     );
     process.stdout.write(text);
