@@ -92,12 +92,17 @@ export class Runner {
     const { store } = this.d;
     const queue = startOrder(Object.values(this.s.nodes));
     for (const n of queue) if (n.phase !== 'pending') this.set(n, { phase: resumePhase(n.phase) });
-    let lastControl = 0;
+    // The first read decides whether any node may start (a run resumed while paused stays paused).
+    await this.readControl();
+    let lastControl = Date.now();
+    let controlRead: Promise<void> | undefined;
     for (;;) {
       if (this.d.signal.aborted) break;
-      if (Date.now() - lastControl >= (this.d.controlEveryMs ?? 1000)) {
+      // The control key is read beside the loop, not in it: on a busy API server the read can take seconds,
+      // and free slots must not wait for it.
+      if (!controlRead && Date.now() - lastControl >= (this.d.controlEveryMs ?? 1000)) {
         lastControl = Date.now();
-        await this.readControl();
+        controlRead = this.readControl().finally(() => (controlRead = undefined));
       }
       const failedCordoned = Object.values(this.s.nodes).filter((n) => n.phase === 'failed').length;
       const mayStart = this.control === '' && !this.stopping;
@@ -111,6 +116,7 @@ export class Runner {
       await Promise.race([...[...this.running.values()].map((r) => r.p), new Promise((r) => setTimeout(r, 250))]);
     }
     await Promise.allSettled([...this.running.values()].map((r) => r.p));
+    await controlRead;
     const c = countNodes(this.s);
     if (this.d.signal.aborted) return this.s;
     this.s.phase = this.control === 'abort' ? 'Aborted' : this.control === 'pause' && c.pending + c.inFlight > 0 ? 'Paused' : c.failed > 0 || c.pending > 0 ? 'Failed' : 'Succeeded';

@@ -47,8 +47,13 @@ export function decodeRun(cm: ConfigMapObj): { state: RunState; control: Control
   const base = JSON.parse(raw) as Omit<RunState, 'nodes'>;
   const nodes: Record<string, NodeState> = {};
   for (const [k, v] of Object.entries(data)) if (k.startsWith('node.')) nodes[k.slice(5)] = JSON.parse(v) as NodeState;
+  return { state: { ...base, nodes }, control: controlOf(data) };
+}
+
+/** The control key of a run's main ConfigMap ('' unless it says pause or abort). */
+function controlOf(data: Record<string, string>): Control {
   const c = data[CONTROL_KEY] ?? '';
-  return { state: { ...base, nodes }, control: c === 'pause' || c === 'abort' ? c : '' };
+  return c === 'pause' || c === 'abort' ? c : '';
 }
 
 /**
@@ -180,8 +185,17 @@ export class RunStore {
     await client.patch(inNamespace(CORE.configMaps, namespace), configMapName(run), { data: { [CONTROL_KEY]: control } }, 'merge');
   }
 
+  /**
+   * The run's control key. It lives in the main ConfigMap, so only that one is read: at 1,000 nodes a whole
+   * run is five ConfigMaps of about 250 KB each, and the runner asks every second.
+   */
   async control(): Promise<Control> {
-    return (await RunStore.read(this.client, this.namespace, this.run))?.control ?? '';
+    try {
+      return controlOf((await this.client.get<ConfigMapObj>(this.cms, configMapName(this.run))).data ?? {});
+    } catch (err) {
+      if (isNotFound(err)) return '';
+      throw err;
+    }
   }
 
   nodeChanged(name: string): void {
