@@ -20,6 +20,7 @@ import { listClusters, startCluster, stopCluster, type ClusterRecord, type Local
 import { Api, request, type Tls } from '../src/localenv/cluster/api.js';
 import { etcdRevision } from '../src/localenv/cluster/etcd.js';
 import { processesUsing } from '../src/localenv/cluster/process.js';
+import { promSamples } from '../src/kube/prom-text.js';
 
 type Version = 'old' | 'new';
 // PLINTH_TEST_VERSIONS=old runs one version only (e.g. while the other is not built yet).
@@ -133,10 +134,10 @@ async function endpointReady(api: Api, ns: string, svc: string): Promise<Map<str
 async function podDeletes(c: LocalCluster): Promise<Record<string, number>> {
   const res = await request(`${c.server}/metrics`, { tls: tlsFor(c) });
   const out: Record<string, number> = {};
-  for (const line of res.body.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{') || !line.includes('verb="DELETE"') || !line.includes('resource="pods"') || !line.includes('subresource=""')) continue;
-    const code = /code="(\d+)"/.exec(line)?.[1] ?? '?';
-    out[code] = (out[code] ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
+  for (const { labels: l, value } of promSamples(res.body, 'apiserver_request_total')) {
+    if (l.verb !== 'DELETE' || l.resource !== 'pods' || l.subresource !== '') continue;
+    const code = l.code ?? '?';
+    out[code] = (out[code] ?? 0) + value;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // The counter is labelled by verb, resource, subresource, scope, component (always "apiserver": the label
 // names the server, not the client) and code, so it cannot tell one client from another; see audit.ts for that.
 import type { KubeClient } from '../../src/kube/http.js';
+import { promSamples } from '../../src/kube/prom-text.js';
 
 /** The verbs `apiserver_request_total` reports for writes (server-side apply is its own verb, APPLY). */
 export const WRITE_VERBS = ['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE', 'DELETECOLLECTION'] as const;
@@ -9,22 +10,12 @@ export const WRITE_VERBS = ['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE', 'DELETECO
 /** Write counters keyed by `VERB resource[/subresource]`. */
 export type WriteCounts = Map<string, number>;
 
-function labels(s: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of s.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) out[m[1]!] = m[2]!;
-  return out;
-}
-
 /** Parses the `apiserver_request_total` lines of a Prometheus text exposition. */
 export function parseWriteCounts(text: string): WriteCounts {
   const out: WriteCounts = new Map();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('apiserver_request_total{')) continue;
-    const close = line.lastIndexOf('}');
-    const l = labels(line.slice('apiserver_request_total{'.length, close));
+  for (const { labels: l, value } of promSamples(text, 'apiserver_request_total')) {
     const verb = l['verb'] ?? '';
     if (!(WRITE_VERBS as readonly string[]).includes(verb)) continue;
-    const value = Number(line.slice(close + 1).trim().split(' ')[0]);
     const res = l['subresource'] ? `${l['resource']}/${l['subresource']}` : (l['resource'] ?? '');
     const key = `${verb} ${res}`;
     out.set(key, (out.get(key) ?? 0) + value);

@@ -50,6 +50,16 @@ export function decodeRun(cm: ConfigMapObj): { state: RunState; control: Control
   return { state: { ...base, nodes }, control: controlOf(data) };
 }
 
+/** A run's main ConfigMap, or undefined when there is none. */
+async function getMain(client: KubeClient, namespace: string, run: string): Promise<ConfigMapObj | undefined> {
+  try {
+    return await client.get<ConfigMapObj>(inNamespace(CORE.configMaps, namespace), configMapName(run));
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** The control key of a run's main ConfigMap ('' unless it says pause or abort). */
 function controlOf(data: Record<string, string>): Control {
   const c = data[CONTROL_KEY] ?? '';
@@ -122,13 +132,8 @@ export class RunStore {
   /** Read a run from its ConfigMaps (undefined when there is none); `shards` is how many more than the main one it uses. */
   static async read(client: KubeClient, namespace: string, run: string): Promise<{ state: RunState; control: Control; shards: number } | undefined> {
     const cms = inNamespace(CORE.configMaps, namespace);
-    let main: ConfigMapObj;
-    try {
-      main = await client.get<ConfigMapObj>(cms, configMapName(run));
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    }
+    const main = await getMain(client, namespace, run);
+    if (!main) return undefined;
     const data = { ...(main.data ?? {}) };
     const shards = Number(data[SHARDS_KEY] ?? 0) || 0;
     if (shards > 0 && data[RUN_KEY] !== undefined) {
@@ -190,12 +195,7 @@ export class RunStore {
    * run is five ConfigMaps of about 250 KB each, and the runner asks every second.
    */
   async control(): Promise<Control> {
-    try {
-      return controlOf((await this.client.get<ConfigMapObj>(this.cms, configMapName(this.run))).data ?? {});
-    } catch (err) {
-      if (isNotFound(err)) return '';
-      throw err;
-    }
+    return controlOf((await getMain(this.client, this.namespace, this.run))?.data ?? {});
   }
 
   nodeChanged(name: string): void {

@@ -3,6 +3,7 @@
  * last-applied annotation) and the apiserver_requested_deprecated_apis metric. RBAC, webhooks and CRDs are in
  * live/config.ts, nodes in live/nodes.ts; the I/O that fetches them is in live/collect.ts.
  */
+import { promSamples } from '../../../kube/prom-text.js';
 import { REMOVED_APIS, removedByResource } from '../kb/apis.js';
 import { minorText, parseKubeVersion } from '../kb/version.js';
 import { apiFinding } from '../rules.js';
@@ -90,25 +91,17 @@ export interface DeprecatedApiSample {
   removedRelease: string;
 }
 
-const METRIC_RE = /^apiserver_requested_deprecated_apis\{([^}]*)\}\s+(\S+)/;
-
 /** Parse `apiserver_requested_deprecated_apis` samples (value 1) from Prometheus text. */
 export function parseDeprecatedApiMetric(text: string): DeprecatedApiSample[] {
-  const out: DeprecatedApiSample[] = [];
-  for (const line of text.split('\n')) {
-    const m = METRIC_RE.exec(line);
-    if (!m || Number(m[2]) === 0) continue;
-    const labels: Record<string, string> = {};
-    for (const lm of m[1]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[lm[1]!] = lm[2]!;
-    out.push({
+  return promSamples(text, 'apiserver_requested_deprecated_apis')
+    .filter((s) => s.value !== 0)
+    .map(({ labels }) => ({
       group: labels.group ?? '',
       version: labels.version ?? '',
       resource: labels.resource ?? '',
       subresource: labels.subresource ?? '',
       removedRelease: labels.removed_release ?? '',
-    });
-  }
-  return out;
+    }));
 }
 
 /** Findings for the metric's samples; `writers` names managers seen writing that group/version/resource. */
