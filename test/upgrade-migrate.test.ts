@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -350,5 +350,30 @@ describe('interruption and refusal', () => {
     await writeFile(join(foreign, 'notes.txt'), 'mine');
     await assert.rejects(exportCluster({ client: newClient, dir: foreign }), (err: unknown) => err instanceof PlinthError && err.code === 'UPGRADE_MIGRATE_DIR_UNUSABLE');
     assert.equal(await readFile(join(foreign, 'notes.txt'), 'utf8'), 'mine');
+  });
+
+  test('a field the target does not know fails that object with the server\'s reason; the others are applied', async () => {
+    // The import sends fieldValidation=Ignore (see applyWithRetry): server-side apply must still refuse unknown fields.
+    const dir = await mkdtemp(join(work, 'unknown-field-'));
+    const objects = [
+      { name: 'known', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'known', namespace: 'default' }, data: { a: '1' } } },
+      { name: 'unknown', body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unknown', namespace: 'default' }, data: { a: '1' }, spec: { replicas: 2 } } },
+    ];
+    const entries = [];
+    for (const o of objects) {
+      const path = `objects/core/ConfigMap/default/${o.name}.yaml`;
+      await mkdir(join(dir, 'objects/core/ConfigMap/default'), { recursive: true });
+      await writeFile(join(dir, path), JSON.stringify(o.body));
+      entries.push({ path, apiVersion: 'v1', kind: 'ConfigMap', resource: 'configmaps', namespace: 'default', name: o.name, hash: 'h' });
+    }
+    await writeFile(join(dir, 'index.json'), JSON.stringify({ format: 'plinth.dev/export/v1', source: { minor: 24, gitVersion: 'v1.24.17', server: 'x' }, objects: entries }));
+    const r = await importCluster({ client: newClient, dir });
+    assert.equal(r.applied, 1);
+    assert.equal(r.failed, 1);
+    const failed = r.notable.find((n) => n.outcome === 'failed');
+    assert.equal(failed?.name, 'unknown');
+    assert.match(failed?.reason ?? '', /\.spec: field not declared in schema/);
+    await assert.rejects(newClient.get({ ...CORE.configMaps, namespace: 'default' }, 'unknown'), (err: unknown) => isNotFound(err));
+    assert.deepEqual((await newClient.get<Obj>({ ...CORE.configMaps, namespace: 'default' }, 'known')).data, { a: '1' });
   });
 });

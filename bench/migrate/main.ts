@@ -3,6 +3,8 @@
 // (`exportCluster` + `importCluster`) and, in the same run, by the kubectl way: `kubectl get -o json`,
 // the generated fields stripped, then `kubectl apply -f` (client-side) into another fresh NEW cluster.
 // Target (issue 4): export + import ≤ 60 s (≥ 200 objects/s). Scale: BENCH_MIGRATE_OBJECTS (default 10000).
+// BENCH_APISERVER_ARGS adds kube-apiserver flags to both NEW targets (e.g. `--profiling=true` to take CPU
+// profiles with `kubectl get --raw /debug/pprof/profile` while the import runs).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,8 @@ const NAMESPACES = 20;
 /** Development runs only: leave the kubectl peer out (the figures then have no ratio). */
 const SKIP_PEER = process.env.BENCH_SKIP_PEER === '1';
 const LABEL = { bench: 'migrate' };
+/** Extra kube-apiserver flags for the NEW targets (space-separated). */
+const APISERVER_ARGS = (process.env.BENCH_APISERVER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const log = (m: string): void => void process.stderr.write(`${m}\n`);
 
 /** 40% config maps, 20% secrets, 20% services, 20% Deployments (0 replicas), spread over the namespaces. */
@@ -116,10 +120,11 @@ try {
   log(`  populated ${created} objects in ${((performance.now() - t) / 1000).toFixed(1)}s`);
 
   // Plinth.
-  let target = await startCluster({ version: 'new', nodes: 3 });
+  let target = await startCluster({ version: 'new', nodes: 3, apiserverArgs: APISERVER_ARGS });
   let plinth: { exportS: number; importS: number; verifyS: number; objects: number };
   try {
     const client = await KubeClient.fromKubeConfig(target.kubeConfig, { maxSockets: 128 });
+    log(`  NEW target kubeconfig: ${target.kubeconfigPath}`);
     const dir = join(work, 'plinth');
     const e0 = performance.now();
     const ex = await exportCluster({ client: oldClient, dir });
@@ -144,7 +149,7 @@ try {
   let peer: { exportS: number; importS: number; objects: number } | undefined;
   if (SKIP_PEER) log('  kubectl peer skipped (BENCH_SKIP_PEER=1): no ratio in this run');
   else {
-    target = await startCluster({ version: 'new', nodes: 3 });
+    target = await startCluster({ version: 'new', nodes: 3, apiserverArgs: APISERVER_ARGS });
     try {
       peer = await kubectlWay(old, target, work);
       log(`  kubectl: exported ${peer.objects} in ${peer.exportS.toFixed(1)}s, applied in ${peer.importS.toFixed(1)}s`);

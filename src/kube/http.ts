@@ -59,6 +59,12 @@ export interface WatchOptions {
 export interface WriteOptions {
   fieldManager?: string;
   dryRun?: boolean;
+  /**
+   * How the server treats unknown and duplicate fields (server default Warn). For server-side apply,
+   * unknown fields fail the typed conversion whatever this says; Warn and Strict add a second, strict
+   * YAML parse of the body only to find duplicate keys, which a body made by JSON.stringify cannot have.
+   */
+  fieldValidation?: 'Ignore' | 'Warn' | 'Strict';
   subresource?: string;
   signal?: AbortSignal;
 }
@@ -448,7 +454,7 @@ async function applyKubeConfig(kc: KubeConfig): Promise<https.RequestOptions> {
 }
 
 function writeQuery(opts: WriteOptions): Query {
-  return { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined };
+  return { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined, fieldValidation: opts.fieldValidation };
 }
 
 export function queryString(q: Query | undefined): string {

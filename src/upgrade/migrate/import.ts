@@ -308,7 +308,9 @@ async function applyWithRetry(client: KubeClient, info: ApiResourceInfo, ns: str
   const ref = { group: info.group, version: info.version, plural: info.plural, ...(ns ? { namespace: ns } : {}) };
   for (let attempt = 1; ; attempt++) {
     try {
-      await client.patch(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true });
+      // fieldValidation Ignore: the body is JSON.stringify's (no duplicate keys), and unknown fields still
+      // fail the apply's typed conversion; it spares the API server a second YAML parse of every body.
+      await client.patch(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true, fieldValidation: 'Ignore' });
       return;
     } catch (err) {
       const status = isKubeApiError(err) ? err.status : 0;
