@@ -15,6 +15,7 @@ import { CORE, ref } from '../../src/kube/resource.js';
 import { exportCluster, importCluster, verifyImport } from '../../src/upgrade/migrate/index.js';
 import { pool } from '../lib/pods.js';
 import { renderFigures, type Figure } from '../lib/report.js';
+import { describeCpu, startCpuMeter } from '../lib/cpu.js';
 
 const TOTAL = Number(process.env.BENCH_MIGRATE_OBJECTS ?? 10_000);
 const NAMESPACES = 20;
@@ -127,12 +128,16 @@ try {
     log(`  NEW target kubeconfig: ${target.kubeconfigPath}`);
     const dir = join(work, 'plinth');
     const e0 = performance.now();
+    const exportCpu = await startCpuMeter(old);
     const ex = await exportCluster({ client: oldClient, dir });
     const e1 = performance.now();
-    log(`  plinth: exported ${ex.objects} in ${((e1 - e0) / 1000).toFixed(1)}s`);
+    log(`  plinth: exported ${ex.objects} in ${((e1 - e0) / 1000).toFixed(1)}s; OLD ${describeCpu(exportCpu.stop())}`);
+    const importCpu = await startCpuMeter(target);
     const im = await importCluster({ client, dir });
     const e2 = performance.now();
-    log(`  plinth: imported ${im.applied} (${im.failed} failed, ${im.skipped} skipped) in ${((e2 - e1) / 1000).toFixed(1)}s`);
+    const ic = importCpu.stop();
+    log(`  plinth: imported ${im.applied} (${im.failed} failed, ${im.skipped} skipped) in ${((e2 - e1) / 1000).toFixed(1)}s; NEW ${describeCpu(ic)}`);
+    log(`    NEW kube-apiserver: ${(((ic.components['kube-apiserver'] ?? 0) * 1000) / Math.max(1, im.applied)).toFixed(2)} ms CPU per applied object`);
     for (const st of im.steps) log(`    step ${st.step.padEnd(10)} ${String(st.objects).padStart(6)} objects  +${(st.startMs / 1000).toFixed(1)}s  took ${(st.durationMs / 1000).toFixed(1)}s`);
     if (im.failed > 0) throw new Error(`plinth import incomplete: ${im.failed} failed: ${JSON.stringify(im.notable.slice(0, 3))}`);
     const v = await verifyImport({ client, dir, timeoutMs: 300_000 });
@@ -151,8 +156,9 @@ try {
   else {
     target = await startCluster({ version: 'new', nodes: 3, apiserverArgs: APISERVER_ARGS });
     try {
+      const peerCpu = await startCpuMeter(target);
       peer = await kubectlWay(old, target, work);
-      log(`  kubectl: exported ${peer.objects} in ${peer.exportS.toFixed(1)}s, applied in ${peer.importS.toFixed(1)}s`);
+      log(`  kubectl: exported ${peer.objects} in ${peer.exportS.toFixed(1)}s, applied in ${peer.importS.toFixed(1)}s; NEW ${describeCpu(peerCpu.stop())} (client: kubectl get + apply)`);
     } catch (err) {
       log(`  kubectl peer failed: ${(err as Error).message}`);
     } finally {

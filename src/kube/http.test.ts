@@ -53,6 +53,7 @@ void test('JSON requests: paths, query, content types, bearer token', async () =
     await s.client.patch(cms, 'a', { data: { x: '1' } }, 'merge');
     await s.client.patch(cms, 'a', { apiVersion: 'v1', kind: 'ConfigMap' }, 'apply', { fieldManager: 'plinth', force: true });
     await s.client.patch(cms, 'a', [{ op: 'add', path: '/data/y', value: '2' }], 'json', { subresource: 'status' });
+    assert.equal(await s.client.patchNoResult(cms, 'a', { apiVersion: 'v1', kind: 'ConfigMap' }, 'apply', { fieldManager: 'bulk', force: true, fieldValidation: 'Ignore' }), undefined);
     await s.client.list(ref('apps/v1', 'deployments'), { labelSelector: 'app=web,tier in (a,b)', limit: 5 });
     assert.equal(auth, 'Bearer secret-token');
     assert.deepEqual(s.requests, [
@@ -60,6 +61,7 @@ void test('JSON requests: paths, query, content types, bearer token', async () =
       'PATCH /api/v1/namespaces/ns/configmaps/a application/merge-patch+json',
       'PATCH /api/v1/namespaces/ns/configmaps/a?fieldManager=plinth&force=true application/apply-patch+yaml',
       'PATCH /api/v1/namespaces/ns/configmaps/a/status application/json-patch+json',
+      'PATCH /api/v1/namespaces/ns/configmaps/a?fieldManager=bulk&fieldValidation=Ignore&force=true application/apply-patch+yaml',
       'GET /apis/apps/v1/deployments?labelSelector=app%3Dweb%2Ctier%20in%20(a%2Cb)&limit=5',
     ]);
   } finally {

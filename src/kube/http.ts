@@ -232,15 +232,12 @@ export class KubeClient {
   }
 
   patch<T = KubeObject>(r: ResourceRef, name: string, patch: unknown, type: PatchType, opts: PatchOptions = {}): Promise<T> {
-    return this.request<T>({
-      method: 'PATCH',
-      path: resourcePath(r, name, opts.subresource),
-      query: { ...writeQuery(opts), force: type === 'apply' && opts.force ? true : undefined },
-      body: patch,
-      contentType: PATCH_CONTENT_TYPES[type],
-      signal: opts.signal,
-      target: describeTarget(r, name),
-    });
+    return this.request<T>(patchRequest(r, name, patch, type, opts));
+  }
+
+  /** `patch` for bulk writers that only need to know it succeeded: the response body is not parsed. */
+  async patchNoResult(r: ResourceRef, name: string, patch: unknown, type: PatchType, opts: PatchOptions = {}): Promise<void> {
+    await this.requestRaw(patchRequest(r, name, patch, type, opts));
   }
 
   delete<T = KubeObject | KubeStatus>(r: ResourceRef, name: string, opts: DeleteOptions = {}): Promise<T> {
@@ -451,6 +448,18 @@ async function applyKubeConfig(kc: KubeConfig): Promise<https.RequestOptions> {
     }
   }
   return opts;
+}
+
+function patchRequest(r: ResourceRef, name: string, patch: unknown, type: PatchType, opts: PatchOptions): RequestOptions {
+  return {
+    method: 'PATCH',
+    path: resourcePath(r, name, opts.subresource),
+    query: { ...writeQuery(opts), force: type === 'apply' && opts.force ? true : undefined },
+    body: patch,
+    contentType: PATCH_CONTENT_TYPES[type],
+    signal: opts.signal,
+    target: describeTarget(r, name),
+  };
 }
 
 function writeQuery(opts: WriteOptions): Query {

@@ -4,7 +4,7 @@
  * their exported version. Idempotent (applying the same content again changes nothing) and resumable
  * (DIR/import-progress.json records what was applied; a rerun skips what is applied and present).
  */
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseObjectYaml } from './object-yaml.js';
 import type { KubeClient } from '../../kube/http.js';
@@ -56,14 +56,19 @@ export function checkTargetVersion(index: ExportIndex, target: ServerVersion): v
   }
 }
 
+/**
+ * Reads, parses and hashes every object file. Synchronous reads: for 10,000 small files readFileSync takes
+ * a tenth of the time fs/promises does (each promise read is four thread-pool round trips); the loop yields
+ * every 500 files so that progress is shown.
+ */
 async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) => void): Promise<Item[]> {
   const items: Item[] = new Array<Item>(index.objects.length);
-  let n = 0;
-  await forEachLimit(index.objects, 32, async (entry, i) => {
+  for (let i = 0; i < index.objects.length; i++) {
+    const entry = index.objects[i]!;
     const file = join(dir, entry.path);
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      text = readFileSync(file, 'utf8');
     } catch (err) {
       throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
     }
@@ -77,8 +82,11 @@ async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) 
       throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `expected ${entry.kind} ${entry.name} as the index says` });
     }
     items[i] = { entry, object, hash: hashObject(object) };
-    if (++n % 500 === 0) onLoaded(n);
-  });
+    if ((i + 1) % 500 === 0) {
+      onLoaded(i + 1);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
   return items;
 }
 
@@ -95,8 +103,12 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
   const target = await serverVersion(o.client);
   checkTargetVersion(index, target);
   report({ phase: 'prepare', done: 0, total: index.objects.length });
+  // What the target is asked while the files load (the loading rarely yields, but each answer needs only one turn).
+  const kubeSystemP = o.client.get<Obj>({ group: '', version: 'v1', plural: 'namespaces' }, 'kube-system');
+  const servedP = servedResources(o.client);
+  for (const p of [kubeSystemP, servedP]) p.catch(() => undefined);
   const items = await loadItems(o.dir, index, (n) => report({ phase: 'prepare', done: n, total: index.objects.length }));
-  const kubeSystem = await o.client.get<Obj>({ group: '', version: 'v1', plural: 'namespaces' }, 'kube-system');
+  const kubeSystem = await kubeSystemP;
   const progress = await ImportProgress.load(o.dir, kubeSystem.metadata?.uid ?? '', target.server);
   const convert = o.convert ?? importConverter;
   const concurrency = o.concurrency ?? 32;
@@ -113,7 +125,7 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
     if (outcome === 'skipped' || outcome === 'failed' || (extra.targetApiVersion && extra.targetApiVersion !== it.entry.apiVersion)) results.push(r);
   };
 
-  const initialApis = new TargetApis((await servedResources(o.client)).byGroupVersion);
+  const initialApis = new TargetApis((await servedP).byGroupVersion);
   const owners: OwnerCache = { uids: new Map(), discovery: new Discovery(o.client) };
   const keepIps = o.keepClusterIps ?? true;
   const clusterIPs = { kept: 0, reassigned: 0 };
@@ -310,7 +322,7 @@ async function applyWithRetry(client: KubeClient, info: ApiResourceInfo, ns: str
     try {
       // fieldValidation Ignore: the body is JSON.stringify's (no duplicate keys), and unknown fields still
       // fail the apply's typed conversion; it spares the API server a second YAML parse of every body.
-      await client.patch(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true, fieldValidation: 'Ignore' });
+      await client.patchNoResult(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true, fieldValidation: 'Ignore' });
       return;
     } catch (err) {
       const status = isKubeApiError(err) ? err.status : 0;
