@@ -21,6 +21,8 @@ const TOTAL = Number(process.env.BENCH_MIGRATE_OBJECTS ?? 10_000);
 const NAMESPACES = 20;
 /** Development runs only: leave the kubectl peer out (the figures then have no ratio). */
 const SKIP_PEER = process.env.BENCH_SKIP_PEER === '1';
+/** Development runs only: keep the export directory (to import it again elsewhere). */
+const KEEP_EXPORT = process.env.BENCH_KEEP_EXPORT === '1';
 const LABEL = { bench: 'migrate' };
 /** Extra kube-apiserver flags for the NEW targets (space-separated). */
 const APISERVER_ARGS = (process.env.BENCH_APISERVER_ARGS ?? '').split(' ').filter((a) => a !== '');
@@ -133,7 +135,16 @@ try {
     const e1 = performance.now();
     log(`  plinth: exported ${ex.objects} in ${((e1 - e0) / 1000).toFixed(1)}s; OLD ${describeCpu(exportCpu.stop())}`);
     const importCpu = await startCpuMeter(target);
-    const im = await importCluster({ client, dir });
+    let phase = '';
+    const im = await importCluster({
+      client,
+      dir,
+      onProgress: (p) => {
+        const now = `${p.phase}${p.step ? ` ${p.step}` : ''}`;
+        if (p.phase !== 'apply' && now !== phase) log(`    +${((performance.now() - e1) / 1000).toFixed(1)}s ${now}`);
+        phase = now;
+      },
+    });
     const e2 = performance.now();
     const ic = importCpu.stop();
     log(`  plinth: imported ${im.applied} (${im.failed} failed, ${im.skipped} skipped) in ${((e2 - e1) / 1000).toFixed(1)}s; NEW ${describeCpu(ic)}`);
@@ -177,7 +188,8 @@ try {
   );
 } finally {
   await old.stop();
-  await rm(work, { recursive: true, force: true });
+  if (KEEP_EXPORT) log(`  export kept in ${work}/plinth (BENCH_KEEP_EXPORT=1)`);
+  else await rm(work, { recursive: true, force: true });
 }
 const { text } = renderFigures(`migrate: ${TOTAL} objects OLD 1.24 → NEW 1.34 (plinth export+import vs kubectl get -o json + apply -f)`, figures);
 process.stdout.write(text);
