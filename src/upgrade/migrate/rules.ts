@@ -134,12 +134,10 @@ const JOB_LABELS = ['controller-uid', 'job-name', 'batch.kubernetes.io/controlle
 export function stripObject(group: string, kind: string, src: Obj, opts: { includeStatus: boolean }): Obj {
   // Copy all but what is dropped anyway (managedFields are often most of the object; status unless kept):
   // a JSON round trip of the rest is a third of the time structuredClone of the whole takes.
-  const { managedFields: _mf, ...meta } = (src.metadata ?? {}) as Record<string, unknown>;
-  const { apiVersion, kind: k, metadata: _m, status, ...others } = src;
-  const copy = JSON.parse(JSON.stringify({ metadata: meta, ...others, ...(opts.includeStatus && status !== undefined ? { status } : {}) })) as Obj;
-  const { metadata, ...rest } = copy;
-  const o: Obj = { apiVersion, kind: k, metadata, ...rest };
-  const m = (o.metadata ??= {}) as Record<string, unknown>;
+  const { managedFields: _mf, ...metadata } = (src.metadata ?? {}) as Record<string, unknown>;
+  const { apiVersion, kind: k, metadata: _m, status, ...rest } = src;
+  const o = JSON.parse(JSON.stringify({ apiVersion, kind: k, metadata, ...rest, ...(opts.includeStatus ? { status } : {}) })) as Obj;
+  const m = o.metadata as Record<string, unknown>;
   for (const k of META_DROP) delete m[k];
   if (Array.isArray(m.ownerReferences)) {
     m.ownerReferences = (m.ownerReferences as Array<Record<string, unknown>>).map(({ uid: _uid, ...r }) => r);
@@ -150,7 +148,6 @@ export function stripObject(group: string, kind: string, src: Obj, opts: { inclu
     if (kind === 'PersistentVolumeClaim') for (const a of Object.keys(ann)) if (a.startsWith('pv.kubernetes.io/') || a === 'volume.kubernetes.io/storage-provisioner' || a === 'volume.beta.kubernetes.io/storage-provisioner') delete ann[a];
     if (Object.keys(ann).length === 0) delete m.annotations;
   }
-  if (!opts.includeStatus) delete o.status;
   const spec = o.spec as Record<string, unknown> | undefined;
   if (group === '' && spec) {
     if (kind === 'Service') {
