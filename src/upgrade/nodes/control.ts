@@ -4,6 +4,7 @@ import { CORE } from '../../kube/resource.js';
 import { drainAbortable, isFinished, type NodeState } from './state.js';
 import type { Ctx } from './cli.js';
 import { cordonedBy, uncordon } from './drain.js';
+import { kubeletVersion, nodeReady } from './world.js';
 import { holderIdentity } from './holder.js';
 import { acquireRunLock, holderLive, LEASE_DURATION_MS } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
@@ -48,8 +49,9 @@ export interface OfflineAbort {
 /**
  * `--abort` when no run acts on the cluster (it crashed or was paused): take the lease and
  * finish the abort here. Nodes left mid-drain are uncordoned (they were not changed yet); nodes
- * already upgraded and Ready (uncordon, health) are uncordoned and done; nodes left mid-upgrade
- * (upgrade, wait-ready: nobody knows how far the action got) stay cordoned, failed, and say so.
+ * already upgraded and Ready (uncordon, health, or a saved upgrade/wait-ready the live node shows the
+ * run got past: see pastUncordon) are uncordoned and done; nodes left mid-upgrade (upgrade, wait-ready:
+ * nobody knows how far the action got) stay cordoned, failed, and say so.
  * Returns undefined when a live run will do it itself.
  */
 export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> {
@@ -83,6 +85,10 @@ export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> 
       } else if (n.phase === 'uncordon' || n.phase === 'health') {
         // Upgraded and Ready already; only the uncordon (or the health gate after it) was left.
         await release(n, 'done', 'upgraded; the run was aborted before its health gate passed');
+      } else if ((n.phase === 'upgrade' || n.phase === 'wait-ready') && pastUncordon(n, obj, r.state.settings.expectVersion)) {
+        // The run's saved state lags its work: it had upgraded and uncordoned the node already.
+        n.to = kubeletVersion(obj);
+        await release(n, 'done', 'upgraded; the run was aborted before its health gate passed');
       } else if (n.phase !== 'pending' && !isFinished(n.phase)) {
         Object.assign(n, { phase: 'failed', message: `run aborted while the node was in ${n.phase}; left as it was (check it, then uncordon it)` });
         store.nodeChanged(n.name);
@@ -98,4 +104,17 @@ export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> 
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * A node whose saved phase is still upgrade or wait-ready, but which the live cluster shows the run got
+ * past: schedulable again (the run uncordons only after wait-ready), Ready, at the expected kubelet version
+ * (or, without one, at a version other than the one it started from). A node cordoned before the run never
+ * counts: the run leaves it cordoned, so its state cannot be told from the live node.
+ */
+export function pastUncordon(n: NodeState, obj: V1Node | undefined, expectVersion: string | undefined): boolean {
+  if (n.wasCordoned === true || obj === undefined || obj.spec?.unschedulable === true || !nodeReady(obj)) return false;
+  const now = kubeletVersion(obj);
+  if (now === undefined) return false;
+  return expectVersion !== undefined ? now === expectVersion : n.from !== undefined && now !== n.from;
 }
