@@ -3,7 +3,8 @@
 // template, on one local cluster with simulated nodes in 3 zones, in the same run. Measures the time from the
 // image change to "all pods updated and ready", and the API write requests per updated pod (the API server's
 // `apiserver_request_total`, all clients; the audit log attributes them to clients).
-//   npm run bench -- release          (BENCH_REPLICAS, BENCH_NODES, BENCH_BATCH to change the size)
+//   npm run bench -- release          (BENCH_REPLICAS, BENCH_NODES, BENCH_BATCH to change the size;
+//   BENCH_APISERVER_ARGS adds kube-apiserver flags, e.g. `--profiling=true` for `kubectl get --raw /debug/pprof/profile`)
 // Caveat: the kubelet is kwok. A new pod is Running and Ready podStartDelayMs (100 ms) after binding (no image
 // pull, no sandbox, no probes), which makes recreating pods (the Deployment) nearly free. The in-place restart
 // is given the same container start time (BENCH_INPLACE_DELAY_MS, default = podStartDelayMs) rather than
@@ -16,14 +17,15 @@ import type { CellDeployment, ReleaseOrder } from '../../src/api/index.js';
 import { installCrds } from '../../src/api/install.js';
 import { KubeClient } from '../../src/kube/http.js';
 import { inNamespace, ref } from '../../src/kube/resource.js';
-import { startCluster } from '../../src/localenv/index.js';
+import { startCluster, type LocalCluster } from '../../src/localenv/index.js';
 import { KWOK_DEFAULTS } from '../../src/localenv/cluster/kwok/config.js';
 import { runManager } from '../../src/manager/manager.js';
 import { RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
+import { describeCpu, startCpuMeter, type CpuReading } from '../lib/cpu.js';
 import { renderFigures, type Figure } from '../lib/report.js';
 import { auditArgs, auditWrites, fileSize, type AuditRow } from './audit.js';
 import { watchTimeline } from './timeline.js';
-import { deltaWrites, scrapeWrites, totalWrites, type WriteCounts } from './metrics.js';
+import { deltaWrites, scrapeRequests, totalWrites, type WriteCounts } from './metrics.js';
 
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1_000);
 const NODES = Number(process.env.BENCH_NODES ?? 100);
@@ -34,6 +36,7 @@ const APP = 'web';
 const IMAGE_1 = 'registry.example.com/shop/web:1.0.0';
 const IMAGE_2 = 'registry.example.com/shop/web:1.0.1';
 const TIMEOUT_MS = Number(process.env.BENCH_TIMEOUT_MS ?? 900_000);
+const APISERVER_ARGS = (process.env.BENCH_APISERVER_ARGS ?? '').split(' ').filter((a) => a !== '');
 const INPLACE_DELAY_MS = Number(process.env.BENCH_INPLACE_DELAY_MS ?? KWOK_DEFAULTS.podStartDelayMs);
 
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
@@ -101,20 +104,26 @@ function depDone(d: DeploymentLike, generation: number): boolean {
 interface Window {
   ms: number;
   metrics: WriteCounts;
+  /** GET, LIST and WATCH requests (all clients, this bench's own polling included). */
+  reads: WriteCounts;
   audit: { rows: AuditRow[]; byActor: Map<string, number>; total: number };
+  /** CPU seconds per cluster component and of this process (which also runs the Plinth manager). */
+  cpu: CpuReading;
 }
 
 /** Runs `act` (the image change) and `done` (polls until complete) between two scrapes of /metrics and an audit cut. */
-async function measure(client: KubeClient, auditLog: string, act: () => Promise<void>, done: () => Promise<void>): Promise<Window> {
+async function measure(cluster: LocalCluster, client: KubeClient, auditLog: string, act: () => Promise<void>, done: () => Promise<void>): Promise<Window> {
   const offset = fileSize(auditLog);
-  const before = await scrapeWrites(client);
+  const before = await scrapeRequests(client);
+  const meter = await startCpuMeter(cluster);
   const t0 = Date.now();
   await act();
   await done();
   const ms = Date.now() - t0;
-  const after = await scrapeWrites(client);
+  const cpu = meter.stop();
+  const after = await scrapeRequests(client);
   await sleep(500); // let the audit backend flush the last lines
-  return { ms, metrics: deltaWrites(before, after), audit: auditWrites(auditLog, offset, t0 - 5, t0 + ms + 5) };
+  return { ms, metrics: deltaWrites(before.writes, after.writes), reads: deltaWrites(before.reads, after.reads), audit: auditWrites(auditLog, offset, t0 - 5, t0 + ms + 5), cpu };
 }
 
 function table(rows: string[][]): string {
@@ -127,8 +136,11 @@ function describeWindow(title: string, w: Window): string {
   const auditRows = w.audit.rows.map((r) => [r.actor, r.what, String(r.count)]);
   return (
     `-- ${title}: ${(w.ms / 1000).toFixed(1)} s, ${totalWrites(w.metrics)} writes by apiserver_request_total, ${w.audit.total} in the audit log --\n` +
+    `${describeCpu(w.cpu)} (client: this process, with the Plinth manager)\n` +
     `apiserver_request_total delta by verb and resource:\n` +
     table([['verb resource', 'count'], ...metricRows]) +
+    `reads (GET, LIST, WATCH started) by verb and resource:\n` +
+    table([['verb resource', 'count'], ...[...w.reads].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, String(v)])]) +
     `audit log by client:\n` +
     table([['client', 'verb resource', 'count'], ...auditRows])
   );
@@ -179,7 +191,7 @@ async function main(): Promise<void> {
     version: 'new',
     nodes: NODES,
     zones: 3,
-    apiserverArgs: audit.args,
+    apiserverArgs: [...audit.args, ...APISERVER_ARGS],
     kwok: { inPlaceDelayMs: INPLACE_DELAY_MS },
     onProgress: (m) => log(`  ${m}`),
   });
@@ -244,7 +256,7 @@ async function main(): Promise<void> {
 
     // Background: what the cluster writes while nothing is released.
     await sleep(5_000);
-    const idle = await measure(client, audit.logPath, () => Promise.resolve(), () => sleep(10_000));
+    const idle = await measure(cluster, client, audit.logPath, () => Promise.resolve(), () => sleep(10_000));
     log(`idle: ${totalWrites(idle.metrics)} writes in ${(idle.ms / 1000).toFixed(1)} s`);
 
     // The releases, one after the other.
@@ -253,6 +265,7 @@ async function main(): Promise<void> {
     let cdStart = 0;
     const timeline = await watchTimeline(client, NS_CD, IMAGE_2, () => cdStart);
     const cdWin = await measure(
+      cluster,
       client,
       audit.logPath,
       async () => {
@@ -275,6 +288,7 @@ async function main(): Promise<void> {
     log('Deployment: image change');
     let depGen = 0;
     const depWin = await measure(
+      cluster,
       client,
       audit.logPath,
       async () => {

@@ -7,15 +7,18 @@ import { promSamples } from '../../src/kube/prom-text.js';
 /** The verbs `apiserver_request_total` reports for writes (server-side apply is its own verb, APPLY). */
 export const WRITE_VERBS = ['POST', 'PUT', 'PATCH', 'APPLY', 'DELETE', 'DELETECOLLECTION'] as const;
 
-/** Write counters keyed by `VERB resource[/subresource]`. */
+/** The read verbs (a WATCH is counted when it starts). */
+export const READ_VERBS = ['GET', 'LIST', 'WATCH'] as const;
+
+/** Request counters keyed by `VERB resource[/subresource]`. */
 export type WriteCounts = Map<string, number>;
 
-/** Parses the `apiserver_request_total` lines of a Prometheus text exposition. */
-export function parseWriteCounts(text: string): WriteCounts {
+/** Parses the `apiserver_request_total` lines of a Prometheus text exposition, for `verbs` (default: writes). */
+export function parseWriteCounts(text: string, verbs: readonly string[] = WRITE_VERBS): WriteCounts {
   const out: WriteCounts = new Map();
   for (const { labels: l, value } of promSamples(text, 'apiserver_request_total')) {
     const verb = l['verb'] ?? '';
-    if (!(WRITE_VERBS as readonly string[]).includes(verb)) continue;
+    if (!verbs.includes(verb)) continue;
     const res = l['subresource'] ? `${l['resource']}/${l['subresource']}` : (l['resource'] ?? '');
     const key = `${verb} ${res}`;
     out.set(key, (out.get(key) ?? 0) + value);
@@ -23,9 +26,10 @@ export function parseWriteCounts(text: string): WriteCounts {
   return out;
 }
 
-export async function scrapeWrites(client: KubeClient): Promise<WriteCounts> {
-  const body = await client.requestRaw({ method: 'GET', path: '/metrics' });
-  return parseWriteCounts(body.toString('utf8'));
+/** The write and the read counters, from one scrape. */
+export async function scrapeRequests(client: KubeClient): Promise<{ writes: WriteCounts; reads: WriteCounts }> {
+  const text = (await client.requestRaw({ method: 'GET', path: '/metrics' })).toString('utf8');
+  return { writes: parseWriteCounts(text), reads: parseWriteCounts(text, READ_VERBS) };
 }
 
 /** after - before, dropping zero entries. */
