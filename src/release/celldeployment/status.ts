@@ -150,7 +150,9 @@ export async function writeCellDeploymentStatus(client: KubeClient, input: Statu
     current: asKube(input.cd),
     desired: (obj) => {
       const fresh = obj as unknown as CellDeployment;
-      return computeStatus({ ...input, cd: fresh }, fresh.status);
+      // After a conflict `fresh` may be a newer generation than the pods, view and targets were computed
+      // for: the status must not claim to have observed it (a stale Completed would then look current).
+      return { ...computeStatus({ ...input, cd: fresh }, fresh.status), observedGeneration: input.cd.metadata.generation };
     },
     signal,
   });
