@@ -4,7 +4,8 @@
 // image change to "all pods updated and ready", and the API write requests per updated pod (the API server's
 // `apiserver_request_total`, all clients; the audit log attributes them to clients).
 //   npm run bench -- release          (BENCH_REPLICAS, BENCH_NODES, BENCH_BATCH to change the size;
-//   BENCH_APISERVER_ARGS adds kube-apiserver flags, e.g. `--profiling=true` for `kubectl get --raw /debug/pprof/profile`)
+//   BENCH_APISERVER_ARGS adds kube-apiserver flags, e.g. `--profiling=true` for `kubectl get --raw /debug/pprof/profile`;
+//   BENCH_NODE_PROFILE=<dir> writes a CPU profile of this process, manager included, per window)
 // Caveat: the kubelet is kwok. A new pod is Running and Ready podStartDelayMs (100 ms) after binding (no image
 // pull, no sandbox, no probes), which makes recreating pods (the Deployment) nearly free. The in-place restart
 // is given the same container start time (BENCH_INPLACE_DELAY_MS, default = podStartDelayMs) rather than
@@ -22,6 +23,7 @@ import { KWOK_DEFAULTS } from '../../src/localenv/cluster/kwok/config.js';
 import { runManager } from '../../src/manager/manager.js';
 import { RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
 import { describeCpu, startCpuMeter, type CpuReading } from '../lib/cpu.js';
+import { startProfile } from '../lib/profile.js';
 import { renderFigures, type Figure } from '../lib/report.js';
 import { auditArgs, auditWrites, fileSize, type AuditRow } from './audit.js';
 import { watchTimeline } from './timeline.js';
@@ -112,15 +114,25 @@ interface Window {
 }
 
 /** Runs `act` (the image change) and `done` (polls until complete) between two scrapes of /metrics and an audit cut. */
-async function measure(cluster: LocalCluster, client: KubeClient, auditLog: string, act: () => Promise<void>, done: () => Promise<void>): Promise<Window> {
+async function measure(
+  label: string,
+  cluster: LocalCluster,
+  client: KubeClient,
+  auditLog: string,
+  act: () => Promise<void>,
+  done: () => Promise<void>,
+): Promise<Window> {
   const offset = fileSize(auditLog);
   const before = await scrapeRequests(client);
   const meter = await startCpuMeter(cluster);
+  const profile = await startProfile(label);
   const t0 = Date.now();
   await act();
   await done();
   const ms = Date.now() - t0;
   const cpu = meter.stop();
+  const profiled = await profile.stop();
+  if (profiled) log(`CPU profile of this process: ${profiled}`);
   const after = await scrapeRequests(client);
   await sleep(500); // let the audit backend flush the last lines
   return { ms, metrics: deltaWrites(before.writes, after.writes), reads: deltaWrites(before.reads, after.reads), audit: auditWrites(auditLog, offset, t0 - 5, t0 + ms + 5), cpu };
@@ -256,7 +268,7 @@ async function main(): Promise<void> {
 
     // Background: what the cluster writes while nothing is released.
     await sleep(5_000);
-    const idle = await measure(cluster, client, audit.logPath, () => Promise.resolve(), () => sleep(10_000));
+    const idle = await measure('idle', cluster, client, audit.logPath, () => Promise.resolve(), () => sleep(10_000));
     log(`idle: ${totalWrites(idle.metrics)} writes in ${(idle.ms / 1000).toFixed(1)} s`);
 
     // The releases, one after the other.
@@ -265,6 +277,7 @@ async function main(): Promise<void> {
     let cdStart = 0;
     const timeline = await watchTimeline(client, NS_CD, IMAGE_2, () => cdStart);
     const cdWin = await measure(
+      'celldeployment',
       cluster,
       client,
       audit.logPath,
@@ -288,6 +301,7 @@ async function main(): Promise<void> {
     log('Deployment: image change');
     let depGen = 0;
     const depWin = await measure(
+      'deployment',
       cluster,
       client,
       audit.logPath,
