@@ -3,13 +3,16 @@
 //  - a blackout window in force now blocks the release (order and CellDeployment Blocked, the window named);
 //    removing it lets the release go on;
 //  - a conflict on plinth.dev/system: the second release is Blocked naming the first until the first completes;
-//  - a held cluster-upgrade lock Lease blocks until it is deleted;
+//  - a held cluster-upgrade lock Lease blocks until it is deleted; by default, the lock `plinth upgrade nodes`
+//    takes (acquired and released through its own code) blocks until the run gives it up;
 //  - a bad image reference blocks with a clear message;
 //  - a Prometheus metric analysis failure (a real Prometheus on loopback, scraping a gauge this test serves)
 //    fails the batch with onFailure Pause, and rolls the release back with onFailure Rollback.
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CellDeployment, ReleaseOrder } from '../src/api/index.js';
+import { NODE_UPGRADE_LOCK, type CellDeployment, type ReleaseOrder } from '../src/api/index.js';
+import { holderIdentity } from '../src/upgrade/nodes/holder.js';
+import { acquireRunLock } from '../src/upgrade/nodes/lock.js';
 import { CORE, inNamespace } from '../src/kube/resource.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
 import { RELEASE_API_VERSION, RES } from '../src/release/keys.js';
@@ -102,6 +105,29 @@ describe('ReleasePolicy enforcement', () => {
     assert.match(history(o), new RegExp(`the cluster-upgrade lock Lease ${ns}/cluster-upgrade is held by upgrader-1`));
     await suite.env.client.delete(leases, 'cluster-upgrade');
     await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed after the lock was released');
+  });
+
+  test('by default the conflict check honours the lock plinth upgrade nodes takes (the real run lock, taken and given up)', async () => {
+    const ns = 'policy-nodes-lock';
+    await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
+    await policy(ns, 'no-release-during-upgrade', { selector: { matchLabels: { app: 'web' } }, preChecks: { conflicts: {} } });
+    const stored = await suite.env.client.get<{ spec: { preChecks?: { conflicts?: { upgradeLockLease?: unknown } } } }>(inNamespace(RELEASE_POLICIES, ns), 'no-release-during-upgrade');
+    assert.deepEqual(stored.spec.preChecks?.conflicts?.upgradeLockLease, { ...NODE_UPGRADE_LOCK }, 'the server fills in the default lease');
+    await ensureNamespace(suite.env.client, NODE_UPGRADE_LOCK.namespace);
+    const identity = holderIdentity('rehearsal');
+    const lock = await acquireRunLock(suite.env.client, NODE_UPGRADE_LOCK.namespace, identity);
+    try {
+      const name = await release(ns, 'web', 'registry.local/web:2');
+      const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked while the node upgrade holds its lock');
+      const held = `the cluster-upgrade lock Lease plinth-system/plinth-upgrade-nodes is held by ${identity}`;
+      assert.ok(history(o).includes(held), `the history names the run: ${history(o)}`);
+      assert.equal(o.status?.batches?.[0]?.phase, 'Pending', 'no batch started');
+    } finally {
+      await lock.release();
+    }
+    const cd = await getCd(suite.env.client, ns, 'web');
+    const name = cd.status?.releaseOrder ?? '';
+    await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed once the run gave its lock up');
   });
 
   test('a bad image reference blocks with a clear message', async () => {

@@ -5,6 +5,12 @@ import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
 const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 
+/**
+ * The Lease `plinth upgrade nodes` holds while it acts on a cluster's nodes (in its default --state-namespace):
+ * the cluster-upgrade lock a policy's conflict check watches unless told another.
+ */
+export const NODE_UPGRADE_LOCK = { namespace: 'plinth-system', name: 'plinth-upgrade-nodes' } as const;
+
 export const BlackoutWindow = Validated(
   {
     name: Type.String({ minLength: 1, maxLength: 63 }),
@@ -60,7 +66,17 @@ export const ReleasePolicySpec = Type.Object({
       conflicts: Type.Optional(
         Type.Object({
           systemLabel: Type.String({ default: 'plinth.dev/system' }),
-          upgradeLockLease: Type.Optional(Type.Object({ namespace: Type.String(), name: Type.String() })),
+          upgradeLockLease: Type.Optional(
+            Type.Object(
+              { namespace: Type.String({ minLength: 1 }), name: Type.String({ minLength: 1 }) },
+              {
+                default: { ...NODE_UPGRADE_LOCK },
+                description:
+                  'No batch starts while this Lease is held (holderIdentity set, renewTime + leaseDurationSeconds not past). ' +
+                  'Default: the lock plinth upgrade nodes holds, plinth-system/plinth-upgrade-nodes.',
+              },
+            ),
+          ),
         }),
       ),
       parameters: Type.Optional(

@@ -1,5 +1,5 @@
 import type { Lease } from './types.js';
-import type { CellDeployment, ReleaseOrder, ReleasePolicy } from '../../api/index.js';
+import { NODE_UPGRADE_LOCK, type CellDeployment, type ReleaseOrder, type ReleasePolicy } from '../../api/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { isNotFound } from '../../kube/api-error.js';
 import { CORE, inNamespace } from '../../kube/resource.js';
@@ -54,16 +54,16 @@ export function parameterCheck(p: ReleasePolicy, cd: CellDeployment): PreBlock |
 
 /**
  * Conflicts: another CellDeployment of the namespace with the same value of the system label has an active
- * release order created before this one (ties: the lower name goes first); or the upgrade lock Lease is held.
+ * release order created before this one (ties: the lower name goes first); or the upgrade lock Lease is held
+ * (by default the one `plinth upgrade nodes` holds, NODE_UPGRADE_LOCK).
  */
 export async function conflictCheck(client: KubeClient, p: ReleasePolicy, ctx: CheckContext): Promise<PreBlock | undefined> {
   const conflicts = p.spec.preChecks?.conflicts;
   if (!conflicts) return undefined;
-  const lease = conflicts.upgradeLockLease;
-  if (lease) {
-    const held = await leaseHeld(client, lease.namespace, lease.name, ctx.now, ctx.signal);
-    if (held) return { message: `the cluster-upgrade lock Lease ${lease.namespace}/${lease.name} is held by ${held}`, retryAfterMs: RECHECK_MS };
-  }
+  // The server defaults it; a policy stored before that default existed gets the same here.
+  const lease = conflicts.upgradeLockLease ?? NODE_UPGRADE_LOCK;
+  const held = await leaseHeld(client, lease.namespace, lease.name, ctx.now, ctx.signal);
+  if (held) return { message: `the cluster-upgrade lock Lease ${lease.namespace}/${lease.name} is held by ${held}`, retryAfterMs: RECHECK_MS };
   const label = conflicts.systemLabel || 'plinth.dev/system';
   const system = ctx.cd.metadata.labels?.[label];
   if (system === undefined) return undefined;

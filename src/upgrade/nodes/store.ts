@@ -1,3 +1,4 @@
+import { NODE_UPGRADE_LOCK } from '../../api/release/releasepolicy.js';
 import { isAlreadyExists, isNotFound, isTransientApiError } from '../../kube/api-error.js';
 import { sleep } from '../../kube/clock.js';
 import type { KubeClient } from '../../kube/http.js';
@@ -6,7 +7,8 @@ import type { Control, NodeState, RunState } from './state.js';
 
 /** Labels and names of the run's objects in the state namespace. */
 export const RUN_LABEL = 'upgrade.plinth.dev/nodes-run';
-export const LEASE_NAME = 'plinth-upgrade-nodes';
+/** The run lock's Lease (release policies' conflict checks watch it too: NODE_UPGRADE_LOCK). */
+export const LEASE_NAME = NODE_UPGRADE_LOCK.name;
 export const configMapName = (run: string): string => `plinth-upgrade-nodes-${run}`;
 
 const RUN_KEY = 'run.json';
