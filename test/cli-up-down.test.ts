@@ -1,6 +1,7 @@
 // The quick start, end to end through the real CLI: `plinth up` starts a cluster with nodes in
-// three zones, CRDs and a leading manager; `plinth status`/`kubeconfig` report it; `plinth down`
-// leaves no process behind.
+// three zones, CRDs and a leading manager; `plinth status`/`kubeconfig` report it; a manager killed with
+// SIGKILL is replaced by the next `plinth up` and the new one leads at once; `plinth down` leaves no process
+// behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,14 @@ const name = `test-up-${randomBytes(3).toString('hex')}`;
 function plinth(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function waitUntil(ok: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 function alive(pid: number): boolean {
@@ -62,12 +71,30 @@ test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
   kc.loadFromFile(result.kubeconfig);
   const client = await KubeClient.fromKubeConfig(kc);
   const lease = await client.get<{ spec: { holderIdentity: string } }>(ref('coordination.k8s.io/v1', 'leases', 'plinth-system'), 'plinth-manager');
-  assert.match(lease.spec.holderIdentity, new RegExp(`_${result.manager.pid}_`));
+  assert.match(lease.spec.holderIdentity, new RegExp(`^plinth-manager@.+_${result.manager.pid}_\\d+_[a-z0-9]+$`));
+
+  // kill -9 of the manager, then up again: a new manager, which takes the dead one's lease at once (it died on
+  // this host) instead of after the 15 s lease ran out.
+  process.kill(result.manager.pid, 'SIGKILL');
+  await waitUntil(() => !alive(result.manager.pid), 'the killed manager to be gone', 10_000);
+  const restarted = plinth('up', '--name', name, '-o', 'json');
+  assert.equal(restarted.code, 0, restarted.stderr);
+  const newPid = (JSON.parse(restarted.stdout) as { manager: { pid: number } }).manager.pid;
+  assert.notEqual(newPid, result.manager.pid, 'up started a new manager');
+  const upReturned = Date.now();
+  const leases = ref('coordination.k8s.io/v1', 'leases', 'plinth-system');
+  await waitUntil(
+    async () => (await client.get<{ spec: { holderIdentity: string } }>(leases, 'plinth-manager')).spec.holderIdentity.includes(`_${newPid}_`),
+    'the new manager to lead',
+    8_000,
+  );
+  const tookMs = Date.now() - upReturned;
+  console.log(`the restarted manager led ${tookMs} ms after plinth up returned (lease 15 s)`);
   client.close();
 
   const down = plinth('down', '--name', name);
   assert.equal(down.code, 0, down.stderr);
-  for (const pid of [...pids, result.manager.pid]) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);
+  for (const pid of [...pids, newPid]) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);
   const after = plinth('kubeconfig', '--name', name);
   assert.equal(after.code, 1);
   assert.match(after.stderr, /no local cluster .* is running.*plinth up/);

@@ -1,6 +1,7 @@
 // Leader election between real OS processes on a real Lease (1.24 and 1.34):
 //  - of two processes exactly one leads (its reports and the Lease agree);
 //  - SIGKILL the leader: the other takes over once the lease has expired;
+//  - with identities that name host and pid (holderIsDeadHere), SIGKILL the leader: the other takes over at once;
 //  - a leader cut off from the API server steps down before another takes over;
 //  - a leader shut down cleanly releases the lease and the other takes over at once.
 import { after, before, describe, test } from 'node:test';
@@ -31,9 +32,20 @@ class Participant {
     readonly id: string,
     kubeconfig: string,
     lease: string,
+    deadCheck = false,
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', 'test/fixtures/leader-process.ts'], {
-      env: { ...process.env, KUBECONFIG: kubeconfig, LEASE_NS: 'default', LEASE_NAME: lease, ID: id, LD_MS: String(LD), RD_MS: String(RD), RP_MS: String(RP) },
+      env: {
+        ...process.env,
+        KUBECONFIG: kubeconfig,
+        LEASE_NS: 'default',
+        LEASE_NAME: lease,
+        ID: id,
+        LD_MS: String(LD),
+        RD_MS: String(RD),
+        RP_MS: String(RP),
+        DEAD_CHECK: deadCheck ? '1' : '0',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     createInterface({ input: this.child.stdout! }).on('line', (line) => {
@@ -132,6 +144,28 @@ for (const version of ['old', 'new'] as const) {
       const lastTick = Math.max(...leader.reports.map((r) => r.t));
       assert.ok(follower.terms()[0]!.start > lastTick, 'the new leader started after the old one last reported');
       console.log(`[${version}] takeover ${took} ms after SIGKILL (leaseDuration ${LD} ms, retryPeriod ${RP} ms)`);
+    });
+
+    test('a leader SIGKILLed on this host is taken over at once when the identities name host and pid (holderIsDeadHere)', async () => {
+      const lease = `dead-here-${version}`;
+      const a = new Participant(`da-${version}`, cluster.kubeconfigPath, lease, true);
+      const b = new Participant(`db-${version}`, cluster.kubeconfigPath, lease, true);
+      procs.push(a, b);
+      await waitFor(() => a.leading() || b.leading(), 'a leader', 20_000);
+      await sleep(1000);
+      const [leader, follower] = a.leading() ? [a, b] : [b, a];
+      assert.equal(follower.terms().length, 0, 'a live leader is never taken over');
+      assert.match((await holder(lease)) ?? '', new RegExp(`^${leader.id}@.+_${leader.child.pid}_\\d+_[a-z0-9]+$`), 'the Lease names host, pid and PID namespace');
+      const killedAt = Date.now();
+      leader.kill('SIGKILL');
+      await waitFor(() => follower.leading(), 'the follower to take over', LD * 3);
+      const took = follower.terms()[0]!.start - killedAt;
+      assert.ok((await holder(lease))?.startsWith(`${follower.id}@`), 'the Lease names the new leader');
+      assertNoOverlap([{ p: leader, killedAt }, { p: follower }]);
+      // Without the check it waits until the lease runs out: at least renewDeadline + (LD - RD) / 2 after the
+      // last renewal, about 2.9 s after the kill here. With it, at the next retry (RP = 300 ms, jittered).
+      assert.ok(took < (RD + (LD - RD) / 2) / 2, `took over ${took} ms after the kill (lease ${LD} ms, retry ${RP} ms)`);
+      console.log(`[${version}] takeover of a holder dead on this host ${took} ms after SIGKILL (lease ${LD} ms)`);
     });
 
     test('a leader cut off from the API server steps down before another takes over; clean shutdown releases', async () => {

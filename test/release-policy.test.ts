@@ -11,7 +11,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { NODE_UPGRADE_LOCK, type CellDeployment, type ReleaseOrder } from '../src/api/index.js';
-import { holderIdentity } from '../src/upgrade/nodes/holder.js';
+import { holderIdentity } from '../src/kube/holder.js';
 import { acquireRunLock } from '../src/upgrade/nodes/lock.js';
 import { CORE, inNamespace } from '../src/kube/resource.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';

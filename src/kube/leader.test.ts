@@ -64,7 +64,7 @@ interface Tracked {
 const timing = { leaseDurationMs: 6000, renewDeadlineMs: 4000, retryPeriodMs: 500 };
 const credit = (timing.leaseDurationMs - timing.renewDeadlineMs) / 2;
 
-function start(lease: MemoryLease, clock: FakeClock, identity: string): Tracked {
+function start(lease: MemoryLease, clock: FakeClock, identity: string, holderIsDead?: (id: string) => boolean): Tracked {
   const link = { mode: 'ok' as 'ok' | 'fail' | 'hang' };
   const ac = new AbortController();
   const terms: Array<{ start: number; end?: number }> = [];
@@ -74,6 +74,7 @@ function start(lease: MemoryLease, clock: FakeClock, identity: string): Tracked 
     ...timing,
     clock,
     random: () => 0.5,
+    ...(holderIsDead ? { holderIsDead } : {}),
     onStartedLeading: (signal) => {
       const term: { start: number; end?: number } = { start: clock.now() };
       terms.push(term);
@@ -136,6 +137,56 @@ void test('when the leader dies, the other takes over within leaseDuration of it
   a.ac.abort();
   b.ac.abort();
   await clock.advance(10_000);
+});
+
+void test('a holder known dead (holderIsDead) is taken over at once; one not known dead is waited out', async () => {
+  for (const dead of [true, false]) {
+    const clock = new FakeClock();
+    const lease = new MemoryLease(clock);
+    // A fresh lease of a holder that never renews again (it died just after its renewal).
+    lease.record = { holderIdentity: 'gone', leaseDurationSeconds: 6, renewTime: 'now', acquireTime: 'now', leaseTransitions: 3 };
+    const asked: string[] = [];
+    const t0 = clock.now();
+    const b = start(lease, clock, 'b', (id) => {
+      asked.push(id);
+      return dead && id === 'gone';
+    });
+    await clock.advance(1_000);
+    assert.deepEqual(asked.slice(0, 1), ['gone'], 'the check is asked about the holder');
+    if (dead) {
+      assert.ok(b.elector.isLeader(), 'took the dead holder\'s lease at the first attempt');
+      assert.ok(b.terms[0]!.start - t0 <= 10, `leads at ${b.terms[0]!.start - t0} ms`);
+      assert.equal(lease.record?.leaseTransitions, 4);
+    } else {
+      assert.ok(!b.elector.isLeader(), 'a holder not known dead keeps its lease until it runs out');
+      await clock.advance(10_000);
+      assert.ok(b.elector.isLeader());
+      assert.ok(b.terms[0]!.start - t0 >= timing.renewDeadlineMs + credit, `took over at ${b.terms[0]!.start - t0} ms, after the lease ran out`);
+    }
+    b.ac.abort();
+    await clock.advance(10_000);
+    await b.run;
+  }
+});
+
+void test('holderIsDead is never asked about this elector itself, and a throwing check counts as alive', async () => {
+  const clock = new FakeClock();
+  const lease = new MemoryLease(clock);
+  lease.record = { holderIdentity: 'other', leaseDurationSeconds: 6, renewTime: 'now', acquireTime: 'now', leaseTransitions: 0 };
+  const asked: string[] = [];
+  const b = start(lease, clock, 'b', (id) => {
+    asked.push(id);
+    throw new Error('cannot tell');
+  });
+  await clock.advance(2_000);
+  assert.ok(!b.elector.isLeader(), 'a check that throws never hands the lease over early');
+  await clock.advance(10_000);
+  assert.ok(b.elector.isLeader());
+  await clock.advance(5_000);
+  assert.ok(!asked.includes('b'), 'renewals do not ask about the elector itself');
+  b.ac.abort();
+  await clock.advance(10_000);
+  await b.run;
 });
 
 void test('a leader that cannot renew steps down before the deadline, then rejoins as follower', async () => {

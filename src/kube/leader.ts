@@ -3,6 +3,7 @@ import { PlinthError } from '../errors/index.js';
 import { isAlreadyExists, isConflict, isNotFound } from './api-error.js';
 import { realClock, sleep, type Clock } from './clock.js';
 import { microTime } from './events.js';
+import { holderIdentity } from './holder.js';
 import type { KubeClient } from './http.js';
 import { logger } from './log.js';
 import { leaderStatus, leaderTransitions } from './metrics.js';
@@ -93,6 +94,12 @@ export interface LeaderElectionOptions {
   onStoppedLeading?(): void;
   /** Called when the observed leader changes (including to this instance). */
   onNewLeader?(identity: string): void;
+  /**
+   * Whether the holder with this identity is known to be dead (e.g. holderIsDeadHere: its process is gone from
+   * this host). The lease of a dead holder is taken at once instead of after it runs out. It must never call a
+   * live holder dead; when unsure, it says alive (the lease is then waited out). Default: nobody is known dead.
+   */
+  holderIsDead?: (identity: string) => boolean;
   clock?: Clock;
   random?: () => number;
 }
@@ -113,8 +120,8 @@ export interface LeaderElectionOptions {
  * this. All participants must use the same timings.
  */
 export class LeaderElector {
-  private readonly o: Required<Omit<LeaderElectionOptions, 'onStoppedLeading' | 'onNewLeader'>> &
-    Pick<LeaderElectionOptions, 'onStoppedLeading' | 'onNewLeader'>;
+  private readonly o: Required<Omit<LeaderElectionOptions, 'onStoppedLeading' | 'onNewLeader' | 'holderIsDead'>> &
+    Pick<LeaderElectionOptions, 'onStoppedLeading' | 'onNewLeader' | 'holderIsDead'>;
   private readonly log: Logger;
   private observed: { record: LeaseRecord; version: string; at: number } | undefined;
   private leading = false;
@@ -287,7 +294,7 @@ export class LeaderElector {
       const holder = current.record.holderIdentity;
       const mine = holder === identity;
       const exp = this.expiry();
-      if (!mine && holder && exp !== undefined && exp > clock.now()) return false;
+      if (!mine && holder && exp !== undefined && exp > clock.now() && !this.knownDead(holder)) return false;
       const record: LeaseRecord = {
         holderIdentity: identity,
         leaseDurationSeconds: leaseSeconds,
@@ -307,6 +314,18 @@ export class LeaderElector {
       cancelTimer();
       signal.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** The holder's lease may be taken before it runs out: holderIsDead says its process is gone. */
+  private knownDead(holder: string): boolean {
+    let dead = false;
+    try {
+      dead = this.o.holderIsDead?.(holder) ?? false;
+    } catch (err) {
+      this.log.warn({ err: String(err), holder }, 'holderIsDead threw; treating the holder as alive');
+    }
+    if (dead) this.log.info({ holder }, 'the holder is dead (its process is gone from this host); taking the lease now');
+    return dead;
   }
 
   private observe(record: LeaseRecord, version: string): void {
@@ -343,7 +362,10 @@ export class LeaderElector {
   }
 }
 
-/** A default identity: hostname, pid and a random suffix. */
-export function defaultIdentity(): string {
-  return `${process.env.HOSTNAME ?? 'plinth'}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+/**
+ * A default identity: `plinth-manager@<host>_<pid>_<pidns>_<random>` (holderIdentity), so that a later process
+ * on the same host can tell that this one died (holderIsDeadHere) and take its lease at once.
+ */
+export function defaultIdentity(name = 'plinth-manager'): string {
+  return holderIdentity(name);
 }

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ensureNamespace } from '../kube/namespaces.js';
 import { KubeClient } from '../kube/http.js';
+import { holderIsDeadHere } from '../kube/holder.js';
 import { KubeLeaseLock, LeaderElector, defaultIdentity } from '../kube/leader.js';
 import { addHealthCheck, collectProcessMetrics, serveMetrics } from '../kube/metrics.js';
 import { logger } from '../kube/log.js';
@@ -79,6 +80,8 @@ export async function runManager(opts: ManagerOptions): Promise<number> {
         lock: new KubeLeaseLock(client, opts.namespace, opts.leaseName ?? 'plinth-manager'),
         identity,
         ...opts.leaderTiming,
+        // A manager that died on this host (a crash, kill -9) is replaced at once, not after its lease ran out.
+        holderIsDead: holderIsDeadHere,
         rejoin: false,
         onStartedLeading: (signal) => {
           log.info({ identity }, 'became leader');

@@ -7,7 +7,7 @@ import { isKubeApiError } from '../../kube/api-error.js';
 import { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { discoverPolicyApis } from './eviction.js';
-import { holderIdentity } from './holder.js';
+import { holderIdentity } from '../../kube/holder.js';
 import { acquireRunLock, LEASE_DURATION_MS } from './lock.js';
 import { checkRunName, parseSettings, windowSize, type NodesFlags } from './options.js';
 import { progressLine, renderReport } from './report.js';

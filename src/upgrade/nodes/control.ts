@@ -5,7 +5,7 @@ import { drainAbortable, isFinished, type NodeState } from './state.js';
 import type { Ctx } from './cli.js';
 import { cordonedBy, uncordon } from './drain.js';
 import { kubeletVersion, nodeReady } from './world.js';
-import { holderIdentity } from './holder.js';
+import { holderIdentity } from '../../kube/holder.js';
 import { acquireRunLock, holderLive, LEASE_DURATION_MS } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
 

@@ -2,7 +2,7 @@ import { PlinthError } from '../../errors/index.js';
 import { microTime } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
 import { KubeLeaseLock, LeaderElector, type LeaseRecord } from '../../kube/leader.js';
-import { holderIsDeadHere } from './holder.js';
+import { holderIsDeadHere } from '../../kube/holder.js';
 import { LEASE_NAME } from './store.js';
 
 export interface RunLock {

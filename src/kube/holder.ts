@@ -1,8 +1,8 @@
-// Who holds the run lease, and whether that process is gone. A run's lease identity names its host, its
-// process id and its PID namespace, so that a later process on the same machine (--resume, --abort after a
-// crash) can see that the holder is dead and break its lease at once instead of waiting for it to run out.
-// A holder on another machine, or one this process cannot check, is never judged dead: its lease is waited
-// out, as before.
+// Who holds a lease, and whether that process is gone. A lease identity made by holderIdentity names its host,
+// its process id and its PID namespace, so that a later process on the same machine (a node-upgrade run's
+// --resume or --abort after a crash, a restarted controller manager) can see that the holder is dead and take
+// its lease at once instead of waiting for it to run out. A holder on another machine, or one this process
+// cannot check, is never judged dead: its lease is waited out, as before.
 import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
