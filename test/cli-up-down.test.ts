@@ -71,7 +71,7 @@ test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
   kc.loadFromFile(result.kubeconfig);
   const client = await KubeClient.fromKubeConfig(kc);
   const lease = await client.get<{ spec: { holderIdentity: string } }>(ref('coordination.k8s.io/v1', 'leases', 'plinth-system'), 'plinth-manager');
-  assert.match(lease.spec.holderIdentity, new RegExp(`^plinth-manager@.+_${result.manager.pid}_\\d+_[a-z0-9]+$`));
+  assert.match(lease.spec.holderIdentity, new RegExp(`^plinth-manager@.+_${result.manager.pid}_\\d+_[0-9a-f]{8}_[a-z0-9]+$`));
 
   // kill -9 of the manager, then up again: a new manager, which takes the dead one's lease at once (it died on
   // this host) instead of after the 15 s lease ran out.

@@ -155,7 +155,7 @@ for (const version of ['old', 'new'] as const) {
       await sleep(1000);
       const [leader, follower] = a.leading() ? [a, b] : [b, a];
       assert.equal(follower.terms().length, 0, 'a live leader is never taken over');
-      assert.match((await holder(lease)) ?? '', new RegExp(`^${leader.id}@.+_${leader.child.pid}_\\d+_[a-z0-9]+$`), 'the Lease names host, pid and PID namespace');
+      assert.match((await holder(lease)) ?? '', new RegExp(`^${leader.id}@.+_${leader.child.pid}_\\d+_[0-9a-f]{8}_[a-z0-9]+$`), 'the Lease names host, pid and PID namespace');
       const killedAt = Date.now();
       leader.kill('SIGKILL');
       await waitFor(() => follower.leading(), 'the follower to take over', LD * 3);

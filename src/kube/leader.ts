@@ -363,7 +363,7 @@ export class LeaderElector {
 }
 
 /**
- * A default identity: `plinth-manager@<host>_<pid>_<pidns>_<random>` (holderIdentity), so that a later process
+ * A default identity: `plinth-manager@<host>_<pid>_<pidns>_<boot>_<random>` (holderIdentity), so that a later process
  * on the same host can tell that this one died (holderIsDeadHere) and take its lease at once.
  */
 export function defaultIdentity(name = 'plinth-manager'): string {

@@ -11,7 +11,7 @@ export function registerManagerCommand(program: Command): void {
     .option('--metrics-bind-address <ip>', 'address the metrics server listens on', '127.0.0.1')
     .option('--leader-elect-namespace <ns>', 'namespace of the leader-election Lease', 'plinth-system')
     .option('--no-leader-elect', 'run controllers without leader election (only one instance may run)')
-    .option('--identity <id>', 'leader-election identity (default: plinth-manager@HOST_PID_PIDNS_RANDOM)')
+    .option('--identity <id>', 'leader-election identity (default: plinth-manager@HOST_PID_PIDNS_BOOT_RANDOM)')
     .action(
       act(async (opts: { metricsPort: number; metricsBindAddress: string; leaderElectNamespace: string; leaderElect: boolean; identity?: string }, g) => {
         const { loadKubeConfig } = await import('../kubeconfig.js');
