@@ -1,41 +1,30 @@
 // Who holds a lease, and whether that process is gone. A lease identity made by holderIdentity names its host,
-// its process id and its PID namespace, so that a later process on the same machine (a node-upgrade run's
+// its process id, its PID namespace and its machine's boot, so that a later process on the same machine (a node-upgrade run's
 // --resume or --abort after a crash, a restarted controller manager) can see that the holder is dead and take
 // its lease at once instead of waiting for it to run out. A holder on another machine, or one this process
 // cannot check, is never judged dead: its lease is waited out, as before.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
-/** The inode of this process's PID namespace ('0' where /proc cannot tell): pids are only comparable within one. */
-function readPidNamespace(): string {
-  try {
-    return /\[(\d+)\]/.exec(readlinkSync('/proc/self/ns/pid'))?.[1] ?? '0';
-  } catch {
-    return '0';
-  }
+/** A fact about this process read from /proc once: the first group of `pattern` in it, '0' where it cannot tell. */
+function readOnce(read: () => string, pattern: RegExp): () => string {
+  let value: string | undefined;
+  return (): string => {
+    if (value === undefined) {
+      try {
+        value = pattern.exec(read().trim())?.[1] ?? '0';
+      } catch {
+        value = '0';
+      }
+    }
+    return value;
+  };
 }
 
-let ownPidNamespace: string | undefined;
-/** This process's PID namespace, read once (it never changes for a running process). */
-function pidNamespace(): string {
-  ownPidNamespace ??= readPidNamespace();
-  return ownPidNamespace;
-}
-
-/** The first 8 hex digits of this kernel's boot id ('0' where /proc cannot tell): the same on one machine only. */
-function readBoot(): string {
-  try {
-    return /^([0-9a-f]{8})/.exec(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim())?.[1] ?? '0';
-  } catch {
-    return '0';
-  }
-}
-
-let ownBoot: string | undefined;
-function boot(): string {
-  ownBoot ??= readBoot();
-  return ownBoot;
-}
+/** The inode of this process's PID namespace: pids are only comparable within one. */
+const pidNamespace = readOnce(() => readlinkSync('/proc/self/ns/pid'), /\[(\d+)\]/);
+/** The first 8 hex digits of this kernel's boot id: the same on one machine only. */
+const boot = readOnce(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'), /^([0-9a-f]{8})/);
 
 /**
  * `<run>@<host>_<pid>_<pidns>_<boot>_<random>`: unique per process, and checkable by processes on the same
