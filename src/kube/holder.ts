@@ -1,8 +1,8 @@
 // Who holds a lease, and whether that process is gone. A lease identity made by holderIdentity names its host,
-// its process id, its PID namespace and its machine's boot, so that a later process on the same machine (a node-upgrade run's
-// --resume or --abort after a crash, a restarted controller manager) can see that the holder is dead and take
-// its lease at once instead of waiting for it to run out. A holder on another machine, or one this process
-// cannot check, is never judged dead: its lease is waited out, as before.
+// its process id, its PID namespace and its machine's boot, so that a later process on the same machine (a
+// node-upgrade run's --resume or --abort after a crash, a restarted controller manager) can see that the holder
+// is dead and take its lease at once instead of waiting for it to run out. A holder on another machine, or one
+// this process cannot check, is never judged dead: its lease is waited out, as before.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 
