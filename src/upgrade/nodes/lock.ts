@@ -30,8 +30,8 @@ export function holderLive(r: LeaseRecord, now: number): boolean {
 /**
  * Take the one Lease that lets a run act on the cluster's nodes (whatever the run's name). A live
  * holder means another run acts now: refused at once, naming it. The lease of a holder that died on
- * this host is freed at once (holder.ts); one that died elsewhere is taken over once it runs out (the
- * LeaderElector measures that on this machine's clock).
+ * this host is taken at once (the LeaderElector's holderIsDead, src/kube/holder.ts); one that died elsewhere
+ * is taken over once it runs out (the LeaderElector measures that on this machine's clock).
  */
 export async function acquireRunLock(
   client: KubeClient,
@@ -42,13 +42,11 @@ export async function acquireRunLock(
   const lock = new KubeLeaseLock(client, namespace, LEASE_NAME);
   let probe = await lock.get(AbortSignal.timeout(30_000));
   const dead = probe?.record.holderIdentity;
-  if (probe && dead && leaseLive(probe.record, Date.now()) && holderIsDeadHere(dead)) {
-    opts.onDeadHolder?.(dead);
-    await vacate(lock, probe).catch(() => undefined); // a conflict: someone acted first; the probe below sees it
-    probe = await lock.get(AbortSignal.timeout(30_000));
-  }
+  // A holder that died on this host is neither waited for nor refused: the elector (holderIsDead) takes its
+  // lease at its first attempt.
+  if (probe && dead && leaseLive(probe.record, Date.now()) && holderIsDeadHere(dead)) opts.onDeadHolder?.(dead);
   const prefix = opts.sameRunPrefix;
-  if (prefix && probe?.record.holderIdentity?.startsWith(prefix) && probe.record.holderIdentity !== identity && leaseLive(probe.record, Date.now())) {
+  if (prefix && probe?.record.holderIdentity?.startsWith(prefix) && probe.record.holderIdentity !== identity && holderLive(probe.record, Date.now())) {
     // An earlier process of the same run (killed, most likely): wait for its lease to run out,
     // but refuse if it is still renewed (that process is alive).
     const holder = probe.record.holderIdentity;
@@ -67,7 +65,7 @@ export async function acquireRunLock(
       lease: `${namespace}/${LEASE_NAME}`,
       renewed: r?.renewTime ?? 'just now',
     });
-  if (probe && probe.record.holderIdentity !== identity && leaseLive(probe.record, Date.now())) {
+  if (probe && probe.record.holderIdentity !== identity && holderLive(probe.record, Date.now())) {
     throw refuse(probe.record.holderIdentity!, probe.record);
   }
   const stale = probe?.record.holderIdentity;
@@ -82,6 +80,7 @@ export async function acquireRunLock(
       leaseDurationMs: LEASE_DURATION_MS,
       renewDeadlineMs: 14_000,
       retryPeriodMs: 2_000,
+      holderIsDead: holderIsDeadHere,
       rejoin: false,
       onStartedLeading: (signal) => {
         resolve(signal);
