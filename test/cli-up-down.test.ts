@@ -9,20 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../src/kube/http.js';
 import { ref } from '../src/kube/resource.js';
+import { waitFor } from './fixtures/kube-helpers.js';
 
 const name = `test-up-${randomBytes(3).toString('hex')}`;
 
 function plinth(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', timeout: 300_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function waitUntil(ok: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function alive(pid: number): boolean {
@@ -76,14 +69,14 @@ test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
   // kill -9 of the manager, then up again: a new manager, which takes the dead one's lease at once (it died on
   // this host) instead of after the 15 s lease ran out.
   process.kill(result.manager.pid, 'SIGKILL');
-  await waitUntil(() => !alive(result.manager.pid), 'the killed manager to be gone', 10_000);
+  await waitFor(() => !alive(result.manager.pid), 'the killed manager to be gone', 10_000);
   const restarted = plinth('up', '--name', name, '-o', 'json');
   assert.equal(restarted.code, 0, restarted.stderr);
   const newPid = (JSON.parse(restarted.stdout) as { manager: { pid: number } }).manager.pid;
   assert.notEqual(newPid, result.manager.pid, 'up started a new manager');
   const upReturned = Date.now();
   const leases = ref('coordination.k8s.io/v1', 'leases', 'plinth-system');
-  await waitUntil(
+  await waitFor(
     async () => (await client.get<{ spec: { holderIdentity: string } }>(leases, 'plinth-manager')).spec.holderIdentity.includes(`_${newPid}_`),
     'the new manager to lead',
     8_000,
