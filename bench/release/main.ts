@@ -143,6 +143,11 @@ function cpuTotal(c: CpuReading): number {
   return Object.values(c.components).reduce((a, b) => a + b, 0) + c.client;
 }
 
+/** kube-apiserver CPU milliseconds per API write in a window. */
+function apiserverMsPerWrite(w: Window): number {
+  return ((w.cpu.components['kube-apiserver'] ?? 0) * 1000) / Math.max(1, totalWrites(w.metrics));
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => '  ' + r.map((c, i) => (i === r.length - 1 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
@@ -371,8 +376,8 @@ async function main(): Promise<void> {
         metric: 'kube-apiserver CPU per API write',
         unit: 'ms',
         better: 'lower',
-        plinth: ((cdWin.cpu.components['kube-apiserver'] ?? 0) * 1000) / Math.max(1, totalWrites(cdWin.metrics)),
-        peers: { Deployment: ((depWin.cpu.components['kube-apiserver'] ?? 0) * 1000) / Math.max(1, totalWrites(depWin.metrics)) },
+        plinth: apiserverMsPerWrite(cdWin),
+        peers: { Deployment: apiserverMsPerWrite(depWin) },
       },
     ];
     const { text, targetsMet } = renderFigures(`release: ${REPLICAS} replicas on ${NODES} nodes in 3 zones, in-place image change (Kubernetes ${cluster.version})`, figures);
