@@ -28,7 +28,7 @@ const selected = files.length > 0 ? files : [...find('src'), ...find('bench'), .
 const needsClusters = !unitOnly && selected.some((f) => f.startsWith('test'));
 
 if (needsClusters) {
-  const prep = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'prepare', '--all'], {
+  const prep = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'prepare', '--all'], {
     stdio: 'inherit',
   });
   if (prep.status !== 0) process.exit(prep.status ?? 1);

@@ -22,7 +22,7 @@ import { KubeClient } from '../src/kube/http.js';
 import { startCluster } from '../src/localenv/index.js';
 import { ref } from '../src/kube/resource.js';
 import { appendHistory, historyEntry, SYSTEM_ACTOR } from '../src/release/plan/history.js';
-import { recordHistory } from '../src/release/cli/record.js';
+import { recordHistory } from '../src/release/steer/record.js';
 import {
   cdRef,
   cellDeployment,
@@ -54,7 +54,7 @@ interface Running {
   done: Promise<Run>;
 }
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const CLI = ['--import', 'tsx', 'src/app/cli/main.ts'];
 
 /** Starts the CLI as a subprocess (never spawnSync: the controllers run in this process's event loop). */
 function start(args: string[], opts: { tty?: boolean } = {}): Running {

@@ -11,7 +11,7 @@ import type { Report } from '../src/upgrade/assess/types.js';
 const ROOT = resolve(import.meta.dirname, '..');
 
 function plinth(args: string[], input?: string): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'upgrade', 'assess', ...args], { cwd: ROOT, encoding: 'utf8', input: input ?? '', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'upgrade', 'assess', ...args], { cwd: ROOT, encoding: 'utf8', input: input ?? '', timeout: 60_000 });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -20,7 +20,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const NS = 'legacy';
 
 function assess(kubeconfig: string, args: string[]): { code: number; report: Report; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'upgrade', 'assess', '--kubeconfig', kubeconfig, '-o', 'json', ...args], {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'upgrade', 'assess', '--kubeconfig', kubeconfig, '-o', 'json', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,
@@ -242,7 +242,7 @@ describe('upgrade assess on a live 1.24 cluster', () => {
   });
 
   test('-f with --live assesses both; manifests alone do not touch the cluster', () => {
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'upgrade', 'assess', '--kubeconfig', cluster.kubeconfigPath, '--to', '1.25', '-f', '-', '--live', '-o', 'json'], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'upgrade', 'assess', '--kubeconfig', cluster.kubeconfigPath, '--to', '1.25', '-f', '-', '--live', '-o', 'json'], {
       cwd: ROOT,
       encoding: 'utf8',
       input: 'apiVersion: batch/v1beta1\nkind: CronJob\nmetadata: {name: from-stdin}\n',

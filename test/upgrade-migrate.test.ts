@@ -18,10 +18,10 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { PlinthError } from '../src/errors/index.js';
 import { exportCluster, importCluster, readIndex, verifyImport, IMPORT_FIELD_MANAGER, PROGRESS_FILE, type ExportIndex } from '../src/upgrade/migrate/index.js';
 import { convertObject } from '../src/upgrade/migrate/convert/index.js';
-import { createSample } from '../src/upgrade/migrate/testing/workloads.js';
+import { createSample } from './support/migrate-workloads.js';
 
 type Obj = KubeObject & Record<string, unknown>;
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+const CLI = ['--import', 'tsx', 'src/app/cli/main.ts'];
 
 let oldC: LocalCluster;
 let newC: LocalCluster;

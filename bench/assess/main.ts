@@ -27,7 +27,7 @@ try {
   const peer = choosePeer();
   const pc = peer.command(dir);
   timed(pc.file, pc.args); // warm the page cache for both
-  const p = timed(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'upgrade', 'assess', '--to', '1.34', '-f', dir, '-o', 'json'], ROOT);
+  const p = timed(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'upgrade', 'assess', '--to', '1.34', '-f', dir, '-o', 'json'], ROOT);
   if (p.status !== 3) throw new Error(`plinth exited ${p.status}: ${p.stderr}`);
   const report = JSON.parse(p.stdout) as { findings: { code: string }[]; sources: { objects: number } };
   const q = timed(pc.file, pc.args);

@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     const tp = Date.now();
     const p = await run(
       process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', 'upgrade', 'nodes', '--kubeconfig', cluster.kubeconfigPath, '--max-unavailable', String(WINDOW), '--simulate-version', PLINTH_VERSION, '--on-failure', 'continue', '-o', 'json'],
+      ['--import', 'tsx', 'src/app/cli/main.ts', 'upgrade', 'nodes', '--kubeconfig', cluster.kubeconfigPath, '--max-unavailable', String(WINDOW), '--simulate-version', PLINTH_VERSION, '--on-failure', 'continue', '-o', 'json'],
       { ...process.env, KUBECONFIG: '' },
     );
     // A run that did not finish has no total time to report.

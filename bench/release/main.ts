@@ -20,7 +20,7 @@ import { KubeClient } from '../../src/kube/http.js';
 import { inNamespace, ref } from '../../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../../src/localenv/index.js';
 import { KWOK_DEFAULTS } from '../../src/localenv/cluster/kwok/config.js';
-import { runManager } from '../../src/manager/manager.js';
+import { runManager } from '../../src/app/manager/manager.js';
 import { RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
 import { describeCpu, startCpuMeter, type CpuReading } from '../lib/cpu.js';
 import { startProfile } from '../lib/profile.js';

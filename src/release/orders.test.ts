@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeOrder } from './fixtures.js';
+import { fakeOrder } from '../../test/support/release-objects.js';
 import { isRollingBack, isTerminal, latestOrder, orderName } from './orders.js';
 
 test('the latest order is the highest sequence, not the name or list order', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeCd, fakeOrder, fakePod } from './fixtures.js';
+import { fakeCd, fakeOrder, fakePod } from '../../test/support/release-objects.js';
 import { currentRevision, needsOrder, releaseView } from './view.js';
 
 const pods = [fakePod({ name: 'p1', revision: 'r1' }), fakePod({ name: 'p2', revision: 'r1' }), fakePod({ name: 'p3', revision: 'r2' })];

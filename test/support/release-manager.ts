@@ -3,8 +3,8 @@
 // env: KUBECONFIG; PLINTH_TEST_LEADER_IDENTITY turns on leader election under that identity with short
 // timings (lease 4 s, renew deadline 2.5 s, retry 0.5 s). Logs to stderr; exits with the manager's code.
 import { KubeConfig } from '@kubernetes/client-node';
-import { runManager } from '../../src/manager/manager.js';
-import { controllers } from '../../src/manager/registry.js';
+import { runManager } from '../../src/app/manager/manager.js';
+import { controllers } from '../../src/app/manager/controllers.js';
 
 async function main(): Promise<number> {
   const kc = new KubeConfig();

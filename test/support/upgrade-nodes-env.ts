@@ -192,9 +192,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Spawn `node --import tsx src/cli/main.ts upgrade nodes …` as a user would run it. */
+/** Spawn `node --import tsx src/app/cli/main.ts upgrade nodes …` as a user would run it. */
 export function spawnNodes(args: readonly string[], kubeconfig: string): { child: ChildProcess; result: Promise<CliResult> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'upgrade', 'nodes', '--kubeconfig', kubeconfig, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'upgrade', 'nodes', '--kubeconfig', kubeconfig, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, KUBECONFIG: '' },
   });

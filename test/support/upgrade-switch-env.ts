@@ -7,8 +7,8 @@ import { KubeClient } from '../../src/kube/http.js';
 import { ref, type ResourceRef } from '../../src/kube/resource.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
-/** `node --import tsx src/cli/main.ts` as a shell prefix. */
-export const PLINTH = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(REPO, 'src/cli/main.ts'))}`;
+/** `node --import tsx src/app/cli/main.ts` as a shell prefix. */
+export const PLINTH = `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(REPO, 'src/app/cli/main.ts'))}`;
 
 export async function clientOf(kubeconfig: string): Promise<KubeClient> {
   const kc = new KubeConfig();
@@ -19,7 +19,7 @@ export async function clientOf(kubeconfig: string): Promise<KubeClient> {
 /** Run the CLI; resolves with exit code, stdout and stderr. */
 export function plinth(args: string[], timeoutMs = 600_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/main.ts'), ...args], { cwd: REPO, env: { ...process.env, KUBECONFIG: '' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/app/cli/main.ts'), ...args], { cwd: REPO, env: { ...process.env, KUBECONFIG: '' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

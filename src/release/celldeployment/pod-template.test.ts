@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakeCd } from '../fixtures.js';
+import { fakeCd } from '../../../test/support/release-objects.js';
 import { KEYS } from '../keys.js';
 import { buildPod, newPodName } from './pod-template.js';
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ReleaseOrderStatusT } from '../../api/index.js';
-import { fakeCd, fakeOrder, fakePod } from '../fixtures.js';
+import { fakeCd, fakeOrder, fakePod } from '../../../test/support/release-objects.js';
 import { unitTargets } from '../plan/index.js';
 import { releaseView } from '../view.js';
 import { computeStatus, phaseOf, type StatusInput } from './status.js';

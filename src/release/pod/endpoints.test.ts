@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePod } from '../fixtures.js';
+import { fakePod } from '../../../test/support/release-objects.js';
 import { inTraffic, slicePodKeys, slicePodUids, type EndpointSliceLike } from './endpoints.js';
 
 const pod = fakePod({ name: 'p', uid: 'u1' });

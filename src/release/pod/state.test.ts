@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePod } from '../fixtures.js';
+import { fakePod } from '../../../test/support/release-objects.js';
 import { KEYS } from '../keys.js';
 import { containersReadyOnSpec, drainStartedAt, isAvailable, isDraining, readyOnceAdmitted, sameImage } from './state.js';
 

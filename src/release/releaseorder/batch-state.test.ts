@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePod } from '../fixtures.js';
+import { fakePod } from '../../../test/support/release-objects.js';
 import { batchState, podDone, unitsFull } from './batch-state.js';
 
 test('a pod is done on the revision, Ready, gate True, not draining, not deleting', () => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ReleaseOrder, ReleaseOrderStatusT } from '../../api/index.js';
-import { fakeCd, fakeOrder, fakePod } from '../fixtures.js';
+import { fakeCd, fakeOrder, fakePod } from '../../../test/support/release-objects.js';
 import type { CheckMoment, CheckVerdict } from './checks.js';
 import { progress, verdictKey, type ProgressInput, type ProgressOutput } from './progress.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePod } from '../fixtures.js';
+import { fakePod } from '../../../test/support/release-objects.js';
 import { podProgressView } from './events.js';
 
 test('an order is touched by pod changes its progress reads, not by container status churn', () => {

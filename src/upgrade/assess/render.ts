@@ -1,5 +1,5 @@
 /** Render a report as a table (terminal), markdown (tickets, PRs) or JSON (documented, stable). */
-import { renderTable, type Column } from '../../cli/output.js';
+import { renderTable, type Column } from '../../term/output.js';
 import type { Finding, Identity, InputError, Report } from './types.js';
 
 export type AssessFormat = 'table' | 'json' | 'markdown';

@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { KubeLeaseLock } from '../../kube/leader.js';
 import { CORE } from '../../kube/resource.js';
 import { drainAbortable, isFinished, type NodeState } from './state.js';
-import type { Ctx } from './cli.js';
+import type { Ctx } from '../../app/cli/upgrade/nodes.js';
 import { cordonedBy, uncordon } from './drain.js';
 import { kubeletVersion, nodeReady } from './world.js';
 import { holderIdentity } from '../../kube/holder.js';

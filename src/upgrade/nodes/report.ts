@@ -1,4 +1,4 @@
-import { render, type Column, type OutputFormat } from '../../cli/output.js';
+import { render, type Column, type OutputFormat } from '../../term/output.js';
 import { countNodes, etaMs, type Control, type NodeState, type RunState } from './state.js';
 
 /** `1m05s`, `12.3s`, `—` */

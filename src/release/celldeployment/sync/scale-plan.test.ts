@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePod } from '../../fixtures.js';
+import { fakePod } from '../../../../test/support/release-objects.js';
 import { planScaling } from './scale-plan.js';
 
 const targets = new Map([['a', 2], ['b', 2]]);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
-import { fakePod } from '../../fixtures.js';
+import { fakePod } from '../../../../test/support/release-objects.js';
 import { planUpdates, type UpdateInput } from './update-plan.js';
 
 const now = new Date('2024-01-01T00:01:00.000Z');

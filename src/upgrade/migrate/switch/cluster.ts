@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadKubeConfig } from '../../../cli/kubeconfig.js';
+import { loadKubeConfig } from '../../../kube/kubeconfig.js';
 import { PlinthError } from '../../../errors/index.js';
 import { KubeClient } from '../../../kube/http.js';
 

@@ -1,4 +1,4 @@
-import { renderTable } from '../../../cli/output.js';
+import { renderTable } from '../../../term/output.js';
 import type { Plan } from './plan.js';
 import type { PhaseName, RunState } from './state.js';
 

@@ -1,0 +1,105 @@
+import type { Command } from 'commander';
+import { intOption } from '../context.js';
+import { act } from '../run.js';
+
+function versionOption(value: string): 'old' | 'new' {
+  if (value === 'old' || value === 'new') return value;
+  throw Object.assign(new Error('--kube-version must be "old" (Kubernetes 1.24) or "new" (1.34)'), { code: 'commander.invalidArgument' });
+}
+
+/** `plinth up | down | status | kubeconfig | prepare`: the local embedded Kubernetes and the Plinth manager. */
+export function registerLocalCommands(program: Command): void {
+  program
+    .command('up')
+    .description('start a local Kubernetes (real control plane, simulated nodes in zones) with Plinth installed and running')
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .option('--kube-version <old|new>', 'Kubernetes version to run: new (1.34) or old (1.24)', versionOption, 'new')
+    .option('--nodes <n>', 'number of simulated nodes', intOption('--nodes', 1, 5000), 6)
+    .option('--zones <n>', 'number of zones the nodes are spread over', intOption('--zones', 1, 26), 3)
+    .option('--no-manager', 'do not start the Plinth controller manager')
+    .option('-o, --output <format>', 'output format: table|json|yaml', 'table')
+    .addHelpText('after', '\nThe first run builds Kubernetes from Go modules (a few minutes); later runs start in seconds.\nStop everything with `plinth down`.')
+    .action(
+      act(async (opts: { name: string; kubeVersion: 'old' | 'new'; nodes: number; zones: number; manager: boolean }, g) => {
+        const { up } = await import('../../stack/up.js');
+        await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, output: g.output });
+      }),
+    );
+
+  program
+    .command('down')
+    .description('stop the local cluster and the Plinth manager; no process is left behind')
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .option('--all', 'stop every local cluster Plinth started', false)
+    .action(
+      act(async (opts: { name: string; all: boolean }) => {
+        const { down } = await import('../../stack/down.js');
+        await down({ name: opts.name, all: opts.all });
+      }),
+    );
+
+  program
+    .command('status')
+    .description('show the local clusters, their components and nodes, and the Plinth manager')
+    .option('-o, --output <format>', 'output format: table|wide|json|yaml', 'table')
+    .action(
+      act(async (_opts: unknown, g) => {
+        const { status } = await import('../../stack/status.js');
+        return status({ output: g.output });
+      }),
+    );
+
+  program
+    .command('kubeconfig')
+    .description("print the path of a local cluster's admin kubeconfig (use: export KUBECONFIG=$(plinth kubeconfig))")
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .action(
+      act(async (opts: { name: string }) => {
+        const { kubeconfigPath } = await import('../../stack/status.js');
+        process.stdout.write((await kubeconfigPath(opts.name)) + '\n');
+      }),
+    );
+
+  program
+    .command('prepare')
+    .description('build (or check) the local Kubernetes binaries without starting anything')
+    .option('--kube-version <old|new>', 'which version to prepare', versionOption, 'new')
+    .option('--all', 'prepare both versions (old 1.24 and new 1.34)', false)
+    .action(
+      act(async (opts: { kubeVersion: 'old' | 'new'; all: boolean }) => {
+        const { prepare } = await import('../../stack/prepare.js');
+        await prepare(opts.all ? ['old', 'new'] : [opts.kubeVersion]);
+      }),
+    );
+
+  const local = program
+    .command('local')
+    .description('stop and start a local cluster while keeping its data (switch-style upgrade rehearsals)');
+  local
+    .command('stop')
+    .description('stop every process of a local cluster; with --keep-data its etcd data, certificates and kubeconfig stay')
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .option('--state-dir <dir>', 'state directory of the cluster (default: the cache directory)')
+    .option('--keep-data', 'keep the data so that `plinth local start` brings the same cluster back', false)
+    .action(
+      act(async (opts: { name: string; stateDir?: string; keepData: boolean }) => {
+        const { localStop } = await import('../../stack/stop-keep.js');
+        await localStop(opts);
+      }),
+    );
+  local
+    .command('start')
+    .description('start a kept local cluster again on the same ports and data, or create it (detached, data kept) when it does not exist')
+    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .option('--state-dir <dir>', 'state directory of the cluster (default: the cache directory)')
+    .option('--kube-version <old|new>', 'Kubernetes version (required to create; checked against a kept cluster)', versionOption)
+    .option('--nodes <n>', 'simulated nodes when creating', intOption('--nodes', 0, 5000), 3)
+    .option('--zones <n>', 'zones when creating', intOption('--zones', 1, 26), 3)
+    .action(
+      act(async (opts: { name: string; stateDir?: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number }, g) => {
+        const { localStart } = await import('../../stack/keep.js');
+        const r = await localStart({ name: opts.name, stateDir: opts.stateDir, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones });
+        process.stdout.write(g.output === 'json' ? JSON.stringify(r, null, 2) + '\n' : `${r.kubeconfig}\n`);
+      }),
+    );
+}

@@ -1,0 +1,31 @@
+import type { Command } from 'commander';
+import { intOption } from '../context.js';
+import { act } from '../run.js';
+
+/** `plinth manager`: run the leader-elected controller manager in the foreground. */
+export function registerManagerCommand(program: Command): void {
+  program
+    .command('manager')
+    .description('run the Plinth controller manager (leader-elected) in the foreground until SIGTERM/SIGINT')
+    .option('--metrics-port <port>', 'port of /metrics, /healthz and /readyz (0: any free port)', intOption('--metrics-port', 0, 65535), 8080)
+    .option('--metrics-bind-address <ip>', 'address the metrics server listens on', '127.0.0.1')
+    .option('--leader-elect-namespace <ns>', 'namespace of the leader-election Lease', 'plinth-system')
+    .option('--no-leader-elect', 'run controllers without leader election (only one instance may run)')
+    .option('--identity <id>', 'leader-election identity (default: plinth-manager@HOST_PID_PIDNS_BOOT_RANDOM)')
+    .action(
+      act(async (opts: { metricsPort: number; metricsBindAddress: string; leaderElectNamespace: string; leaderElect: boolean; identity?: string }, g) => {
+        const { loadKubeConfig } = await import('../../../kube/kubeconfig.js');
+        const { localKubeconfigFallback } = await import('../../stack/status.js');
+        const { runManager } = await import('../../manager/manager.js');
+        const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfigFallback() });
+        return runManager({
+          kubeConfig: kc,
+          metricsPort: opts.metricsPort,
+          metricsHost: opts.metricsBindAddress,
+          leaderElect: opts.leaderElect,
+          namespace: opts.leaderElectNamespace,
+          identity: opts.identity,
+        });
+      }),
+    );
+}

@@ -1,0 +1,229 @@
+import type { V1Node } from '@kubernetes/client-node';
+import type { GlobalOptions } from '../context.js';
+import { loadKubeConfig, type KubeconfigChoice } from '../../../kube/kubeconfig.js';
+import { progress } from '../../../term/progress.js';
+import { PlinthError } from '../../../errors/index.js';
+import { isKubeApiError } from '../../../kube/api-error.js';
+import { KubeClient } from '../../../kube/http.js';
+import { CORE } from '../../../kube/resource.js';
+import { discoverPolicyApis } from '../../../upgrade/nodes/eviction.js';
+import { holderIdentity } from '../../../kube/holder.js';
+import { acquireRunLock, LEASE_DURATION_MS } from '../../../upgrade/nodes/lock.js';
+import { checkRunName, parseSettings, windowSize, type NodesFlags } from '../../../upgrade/nodes/options.js';
+import { progressLine, renderReport } from '../../../upgrade/nodes/report.js';
+import { Runner, type RunEvent } from '../../../upgrade/nodes/runner.js';
+import { newNodeState, type RunState } from '../../../upgrade/nodes/state.js';
+import { RunStore } from '../../../upgrade/nodes/store.js';
+import { World } from '../../../upgrade/nodes/world.js';
+import { abortRun, type OfflineAbort } from '../../../upgrade/nodes/control.js';
+
+export interface CommandFlags extends NodesFlags {
+  name?: string;
+  stateNamespace?: string;
+  pause?: boolean;
+  resume?: boolean;
+  abort?: boolean;
+  status?: boolean;
+}
+
+export interface Ctx {
+  client: KubeClient;
+  namespace: string;
+  run: string;
+  g: GlobalOptions;
+  localFallback?: string;
+}
+
+async function openClient(g: GlobalOptions, localFallback?: string): Promise<KubeClient> {
+  const choice: KubeconfigChoice = { kubeconfig: g.kubeconfig, context: g.context, ...(localFallback ? { localFallback } : {}) };
+  return KubeClient.fromKubeConfig(loadKubeConfig(choice), { requestTimeoutMs: 30_000, userAgent: 'plinth-cli/upgrade-nodes', maxSockets: 128 });
+}
+
+/** `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. */
+export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallback?: string): Promise<number> {
+  const verbs = (['pause', 'resume', 'abort', 'status'] as const).filter((v) => f[v] === true);
+  if (verbs.length > 1) throw new PlinthError('INVALID_ARGUMENT', { what: 'flags', detail: `--${verbs.join(' and --')} were both given`, fix: 'give at most one of --pause, --resume, --abort, --status' });
+  const run = checkRunName(f.name);
+  const verb = verbs[0] ?? 'start';
+  // Validate the flags of a new run before touching the cluster.
+  const settings = verb === 'start' ? parseSettings(f) : undefined;
+  const client = await openClient(g, localFallback);
+  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(localFallback ? { localFallback } : {}) };
+  try {
+    switch (verb) {
+      case 'status':
+        return await showStatus(ctx);
+      case 'pause':
+        return await requestControl(ctx, 'pause');
+      case 'abort':
+        return await requestControl(ctx, 'abort');
+      case 'resume':
+        return await execute(ctx, undefined);
+      case 'start':
+        return await execute(ctx, settings);
+    }
+  } finally {
+    client.close();
+  }
+}
+
+async function readRun(ctx: Ctx): Promise<{ state: RunState; control: '' | 'pause' | 'abort' }> {
+  const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
+  if (!r) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run: ctx.run, namespace: ctx.namespace });
+  return r;
+}
+
+async function showStatus(ctx: Ctx): Promise<number> {
+  const r = await readRun(ctx);
+  process.stdout.write(renderReport(r.state, ctx.g.output, r.control));
+  return 0;
+}
+
+async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
+  const r = await readRun(ctx);
+  if (r.state.phase !== 'Running' && !(c === 'abort' && r.state.phase === 'Paused')) {
+    throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run: ctx.run, phase: r.state.phase, action: c });
+  }
+  await RunStore.setControl(ctx.client, ctx.namespace, ctx.run, c);
+  if (c === 'pause') {
+    process.stdout.write(`pause requested for run ${ctx.run}: nodes in flight finish, then the run stops; continue with \`plinth upgrade nodes --resume --name ${ctx.run}\`\n`);
+    return 0;
+  }
+  const out = await abortRun(ctx, {
+    onWait: (holder) => process.stderr.write(`waiting for ${holder} to stop its drains (or, if it was killed, for its lease to run out and be taken over: at most ${(2 * LEASE_DURATION_MS) / 1000 + 5}s)\n`),
+  });
+  switch (out.by) {
+    case 'offline':
+      process.stdout.write(`run ${ctx.run} aborted (no run was acting on it): ${offlineSummary(out)}\n`);
+      return 0;
+    case 'run':
+      process.stdout.write(`run ${ctx.run} stopped: ${out.phase} (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`);
+      return 0;
+    case 'requested':
+      process.stdout.write(`abort requested for run ${ctx.run}; ${out.holder} holds the lease and will stop its drains and uncordon their nodes; nodes already upgrading finish\n`);
+      return 0;
+  }
+}
+
+function offlineSummary(o: OfflineAbort): string {
+  const parts = [o.uncordoned.length ? `uncordoned ${o.uncordoned.join(', ')}` : 'no node to uncordon'];
+  if (o.leftCordoned.length) parts.push(`left cordoned (stopped mid-upgrade; check, then \`kubectl uncordon\`): ${o.leftCordoned.join(', ')}`);
+  return parts.join('; ');
+}
+
+async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]> {
+  try {
+    return (await client.list<V1Node>(CORE.nodes, selector ? { labelSelector: selector } : {})).items;
+  } catch (err) {
+    if (isKubeApiError(err) && err.status === 400) {
+      throw new PlinthError('INVALID_ARGUMENT', { what: '-l/--selector', detail: `"${selector}": ${err.apiMessage}`, fix: 'write it like kubectl: role=worker,zone in (a,b),!gpu' });
+    }
+    throw err;
+  }
+}
+
+/** Start a new run (settings given) or continue the stored one (--resume). */
+async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Promise<number> {
+  const { client, namespace, run } = ctx;
+  const existing = await RunStore.read(client, namespace, run);
+  if (settings) {
+    const nodes = await listNodes(client, settings.selector);
+    if (nodes.length === 0) throw new PlinthError('UPGRADE_NODES_NO_NODES', { selector: settings.selector || '(none)' });
+    if (existing && (existing.state.phase === 'Running' || existing.state.phase === 'Paused')) {
+      throw new PlinthError('UPGRADE_NODES_UNFINISHED', { run, phase: existing.state.phase });
+    }
+  } else {
+    if (!existing) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
+    if (existing.state.phase !== 'Running' && existing.state.phase !== 'Paused') {
+      throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run, phase: existing.state.phase, action: 'resume' });
+    }
+  }
+  await RunStore.ensureNamespace(client, namespace);
+  const identity = holderIdentity(run);
+  // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
+  const leaseClient = await openClient(ctx.g, ctx.localFallback);
+  const lock = await acquireRunLock(leaseClient, namespace, identity, {
+    sameRunPrefix: `${run}@`,
+    onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 25s)\n`),
+    onDeadHolder: (holder) => process.stderr.write(`the lease holder ${holder} is no longer running on this host; its lease is released\n`),
+  });
+  const world: { w?: World } = {};
+  try {
+    const apis = await discoverPolicyApis(client);
+    let state: RunState;
+    let shards: number | undefined;
+    if (settings) {
+      const nodes = await listNodes(client, settings.selector);
+      state = {
+        name: run,
+        settings,
+        phase: 'Running',
+        window: windowSize(settings.maxUnavailable, nodes.length),
+        createdAt: new Date().toISOString(),
+        holder: identity,
+        evictionApi: apis.evictionApi,
+        nodes: Object.fromEntries(nodes.map((n) => [n.metadata!.name!, newNodeState(n.metadata!.name!)])),
+      };
+    } else {
+      // Re-read under the lease: the state the last holder left.
+      const again = await RunStore.read(client, namespace, run);
+      if (!again) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
+      state = { ...again.state, phase: 'Running', holder: identity, evictionApi: apis.evictionApi };
+      shards = again.shards;
+      delete state.finishedAt;
+    }
+    const store = new RunStore(client, namespace, run, state, shards === undefined ? {} : { shards });
+    if (settings) await store.create();
+    else {
+      await RunStore.setControl(client, namespace, run, '');
+      store.runChanged();
+      await store.flush();
+    }
+    const w = new World(client, state.settings.selector, apis.pdbApi);
+    world.w = w;
+    await w.start(lock.signal);
+    const view = liveView(state);
+    const runner = new Runner({ client, store, world: w, evictionApi: apis.evictionApi, pdbApi: apis.pdbApi, signal: lock.signal, onEvent: (e) => view.event(e) });
+    process.stderr.write(`run ${run}: ${Object.keys(state.nodes).length} node(s), at most ${state.window} at a time, eviction via ${apis.evictionApi}${settings ? '' : ' (resumed)'}\n`);
+    const result = await runner.run();
+    view.stop();
+    if (lock.signal.aborted) throw new PlinthError('UPGRADE_NODES_LEASE_LOST', { run, lease: `${namespace}/plinth-upgrade-nodes` });
+    process.stdout.write(renderReport(result, ctx.g.output));
+    if (result.phase === 'Failed') throw new PlinthError('UPGRADE_NODES_FAILED', { run, detail: result.message ?? 'see the report' });
+    if (result.phase === 'Aborted') throw new PlinthError('UPGRADE_NODES_ABORTED', { run });
+    if (result.phase === 'Paused') process.stderr.write(`run ${run} paused; continue with \`plinth upgrade nodes --resume --name ${run}\`\n`);
+    return 0;
+  } finally {
+    await world.w?.stop();
+    await lock.release();
+    leaseClient.close();
+  }
+}
+
+/** A rewritten line on a TTY; a line per event otherwise (both on stderr). */
+function liveView(state: RunState): { event(e: RunEvent): void; stop(): void } {
+  const tty = process.stderr.isTTY === true;
+  const start = Date.now();
+  if (!tty) {
+    return {
+      event: (e) => {
+        process.stderr.write(`[${((e.at - start) / 1000).toFixed(1)}s] ${e.node ? `${e.node}: ` : ''}${e.message}\n`);
+      },
+      stop: () => undefined,
+    };
+  }
+  const p = progress(process.stderr);
+  let blocked: string | undefined;
+  const draw = (): void => p.update(progressLine(state, blocked));
+  const timer = setInterval(draw, 1000);
+  return {
+    event: (e) => {
+      if (/blocked by PodDisruptionBudget|failed/.test(e.message)) blocked = `${e.node ?? ''}: ${e.message}`.slice(0, 120);
+      draw();
+    },
+    stop: () => {
+      clearInterval(timer);
+      p.done(progressLine(state, undefined));
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { startCluster } from '../../localenv/index.js';
+import { freePorts } from '../../localenv/cluster/ports.js';
+import { prepare } from './prepare.js';
+import { findCluster } from './status.js';
+import { readManager, spawnManager } from '../manager/process.js';
+import { installCrds } from '../../api/install.js';
+import { KubeClient } from '../../kube/http.js';
+import { ref } from '../../kube/resource.js';
+import { loadKubeConfig } from '../../kube/kubeconfig.js';
+import { progress } from '../../term/progress.js';
+import type { OutputFormat } from '../../term/output.js';
+import type { KubeVersionName } from '../../localenv/build/index.js';
+
+export interface UpOptions {
+  name: string;
+  version: KubeVersionName;
+  nodes: number;
+  zones: number;
+  manager: boolean;
+  output: OutputFormat;
+}
+
+export interface UpResult {
+  name: string;
+  version: string;
+  kubeconfig: string;
+  server: string;
+  nodes: { name: string; zone: string; ready: boolean }[];
+  crds: string[];
+  manager?: { pid: number; metricsUrl: string; log: string };
+  reused: boolean;
+}
+
+interface NodeList {
+  items: { metadata: { name: string; labels?: Record<string, string> }; status?: { conditions?: { type: string; status: string }[] } }[];
+}
+
+/**
+ * `plinth up`: build or reuse the binaries, start (or reuse) the local cluster in the background,
+ * install Plinth's CRDs, start the manager, print what to try next. Idempotent.
+ */
+export async function up(opts: UpOptions): Promise<UpResult> {
+  await prepare([opts.version]);
+  const p = progress();
+  let existing = await findCluster(opts.name);
+  let kubeconfig: string;
+  let server: string;
+  let version: string;
+  let stateDir: string;
+  const reused = existing?.alive === true;
+  if (existing?.alive) {
+    p.update(`local cluster "${opts.name}" is already running`);
+    ({ kubeconfig, server, version, stateDir } = existing);
+  } else {
+    existing = undefined;
+    p.update(`starting local cluster "${opts.name}"`);
+    const c = await startCluster({
+      name: opts.name,
+      version: opts.version,
+      nodes: opts.nodes,
+      zones: opts.zones,
+      detached: true,
+      keepStateDir: true,
+      onProgress: (m) => p.update(`cluster "${opts.name}": ${m}`),
+    });
+    ({ kubeconfigPath: kubeconfig, server, version, stateDir } = c);
+  }
+  try {
+    const client = await KubeClient.fromKubeConfig(loadKubeConfig({ kubeconfig }));
+    p.update('installing Plinth CRDs');
+    const crds = await installCrds(client);
+    const nodeList = await client.list<NodeList['items'][number]>(ref('v1', 'nodes'));
+    client.close();
+
+    let manager = await readManager(stateDir);
+    if (opts.manager && !manager?.alive) {
+      p.update('starting the Plinth manager');
+      const [port] = await freePorts(1);
+      manager = { ...(await spawnManager({ stateDir, kubeconfig, metricsPort: port! })), alive: true };
+    }
+    p.done(`local cluster "${opts.name}" (Kubernetes ${version}) is ${reused ? 'already running' : 'ready'}`);
+
+    const result: UpResult = {
+      name: opts.name,
+      version,
+      kubeconfig,
+      server,
+      nodes: nodeList.items.map((n) => ({
+        name: n.metadata.name,
+        zone: n.metadata.labels?.['topology.kubernetes.io/zone'] ?? '',
+        ready: n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false,
+      })),
+      crds,
+      ...(manager?.alive ? { manager: { pid: manager.pid, metricsUrl: `http://127.0.0.1:${manager.metricsPort}/metrics`, log: manager.logFile } } : {}),
+      reused,
+    };
+    printResult(result, opts.output);
+    return result;
+  } catch (err) {
+    p.fail('setting up Plinth on the local cluster failed');
+    throw err;
+  }
+}
+
+function printResult(r: UpResult, output: OutputFormat): void {
+  if (output === 'json') {
+    process.stdout.write(JSON.stringify(r, null, 2) + '\n');
+    return;
+  }
+  if (output === 'yaml') {
+    process.stdout.write(`name: ${r.name}\nversion: ${r.version}\nkubeconfig: ${r.kubeconfig}\nserver: ${r.server}\n`);
+    return;
+  }
+  const zones = new Map<string, number>();
+  for (const n of r.nodes) zones.set(n.zone, (zones.get(n.zone) ?? 0) + 1);
+  const ready = r.nodes.filter((n) => n.ready).length;
+  const lines = [
+    '',
+    `Kubernetes ${r.version} at ${r.server}`,
+    `  nodes:      ${ready}/${r.nodes.length} Ready in ${zones.size} zones (${[...zones].map(([z, k]) => `${z}: ${k}`).join(', ')})`,
+    `  CRDs:       ${r.crds.join(', ')}`,
+    r.manager ? `  manager:    running (pid ${r.manager.pid}, metrics ${r.manager.metricsUrl}, log ${r.manager.log})` : '  manager:    not started',
+    `  kubeconfig: ${r.kubeconfig}`,
+    '',
+    'Try next:',
+    `  export KUBECONFIG=${r.kubeconfig}`,
+    '  kubectl get nodes -L topology.kubernetes.io/zone',
+    '  kubectl get crds -l app.kubernetes.io/part-of=plinth',
+    '  npx plinth status',
+    '  npx plinth down        # stop everything',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+}
