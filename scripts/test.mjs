@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The README's test command (`npm test`): prepares the local Kubernetes binaries (cold build on a
 // fresh machine, cached afterwards), then runs every unit test (src/**/*.test.ts) and integration
-// test (test/**/*.test.ts) with Node's test runner. Pass file paths to run only those.
+// test (test/**/*.test.ts) with Node's test runner. Pass file paths to run only those. A full run
+// lints first (PLINTH_TEST_SKIP_LINT=1 skips that while iterating).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -26,6 +27,16 @@ const unitOnly = args.includes('--unit');
 const files = args.filter((a) => !a.startsWith('--'));
 const selected = files.length > 0 ? files : [...find('src'), ...find('bench'), ...(unitOnly ? [] : find('test'))];
 const needsClusters = !unitOnly && selected.some((f) => f.startsWith('test'));
+
+// A full run (`npm test`, as CI runs it) starts with the lint: typescript-eslint, the layer order of
+// docs/architecture.md (dependency-cruiser) and the type check.
+if (files.length === 0 && !unitOnly && process.env.PLINTH_TEST_SKIP_LINT !== '1') {
+  const lint = spawnSync('npm', ['run', '--silent', 'lint'], { stdio: 'inherit' });
+  if (lint.status !== 0) {
+    console.error('lint failed: fix the findings above (npm run lint), then run the tests again');
+    process.exit(lint.status ?? 1);
+  }
+}
 
 if (needsClusters) {
   const prep = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'prepare', '--all'], {

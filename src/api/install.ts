@@ -1,4 +1,5 @@
 import type { KubeClient } from '../kube/http.js';
+import { apply, type ApplyObject } from '../kube/apply.js';
 import { ref } from '../kube/resource.js';
 import { PlinthError } from '../errors/index.js';
 import { allCrds, type CustomResourceDefinition } from './index.js';
@@ -21,7 +22,7 @@ export async function installCrds(
   const crds = opts.crds ?? allCrds();
   const server = parseServerVersion(await client.request<{ major?: string; minor?: string; gitVersion?: string }>({ method: 'GET', path: '/version' }));
   for (const crd of crds) {
-    await client.patch(CRDS, crd.metadata.name, crdForServer(crd, server), 'apply', { fieldManager: 'plinth', force: true });
+    await apply(client, CRDS, crdForServer(crd, server) as unknown as ApplyObject, { fieldManager: 'plinth', force: true });
   }
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (const crd of crds) {

@@ -1,15 +1,37 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+/**
+ * openClient: the one way every command opens a Kubernetes client from kubectl-style flags.
+ *
+ * Which kubeconfig: `--kubeconfig`, else `$KUBECONFIG`, else the local cluster `plinth up` started
+ * (so the quick start needs no export), else `~/.kube/config`; then `--context`; the namespace is
+ * `-n`, else the context's namespace, else `default`, as kubectl decides it.
+ */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { GlobalOptions } from '../app/cli/context.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { localKubeconfig } from './cache-dir.js';
 import { KubeClient } from './http.js';
-import { cacheDir } from '../localenv/build/paths.js';
+import { kubeconfigSource, loadKubeConfig } from './kubeconfig.js';
 
-/** What every `plinth release` command works with. */
+/** The kubectl-style flags that choose a cluster and a namespace. */
+export interface ClientFlags {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+}
+
+export interface OpenOptions {
+  /** Sent as User-Agent, e.g. `plinth-cli/release` (shows in audit logs and API server metrics). */
+  userAgent: string;
+  /** Whole-request deadline (default 30 s). */
+  requestTimeoutMs?: number;
+  /** Parallel connections (default the client's). */
+  maxSockets?: number;
+}
+
+/** What a command works with. */
 export interface Session {
   kc: KubeConfig;
   client: KubeClient;
+  /** The kubeconfig file used (for messages). */
+  kubeconfigPath: string;
   /** The namespace acted in: -n, else the kubeconfig context's namespace, else `default`. */
   namespace: string;
   /** The namespace used without -n (to know whether suggested commands need `-n`). */
@@ -24,18 +46,20 @@ export function namespaceOf(kc: Pick<KubeConfig, 'getCurrentContext' | 'getConte
   return { namespace: flag && flag !== '' ? flag : defaultNamespace, defaultNamespace };
 }
 
-/**
- * The kubeconfig of the default local cluster (`plinth up`) when it exists: the same path as
- * localenv/stack/status.ts `localKubeconfigFallback()`, without importing all of localenv (a second per command).
- */
-export function localKubeconfig(): string | undefined {
-  const p = join(cacheDir(), 'clusters', 'plinth', 'kubeconfig');
-  return existsSync(p) ? p : undefined;
+/** The kubeconfig the flags choose, loaded (KUBECONFIG_INVALID naming the file when it is unusable). */
+export function kubeConfigFor(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): { kc: KubeConfig; path: string } {
+  const choice = { kubeconfig: flags.kubeconfig, context: flags.context, localFallback: localKubeconfig() };
+  const kc = loadKubeConfig(choice, env);
+  return { kc, path: kubeconfigSource(choice, env) ?? '' };
 }
 
-/** Loads the kubeconfig as kubectl does (see src/cli/kubeconfig.ts) and opens a client. */
-export async function openSession(g: GlobalOptions): Promise<Session> {
-  const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfig() });
-  const client = await KubeClient.fromKubeConfig(kc, { requestTimeoutMs: 30_000, userAgent: 'plinth-cli/release' });
-  return { kc, client, ...namespaceOf(kc, g.namespace), close: () => client.close() };
+/** Open a client as the flags say; the caller closes it. */
+export async function openClient(flags: ClientFlags, opts: OpenOptions): Promise<Session> {
+  const { kc, path } = kubeConfigFor(flags);
+  const client = await KubeClient.fromKubeConfig(kc, {
+    requestTimeoutMs: opts.requestTimeoutMs ?? 30_000,
+    userAgent: opts.userAgent,
+    ...(opts.maxSockets ? { maxSockets: opts.maxSockets } : {}),
+  });
+  return { kc, client, kubeconfigPath: path, ...namespaceOf(kc, flags.namespace), close: () => client.close() };
 }

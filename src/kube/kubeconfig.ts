@@ -21,8 +21,8 @@ export function kubeconfigSource(choice: KubeconfigChoice, env: NodeJS.ProcessEn
 }
 
 /** Load a KubeConfig as kubectl would, with one clear error naming the file when it is unusable. */
-export function loadKubeConfig(choice: KubeconfigChoice): KubeConfig {
-  const path = kubeconfigSource(choice);
+export function loadKubeConfig(choice: KubeconfigChoice, env: NodeJS.ProcessEnv = process.env): KubeConfig {
+  const path = kubeconfigSource(choice, env);
   if (path === undefined) {
     throw new PlinthError('KUBECONFIG_INVALID', { path: '(none)', detail: 'no kubeconfig given and none found' });
   }

@@ -1,4 +1,4 @@
-import type { ManagerContext } from '../app/manager/controllers.js';
+import type { ManagerContext } from '../kube/module.js';
 import { startCellDeploymentController } from './celldeployment/controller.js';
 import { acquireReleaseInformers } from './informers.js';
 import type { ReleaseChecks } from './releaseorder/checks.js';

@@ -1,24 +1,9 @@
-import type { KubeClient } from '../../kube/http.js';
-import type { Logger } from '../../kube/log.js';
-
-/** What the manager hands a controller when this instance becomes leader. */
-export interface ManagerContext {
-  client: KubeClient;
-  log: Logger;
-  /** Aborts when leadership is lost or the manager shuts down; the controller must stop then. */
-  signal: AbortSignal;
-}
-
-/** A controller the manager runs while it leads. `start` resolves once the controller has stopped. */
-export interface ControllerModule {
-  name: string;
-  start(ctx: ManagerContext): Promise<void>;
-}
+import type { ControllerModule } from '../../kube/module.js';
 
 /**
- * The controllers of every capability, in start order. Each capability adds its entry here
- * (lazily importing its code) when it lands; the runtime, leader election, health and metrics
- * around them are the manager's job.
+ * The controllers of every capability, in start order: the one list the manager runs (as
+ * OpenKruise's pkg/controller/controllers.go lists its controllers). Each entry imports its code
+ * only when it starts, so `plinth` commands that never run a controller do not load it.
  */
 export function controllers(): ControllerModule[] {
   return [

@@ -5,7 +5,8 @@ import { holderIsDeadHere } from '../../kube/holder.js';
 import { KubeLeaseLock, LeaderElector, defaultIdentity } from '../../kube/leader.js';
 import { addHealthCheck, collectProcessMetrics, serveMetrics } from '../../kube/metrics.js';
 import { logger } from '../../kube/log.js';
-import { controllers as defaultControllers, type ControllerModule } from './controllers.js';
+import type { ControllerModule } from '../../kube/module.js';
+import { controllers as defaultControllers } from './controllers.js';
 
 export interface ManagerOptions {
   kubeConfig: KubeConfig;

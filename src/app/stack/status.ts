@@ -1,19 +1,7 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { listClusters, type ClusterStatus } from '../../localenv/index.js';
-import { cacheDir } from '../../localenv/build/index.js';
 import { readManager, type ManagerRecord } from '../manager/process.js';
 import { PlinthError } from '../../errors/index.js';
 import { render, type Column, type OutputFormat } from '../../term/output.js';
-
-/** The default local cluster's name, as `plinth up` starts it. */
-export const DEFAULT_CLUSTER = 'plinth';
-
-/** The kubeconfig of the default local cluster when it exists (used when no kubeconfig is given). */
-export function localKubeconfigFallback(name = DEFAULT_CLUSTER): string | undefined {
-  const p = join(cacheDir(), 'clusters', name, 'kubeconfig');
-  return existsSync(p) ? p : undefined;
-}
 
 export async function findCluster(name: string): Promise<ClusterStatus | undefined> {
   return (await listClusters()).find((c) => c.name === name);

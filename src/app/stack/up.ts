@@ -4,9 +4,8 @@ import { prepare } from './prepare.js';
 import { findCluster } from './status.js';
 import { readManager, spawnManager } from '../manager/process.js';
 import { installCrds } from '../../api/install.js';
-import { KubeClient } from '../../kube/http.js';
 import { ref } from '../../kube/resource.js';
-import { loadKubeConfig } from '../../kube/kubeconfig.js';
+import { openClient } from '../../kube/client.js';
 import { progress } from '../../term/progress.js';
 import type { OutputFormat } from '../../term/output.js';
 import type { KubeVersionName } from '../../localenv/build/index.js';
@@ -66,7 +65,7 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     ({ kubeconfigPath: kubeconfig, server, version, stateDir } = c);
   }
   try {
-    const client = await KubeClient.fromKubeConfig(loadKubeConfig({ kubeconfig }));
+    const { client } = await openClient({ kubeconfig }, { userAgent: 'plinth-cli/up' });
     p.update('installing Plinth CRDs');
     const crds = await installCrds(client);
     const nodeList = await client.list<NodeList['items'][number]>(ref('v1', 'nodes'));

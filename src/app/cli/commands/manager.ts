@@ -14,10 +14,9 @@ export function registerManagerCommand(program: Command): void {
     .option('--identity <id>', 'leader-election identity (default: plinth-manager@HOST_PID_PIDNS_BOOT_RANDOM)')
     .action(
       act(async (opts: { metricsPort: number; metricsBindAddress: string; leaderElectNamespace: string; leaderElect: boolean; identity?: string }, g) => {
-        const { loadKubeConfig } = await import('../../../kube/kubeconfig.js');
-        const { localKubeconfigFallback } = await import('../../stack/status.js');
+        const { kubeConfigFor } = await import('../../../kube/client.js');
         const { runManager } = await import('../../manager/manager.js');
-        const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context, localFallback: localKubeconfigFallback() });
+        const { kc } = kubeConfigFor(g);
         return runManager({
           kubeConfig: kc,
           metricsPort: opts.metricsPort,

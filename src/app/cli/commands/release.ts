@@ -23,9 +23,9 @@ function actionCommand(release: Command, verb: Verb, description: string, extra?
     (name: string, opts: { batch?: number }, cmd: Command) =>
       act(async (o: { batch?: number }, g) => {
         quietLogs(g);
-        const { openSession } = await import('../../../kube/client.js');
+        const { openClient } = await import('../../../kube/client.js');
         const { runReleaseAction, renderActionResult } = await import('../../../release/steer/actions.js');
-        const s = await openSession(g);
+        const s = await openClient(g, { userAgent: 'plinth-cli/release' });
         try {
           const r = await runReleaseAction(s, verb, name, { output: g.output, ...(o.batch !== undefined ? { batch: o.batch } : {}) });
           process.stdout.write(renderActionResult(r, g.output));
@@ -52,9 +52,9 @@ export function registerReleaseCommands(program: Command): void {
     .action((name: string, opts: { watch: boolean }, cmd: Command) =>
       act(async (o: { watch: boolean }, g) => {
         quietLogs(g);
-        const { openSession } = await import('../../../kube/client.js');
+        const { openClient } = await import('../../../kube/client.js');
         const { showStatus } = await import('../release/status.js');
-        const s = await openSession(g);
+        const s = await openClient(g, { userAgent: 'plinth-cli/release' });
         try {
           return await showStatus(s, name, { output: g.output, watch: o.watch });
         } finally {
@@ -78,9 +78,9 @@ export function registerReleaseCommands(program: Command): void {
     .action((name: string, opts: object, cmd: Command) =>
       act(async (_o: object, g) => {
         quietLogs(g);
-        const { openSession } = await import('../../../kube/client.js');
+        const { openClient } = await import('../../../kube/client.js');
         const { showHistory } = await import('../release/status.js');
-        const s = await openSession(g);
+        const s = await openClient(g, { userAgent: 'plinth-cli/release' });
         try {
           await showHistory(s, name, g.output);
         } finally {

@@ -1,8 +1,6 @@
 /** The implementation behind `plinth upgrade assess` (flags are wired in src/app/cli/commands/upgrade/assess.ts). */
 import { PlinthError } from '../../../errors/index.js';
-import { KubeClient } from '../../../kube/http.js';
-import { loadKubeConfig } from '../../../kube/kubeconfig.js';
-import { localKubeconfig } from '../../../kube/client.js';
+import { openClient } from '../../../kube/client.js';
 import { runAssessment, exitCodeOf } from '../../../upgrade/assess/assess.js';
 import { KB_NEWEST_MINOR, KB_OLDEST_MINOR, minorText, parseKubeVersion, type KubeVersion } from '../../../upgrade/assess/kb/version.js';
 import { ASSESS_FORMATS, renderReport, type AssessFormat } from '../../../upgrade/assess/render.js';
@@ -55,8 +53,7 @@ export async function runAssessCommand(o: AssessCliOptions): Promise<number> {
     live,
     helm,
     connect: async () => {
-      const kc = loadKubeConfig({ kubeconfig: o.kubeconfig, context: o.context, localFallback: localKubeconfig() });
-      const client = await KubeClient.fromKubeConfig(kc, { requestTimeoutMs: 30_000, userAgent: 'plinth-upgrade-assess' });
+      const { client } = await openClient(o, { userAgent: 'plinth-cli/upgrade-assess' });
       return { client, server: client.server };
     },
   });

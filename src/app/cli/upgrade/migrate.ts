@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { GlobalOptions } from '../context.js';
-import { loadKubeConfig } from '../../../kube/kubeconfig.js';
+import { openClient } from '../../../kube/client.js';
 import { renderTable } from '../../../term/output.js';
 import { progress } from '../../../term/progress.js';
 import { PlinthError } from '../../../errors/index.js';
@@ -38,8 +38,7 @@ function jsonOrTable(g: GlobalOptions): 'json' | 'table' {
 }
 
 async function client(g: GlobalOptions): Promise<KubeClient> {
-  const kc = loadKubeConfig({ kubeconfig: g.kubeconfig, context: g.context });
-  return KubeClient.fromKubeConfig(kc, { requestTimeoutMs: 60_000, userAgent: 'plinth-cli/upgrade-migrate' });
+  return (await openClient(g, { requestTimeoutMs: 60_000, userAgent: 'plinth-cli/upgrade-migrate' })).client;
 }
 
 function describe(p: MigrateProgress): string {

@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { GlobalOptions } from '../context.js';
-import { loadKubeConfig, type KubeconfigChoice } from '../../../kube/kubeconfig.js';
+import { openClient } from '../../../kube/client.js';
 import { progress } from '../../../term/progress.js';
 import { PlinthError } from '../../../errors/index.js';
 import { isKubeApiError } from '../../../kube/api-error.js';
@@ -31,24 +31,22 @@ export interface Ctx {
   namespace: string;
   run: string;
   g: GlobalOptions;
-  localFallback?: string;
 }
 
-async function openClient(g: GlobalOptions, localFallback?: string): Promise<KubeClient> {
-  const choice: KubeconfigChoice = { kubeconfig: g.kubeconfig, context: g.context, ...(localFallback ? { localFallback } : {}) };
-  return KubeClient.fromKubeConfig(loadKubeConfig(choice), { requestTimeoutMs: 30_000, userAgent: 'plinth-cli/upgrade-nodes', maxSockets: 128 });
+async function nodesClient(g: GlobalOptions): Promise<KubeClient> {
+  return (await openClient(g, { userAgent: 'plinth-cli/upgrade-nodes', maxSockets: 128 })).client;
 }
 
 /** `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. */
-export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallback?: string): Promise<number> {
+export async function nodesCommand(f: CommandFlags, g: GlobalOptions): Promise<number> {
   const verbs = (['pause', 'resume', 'abort', 'status'] as const).filter((v) => f[v] === true);
   if (verbs.length > 1) throw new PlinthError('INVALID_ARGUMENT', { what: 'flags', detail: `--${verbs.join(' and --')} were both given`, fix: 'give at most one of --pause, --resume, --abort, --status' });
   const run = checkRunName(f.name);
   const verb = verbs[0] ?? 'start';
   // Validate the flags of a new run before touching the cluster.
   const settings = verb === 'start' ? parseSettings(f) : undefined;
-  const client = await openClient(g, localFallback);
-  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(localFallback ? { localFallback } : {}) };
+  const client = await nodesClient(g);
+  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g };
   try {
     switch (verb) {
       case 'status':
@@ -141,7 +139,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
   await RunStore.ensureNamespace(client, namespace);
   const identity = holderIdentity(run);
   // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
-  const leaseClient = await openClient(ctx.g, ctx.localFallback);
+  const leaseClient = await nodesClient(ctx.g);
   const lock = await acquireRunLock(leaseClient, namespace, identity, {
     sameRunPrefix: `${run}@`,
     onWait: (holder) => process.stderr.write(`run ${run} was interrupted; waiting for the lease of ${holder} to run out (at most 25s)\n`),

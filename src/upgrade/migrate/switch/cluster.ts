@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadKubeConfig } from '../../../kube/kubeconfig.js';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeConfigFor } from '../../../kube/client.js';
 import { PlinthError } from '../../../errors/index.js';
 import { KubeClient } from '../../../kube/http.js';
 
@@ -10,9 +11,9 @@ export interface Access {
 
 /** A client for one side of the switch (short request timeout: an apiserver may be down). */
 export async function clientFor(a: Access, requestTimeoutMs = 10_000): Promise<KubeClient> {
-  let kc: ReturnType<typeof loadKubeConfig>;
+  let kc: KubeConfig;
   try {
-    kc = loadKubeConfig({ kubeconfig: a.kubeconfig, ...(a.context ? { context: a.context } : {}) });
+    ({ kc } = kubeConfigFor({ kubeconfig: a.kubeconfig, ...(a.context ? { context: a.context } : {}) }));
   } catch (err) {
     throw new PlinthError(
       'INVALID_ARGUMENT',
@@ -20,7 +21,7 @@ export async function clientFor(a: Access, requestTimeoutMs = 10_000): Promise<K
       { cause: err },
     );
   }
-  return KubeClient.fromKubeConfig(kc, { requestTimeoutMs });
+  return KubeClient.fromKubeConfig(kc, { requestTimeoutMs, userAgent: 'plinth-cli/upgrade-switch' });
 }
 
 /** The apiserver's gitVersion if it serves reads from storage, else the reason it does not. */

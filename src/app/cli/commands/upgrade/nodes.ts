@@ -56,9 +56,8 @@ export function registerNodes(upgrade: Command): void {
     .action((opts: Flags, cmd: Command) =>
       act(async (o: Flags, g) => {
         process.env.PLINTH_LOG_LEVEL ??= g.debug ? 'debug' : 'error';
-        const { localKubeconfigFallback } = await import('../../../stack/status.js');
         const { nodesCommand } = await import('../../upgrade/nodes.js');
-        return nodesCommand(o, g, localKubeconfigFallback());
+        return nodesCommand(o, g);
       })(opts, cmd),
     );
 }
