@@ -1,5 +1,6 @@
 import type { KubeClient } from '../kube/http.js';
 import { apply, type ApplyObject } from '../kube/apply.js';
+import { sleep } from '../kube/clock.js';
 import { ref } from '../kube/resource.js';
 import { PlinthError } from '../errors/index.js';
 import { allCrds, type CustomResourceDefinition } from './index.js';
@@ -44,7 +45,7 @@ export async function installCrds(
       if (Date.now() > deadline) {
         throw new PlinthError('TIMEOUT', { seconds: (opts.timeoutMs ?? 30_000) / 1000, what: `CRD ${crd.metadata.name} to be Established`, fix: 'check the API server log' });
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
   }
   return crds.map((c) => c.metadata.name);

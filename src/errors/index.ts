@@ -1,2 +1,2 @@
 export { ERRORS, type ErrorCode, type ErrorSpec } from './catalogue.js';
-export { PlinthError, asPlinthError, type ErrorParams } from './plinth-error.js';
+export { PlinthError, asPlinthError, errorMessage, type ErrorParams } from './plinth-error.js';

@@ -38,9 +38,14 @@ export class PlinthError extends Error {
   }
 }
 
+/** The message of anything thrown: an Error's message, else the value as text. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Turn anything thrown into a PlinthError, keeping the original as the cause. */
 export function asPlinthError(err: unknown): PlinthError {
   if (err instanceof PlinthError) return err;
-  const detail = err instanceof Error ? err.message : String(err);
+  const detail = errorMessage(err);
   return new PlinthError('INTERNAL', { detail }, { cause: err });
 }

@@ -9,6 +9,16 @@ export interface Clock {
   setTimer(fn: () => void, ms: number): () => void;
 }
 
+/** RFC 3339 at whole seconds (`2026-01-02T03:04:05Z`), as Kubernetes writes metav1.Time. */
+export function rfc3339(at: Date | number): string {
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** RFC 3339 with microseconds (`…05.123000Z`), as metav1.MicroTime expects (Lease and Event times). */
+export function rfc3339Micro(at: Date | number): string {
+  return new Date(at).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
 export const realClock: Clock = {
   now: () => Date.now(),
   setTimer(fn, ms) {

@@ -5,6 +5,7 @@ import { addHealthCheck, reconcileTotal } from './metrics.js';
 import { WorkQueue } from './queue.js';
 import type { RateLimiter } from './rate-limit.js';
 import { objectKey, type KubeObject } from './resource.js';
+import { errorMessage } from '../errors/index.js';
 
 /** What a reconcile asks for next. */
 export type Result = { done: true } | { requeue: true } | { requeueAfter: number };
@@ -71,7 +72,7 @@ export function keyOf(obj: KubeObject): string {
 }
 
 /** Keys of an object's owners of one kind, e.g. `ownerKeys('CellDeployment')` maps pods to their owner. */
-export function ownerKeys(kind: string, opts: { controllerOnly?: boolean } = {}): KeyFunc {
+export function ownerKeys(kind: string, opts: { controllerOnly?: boolean } = {}): (obj: KubeObject) => string[] {
   return (obj) => {
     const ns = obj.metadata?.namespace;
     const out: string[] = [];
@@ -138,7 +139,7 @@ export function runController(opts: ControllerOptions): Controller {
       result = await opts.reconcile(key, { signal: stopController.signal, log: klog, retries });
     } catch (err) {
       counters.error.inc();
-      klog.warn({ err: err instanceof Error ? err.message : String(err), retries }, 'reconcile failed; retrying with backoff');
+      klog.warn({ err: errorMessage(err), retries }, 'reconcile failed; retrying with backoff');
       queue.addRateLimited(key);
       return;
     }

@@ -1,11 +1,12 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { isNotFound } from './api-error.js';
-import { realClock, type Clock } from './clock.js';
+import { realClock, rfc3339, rfc3339Micro, type Clock } from './clock.js';
 import { Discovery } from './discovery.js';
 import type { KubeClient } from './http.js';
 import { logger } from './log.js';
 import { CORE, inNamespace, type KubeObject } from './resource.js';
+import { errorMessage } from '../errors/index.js';
 
 export type EventType = 'Normal' | 'Warning';
 
@@ -72,7 +73,7 @@ export class EventRecorder {
     const key = `${involved.metadata?.uid ?? `${involved.metadata?.namespace}/${involved.kind}/${involved.metadata?.name}`}|${type}|${reason}|${message}`;
     const prev = this.chains.get(key) ?? Promise.resolve();
     const next = prev.then(() => this.write(key, involved, type, reason, message, action)).catch((err: unknown) => {
-      this.log.warn({ err: err instanceof Error ? err.message : String(err), reason, object: involved.metadata?.name }, 'could not record event');
+      this.log.warn({ err: errorMessage(err), reason, object: involved.metadata?.name }, 'could not record event');
     });
     this.chains.set(key, next);
     this.inflight.add(next);
@@ -137,7 +138,7 @@ export class EventRecorder {
         apiVersion: 'events.k8s.io/v1',
         kind: 'Event',
         metadata: { name, namespace },
-        eventTime: microTime(now),
+        eventTime: rfc3339Micro(now),
         reportingController: this.opts.component,
         reportingInstance: this.instance,
         action,
@@ -147,7 +148,7 @@ export class EventRecorder {
         regarding,
       });
     } else {
-      const ts = secondsTime(now);
+      const ts = rfc3339(now);
       await this.opts.client.create(inNamespace(CORE.events, namespace), {
         apiVersion: 'v1',
         kind: 'Event',
@@ -170,9 +171,9 @@ export class EventRecorder {
 
   private async patchSeries(s: Series): Promise<void> {
     if (s.api === 'events.k8s.io') {
-      await this.opts.client.patch(inNamespace(CORE.eventsV1, s.namespace), s.name, { series: { count: s.count, lastObservedTime: microTime(s.lastAt) } }, 'merge');
+      await this.opts.client.patch(inNamespace(CORE.eventsV1, s.namespace), s.name, { series: { count: s.count, lastObservedTime: rfc3339Micro(s.lastAt) } }, 'merge');
     } else {
-      await this.opts.client.patch(inNamespace(CORE.events, s.namespace), s.name, { count: s.count, lastTimestamp: secondsTime(s.lastAt) }, 'merge');
+      await this.opts.client.patch(inNamespace(CORE.events, s.namespace), s.name, { count: s.count, lastTimestamp: rfc3339(s.lastAt) }, 'merge');
     }
   }
 
@@ -187,15 +188,6 @@ export class EventRecorder {
   }
 }
 
-/** RFC 3339 with microseconds, as metav1.MicroTime expects. */
-export function microTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-}
-
-/** RFC 3339 with seconds, as metav1.Time expects. */
-export function secondsTime(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Used by tests and callers that build involved objects from cache entries. */
 export function involvedFrom(obj: KubeObject): InvolvedObject {

@@ -1,7 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { PlinthError } from '../errors/index.js';
+import { PlinthError, errorMessage } from '../errors/index.js';
+import { sleep } from './clock.js';
 import { KubeApiError, type KubeStatus } from './api-error.js';
 import { LineSplitter } from './lines.js';
 import { describeTarget, resourcePath, type KubeObject, type ResourceRef } from './resource.js';
@@ -337,7 +338,7 @@ export class KubeClient {
         }
         if (status === 429 && attempt < 5) {
           const retryAfter = Number(res.headers['retry-after'] ?? err.statusObject?.details?.retryAfterSeconds ?? 1);
-          await delay(Math.min(10, Math.max(0.1, retryAfter)) * 1000, opts.signal);
+          await sleep(Math.min(10, Math.max(0.1, retryAfter)) * 1000, opts.signal);
           continue;
         }
         throw err;
@@ -444,7 +445,7 @@ async function applyKubeConfig(kc: KubeConfig): Promise<https.RequestOptions> {
     // client-node refuses plain-http servers without skipTLSVerify when building its agent,
     // after it has already applied auth; Plinth builds its own agent, so that is fine.
     if (!kc.getCurrentCluster()?.server.startsWith('http:')) {
-      throw new PlinthError('KUBECONFIG_INVALID', { path: '(in memory)', detail: err instanceof Error ? err.message : String(err) }, { cause: err });
+      throw new PlinthError('KUBECONFIG_INVALID', { path: '(in memory)', detail: errorMessage(err) }, { cause: err });
     }
   }
   return opts;
@@ -514,18 +515,4 @@ function isConnReset(err: unknown): boolean {
 
 function isRetryableReset(err: unknown): boolean {
   return Boolean((err as { retryableReset?: boolean })?.retryableReset);
-}
-
-function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(abortError(signal));
-      },
-      { once: true },
-    );
-  });
 }

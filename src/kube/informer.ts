@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { isGone, KubeApiError } from './api-error.js';
+import { errorMessage } from '../errors/index.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { relistDiff } from './diff.js';
 import type { KubeClient, KubeList, WatchEvent, WatchEventType } from './http.js';
@@ -221,7 +222,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         // Warn on the first failure and then every 10th; the rest at debug (outages are long and noisy).
         const attempt = this.backoff.attempts + 1;
         const level = attempt === 1 || attempt % 10 === 0 ? 'warn' : 'debug';
-        this.log[level]({ err: describe(err), rv: this.rv, attempt }, needList ? 'list failed; retrying' : 'watch failed; restarting');
+        this.log[level]({ err: errorMessage(err), rv: this.rv, attempt }, needList ? 'list failed; retrying' : 'watch failed; restarting');
         await this.pause();
       }
     }
@@ -432,7 +433,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     try {
       return this.transform(raw);
     } catch (err) {
-      this.log.error({ err: describe(err), key: objectKey(raw) }, 'transform failed; caching the object as received');
+      this.log.error({ err: errorMessage(err), key: objectKey(raw) }, 'transform failed; caching the object as received');
       return raw as T;
     }
   }
@@ -454,12 +455,8 @@ function safe(log: Logger, fn: () => void): void {
   try {
     fn();
   } catch (err) {
-    log.error({ err: describe(err) }, 'event handler threw; continuing');
+    log.error({ err: errorMessage(err) }, 'event handler threw; continuing');
   }
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** The watch cache answers 504 "Too large resource version" when asked for a future RV. */

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { PlinthError } from '../errors/index.js';
+import { PlinthError, errorMessage } from '../errors/index.js';
 import { isAlreadyExists, isConflict, isNotFound } from './api-error.js';
 import { realClock, sleep, type Clock } from './clock.js';
-import { microTime } from './events.js';
+import { rfc3339Micro } from './clock.js';
 import { holderIdentity } from './holder.js';
 import type { KubeClient } from './http.js';
 import { logger } from './log.js';
@@ -285,7 +285,7 @@ export class LeaderElector {
       const leaseSeconds = Math.ceil(this.o.leaseDurationMs / 1000);
       const current = await lock.get(ac.signal);
       if (!current) {
-        const record: LeaseRecord = { holderIdentity: identity, leaseDurationSeconds: leaseSeconds, acquireTime: microTime(now), renewTime: microTime(now), leaseTransitions: 0 };
+        const record: LeaseRecord = { holderIdentity: identity, leaseDurationSeconds: leaseSeconds, acquireTime: rfc3339Micro(now), renewTime: rfc3339Micro(now), leaseTransitions: 0 };
         const version = await lock.create(record, ac.signal);
         this.observe(record, version);
         return true;
@@ -298,8 +298,8 @@ export class LeaderElector {
       const record: LeaseRecord = {
         holderIdentity: identity,
         leaseDurationSeconds: leaseSeconds,
-        acquireTime: mine ? current.record.acquireTime : microTime(now),
-        renewTime: microTime(now),
+        acquireTime: mine ? current.record.acquireTime : rfc3339Micro(now),
+        renewTime: rfc3339Micro(now),
         leaseTransitions: (current.record.leaseTransitions ?? 0) + (mine ? 0 : 1),
       };
       const version = await lock.update(record, current.version, ac.signal);
@@ -307,7 +307,7 @@ export class LeaderElector {
       return true;
     } catch (err) {
       if (!signal.aborted && !isConflict(err) && !isAlreadyExists(err)) {
-        this.log.debug({ err: err instanceof Error ? err.message : String(err) }, 'lease request failed');
+        this.log.debug({ err: errorMessage(err) }, 'lease request failed');
       }
       return false;
     } finally {
@@ -349,13 +349,13 @@ export class LeaderElector {
     const ac = new AbortController();
     const cancel = this.o.clock.setTimer(() => ac.abort(new Error('release timed out')), this.o.renewDeadlineMs);
     try {
-      const now = microTime(this.o.clock.now());
+      const now = rfc3339Micro(this.o.clock.now());
       const record: LeaseRecord = { ...o.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now, acquireTime: now };
       const version = await this.o.lock.update(record, o.version, ac.signal);
       this.observed = { record, version, at: this.o.clock.now() };
       this.log.info('released the lease');
     } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'could not release the lease');
+      this.log.warn({ err: errorMessage(err) }, 'could not release the lease');
     } finally {
       cancel();
     }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { errorMessage } from '../errors/index.js';
 
 /**
  * Plinth's Prometheus registry and the runtime's metrics. Everything in src/kube registers
@@ -175,7 +176,7 @@ export async function serveMetrics(port: number, opts: { host?: string } = {}): 
     };
     respond().catch((err: unknown) => {
       res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end(`${err instanceof Error ? err.message : String(err)}\n`);
+      res.end(`${errorMessage(err)}\n`);
     });
   });
   await new Promise<void>((resolve, reject) => {

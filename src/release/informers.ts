@@ -1,5 +1,6 @@
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { CellDeployment, ReleaseOrder } from '../api/index.js';
+import { ownerKeys } from '../kube/controller.js';
 import type { KubeClient } from '../kube/http.js';
 import type { IndexFunc } from '../kube/indexer.js';
 import { Informer } from '../kube/informer.js';
@@ -16,9 +17,9 @@ export const BY_CELL_DEPLOYMENT = 'byCellDeployment';
 
 /** `namespace/name` of the CellDeployment that controls an object (its controller owner reference). */
 export function ownerCellDeploymentKey(obj: KubeObject): string | undefined {
-  const ref = obj.metadata?.ownerReferences?.find((o) => o.controller && o.kind === 'CellDeployment');
-  return ref ? `${obj.metadata?.namespace ?? ''}/${ref.name}` : undefined;
+  return cellDeploymentOwner(obj)[0];
 }
+const cellDeploymentOwner = ownerKeys('CellDeployment', { controllerOnly: true });
 
 const byCellDeployment: IndexFunc = (obj) => ownerCellDeploymentKey(obj);
 

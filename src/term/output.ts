@@ -36,21 +36,33 @@ export function renderTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   return [line(headers), ...cells.map(line)].join('\n') + '\n';
 }
 
+/**
+ * The one output-format switch of every command: `json` and `yaml` print `data` (the documented JSON
+ * shape), `name` prints `name()`, `table` and `wide` call `table(wide)`.
+ */
+export function formatOutput(format: OutputFormat, data: unknown, name: () => string, table: (wide: boolean) => string): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(data, null, 2) + '\n';
+    case 'yaml':
+      return stringify(data);
+    case 'name':
+      return name();
+    case 'wide':
+    case 'table':
+      return table(format === 'wide');
+  }
+}
+
 /** Print `data` in the chosen format; `table` uses the columns, `name` the name function. */
 export function render<T>(
   format: OutputFormat,
   data: { items: readonly T[]; json: unknown; columns: readonly Column<T>[]; name?: (row: T) => string },
 ): string {
-  switch (format) {
-    case 'json':
-      return JSON.stringify(data.json, null, 2) + '\n';
-    case 'yaml':
-      return stringify(data.json);
-    case 'name':
-      return data.items.map((r) => (data.name ? data.name(r) : '')).join('\n') + '\n';
-    case 'wide':
-      return renderTable(data.items, data.columns, true);
-    case 'table':
-      return renderTable(data.items, data.columns, false);
-  }
+  return formatOutput(
+    format,
+    data.json,
+    () => data.items.map((r) => (data.name ? data.name(r) : '')).join('\n') + '\n',
+    (wide) => renderTable(data.items, data.columns, wide),
+  );
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Conditions, StringEnum, IntOrString, LabelMap, LabelSelector, OpaqueObject, StringMap, Validated } from '../schema/types.js';
+import { Conditions, StringEnum, IntOrString, LabelMap, LabelSelector, MapList, OpaqueObject, StringMap, Validated } from '../schema/types.js';
 import type { KindDefinition, ObjectOf } from '../crd.js';
 import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
@@ -124,7 +124,7 @@ export const CellDeploymentStatus = Type.Object({
   updatedReplicas: Type.Optional(Type.Integer()),
   currentRevision: Type.Optional(Type.String()),
   updateRevision: Type.Optional(Type.String()),
-  units: Type.Optional(Type.Array(UnitStatus, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })),
+  units: Type.Optional(MapList(UnitStatus, 'name')),
   phase: Type.Optional(CellDeploymentPhase),
   releaseOrder: Type.Optional(Type.String()),
   conditions: Type.Optional(Conditions),

@@ -1,4 +1,4 @@
-import { Type, type TSchema, type TObject, type TProperties, type TUnsafe, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
+import { Type, type TArray, type TSchema, type TObject, type TProperties, type TUnsafe, type ObjectOptions, type TUnion, type TLiteral } from '@sinclair/typebox';
 
 /** A number or a percent string ("25%"), like Kubernetes' IntOrString. */
 export function IntOrString(options: Record<string, unknown> = {}): TUnsafe<number | string> {
@@ -54,7 +54,7 @@ export const Condition = Type.Object({
 });
 
 /** A list whose items are merged by key under server-side apply. */
-export function MapList<T extends TSchema>(item: T, key: string, options: Record<string, unknown> = {}): ReturnType<typeof Type.Array<T>> {
+export function MapList<T extends TSchema>(item: T, key: string, options: Record<string, unknown> = {}): TArray<T> {
   return Type.Array(item, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': [key], ...options });
 }
 

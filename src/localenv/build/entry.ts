@@ -5,7 +5,7 @@
 import { chmod, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { logger } from '../../kube/log.js';
-import { PlinthError } from '../../errors/index.js';
+import { PlinthError, errorMessage } from '../../errors/index.js';
 import { binaryVersion, goEnv, runGo, type BuildLog } from './gorun.js';
 import { acquireLock } from './lock.js';
 import { MANIFEST_SCHEMA, validEntry, writeManifest, type Manifest, type ManifestKey } from './manifest.js';
@@ -92,7 +92,7 @@ async function buildEntry(r: Recipe, b: EntryBuild): Promise<Manifest> {
     try {
       result = await fn();
     } catch (err) {
-      b.log.line(`FAILED: ${r.component} ${r.version}: ${name}: ${err instanceof Error ? err.message : String(err)}`);
+      b.log.line(`FAILED: ${r.component} ${r.version}: ${name}: ${errorMessage(err)}`);
       if (err instanceof PlinthError) throw err;
       throw new PlinthError('BUILD_FAILED', { component: r.component, version: r.version, step: name, log: b.log.path }, { cause: err });
     }

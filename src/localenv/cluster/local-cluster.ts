@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { PlinthError } from '../../errors/index.js';
+import { PlinthError, errorMessage } from '../../errors/index.js';
 import { logger } from '../../kube/log.js';
 import { Api, ApiError, type Tls } from './api.js';
 import type { Layout } from './components.js';
@@ -121,7 +121,7 @@ export class LocalClusterImpl implements LocalCluster {
     let detail: string;
     if (err instanceof ProcessExited) detail = `exited (${err.code}): ${await lastError(log)}`;
     else if (err instanceof NotReady) detail = `${err.message}; ${await lastError(log)}`;
-    else detail = err instanceof Error ? err.message : String(err);
+    else detail = errorMessage(err);
     return new PlinthError('CLUSTER_START_FAILED', { cluster: this.name, component: c, detail, log }, { cause: err });
   }
 

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { request, type Tls } from './api.js';
+import { errorMessage } from '../../errors/index.js';
 
 /** Why waiting stopped early: the process died. */
 export class ProcessExited extends Error {
@@ -38,7 +39,7 @@ export async function waitFor(
       if (r === true) return;
       last = typeof r === 'string' ? r : '';
     } catch (err) {
-      last = err instanceof Error ? err.message : String(err);
+      last = errorMessage(err);
     }
     if (Date.now() > deadline) throw new NotReady(Math.round(opts.timeoutMs / 1000), last);
     await sleep(interval);

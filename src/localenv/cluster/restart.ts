@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { PlinthError } from '../../errors/index.js';
+import { PlinthError, errorMessage } from '../../errors/index.js';
 import { ensureBinaries, type KubeVersionName } from '../build/index.js';
 import { Api, type Tls } from './api.js';
 import { pkiPaths, tlsMaterial } from './certs.js';
@@ -65,7 +65,7 @@ async function startFailure(c: ComponentName, runner: ComponentRunner, cluster: 
   let detail: string;
   if (err instanceof ProcessExited) detail = `exited (${err.code}): ${await lastError(runner.log)}`;
   else if (err instanceof NotReady) detail = `${err.message}; ${await lastError(runner.log)}`;
-  else detail = err instanceof Error ? err.message : String(err);
+  else detail = errorMessage(err);
   return new PlinthError('CLUSTER_START_FAILED', { cluster, component: c, detail, log: runner.log }, { cause: err });
 }
 
@@ -158,7 +158,7 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
     if (err instanceof PlinthError) throw err;
     throw new PlinthError(
       'CLUSTER_START_FAILED',
-      { cluster: name, component: 'restart', detail: err instanceof Error ? err.message : String(err), log: join(stateDir, 'logs') },
+      { cluster: name, component: 'restart', detail: errorMessage(err), log: join(stateDir, 'logs') },
       { cause: err },
     );
   }

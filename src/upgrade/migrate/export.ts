@@ -13,7 +13,7 @@ import { apiVersionOf, type KubeObject, type ResourceRef } from '../../kube/reso
 import type { ApiResourceInfo } from '../../kube/discovery.js';
 import { PlinthError } from '../../errors/index.js';
 import { serverVersion, servedResources } from './discover.js';
-import { forEachLimit } from './pool.js';
+import { forEachLimit } from '../../kube/pool.js';
 import { objectSkipReason, resourceSkipReason, stripObject } from './rules.js';
 import { hashObject, objectPath, writeAtomic } from './store.js';
 import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, PROGRESS_FILE, type ExportIndex, type ExportReport, type ExportedResource, type IndexEntry, type MigrateProgress, type SkippedEntry } from './types.js';

@@ -13,7 +13,7 @@ import { PlinthError } from '../../errors/index.js';
 import { listPages } from '../../kube/pager.js';
 import { Discovery, type ApiResourceInfo } from '../../kube/discovery.js';
 import { serverVersion, servedResources, type ServerVersion } from './discover.js';
-import { forEachLimit } from './pool.js';
+import { forEachLimit } from '../../kube/pool.js';
 import { NEEDS, STEPS, stepOf, type Step } from './order.js';
 import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
 import { importConverter } from './converter.js';

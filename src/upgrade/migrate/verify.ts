@@ -6,7 +6,7 @@ import type { KubeClient } from '../../kube/http.js';
 import { listPages } from '../../kube/pager.js';
 import type { ApiResourceInfo } from '../../kube/discovery.js';
 import { servedResources } from './discover.js';
-import { forEachLimit } from './pool.js';
+import { forEachLimit } from '../../kube/pool.js';
 import { readIndex } from './store.js';
 import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
 import { importConverter } from './converter.js';

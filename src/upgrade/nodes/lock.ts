@@ -1,5 +1,5 @@
 import { PlinthError } from '../../errors/index.js';
-import { microTime } from '../../kube/events.js';
+import { rfc3339Micro } from '../../kube/clock.js';
 import type { KubeClient } from '../../kube/http.js';
 import { KubeLeaseLock, LeaderElector, type LeaseRecord } from '../../kube/leader.js';
 import { holderIsDeadHere } from '../../kube/holder.js';
@@ -110,7 +110,7 @@ export async function acquireRunLock(
 
 /** Gives the lease up in its holder's name (no holder, a 1 s duration), only if it is still at `cur`'s version. */
 async function vacate(lock: KubeLeaseLock, cur: { record: LeaseRecord; version: string }): Promise<void> {
-  await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(Date.now()) }, cur.version, AbortSignal.timeout(10_000));
+  await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: rfc3339Micro(Date.now()) }, cur.version, AbortSignal.timeout(10_000));
 }
 
 /**

@@ -1,6 +1,5 @@
-import { stringify } from 'yaml';
 import type { ReleaseOrder } from '../../../api/index.js';
-import { renderTable, type Column, type OutputFormat } from '../../../term/output.js';
+import { formatOutput, renderTable, type Column, type OutputFormat } from '../../../term/output.js';
 import type { HistoryEntryT } from '../../../release/plan/history.js';
 import type { TargetKind } from '../../../release/steer/resolve.js';
 
@@ -39,16 +38,7 @@ const columns: Column<HistoryEntryT>[] = [
 
 /** The history in the chosen format; tables show batches 1-based, like every table of `plinth release`. */
 export function renderHistory(v: ReleaseHistoryView, output: OutputFormat): string {
-  switch (output) {
-    case 'json':
-      return JSON.stringify(v, null, 2) + '\n';
-    case 'yaml':
-      return stringify(v);
-    case 'name':
-      return `releaseorder.apps.plinth.dev/${v.releaseOrder}\n`;
-    case 'table':
-    case 'wide':
-      if (v.items.length === 0) return `No history yet in release order ${v.namespace}/${v.releaseOrder}.\n`;
-      return renderTable(v.items, columns, output === 'wide');
-  }
+  return formatOutput(output, v, () => `releaseorder.apps.plinth.dev/${v.releaseOrder}\n`, (wide) =>
+    v.items.length === 0 ? `No history yet in release order ${v.namespace}/${v.releaseOrder}.\n` : renderTable(v.items, columns, wide),
+  );
 }

@@ -1,5 +1,4 @@
-import { stringify } from 'yaml';
-import { renderTable, type Column, type OutputFormat } from '../../../term/output.js';
+import { formatOutput, renderTable, type Column, type OutputFormat } from '../../../term/output.js';
 import { age, ago } from '../../../term/age.js';
 import type { BatchView, ReleaseStatusView, UnitView } from '../../../release/steer/status-model.js';
 
@@ -78,16 +77,5 @@ export function renderStatusText(v: ReleaseStatusView, now: Date, wide = false):
 
 /** The status in the chosen format. */
 export function renderStatus(v: ReleaseStatusView, output: OutputFormat, now: Date): string {
-  switch (output) {
-    case 'json':
-      return JSON.stringify(v, null, 2) + '\n';
-    case 'yaml':
-      return stringify(v);
-    case 'name':
-      return `releaseorder.apps.plinth.dev/${v.releaseOrder}\n`;
-    case 'wide':
-      return renderStatusText(v, now, true);
-    case 'table':
-      return renderStatusText(v, now, false);
-  }
+  return formatOutput(output, v, () => `releaseorder.apps.plinth.dev/${v.releaseOrder}\n`, (wide) => renderStatusText(v, now, wide));
 }
