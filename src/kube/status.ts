@@ -1,6 +1,6 @@
-import { isConflict } from './api-error.js';
 import type { KubeClient } from './http.js';
 import type { KubeObject, ResourceRef } from './resource.js';
+import { retry } from './retry.js';
 
 /** A standard Kubernetes condition. */
 export interface Condition {
@@ -104,10 +104,10 @@ export interface WriteStatusOptions<T extends KubeObject> {
   current?: T;
   /**
    * Compute the desired status from the object. Must be a pure function of its input: it is
-   * re-run on a fresh copy after a conflict. Returning `undefined` leaves the status alone.
+   * re-run on a fresh copy after a conflict. Returning `undefined` (or a promise of it) leaves the status alone.
    */
   desired: (obj: T) => unknown;
-  /** Conflict retries (default 5). */
+  /** Retries after the first write (default 5), on what kube/retry.ts calls retryable. */
   retries?: number;
   equal?: StatusEqualOptions;
   signal?: AbortSignal;
@@ -119,24 +119,20 @@ export interface WriteStatusResult<T> {
 }
 
 /**
- * Write the /status subresource only if the desired status differs from the current one,
- * retrying conflicts by re-reading the object and recomputing the status.
+ * Write the /status subresource only if the desired status differs from the current one. A write
+ * that fails retryably (kube/retry.ts: a conflict above all) re-reads the object and recomputes.
  */
 export async function writeStatus<T extends KubeObject>(opts: WriteStatusOptions<T>): Promise<WriteStatusResult<T>> {
   const { client, resource, name } = opts;
   let obj = opts.current ?? (await client.get<T>(resource, name, { signal: opts.signal }));
-  const retries = opts.retries ?? 5;
-  for (let attempt = 0; ; attempt++) {
-    const current = (obj as { status?: unknown }).status;
-    const desired = opts.desired(obj);
-    if (desired === undefined || statusEqual(current, desired, opts.equal)) return { changed: false, object: obj };
-    try {
-      const body = { ...obj, status: desired };
-      const updated = await client.replace<T>(resource, name, body, { subresource: 'status', signal: opts.signal });
+  return retry(
+    async (attempt) => {
+      if (attempt > 1) obj = await client.get<T>(resource, name, { signal: opts.signal });
+      const desired = await opts.desired(obj);
+      if (desired === undefined || statusEqual((obj as { status?: unknown }).status, desired, opts.equal)) return { changed: false, object: obj };
+      const updated = await client.replace<T>(resource, name, { ...obj, status: desired }, { subresource: 'status', signal: opts.signal });
       return { changed: true, object: updated };
-    } catch (err) {
-      if (!isConflict(err) || attempt >= retries) throw err;
-      obj = await client.get<T>(resource, name, { signal: opts.signal });
-    }
-  }
+    },
+    { attempts: (opts.retries ?? 5) + 1, initialMs: 10, maxMs: 1_000, ...(opts.signal ? { signal: opts.signal } : {}) },
+  );
 }

@@ -1,8 +1,9 @@
 import type { ReleaseOrder } from '../../api/index.js';
-import { isConflict, isNotFound } from '../../kube/api-error.js';
+import { isNotFound } from '../../kube/api-error.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace } from '../../kube/resource.js';
-import { statusEqual } from '../../kube/status.js';
+import { writeStatus } from '../../kube/status.js';
+import { asKube } from '../informers.js';
 import { RES } from '../keys.js';
 import type { ProgressOutput } from './progress.js';
 
@@ -26,19 +27,20 @@ export async function writeOrderStatus(
   signal: AbortSignal,
   retries = 5,
 ): Promise<OrderWrite | undefined> {
-  const ref = inNamespace(RES.releaseOrders, order.metadata.namespace);
-  const name = order.metadata.name ?? '';
-  let obj = order;
-  for (let attempt = 0; ; attempt++) {
-    const out = await compute(obj);
-    if (statusEqual(obj.status, out.status)) return { changed: false, out, object: obj };
-    try {
-      const object = await client.replace<ReleaseOrder>(ref, name, { ...obj, status: out.status }, { subresource: 'status', signal });
-      return { changed: true, out, object };
-    } catch (err) {
-      if (isNotFound(err)) return undefined;
-      if (!isConflict(err) || attempt >= retries) throw err;
-      obj = await client.get<ReleaseOrder>(ref, name, { signal });
-    }
+  let out: ProgressOutput | undefined;
+  try {
+    const w = await writeStatus({
+      client,
+      resource: inNamespace(RES.releaseOrders, order.metadata.namespace),
+      name: order.metadata.name ?? '',
+      current: asKube(order),
+      desired: async (o) => (out = await compute(o as unknown as ReleaseOrder)).status,
+      retries,
+      signal,
+    });
+    return { changed: w.changed, out: out!, object: w.object as unknown as ReleaseOrder };
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
   }
 }

@@ -1,8 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeApiError } from '../../kube/api-error.js';
+import { isRetryable } from '../../kube/retry.js';
 import { specPatch } from './actions.js';
-import { historyPatch, lostRace, mayBeFailedTest } from './record.js';
+import { historyPatch, mayBeFailedTest } from './record.js';
 import { waitingOrder } from '../../../test/support/release-orders.js';
 
 const entry = { at: '2026-01-01T10:05:00Z', by: 'alice', action: 'Confirm', batch: 1, message: 'confirmed batch 2 of 3' };
@@ -33,10 +34,10 @@ test('the spec patch sets only the decided fields, guarded the same way', () => 
 
 test('a lost race is a conflict (409); a bare 422 may be a failed test and is checked by reading again', () => {
   const err = (status: number, message: string, reason?: string): KubeApiError => new KubeApiError({ status, message, verb: 'patch', target: 'x', ...(reason ? { reason } : {}) });
-  assert.ok(lostRace(err(409, 'the object has been modified')));
-  assert.ok(!lostRace(err(409, 'exists', 'AlreadyExists')));
-  assert.ok(!lostRace(err(422, 'the server rejected our request due to an error in our request')));
+  assert.ok(isRetryable(err(409, 'the object has been modified')));
+  assert.ok(!isRetryable(err(409, 'exists', 'AlreadyExists')));
+  assert.ok(!isRetryable(err(422, 'the server rejected our request due to an error in our request')));
   assert.ok(mayBeFailedTest(err(422, 'the server rejected our request due to an error in our request')));
   assert.ok(!mayBeFailedTest(err(403, 'forbidden')));
-  assert.ok(!lostRace(new Error('test')));
+  assert.ok(!isRetryable(new Error('test')));
 });

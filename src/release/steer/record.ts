@@ -1,6 +1,7 @@
 import type { ReleaseOrder } from '../../api/index.js';
 import { PlinthError } from '../../errors/index.js';
 import { KubeApiError } from '../../kube/api-error.js';
+import { retry } from '../../kube/retry.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace } from '../../kube/resource.js';
 import { RES } from '../keys.js';
@@ -24,15 +25,6 @@ export function historyPatch(order: Pick<ReleaseOrder, 'metadata' | 'status'>, e
   return [guard, { op: 'add', path: '/status', value: { history: [entry] } }];
 }
 
-/**
- * Whether a guarded patch surely lost a race: the server saw a conflicting resourceVersion (409). A failed
- * `test` op comes back as a bare 422 ("the server rejected our request due to an error in our request"),
- * which validation errors share: {@link guardedPatch} tells them apart by reading the object again.
- */
-export function lostRace(err: unknown): boolean {
-  return err instanceof KubeApiError && err.status === 409 && err.reason !== 'AlreadyExists';
-}
-
 /** A 422 that may be the failed `test` of the resourceVersion (or a validation error: read again to know). */
 export function mayBeFailedTest(err: unknown): boolean {
   return err instanceof KubeApiError && err.status === 422;
@@ -42,14 +34,13 @@ export interface GuardedOptions {
   retries?: number;
   /** The order as just read (saves the first read). */
   initial?: ReleaseOrder;
-  /** Sleep between attempts (ms, default 50·attempt with jitter). */
-  pauseMs?: (attempt: number) => number;
 }
 
 /**
- * Read the order, build a patch from it, apply it; on a lost race read again and rebuild (at most `retries`
- * times). `build` returns undefined when there is nothing to write. Returns the order as stored after the
- * write, or as read when nothing was written, and the value `build` chose.
+ * Read the order, build a patch from it, apply it; when the write loses a race (a conflict, or the failed
+ * test of the resourceVersion) or fails retryably (kube/retry.ts), read again and rebuild, at most
+ * `retries` times. `build` returns undefined when there is nothing to write. Returns the order as stored
+ * after the write, or as read when nothing was written, and the value `build` chose.
  */
 export async function guardedPatch<R>(
   client: KubeClient,
@@ -59,31 +50,30 @@ export async function guardedPatch<R>(
   opts: GuardedOptions = {},
 ): Promise<{ order: ReleaseOrder; result: R; written: boolean }> {
   const res = inNamespace(RES.releaseOrders, namespace);
-  const retries = opts.retries ?? 20;
   let next = opts.initial;
-  for (let attempt = 0; ; attempt++) {
-    const order = next ?? (await client.get<ReleaseOrder>(res, name));
-    next = undefined;
-    const step = build(order);
-    if (step.patch === undefined) return { order, result: step.result, written: false };
-    try {
-      const stored = await client.patch<ReleaseOrder>(res, name, step.patch, 'json', step.subresource ? { subresource: step.subresource } : {});
-      return { order: stored, result: step.result, written: true };
-    } catch (err) {
-      if (attempt >= retries) throw err;
-      if (mayBeFailedTest(err)) {
-        // The test of the resourceVersion failed only if the object changed since it was read.
-        next = await client.get<ReleaseOrder>(res, name);
-        if (next.metadata.resourceVersion === order.metadata.resourceVersion) throw err;
-      } else if (!lostRace(err)) {
+  /** 422s known to be the failed test of a resourceVersion that has changed since (a lost race too). */
+  const failedTests = new WeakSet<object>();
+  return retry(
+    async () => {
+      const order = next ?? (await client.get<ReleaseOrder>(res, name));
+      next = undefined;
+      const step = build(order);
+      if (step.patch === undefined) return { order, result: step.result, written: false };
+      try {
+        const stored = await client.patch<ReleaseOrder>(res, name, step.patch, 'json', step.subresource ? { subresource: step.subresource } : {});
+        return { order: stored, result: step.result, written: true };
+      } catch (err) {
+        if (mayBeFailedTest(err)) {
+          // The test of the resourceVersion failed only if the object changed since it was read; else it is a real 422.
+          next = await client.get<ReleaseOrder>(res, name);
+          if (next.metadata.resourceVersion !== order.metadata.resourceVersion) failedTests.add(err as object);
+        }
         throw err;
       }
-      const ms = opts.pauseMs ? opts.pauseMs(attempt) : Math.min(500, 20 * (attempt + 1)) * (0.5 + Math.random());
-      await new Promise((r) => setTimeout(r, ms));
-    }
-  }
+    },
+    { attempts: (opts.retries ?? 20) + 1, initialMs: 20, maxMs: 500, also: (err) => failedTests.has(err as object) },
+  );
 }
-
 /** Appends `entry` to the order's status.history (guarded JSON patch, retried on races). */
 export async function recordHistory(client: KubeClient, namespace: string, name: string, entry: HistoryEntryT, initial?: ReleaseOrder): Promise<ReleaseOrder> {
   const build = (o: ReleaseOrder): { patch: JsonPatchOp[]; subresource: 'status'; result: undefined } => ({ patch: historyPatch(o, entry), subresource: 'status', result: undefined });
