@@ -46,6 +46,15 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = realClock
   });
 }
 
+/** Like `sleep`, but an abort ends the wait quietly: resolves after `ms` or as soon as `signal` aborts. */
+export async function pause(ms: number, signal?: AbortSignal, clock: Clock = realClock): Promise<void> {
+  try {
+    await sleep(ms, signal, clock);
+  } catch {
+    // aborted: the caller checks its signal
+  }
+}
+
 function abortReason(signal: AbortSignal): Error {
   const r: unknown = signal.reason;
   return r instanceof Error ? r : new Error(typeof r === 'string' ? r : 'aborted');

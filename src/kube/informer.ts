@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { isGone, KubeApiError } from './api-error.js';
 import { errorMessage } from '../errors/index.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
+import { pause } from './clock.js';
 import { relistDiff } from './diff.js';
 import type { KubeClient, KubeList, WatchEvent, WatchEventType } from './http.js';
 import type { IndexFunc } from './indexer.js';
@@ -234,17 +235,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private async pause(): Promise<void> {
-    const ms = this.backoff.next();
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(done, ms);
-      const signal = this.stopController.signal;
-      function done(): void {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    await pause(this.backoff.next(), this.stopController.signal);
   }
 
   /** Paginated list from scratch; a continue token that expired (410) restarts the list. */

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../kube/clock.js';
 
 export interface LockInfo {
   pid: number;

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../kube/clock.js';
 import { request, type Tls } from './api.js';
 import { errorMessage } from '../../errors/index.js';
 

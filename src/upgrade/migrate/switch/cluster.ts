@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../../kube/clock.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { kubeConfigFor } from '../../../kube/client.js';
 import { PlinthError } from '../../../errors/index.js';

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { sleep } from '../../../kube/clock.js';
 import { PlinthError } from '../../../errors/index.js';
 import type { KubeClient } from '../../../kube/http.js';
 import { ref } from '../../../kube/resource.js';
@@ -35,6 +35,6 @@ export async function waitWorkloadsReady(client: KubeClient, index: ExportIndex,
         fix: 'check the old cluster\'s controllers and nodes; rerun the rollback to verify again',
       });
     }
-    await sleep(500, undefined, signal ? { signal } : {});
+    await sleep(500, signal);
   }
 }
