@@ -1,5 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { isAlreadyExists } from '../../../kube/api-error.js';
+import { forEachLimit } from '../../../kube/pool.js';
 import { podName, podUnit } from '../../pod/state.js';
 import { buildPod, newPodName } from '../pod-template.js';
 import { describeError, emptyResult, expectWritten, type SyncContext, type SyncResult } from './context.js';
@@ -48,7 +49,7 @@ export async function createPods(ctx: SyncContext, wanted: readonly Creation[], 
   }
   ctx.expectations.expectCreations(ctx.key, creations.length);
   const made = new Map<string, number>();
-  await pool(creations, PARALLEL, async (c) => {
+  await forEachLimit(creations, PARALLEL, async (c) => {
     const pod = buildPod(ctx.cd, { name: c.reuseName ?? newPodName(ctx.cd.metadata.name ?? ''), unit: c.unit, revision, template });
     try {
       await createWithRetry(ctx, pod);
@@ -73,7 +74,7 @@ export async function createPods(ctx: SyncContext, wanted: readonly Creation[], 
 export async function scaleDown(ctx: SyncContext, leaving: readonly V1Pod[], out: SyncResult): Promise<void> {
   const deleted: string[] = [];
   let drained = 0;
-  await pool(leaving, PARALLEL, async (pod) => {
+  await forEachLimit(leaving, PARALLEL, async (pod) => {
     const state = drainState(pod, inTraffic(pod, ctx.slicesOf(pod)), ctx.drainSeconds, ctx.now);
     try {
       if (state.step === 'start') {
@@ -112,12 +113,4 @@ async function createWithRetry(ctx: SyncContext, pod: V1Pod): Promise<void> {
       pod.metadata = { ...pod.metadata, name: newPodName(ctx.cd.metadata.name ?? '') };
     }
   }
-}
-
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
