@@ -8,7 +8,7 @@ import { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { discoverPolicyApis } from './eviction.js';
 import { holderIdentity } from '../../kube/holder.js';
-import { acquireRunLock, LEASE_DURATION_MS } from './lock.js';
+import { acquireRunLock, LEASE_DURATION_MS, leaseKeptWarning } from './lock.js';
 import { checkRunName, parseSettings, windowSize, type NodesFlags } from './options.js';
 import { progressLine, renderReport } from './report.js';
 import { Runner, type RunEvent } from './runner.js';
@@ -16,6 +16,8 @@ import { newNodeState, type RunState } from './state.js';
 import { RunStore } from './store.js';
 import { World } from './world.js';
 import { abortRun, type OfflineAbort } from './control.js';
+import type { Ctx } from './context.js';
+import type { KubeletSimulator } from './simulator.js';
 
 export interface CommandFlags extends NodesFlags {
   name?: string;
@@ -26,21 +28,16 @@ export interface CommandFlags extends NodesFlags {
   status?: boolean;
 }
 
-export interface Ctx {
-  client: KubeClient;
-  namespace: string;
-  run: string;
-  g: GlobalOptions;
-  localFallback?: string;
-}
-
 async function openClient(g: GlobalOptions, localFallback?: string): Promise<KubeClient> {
   const choice: KubeconfigChoice = { kubeconfig: g.kubeconfig, context: g.context, ...(localFallback ? { localFallback } : {}) };
   return KubeClient.fromKubeConfig(loadKubeConfig(choice), { requestTimeoutMs: 30_000, userAgent: 'plinth-cli/upgrade-nodes', maxSockets: 128 });
 }
 
-/** `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. */
-export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallback?: string): Promise<number> {
+/**
+ * `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. `simulator` drives
+ * --simulate-version (the caller passes the local clusters' simulated kubelet).
+ */
+export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallback?: string, simulator?: KubeletSimulator): Promise<number> {
   const verbs = (['pause', 'resume', 'abort', 'status'] as const).filter((v) => f[v] === true);
   if (verbs.length > 1) throw new PlinthError('INVALID_ARGUMENT', { what: 'flags', detail: `--${verbs.join(' and --')} were both given`, fix: 'give at most one of --pause, --resume, --abort, --status' });
   const run = checkRunName(f.name);
@@ -48,7 +45,7 @@ export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallb
   // Validate the flags of a new run before touching the cluster.
   const settings = verb === 'start' ? parseSettings(f) : undefined;
   const client = await openClient(g, localFallback);
-  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(localFallback ? { localFallback } : {}) };
+  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(localFallback ? { localFallback } : {}), ...(simulator ? { simulator } : {}) };
   try {
     switch (verb) {
       case 'status':
@@ -94,6 +91,7 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
   });
   switch (out.by) {
     case 'offline':
+      if (out.leaseKept) process.stderr.write(leaseKeptWarning(ctx.namespace, out.leaseKept));
       process.stdout.write(`run ${ctx.run} aborted (no run was acting on it): ${offlineSummary(out)}\n`);
       return 0;
     case 'run':
@@ -183,7 +181,16 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     world.w = w;
     await w.start(lock.signal);
     const view = liveView(state);
-    const runner = new Runner({ client, store, world: w, evictionApi: apis.evictionApi, pdbApi: apis.pdbApi, signal: lock.signal, onEvent: (e) => view.event(e) });
+    const runner = new Runner({
+      client,
+      store,
+      world: w,
+      evictionApi: apis.evictionApi,
+      pdbApi: apis.pdbApi,
+      signal: lock.signal,
+      onEvent: (e) => view.event(e),
+      ...(ctx.simulator ? { simulator: ctx.simulator } : {}),
+    });
     process.stderr.write(`run ${run}: ${Object.keys(state.nodes).length} node(s), at most ${state.window} at a time, eviction via ${apis.evictionApi}${settings ? '' : ' (resumed)'}\n`);
     const result = await runner.run();
     view.stop();
@@ -195,7 +202,8 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     return 0;
   } finally {
     await world.w?.stop();
-    await lock.release();
+    const kept = await lock.release();
+    if (kept) process.stderr.write(leaseKeptWarning(namespace, kept));
     leaseClient.close();
   }
 }

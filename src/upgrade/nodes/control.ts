@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { KubeLeaseLock } from '../../kube/leader.js';
 import { CORE } from '../../kube/resource.js';
 import { drainAbortable, isFinished, type NodeState } from './state.js';
-import type { Ctx } from './cli.js';
+import type { Ctx } from './context.js';
 import { cordonedBy, uncordon } from './drain.js';
 import { kubeletVersion, nodeReady } from './world.js';
 import { holderIdentity } from '../../kube/holder.js';
@@ -44,6 +44,8 @@ export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (hold
 export interface OfflineAbort {
   uncordoned: string[];
   leftCordoned: string[];
+  /** Why the lease taken for the abort could not be given back (it runs out by itself). */
+  leaseKept?: string;
 }
 
 /**
@@ -102,7 +104,8 @@ export async function abortOffline(ctx: Ctx): Promise<OfflineAbort | undefined> 
     await store.flush();
     return out;
   } finally {
-    await lock.release();
+    const kept = await lock.release();
+    if (kept) out.leaseKept = kept;
   }
 }
 

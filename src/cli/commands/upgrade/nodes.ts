@@ -57,8 +57,9 @@ export function registerNodes(upgrade: Command): void {
       act(async (o: Flags, g) => {
         process.env.PLINTH_LOG_LEVEL ??= g.debug ? 'debug' : 'error';
         const { localKubeconfigFallback } = await import('../../../localenv/stack/status.js');
+        const { kwokKubelet } = await import('../../../localenv/cluster/kwok/kubelet.js');
         const { nodesCommand } = await import('../../../upgrade/nodes/cli.js');
-        return nodesCommand(o, g, localKubeconfigFallback());
+        return nodesCommand(o, g, localKubeconfigFallback(), kwokKubelet);
       })(opts, cmd),
     );
 }
