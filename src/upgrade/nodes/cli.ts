@@ -9,7 +9,10 @@ import { CORE } from '../../kube/resource.js';
 import { discoverPolicyApis } from './eviction.js';
 import { holderIdentity } from '../../kube/holder.js';
 import { acquireRunLock, LEASE_DURATION_MS, leaseKeptWarning } from './lock.js';
-import { checkRunName, parseSettings, windowSize, type NodesFlags } from './options.js';
+import { checkRunName, parseSettings, windowSize, type NodesFlags, type UpgradeAction } from './options.js';
+import { preflight, preflightError, stillToUpgrade } from './preflight.js';
+import { clearStaleMarks } from './marks.js';
+import { CORDONED_BY } from './drain.js';
 import { progressLine, renderReport } from './report.js';
 import { Runner, type RunEvent } from './runner.js';
 import { newNodeState, type RunState } from './state.js';
@@ -26,6 +29,8 @@ export interface CommandFlags extends NodesFlags {
   resume?: boolean;
   abort?: boolean;
   status?: boolean;
+  /** Start (or resume) without reaching every node with the action first. */
+  skipPreflight?: boolean;
 }
 
 async function openClient(g: GlobalOptions, localFallback?: string): Promise<KubeClient> {
@@ -55,9 +60,9 @@ export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallb
       case 'abort':
         return await requestControl(ctx, 'abort');
       case 'resume':
-        return await execute(ctx, undefined);
+        return await execute(ctx, undefined, f.skipPreflight === true);
       case 'start':
-        return await execute(ctx, settings);
+        return await execute(ctx, settings, f.skipPreflight === true);
     }
   } finally {
     client.close();
@@ -89,13 +94,17 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
   const out = await abortRun(ctx, {
     onWait: (holder) => process.stderr.write(`waiting for ${holder} to stop its drains (or, if it was killed, for its lease to run out and be taken over: at most ${(2 * LEASE_DURATION_MS) / 1000 + 5}s)\n`),
   });
+  if (out.leaseKept) process.stderr.write(leaseKeptWarning(ctx.namespace, out.leaseKept));
   switch (out.by) {
     case 'offline':
-      if (out.leaseKept) process.stderr.write(leaseKeptWarning(ctx.namespace, out.leaseKept));
       process.stdout.write(`run ${ctx.run} aborted (no run was acting on it): ${offlineSummary(out)}\n`);
       return 0;
     case 'run':
-      process.stdout.write(`run ${ctx.run} stopped: ${out.phase} (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`);
+      process.stdout.write(
+        out.phase === 'Aborted'
+          ? `run ${ctx.run} aborted by the process acting on it: its drains stopped and their nodes were uncordoned; nodes already upgrading finished (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`
+          : `run ${ctx.run} ended ${out.phase} before the abort took effect (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`,
+      );
       return 0;
     case 'requested':
       process.stdout.write(`abort requested for run ${ctx.run}; ${out.holder} holds the lease and will stop its drains and uncordon their nodes; nodes already upgrading finish\n`);
@@ -107,6 +116,24 @@ function offlineSummary(o: OfflineAbort): string {
   const parts = [o.uncordoned.length ? `uncordoned ${o.uncordoned.join(', ')}` : 'no node to uncordon'];
   if (o.leftCordoned.length) parts.push(`left cordoned (stopped mid-upgrade; check, then \`kubectl uncordon\`): ${o.leftCordoned.join(', ')}`);
   return parts.join('; ');
+}
+
+/** Removes the cordoned-by marks that nodes uncordoned by someone else still carry (see staleMarks), saying so. */
+async function sweepStaleMarks(client: KubeClient, nodes: readonly V1Node[], signal: AbortSignal): Promise<void> {
+  for (const s of await clearStaleMarks(client, nodes, signal)) {
+    process.stderr.write(`${s.node}: removed the stale mark ${CORDONED_BY}=${s.run} (the node was uncordoned by someone else)\n`);
+  }
+}
+
+/** "all 6 selected node(s) already report kubelet v1.35.0" (only said when every selected node does). */
+function nodesAtVersion(count: number, settings: RunState['settings']): string {
+  return `${count === 1 ? 'the one selected node already reports' : `all ${count} selected nodes already report`} kubelet ${settings.expectVersion ?? '?'}`;
+}
+
+async function preflightOrThrow(ctx: Ctx, action: UpgradeAction, nodes: readonly V1Node[]): Promise<void> {
+  if (nodes.length === 0) return;
+  const failures = await preflight(action, nodes, ctx.simulator);
+  if (failures.length > 0) throw preflightError(action, failures, nodes.length);
 }
 
 async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]> {
@@ -121,21 +148,34 @@ async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]
 }
 
 /** Start a new run (settings given) or continue the stored one (--resume). */
-async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Promise<number> {
+async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, skipPreflight: boolean): Promise<number> {
   const { client, namespace, run } = ctx;
   const existing = await RunStore.read(client, namespace, run);
+  let toUpgrade: V1Node[];
+  let action: UpgradeAction;
   if (settings) {
     const nodes = await listNodes(client, settings.selector);
     if (nodes.length === 0) throw new PlinthError('UPGRADE_NODES_NO_NODES', { selector: settings.selector || '(none)' });
     if (existing && (existing.state.phase === 'Running' || existing.state.phase === 'Paused')) {
       throw new PlinthError('UPGRADE_NODES_UNFINISHED', { run, phase: existing.state.phase });
     }
+    toUpgrade = stillToUpgrade(nodes, settings.expectVersion);
+    action = settings.action;
+    if (toUpgrade.length === 0) {
+      process.stderr.write(`nothing to upgrade: ${nodesAtVersion(nodes.length, settings)}; no run was started\n`);
+      return 0;
+    }
   } else {
     if (!existing) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
     if (existing.state.phase !== 'Running' && existing.state.phase !== 'Paused') {
       throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run, phase: existing.state.phase, action: 'resume' });
     }
+    const { nodes: stored, settings: kept } = existing.state;
+    toUpgrade = stillToUpgrade(await listNodes(client, kept.selector), kept.expectVersion, (node) => stored[node]?.phase);
+    action = kept.action;
   }
+  // Before any node is cordoned: the action must reach every node it will run on.
+  if (!skipPreflight) await preflightOrThrow(ctx, action, toUpgrade);
   await RunStore.ensureNamespace(client, namespace);
   const identity = holderIdentity(run);
   // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
@@ -180,6 +220,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     const w = new World(client, state.settings.selector, apis.pdbApi);
     world.w = w;
     await w.start(lock.signal);
+    await sweepStaleMarks(client, await listNodes(client, ''), lock.signal);
     const view = liveView(state);
     const runner = new Runner({
       client,
@@ -195,6 +236,8 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     const result = await runner.run();
     view.stop();
     if (lock.signal.aborted) throw new PlinthError('UPGRADE_NODES_LEASE_LOST', { run, lease: `${namespace}/plinth-upgrade-nodes` });
+    // Nodes someone uncordoned while the run went on (a failed node, checked and uncordoned by hand).
+    await sweepStaleMarks(client, w.nodes.list(), lock.signal);
     process.stdout.write(renderReport(result, ctx.g.output));
     if (result.phase === 'Failed') throw new PlinthError('UPGRADE_NODES_FAILED', { run, detail: result.message ?? 'see the report' });
     if (result.phase === 'Aborted') throw new PlinthError('UPGRADE_NODES_ABORTED', { run });
