@@ -69,6 +69,8 @@ export async function nodesCommand(f: CommandFlags, g: GlobalOptions, localFallb
   }
 }
 
+type StoredRun = NonNullable<Awaited<ReturnType<typeof RunStore.read>>>;
+
 async function readRun(ctx: Ctx): Promise<{ state: RunState; control: '' | 'pause' | 'abort' }> {
   const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
   if (!r) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run: ctx.run, namespace: ctx.namespace });
@@ -147,10 +149,14 @@ async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]
   }
 }
 
-/** Start a new run (settings given) or continue the stored one (--resume). */
-async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, skipPreflight: boolean): Promise<number> {
+/**
+ * What must hold before a run takes the lease: a new run has nodes, no unfinished run of its name, and a node not
+ * yet at the expected version; a resumed run exists and is unfinished; unless skipped, the action passes its
+ * preflight on every node it will still run on, before any node is cordoned. Returns false when there is nothing
+ * to upgrade (said on stderr).
+ */
+async function readyToAct(ctx: Ctx, settings: RunState['settings'] | undefined, existing: StoredRun | undefined, skipPreflight: boolean): Promise<boolean> {
   const { client, namespace, run } = ctx;
-  const existing = await RunStore.read(client, namespace, run);
   let toUpgrade: V1Node[];
   let action: UpgradeAction;
   if (settings) {
@@ -160,11 +166,11 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
       throw new PlinthError('UPGRADE_NODES_UNFINISHED', { run, phase: existing.state.phase });
     }
     toUpgrade = stillToUpgrade(nodes, settings.expectVersion);
-    action = settings.action;
     if (toUpgrade.length === 0) {
       process.stderr.write(`nothing to upgrade: ${nodesAtVersion(nodes.length, settings)}; no run was started\n`);
-      return 0;
+      return false;
     }
+    action = settings.action;
   } else {
     if (!existing) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
     if (existing.state.phase !== 'Running' && existing.state.phase !== 'Paused') {
@@ -174,8 +180,15 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
     toUpgrade = stillToUpgrade(await listNodes(client, kept.selector), kept.expectVersion, (node) => stored[node]?.phase);
     action = kept.action;
   }
-  // Before any node is cordoned: the action must reach every node it will run on.
   if (!skipPreflight) await preflightOrThrow(ctx, action, toUpgrade);
+  return true;
+}
+
+/** Start a new run (settings given) or continue the stored one (--resume). */
+async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, skipPreflight: boolean): Promise<number> {
+  const { client, namespace, run } = ctx;
+  const existing = await RunStore.read(client, namespace, run);
+  if (!(await readyToAct(ctx, settings, existing, skipPreflight))) return 0;
   await RunStore.ensureNamespace(client, namespace);
   const identity = holderIdentity(run);
   // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
