@@ -123,7 +123,11 @@ function offlineSummary(o: OfflineAbort): string {
 /** Removes the cordoned-by marks that nodes uncordoned by someone else still carry (see staleMarks), saying so. */
 async function sweepStaleMarks(client: KubeClient, nodes: readonly V1Node[], signal: AbortSignal): Promise<void> {
   for (const s of await clearStaleMarks(client, nodes, signal)) {
-    process.stderr.write(`${s.node}: removed the stale mark ${CORDONED_BY}=${s.run} (the node was uncordoned by someone else)\n`);
+    process.stderr.write(
+      s.error === undefined
+        ? `${s.node}: removed the stale mark ${CORDONED_BY}=${s.run} (the node was uncordoned by someone else)\n`
+        : `warning: ${s.node}: could not remove the stale mark ${CORDONED_BY}=${s.run} (${s.error}); the next run tries again\n`,
+    );
   }
 }
 
@@ -201,6 +205,8 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
   const world: { w?: World } = {};
   try {
     const apis = await discoverPolicyApis(client);
+    // Before the run's first cordon (and its first write), under the lease.
+    await sweepStaleMarks(client, await listNodes(client, ''), lock.signal);
     let state: RunState;
     let shards: number | undefined;
     if (settings) {
@@ -233,7 +239,6 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
     const w = new World(client, state.settings.selector, apis.pdbApi);
     world.w = w;
     await w.start(lock.signal);
-    await sweepStaleMarks(client, await listNodes(client, ''), lock.signal);
     const view = liveView(state);
     const runner = new Runner({
       client,

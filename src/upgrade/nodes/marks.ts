@@ -17,13 +17,23 @@ export function staleMarks(nodes: readonly V1Node[]): Array<{ node: string; run:
 
 /**
  * Removes the stale marks of `nodes` (see staleMarks). Only the holder of the run lease calls it, before its
- * first cordon or after its last uncordon: no run can be between a cordon and its mark then. Returns what it
- * removed.
+ * first cordon or after its last uncordon: no run can be between a cordon and its mark then. Returns each stale
+ * mark with why it could not be removed, if it could not (a stale mark does no harm to the run at hand: the next
+ * run tries again).
  */
-export async function clearStaleMarks(client: KubeClient, nodes: readonly V1Node[], signal?: AbortSignal): Promise<Array<{ node: string; run: string }>> {
-  const stale = staleMarks(nodes);
-  for (const s of stale) {
-    await client.patch(CORE.nodes, s.node, { metadata: { annotations: { [CORDONED_BY]: null } } }, 'merge', signal ? { signal } : {});
+export async function clearStaleMarks(
+  client: KubeClient,
+  nodes: readonly V1Node[],
+  signal?: AbortSignal,
+): Promise<Array<{ node: string; run: string; error?: string }>> {
+  const out: Array<{ node: string; run: string; error?: string }> = [];
+  for (const s of staleMarks(nodes)) {
+    try {
+      await client.patch(CORE.nodes, s.node, { metadata: { annotations: { [CORDONED_BY]: null } } }, 'merge', signal ? { signal } : {});
+      out.push(s);
+    } catch (err) {
+      out.push({ ...s, error: err instanceof Error ? err.message : String(err) });
+    }
   }
-  return stale;
+  return out;
 }
