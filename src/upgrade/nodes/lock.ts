@@ -4,6 +4,7 @@ import { microTime } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
 import { KubeLeaseLock, LeaderElector, type LeaseLock, type LeaseRecord } from '../../kube/leader.js';
 import { holderIsDeadHere } from '../../kube/holder.js';
+import { errText } from './run-context.js';
 import { LEASE_NAME } from './store.js';
 
 export interface RunLock {
@@ -121,8 +122,6 @@ export function leaseKeptWarning(namespace: string, why: string): string {
 async function vacate(lock: Pick<LeaseLock, 'update'>, cur: { record: LeaseRecord; version: string }): Promise<void> {
   await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: microTime(Date.now()) }, cur.version, AbortSignal.timeout(10_000));
 }
-
-const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /**
  * Make sure the lease is free after a clean end. The elector releases it too, but a renewal
