@@ -1,13 +1,14 @@
 // `plinth upgrade nodes` control on a real NEW cluster: resume after SIGKILL (every node upgraded exactly once,
 // none drained twice), a second concurrent run refused naming the holder, pause/resume, abort, and bad input.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { KubeClient } from '../src/kube/http.js';
-import { CORE } from '../src/kube/resource.js';
+import { CORE, inNamespace } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { CORDONED_BY } from '../src/upgrade/nodes/drain.js';
 import { LEASE_NAME, RunStore } from '../src/upgrade/nodes/store.js';
@@ -122,6 +123,34 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.ok(nodes.every((n) => n.spec?.unschedulable !== true), 'no node was cordoned');
   });
 
+  test('an ssh action to an unresolvable host fails its preflight: the nodes are named, none is cordoned, no pod is evicted', async () => {
+    const pods = (await client.list<V1Pod>(inNamespace(CORE.pods, NS))).items.map((p) => p.metadata!.uid!).sort();
+    const names = (await client.list<V1Node>(CORE.nodes)).items.map((n) => n.metadata!.name!).sort();
+    const r = await runNodes(['--max-unavailable', '2', '--name', 'unreachable', '--ssh', 'nobody@{node}.invalid', '--ssh-command', 'sudo /opt/upgrade-kubelet.sh'], cluster.kubeconfigPath);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
+    assert.match(r.stderr, new RegExp(`the upgrade action failed its preflight on ${NODES} of ${NODES} node\\(s\\), so no node was cordoned or drained: ${names[0]}: ssh exited with 255: ssh: Could not resolve hostname ${names[0]}\\.invalid`));
+    assert.match(r.stderr, /\(UPGRADE_NODES_PREFLIGHT_FAILED\); `ssh -o BatchMode=yes nobody@\{node\}\.invalid true` must work for every node.*--skip-preflight/);
+    assert.equal(cordons.cordons.size, 0, `no node was ever cordoned: ${JSON.stringify([...cordons.cordons])}`);
+    const nodes = (await client.list<V1Node>(CORE.nodes)).items;
+    assert.ok(nodes.every((n) => n.spec?.unschedulable !== true), 'every node is schedulable');
+    const after = (await client.list<V1Pod>(inNamespace(CORE.pods, NS))).items.map((p) => p.metadata!.uid!).sort();
+    assert.deepEqual(after, pods, 'no pod was evicted');
+    assert.equal(await RunStore.read(client, 'plinth-system', 'unreachable'), undefined, 'no run was started');
+  });
+
+  test('every node already at the requested version: says so, starts no run, touches nothing', async () => {
+    const versions = new Set((await client.list<V1Node>(CORE.nodes)).items.map((n) => n.status?.nodeInfo?.kubeletVersion));
+    assert.equal(versions.size, 1, [...versions].join(', '));
+    const [version] = [...versions];
+    const r = await runNodes(['--max-unavailable', '2', '--name', 'same', '--simulate-version', version!, '-o', 'json'], cluster.kubeconfigPath);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, `nothing to upgrade: all ${NODES} selected nodes already report kubelet ${version}; no run was started\n`);
+    assert.equal(r.stdout, '');
+    assert.equal(await RunStore.read(client, 'plinth-system', 'same'), undefined);
+    assert.equal(cordons.cordons.size, 0);
+  });
+
   test('SIGKILL mid-run, then --resume: every node upgraded exactly once, none drained twice, no PDB violated', async () => {
     const log = join(dir, 'kill.log');
     const version = 'v1.35.1';
@@ -223,6 +252,9 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     assert.equal(await RunStore.read(client, 'plinth-system', 'other'), undefined, 'the refused run wrote nothing');
     const abort = await runNodes(['--abort', '--name', 'ab'], cluster.kubeconfigPath);
     assert.equal(abort.code, 0, abort.stderr);
+    // The run was acting, and carried the abort out itself.
+    assert.doesNotMatch(abort.stdout, /no run was acting on it/);
+    assert.match(abort.stdout, /^run ab aborted by the process acting on it: its drains stopped and their nodes were uncordoned/);
     const res = await run.result;
     assert.equal(res.code, 5, res.stderr);
     assert.match(res.stderr, /run "ab" was aborted \(UPGRADE_NODES_ABORTED\)/);
@@ -345,5 +377,42 @@ describe('upgrade nodes: resume, lock, pause, abort, validation (NEW)', { concur
     });
     assert.match(abort.stdout, new RegExp(`left cordoned \\(stopped mid-upgrade; check, then \`kubectl uncordon\`\\): ${stayed.join(', ')}`));
     for (const name of stayed) await client.patch(CORE.nodes, name, { metadata: { annotations: { [CORDONED_BY]: null } }, spec: { unschedulable: null } }, 'merge');
+  });
+
+  test('--preflight with --exec: the one node it fails on is named and nothing starts; --skip-preflight starts anyway', async () => {
+    const names = (await client.list<V1Node>(CORE.nodes)).items.map((n) => n.metadata!.name!).sort();
+    const bad = names[2]!;
+    const before = new Map(cordons.cordons);
+    const pf = ['--exec', 'true', '--preflight', `test {node} != ${bad} || { echo "$PLINTH_NODE is not reachable" >&2; exit 7; }`];
+    const r = await runNodes(['--max-unavailable', '2', '--name', 'pf', ...pf], cluster.kubeconfigPath);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`failed its preflight on 1 of ${NODES} node\\(s\\), so no node was cordoned or drained: ${bad}: sh exited with 7: ${bad} is not reachable \\(UPGRADE_NODES_PREFLIGHT_FAILED\\); the --preflight command must exit 0 for every node`));
+    assert.deepEqual(cordons.cordons, before, 'no node was cordoned');
+    assert.equal(await RunStore.read(client, 'plinth-system', 'pf'), undefined);
+    const skipped = await runNodes(['-l', `kubernetes.io/hostname=${bad}`, '--max-unavailable', '1', '--name', 'pf', ...pf, '--skip-preflight', '-o', 'json'], cluster.kubeconfigPath);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    const rep = JSON.parse(skipped.stdout) as { phase: string; nodes: Array<{ name: string; phase: string }> };
+    assert.equal(rep.phase, 'Succeeded');
+    assert.deepEqual(rep.nodes.map((n) => `${n.name}:${n.phase}`), [`${bad}:done`]);
+    assert.deepEqual(watcher.violations, []);
+  });
+
+  test('a cordoned-by mark left on a node someone uncordoned (kubectl uncordon) is removed by the next run', async () => {
+    const names = (await client.list<V1Node>(CORE.nodes)).items.map((n) => n.metadata!.name!).sort();
+    const [left, other] = [names[3]!, names[4]!];
+    // What a failed run leaves: the node cordoned with the run's mark. An operator checks it and uncordons it.
+    await client.patch(CORE.nodes, left, { metadata: { annotations: { [CORDONED_BY]: 'failedrun' } }, spec: { unschedulable: true } }, 'merge');
+    execFileSync('kubectl', ['--kubeconfig', cluster.kubeconfigPath, 'uncordon', left], { stdio: 'pipe' });
+    const uncordoned = await client.get<V1Node>(CORE.nodes, left);
+    assert.notEqual(uncordoned.spec?.unschedulable, true);
+    assert.equal(uncordoned.metadata?.annotations?.[CORDONED_BY], 'failedrun', 'kubectl uncordon keeps the mark');
+    // The next run, on another node, removes it before it cordons anything.
+    const r = await runNodes(['-l', `kubernetes.io/hostname=${other}`, '--max-unavailable', '1', '--name', 'sweep', '--simulate-version', 'v1.35.7'], cluster.kubeconfigPath);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, new RegExp(`${left}: removed the stale mark upgrade\\.plinth\\.dev/cordoned-by=failedrun \\(the node was uncordoned by someone else\\)`));
+    const after = await client.get<V1Node>(CORE.nodes, left);
+    assert.equal(after.metadata?.annotations?.[CORDONED_BY], undefined, `${left} keeps no cordoned-by mark`);
+    assert.notEqual(after.spec?.unschedulable, true);
+    assert.deepEqual(watcher.violations, []);
   });
 });

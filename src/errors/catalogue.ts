@@ -297,6 +297,12 @@ export const ERRORS = {
     exit: 5,
     http: 409,
   },
+  UPGRADE_NODES_PREFLIGHT_FAILED: {
+    message: 'the upgrade action failed its preflight on {failed} of {total} node(s), so no node was cordoned or drained: {detail}',
+    hint: '{fix}, then run again (--skip-preflight skips this check)',
+    exit: 1,
+    http: 412,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

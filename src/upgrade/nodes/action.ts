@@ -1,8 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { KubeClient } from '../../kube/http.js';
-import { CORE } from '../../kube/resource.js';
-import { NODE_KUBELET_VERSION_ANNOTATION } from '../../localenv/cluster/kwok/annotations.js';
 import type { UpgradeAction } from './options.js';
+import type { KubeletSimulator } from './simulator.js';
 
 /** Quote a word for `sh` (single quotes; a single quote becomes '\''). */
 export function shellQuote(s: string): string {
@@ -34,7 +33,7 @@ export interface ActionResult {
   detail: string;
 }
 
-function runProcess(file: string, args: string[], node: string, signal: AbortSignal): Promise<ActionResult> {
+export function runProcess(file: string, args: string[], node: string, signal: AbortSignal): Promise<ActionResult> {
   return new Promise((resolve) => {
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PLINTH_NODE: node }, signal });
     let tail = '';
@@ -53,17 +52,13 @@ function runProcess(file: string, args: string[], node: string, signal: AbortSig
 }
 
 /**
- * Upgrade one node. Simulated nodes change the kubelet version they report as
- * LocalCluster.setNodeKubeletVersion does: the annotation the simulated kubelet reads, then
- * the node's status.
+ * Upgrade one node. Simulated nodes are told the kubelet version to report by the simulator the command was
+ * given (the local clusters' kwok kubelet); without one, --simulate-version fails the node.
  */
-export async function runAction(client: KubeClient, a: UpgradeAction, node: string, signal: AbortSignal): Promise<ActionResult> {
+export async function runAction(client: KubeClient, a: UpgradeAction, node: string, signal: AbortSignal, simulator?: KubeletSimulator): Promise<ActionResult> {
   if (a.kind === 'simulate') {
-    await client.patch(CORE.nodes, node, { metadata: { annotations: { [NODE_KUBELET_VERSION_ANNOTATION]: a.version } } }, 'merge', { signal });
-    await client.patch(CORE.nodes, node, { status: { nodeInfo: { kubeletVersion: a.version, kubeProxyVersion: a.version } } }, 'merge', {
-      subresource: 'status',
-      signal,
-    });
+    if (!simulator) return { ok: false, detail: '--simulate-version needs a simulated cluster, and none was given' };
+    await simulator.setKubeletVersion(client, node, a.version, signal);
     return { ok: true, detail: `kubelet version set to ${a.version}` };
   }
   const { file, args } = actionArgv(a, node);

@@ -1,15 +1,20 @@
 import { PlinthError } from '../../errors/index.js';
+import { isConflict } from '../../kube/api-error.js';
 import { rfc3339Micro } from '../../kube/clock.js';
 import type { KubeClient } from '../../kube/http.js';
-import { KubeLeaseLock, LeaderElector, type LeaseRecord } from '../../kube/leader.js';
+import { KubeLeaseLock, LeaderElector, type LeaseLock, type LeaseRecord } from '../../kube/leader.js';
 import { holderIsDeadHere } from '../../kube/holder.js';
+import { errText } from './run-context.js';
 import { LEASE_NAME } from './store.js';
 
 export interface RunLock {
   /** Aborts when this process stops holding the lease (lost, or the renew deadline passed). */
   signal: AbortSignal;
-  /** Give the lease up (so another run may start at once). */
-  release(): Promise<void>;
+  /**
+   * Give the lease up (so another run may start at once). Resolves with why it could not be given back (it then
+   * runs out by itself within LEASE_DURATION_MS), or undefined.
+   */
+  release(): Promise<string | undefined>;
 }
 
 export const LEASE_DURATION_MS = 20_000;
@@ -103,29 +108,40 @@ export async function acquireRunLock(
       finish();
       outer.abort();
       await running;
-      await releaseIfHeld(lock, identity);
+      return releaseIfHeld(lock, identity);
     },
   };
 }
 
+/** The line that says the lease was not given back at the end (`why`: from RunLock.release). */
+export function leaseKeptWarning(namespace: string, why: string): string {
+  return `warning: could not give the lease ${namespace}/${LEASE_NAME} back (${why}); it runs out by itself within ${LEASE_DURATION_MS / 1000}s\n`;
+}
+
 /** Gives the lease up in its holder's name (no holder, a 1 s duration), only if it is still at `cur`'s version. */
-async function vacate(lock: KubeLeaseLock, cur: { record: LeaseRecord; version: string }): Promise<void> {
+async function vacate(lock: Pick<LeaseLock, 'update'>, cur: { record: LeaseRecord; version: string }): Promise<void> {
   await lock.update({ ...cur.record, holderIdentity: '', leaseDurationSeconds: 1, renewTime: rfc3339Micro(Date.now()) }, cur.version, AbortSignal.timeout(10_000));
 }
 
 /**
  * Make sure the lease is free after a clean end. The elector releases it too, but a renewal
  * cut short by the shutdown may have landed on the server and left it a stale version.
+ * Returns why the lease is still held in `identity`'s name after three tries (the last failure), or undefined.
  */
-async function releaseIfHeld(lock: KubeLeaseLock, identity: string): Promise<void> {
+export async function releaseIfHeld(lock: Pick<LeaseLock, 'get' | 'update'>, identity: string): Promise<string | undefined> {
+  let failed = '';
   for (let attempt = 0; attempt < 3; attempt++) {
+    let step = 'reading';
     try {
       const cur = await lock.get(AbortSignal.timeout(10_000));
-      if (!cur || cur.record.holderIdentity !== identity) return;
+      if (!cur || cur.record.holderIdentity !== identity) return undefined;
+      step = 'vacating';
       await vacate(lock, cur);
-      return;
-    } catch {
-      // conflict or transient error: read again
+      return undefined;
+    } catch (err) {
+      // A conflict (a renewal landed after our read) or a transient error: read again; the last one is reported.
+      failed = `${step} the lease failed${isConflict(err) ? ' on a conflict' : ''}: ${errText(err)}`;
     }
   }
+  return failed;
 }

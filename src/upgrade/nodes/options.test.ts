@@ -64,6 +64,14 @@ test('settings: exactly one action; ssh needs its command; simulate implies the 
   assert.equal(e.drainTimeoutMs, 60_000);
 });
 
+test('settings: --preflight goes with --exec or --ssh, not with --simulate-version, and is not empty', () => {
+  assert.deepEqual(parseSettings({ maxUnavailable: '1', exec: 'up {node}', preflight: 'test -x up' }).action, { kind: 'exec', command: 'up {node}', preflight: 'test -x up' });
+  assert.deepEqual(parseSettings({ maxUnavailable: '1', ssh: 'a@{node}', sshCommand: 'up', preflight: 'uptime' }).action, { kind: 'ssh', target: 'a@{node}', command: 'up', preflight: 'uptime' });
+  assert.deepEqual(parseSettings({ maxUnavailable: '1', ssh: 'a@{node}', sshCommand: 'up' }).action, { kind: 'ssh', target: 'a@{node}', command: 'up' });
+  assert.match(msg(() => parseSettings({ maxUnavailable: '1', simulateVersion: 'v1.35.0', preflight: 'true' })), /invalid --preflight: it is not used with --simulate-version/);
+  assert.match(msg(() => parseSettings({ maxUnavailable: '1', exec: 'x', preflight: ' ' })), /invalid --preflight: the command is empty/);
+});
+
 test('run names', () => {
   assert.equal(checkRunName(undefined), 'default');
   assert.equal(checkRunName('pool-a'), 'pool-a');

@@ -3,8 +3,8 @@ import { parseKubeVersion } from '../assess/kb/version.js';
 
 /** How each node is upgraded once drained. */
 export type UpgradeAction =
-  | { kind: 'exec'; command: string }
-  | { kind: 'ssh'; target: string; command: string }
+  | { kind: 'exec'; command: string; preflight?: string }
+  | { kind: 'ssh'; target: string; command: string; preflight?: string }
   | { kind: 'simulate'; version: string };
 
 export type OnFailure = 'stop' | 'continue';
@@ -33,6 +33,8 @@ export interface NodesFlags {
   ssh?: string;
   sshCommand?: string;
   simulateVersion?: string;
+  /** Run on every node before the first drain (--exec: locally; --ssh: on the host, instead of `true`). */
+  preflight?: string;
   kubeletVersion?: string;
   drainTimeout?: string;
   podTimeout?: string;
@@ -130,15 +132,18 @@ export function parseSettings(f: NodesFlags): RunSettings {
   if (given.length === 0) throw bad('upgrade action', 'none given', "say how to upgrade a node: --exec 'CMD {node}', --ssh 'USER@{node}' --ssh-command CMD, or --simulate-version vX.Y.Z");
   if (given.length > 1) throw bad('upgrade action', `${given.join(' and ')} were both given`, 'choose one of --exec, --ssh, --simulate-version');
   if (f.sshCommand !== undefined && f.ssh === undefined) throw bad('--ssh-command', 'it needs --ssh', "add --ssh 'USER@{node}'");
+  if (f.preflight !== undefined && f.preflight.trim() === '') throw bad('--preflight', 'the command is empty', "give a harmless command that must exit 0 for every node, e.g. --preflight 'test -x /opt/upgrade-kubelet.sh'");
+  if (f.preflight !== undefined && f.simulateVersion !== undefined) throw bad('--preflight', 'it is not used with --simulate-version', 'leave it out: the simulated nodes are checked without it');
+  const preflight = f.preflight !== undefined ? { preflight: f.preflight } : {};
   let action: UpgradeAction;
   let expectVersion = f.kubeletVersion === undefined ? undefined : versionOf('--kubelet-version', f.kubeletVersion);
   if (f.exec !== undefined) {
     if (f.exec.trim() === '') throw bad('--exec', 'the command is empty', "give a command, e.g. --exec './upgrade.sh {node}'");
-    action = { kind: 'exec', command: f.exec };
+    action = { kind: 'exec', command: f.exec, ...preflight };
   } else if (f.ssh !== undefined) {
     if (!/^[^\s]+$/.test(f.ssh.trim()) || f.ssh.trim() === '') throw bad('--ssh', `"${f.ssh}" is not an ssh destination`, "write it like 'admin@{node}'");
     if (f.sshCommand === undefined || f.sshCommand.trim() === '') throw bad('--ssh-command', 'it is required with --ssh', "give the remote command, e.g. --ssh-command 'sudo /opt/upgrade-kubelet.sh'");
-    action = { kind: 'ssh', target: f.ssh.trim(), command: f.sshCommand };
+    action = { kind: 'ssh', target: f.ssh.trim(), command: f.sshCommand, ...preflight };
   } else {
     const version = versionOf('--simulate-version', f.simulateVersion!);
     if (expectVersion !== undefined && expectVersion !== version) throw bad('--kubelet-version', `it differs from --simulate-version ${version}`, 'leave --kubelet-version out with --simulate-version');

@@ -1,6 +1,6 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { GlobalOptions } from '../context.js';
-import { openClient } from '../../../kube/client.js';
+import { openClient, type ClientFlags } from '../../../kube/client.js';
 import { progress } from '../../../term/progress.js';
 import { PlinthError } from '../../../errors/index.js';
 import { isKubeApiError } from '../../../kube/api-error.js';
@@ -8,14 +8,19 @@ import { KubeClient } from '../../../kube/http.js';
 import { CORE } from '../../../kube/resource.js';
 import { discoverPolicyApis } from '../../../upgrade/nodes/eviction.js';
 import { holderIdentity } from '../../../kube/holder.js';
-import { acquireRunLock, LEASE_DURATION_MS } from '../../../upgrade/nodes/lock.js';
-import { checkRunName, parseSettings, windowSize, type NodesFlags } from '../../../upgrade/nodes/options.js';
+import { acquireRunLock, LEASE_DURATION_MS, leaseKeptWarning } from '../../../upgrade/nodes/lock.js';
+import { checkRunName, parseSettings, windowSize, type NodesFlags, type UpgradeAction } from '../../../upgrade/nodes/options.js';
+import { preflight, preflightError, stillToUpgrade } from '../../../upgrade/nodes/preflight.js';
+import { clearStaleMarks } from '../../../upgrade/nodes/marks.js';
+import { CORDONED_BY } from '../../../upgrade/nodes/drain.js';
 import { progressLine, renderReport } from '../../../upgrade/nodes/report.js';
 import { Runner, type RunEvent } from '../../../upgrade/nodes/runner.js';
 import { newNodeState, type RunState } from '../../../upgrade/nodes/state.js';
 import { RunStore } from '../../../upgrade/nodes/store.js';
 import { World } from '../../../upgrade/nodes/world.js';
 import { abortRun, type OfflineAbort } from '../../../upgrade/nodes/control.js';
+import type { Ctx } from '../../../upgrade/nodes/context.js';
+import type { KubeletSimulator } from '../../../upgrade/nodes/simulator.js';
 
 export interface CommandFlags extends NodesFlags {
   name?: string;
@@ -24,21 +29,19 @@ export interface CommandFlags extends NodesFlags {
   resume?: boolean;
   abort?: boolean;
   status?: boolean;
+  /** Start (or resume) without reaching every node with the action first. */
+  skipPreflight?: boolean;
 }
 
-export interface Ctx {
-  client: KubeClient;
-  namespace: string;
-  run: string;
-  g: GlobalOptions;
-}
-
-async function nodesClient(g: GlobalOptions): Promise<KubeClient> {
+async function nodesClient(g: ClientFlags): Promise<KubeClient> {
   return (await openClient(g, { userAgent: 'plinth-cli/upgrade-nodes', maxSockets: 128 })).client;
 }
 
-/** `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. */
-export async function nodesCommand(f: CommandFlags, g: GlobalOptions): Promise<number> {
+/**
+ * `plinth upgrade nodes …`: one of start (default), --resume, --pause, --abort, --status. `simulator` drives
+ * --simulate-version (the caller passes the local clusters' simulated kubelet).
+ */
+export async function nodesCommand(f: CommandFlags, g: GlobalOptions, simulator?: KubeletSimulator): Promise<number> {
   const verbs = (['pause', 'resume', 'abort', 'status'] as const).filter((v) => f[v] === true);
   if (verbs.length > 1) throw new PlinthError('INVALID_ARGUMENT', { what: 'flags', detail: `--${verbs.join(' and --')} were both given`, fix: 'give at most one of --pause, --resume, --abort, --status' });
   const run = checkRunName(f.name);
@@ -46,7 +49,7 @@ export async function nodesCommand(f: CommandFlags, g: GlobalOptions): Promise<n
   // Validate the flags of a new run before touching the cluster.
   const settings = verb === 'start' ? parseSettings(f) : undefined;
   const client = await nodesClient(g);
-  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g };
+  const ctx: Ctx = { client, namespace: f.stateNamespace ?? 'plinth-system', run, g, ...(simulator ? { simulator } : {}) };
   try {
     switch (verb) {
       case 'status':
@@ -56,14 +59,16 @@ export async function nodesCommand(f: CommandFlags, g: GlobalOptions): Promise<n
       case 'abort':
         return await requestControl(ctx, 'abort');
       case 'resume':
-        return await execute(ctx, undefined);
+        return await execute(ctx, undefined, f.skipPreflight === true);
       case 'start':
-        return await execute(ctx, settings);
+        return await execute(ctx, settings, f.skipPreflight === true);
     }
   } finally {
     client.close();
   }
 }
+
+type StoredRun = NonNullable<Awaited<ReturnType<typeof RunStore.read>>>;
 
 async function readRun(ctx: Ctx): Promise<{ state: RunState; control: '' | 'pause' | 'abort' }> {
   const r = await RunStore.read(ctx.client, ctx.namespace, ctx.run);
@@ -90,12 +95,17 @@ async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
   const out = await abortRun(ctx, {
     onWait: (holder) => process.stderr.write(`waiting for ${holder} to stop its drains (or, if it was killed, for its lease to run out and be taken over: at most ${(2 * LEASE_DURATION_MS) / 1000 + 5}s)\n`),
   });
+  if (out.leaseKept) process.stderr.write(leaseKeptWarning(ctx.namespace, out.leaseKept));
   switch (out.by) {
     case 'offline':
       process.stdout.write(`run ${ctx.run} aborted (no run was acting on it): ${offlineSummary(out)}\n`);
       return 0;
     case 'run':
-      process.stdout.write(`run ${ctx.run} stopped: ${out.phase} (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`);
+      process.stdout.write(
+        out.phase === 'Aborted'
+          ? `run ${ctx.run} aborted by the process acting on it: its drains stopped and their nodes were uncordoned; nodes already upgrading finished (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`
+          : `run ${ctx.run} ended ${out.phase} before the abort took effect (see \`plinth upgrade nodes --status --name ${ctx.run}\`)\n`,
+      );
       return 0;
     case 'requested':
       process.stdout.write(`abort requested for run ${ctx.run}; ${out.holder} holds the lease and will stop its drains and uncordon their nodes; nodes already upgrading finish\n`);
@@ -109,6 +119,28 @@ function offlineSummary(o: OfflineAbort): string {
   return parts.join('; ');
 }
 
+/** Removes the cordoned-by marks that nodes uncordoned by someone else still carry (see staleMarks), saying so. */
+async function sweepStaleMarks(client: KubeClient, nodes: readonly V1Node[], signal: AbortSignal): Promise<void> {
+  for (const s of await clearStaleMarks(client, nodes, signal)) {
+    process.stderr.write(
+      s.error === undefined
+        ? `${s.node}: removed the stale mark ${CORDONED_BY}=${s.run} (the node was uncordoned by someone else)\n`
+        : `warning: ${s.node}: could not remove the stale mark ${CORDONED_BY}=${s.run} (${s.error}); the next run tries again\n`,
+    );
+  }
+}
+
+/** "all 6 selected node(s) already report kubelet v1.35.0" (only said when every selected node does). */
+function nodesAtVersion(count: number, settings: RunState['settings']): string {
+  return `${count === 1 ? 'the one selected node already reports' : `all ${count} selected nodes already report`} kubelet ${settings.expectVersion ?? '?'}`;
+}
+
+async function preflightOrThrow(ctx: Ctx, action: UpgradeAction, nodes: readonly V1Node[]): Promise<void> {
+  if (nodes.length === 0) return;
+  const failures = await preflight(action, nodes, ctx.simulator);
+  if (failures.length > 0) throw preflightError(action, failures, nodes.length);
+}
+
 async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]> {
   try {
     return (await client.list<V1Node>(CORE.nodes, selector ? { labelSelector: selector } : {})).items;
@@ -120,22 +152,46 @@ async function listNodes(client: KubeClient, selector: string): Promise<V1Node[]
   }
 }
 
-/** Start a new run (settings given) or continue the stored one (--resume). */
-async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Promise<number> {
+/**
+ * What must hold before a run takes the lease: a new run has nodes, no unfinished run of its name, and a node not
+ * yet at the expected version; a resumed run exists and is unfinished; unless skipped, the action passes its
+ * preflight on every node it will still run on, before any node is cordoned. Returns false when there is nothing
+ * to upgrade (said on stderr).
+ */
+async function readyToAct(ctx: Ctx, settings: RunState['settings'] | undefined, existing: StoredRun | undefined, skipPreflight: boolean): Promise<boolean> {
   const { client, namespace, run } = ctx;
-  const existing = await RunStore.read(client, namespace, run);
+  let toUpgrade: V1Node[];
+  let action: UpgradeAction;
   if (settings) {
     const nodes = await listNodes(client, settings.selector);
     if (nodes.length === 0) throw new PlinthError('UPGRADE_NODES_NO_NODES', { selector: settings.selector || '(none)' });
     if (existing && (existing.state.phase === 'Running' || existing.state.phase === 'Paused')) {
       throw new PlinthError('UPGRADE_NODES_UNFINISHED', { run, phase: existing.state.phase });
     }
+    toUpgrade = stillToUpgrade(nodes, settings.expectVersion);
+    if (toUpgrade.length === 0) {
+      process.stderr.write(`nothing to upgrade: ${nodesAtVersion(nodes.length, settings)}; no run was started\n`);
+      return false;
+    }
+    action = settings.action;
   } else {
     if (!existing) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
     if (existing.state.phase !== 'Running' && existing.state.phase !== 'Paused') {
       throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run, phase: existing.state.phase, action: 'resume' });
     }
+    const { nodes: stored, settings: kept } = existing.state;
+    toUpgrade = stillToUpgrade(await listNodes(client, kept.selector), kept.expectVersion, (node) => stored[node]?.phase);
+    action = kept.action;
   }
+  if (!skipPreflight) await preflightOrThrow(ctx, action, toUpgrade);
+  return true;
+}
+
+/** Start a new run (settings given) or continue the stored one (--resume). */
+async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, skipPreflight: boolean): Promise<number> {
+  const { client, namespace, run } = ctx;
+  const existing = await RunStore.read(client, namespace, run);
+  if (!(await readyToAct(ctx, settings, existing, skipPreflight))) return 0;
   await RunStore.ensureNamespace(client, namespace);
   const identity = holderIdentity(run);
   // The lease has its own connections: a renewal must never queue behind hundreds of evictions.
@@ -148,6 +204,8 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
   const world: { w?: World } = {};
   try {
     const apis = await discoverPolicyApis(client);
+    // Before the run's first cordon (and its first write), under the lease.
+    await sweepStaleMarks(client, await listNodes(client, ''), lock.signal);
     let state: RunState;
     let shards: number | undefined;
     if (settings) {
@@ -181,11 +239,22 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     world.w = w;
     await w.start(lock.signal);
     const view = liveView(state);
-    const runner = new Runner({ client, store, world: w, evictionApi: apis.evictionApi, pdbApi: apis.pdbApi, signal: lock.signal, onEvent: (e) => view.event(e) });
+    const runner = new Runner({
+      client,
+      store,
+      world: w,
+      evictionApi: apis.evictionApi,
+      pdbApi: apis.pdbApi,
+      signal: lock.signal,
+      onEvent: (e) => view.event(e),
+      ...(ctx.simulator ? { simulator: ctx.simulator } : {}),
+    });
     process.stderr.write(`run ${run}: ${Object.keys(state.nodes).length} node(s), at most ${state.window} at a time, eviction via ${apis.evictionApi}${settings ? '' : ' (resumed)'}\n`);
     const result = await runner.run();
     view.stop();
     if (lock.signal.aborted) throw new PlinthError('UPGRADE_NODES_LEASE_LOST', { run, lease: `${namespace}/plinth-upgrade-nodes` });
+    // Nodes someone uncordoned while the run went on (a failed node, checked and uncordoned by hand).
+    await sweepStaleMarks(client, w.nodes.list(), lock.signal);
     process.stdout.write(renderReport(result, ctx.g.output));
     if (result.phase === 'Failed') throw new PlinthError('UPGRADE_NODES_FAILED', { run, detail: result.message ?? 'see the report' });
     if (result.phase === 'Aborted') throw new PlinthError('UPGRADE_NODES_ABORTED', { run });
@@ -193,7 +262,8 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined): Pr
     return 0;
   } finally {
     await world.w?.stop();
-    await lock.release();
+    const kept = await lock.release();
+    if (kept) process.stderr.write(leaseKeptWarning(namespace, kept));
     leaseClient.close();
   }
 }

@@ -12,7 +12,12 @@ until the workloads whose pods were evicted are back to their ready counts.
 The action's {node} is replaced by the node name (shell-quoted in commands):
   --exec './upgrade-kubelet.sh {node}'                 run locally with sh -c (env PLINTH_NODE too)
   --ssh 'admin@{node}' --ssh-command 'sudo /opt/up.sh'  run over the system ssh (BatchMode)
-  --simulate-version v1.34.4                            simulated (kwok) nodes report that kubelet
+  --simulate-version v1.35.0                            simulated (kwok) nodes report that kubelet
+
+Before the first node is cordoned, the action is tried once on every node it will run on (over ssh:
+\`true\` on each host, or --preflight CMD; with --exec: --preflight CMD if given; simulated: each node
+must be one). Any failure stops the run there, naming the nodes and why. --skip-preflight skips it.
+When every selected node already reports the requested version, no run is started.
 
 The run's state lives in ConfigMap plinth-upgrade-nodes-RUN in --state-namespace, guarded by the
 Lease plinth-upgrade-nodes there: one run acts on a cluster at a time, and a run that was
@@ -38,6 +43,8 @@ export function registerNodes(upgrade: Command): void {
     .option('--ssh <destination>', "upgrade over ssh, e.g. 'admin@{node}' (needs --ssh-command)")
     .option('--ssh-command <command>', 'the remote command for --ssh; {node} becomes the node name')
     .option('--simulate-version <version>', 'simulated nodes: report this kubelet version (local kwok clusters)')
+    .option('--preflight <command>', 'run on every node before the first drain (--exec: locally; --ssh: on the host, default `true`); any failure stops the run before it cordons a node')
+    .option('--skip-preflight', 'start without reaching every node with the action first')
     .option('--kubelet-version <version>', 'with --exec/--ssh: wait until the node reports this kubelet version')
     .option('--name <run>', 'name of the run (its state ConfigMap is plinth-upgrade-nodes-RUN)', 'default')
     .option('--state-namespace <namespace>', 'namespace of the run state and lease (created if missing)', 'plinth-system')
@@ -56,8 +63,9 @@ export function registerNodes(upgrade: Command): void {
     .action((opts: Flags, cmd: Command) =>
       act(async (o: Flags, g) => {
         process.env.PLINTH_LOG_LEVEL ??= g.debug ? 'debug' : 'error';
+        const { kwokKubelet } = await import('../../../../localenv/cluster/kwok/kubelet.js');
         const { nodesCommand } = await import('../../upgrade/nodes.js');
-        return nodesCommand(o, g);
+        return nodesCommand(o, g, kwokKubelet);
       })(opts, cmd),
     );
 }
