@@ -8,6 +8,7 @@ import { kubeletVersion, nodeReady } from './world.js';
 import { holderIdentity } from '../../kube/holder.js';
 import { acquireRunLock, holderLive, LEASE_DURATION_MS } from './lock.js';
 import { LEASE_NAME, RunStore } from './store.js';
+import { sleep } from '../../kube/clock.js';
 
 /** How `--abort` ended: done here (no run acted), done by the live run, or only requested. */
 export type AbortOutcome = (({ by: 'offline' } & OfflineAbort) | { by: 'run'; phase: string } | { by: 'requested'; holder: string }) & {
@@ -39,7 +40,7 @@ export async function abortRun(ctx: Ctx, opts: { waitMs?: number; onWait?: (hold
     if (!holder.startsWith(`${ctx.run}@`) || Date.now() > end) return { by: 'requested', holder };
     if (!told) opts.onWait?.(holder);
     told = true;
-    await new Promise((res) => setTimeout(res, 1000));
+    await sleep(1000);
   }
 }
 

@@ -6,7 +6,8 @@ import { sleep } from '../../kube/clock.js';
 import { runAction } from './action.js';
 import { cordon, cordonedBefore, drainNode, uncordon, type DrainResult } from './drain.js';
 import { healthVerdict } from './health.js';
-import { errText, iso, type RunShared } from './run-context.js';
+import { iso, type RunShared } from './run-context.js';
+import { errorMessage } from '../../errors/index.js';
 import { isFinished, resumePhase, type NodeState } from './state.js';
 import { kubeletVersion, nodeReady, until } from './world.js';
 
@@ -247,11 +248,11 @@ export class NodeJourney {
     if (signal.aborted) return false;
     const wait = exponentialDelay(TRANSIENT_BACKOFF_MS, TRANSIENT_MAX_BACKOFF_MS, 2, attempt - 1);
     if (!isTransientApiError(err) || Date.now() + wait >= this.deadline) {
-      this.fail(errText(err));
+      this.fail(errorMessage(err));
       return false;
     }
     const from = resumePhase(n.phase);
-    this.r.event(`API error in ${n.phase}: ${errText(err)}; retrying from ${from} in ${wait / 1000}s`, n.name);
+    this.r.event(`API error in ${n.phase}: ${errorMessage(err)}; retrying from ${from} in ${wait / 1000}s`, n.name);
     this.r.set(n, { phase: from, transientErrors: (n.transientErrors ?? 0) + 1 });
     try {
       await sleep(wait, signal);

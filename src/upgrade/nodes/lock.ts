@@ -1,10 +1,10 @@
 import { PlinthError } from '../../errors/index.js';
 import { isConflict } from '../../kube/api-error.js';
-import { rfc3339Micro } from '../../kube/clock.js';
+import { rfc3339Micro, sleep } from '../../kube/clock.js';
 import type { KubeClient } from '../../kube/http.js';
 import { KubeLeaseLock, LeaderElector, type LeaseLock, type LeaseRecord } from '../../kube/leader.js';
 import { holderIsDeadHere } from '../../kube/holder.js';
-import { errText } from './run-context.js';
+import { errorMessage } from '../../errors/index.js';
 import { LEASE_NAME } from './store.js';
 
 export interface RunLock {
@@ -59,7 +59,7 @@ export async function acquireRunLock(
     opts.onWait?.(holder);
     const end = Date.now() + LEASE_DURATION_MS + 5_000;
     while (Date.now() < end && probe && leaseLive(probe.record, Date.now())) {
-      await new Promise((r) => setTimeout(r, 1000));
+      await sleep(1000);
       probe = await lock.get(AbortSignal.timeout(30_000));
       if (probe?.record.holderIdentity === holder && probe.record.renewTime !== renewed) break;
     }
@@ -140,7 +140,7 @@ export async function releaseIfHeld(lock: Pick<LeaseLock, 'get' | 'update'>, ide
       return undefined;
     } catch (err) {
       // A conflict (a renewal landed after our read) or a transient error: read again; the last one is reported.
-      failed = `${step} the lease failed${isConflict(err) ? ' on a conflict' : ''}: ${errText(err)}`;
+      failed = `${step} the lease failed${isConflict(err) ? ' on a conflict' : ''}: ${errorMessage(err)}`;
     }
   }
   return failed;

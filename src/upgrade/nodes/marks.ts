@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE } from '../../kube/resource.js';
 import { CORDONED_BY } from './drain.js';
-import { errText } from './run-context.js';
+import { errorMessage } from '../../errors/index.js';
 
 /**
  * Schedulable nodes that still carry a run's cordoned-by mark, with the run named in it. A run's cordon and its
@@ -33,7 +33,7 @@ export async function clearStaleMarks(
       await client.patch(CORE.nodes, s.node, { metadata: { annotations: { [CORDONED_BY]: null } } }, 'merge', signal ? { signal } : {});
       out.push(s);
     } catch (err) {
-      out.push({ ...s, error: errText(err) });
+      out.push({ ...s, error: errorMessage(err) });
     }
   }
   return out;

@@ -47,4 +47,3 @@ export interface RunShared {
 }
 
 export const iso = (t = Date.now()): string => new Date(t).toISOString();
-export const errText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

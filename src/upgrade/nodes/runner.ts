@@ -3,7 +3,8 @@ import { EvictionBudget, EvictionSlots, PdbLanes } from './budget.js';
 import { SuccessorLedger } from './health.js';
 import { NodeJourney } from './journey.js';
 import { runOutcome, windowDone } from './outcome.js';
-import { errText, iso, type RunnerDeps, type RunShared } from './run-context.js';
+import { iso, type RunnerDeps, type RunShared } from './run-context.js';
+import { errorMessage } from '../../errors/index.js';
 import { countNodes, freeSlots, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
 
 export type { RunEvent, RunnerDeps } from './run-context.js';
@@ -123,7 +124,7 @@ export class Runner implements RunShared {
         if (c === 'abort') for (const r of this.running.values()) r.abort.abort(new Error('aborted'));
       }
     } catch (err) {
-      this.event(`cannot read the run's control key (${errText(err)}); will retry`);
+      this.event(`cannot read the run's control key (${errorMessage(err)}); will retry`);
     }
   }
 }

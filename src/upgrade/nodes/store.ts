@@ -1,6 +1,6 @@
 import { NODE_UPGRADE_LOCK } from '../../api/release/releasepolicy.js';
-import { isAlreadyExists, isNotFound, isTransientApiError } from '../../kube/api-error.js';
-import { sleep } from '../../kube/clock.js';
+import { isAlreadyExists, isNotFound } from '../../kube/api-error.js';
+import { retry } from '../../kube/retry.js';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE, inNamespace } from '../../kube/resource.js';
 import type { Control, NodeState, RunState } from './state.js';
@@ -268,19 +268,10 @@ export class RunStore {
   }
 }
 
-/** Backoffs of a state write that met a transient API error (about 15 s in all), before the failure is kept. */
-const WRITE_BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-
-/** A merge patch is idempotent: a busy or briefly unreachable API server is asked again. */
+/**
+ * A merge patch is idempotent: a busy or briefly unreachable API server is asked again (kube/retry.ts),
+ * for about 15 s in all before the failure is kept.
+ */
 async function patchRetrying(patch: () => Promise<unknown>): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await patch();
-      return;
-    } catch (err) {
-      const wait = WRITE_BACKOFF_MS[attempt];
-      if (wait === undefined || !isTransientApiError(err)) throw err;
-      await sleep(wait);
-    }
-  }
+  await retry(patch, { attempts: 6, initialMs: 500, maxMs: 8_000 });
 }

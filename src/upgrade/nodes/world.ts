@@ -3,6 +3,7 @@ import type { KubeClient } from '../../kube/http.js';
 import { byNode, byOwnerUid } from '../../kube/indexer.js';
 import { Informer } from '../../kube/informer.js';
 import { ref } from '../../kube/resource.js';
+import { pause } from '../../kube/clock.js';
 
 /**
  * What a run watches, in memory: the selected nodes, all pods (indexed by node), the PDBs and
@@ -71,14 +72,6 @@ export async function until(cond: () => boolean, deadline: number, signal: Abort
   for (;;) {
     if (cond()) return true;
     if (signal.aborted || Date.now() >= deadline) return false;
-    await new Promise<void>((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, Math.min(everyMs, Math.max(1, deadline - Date.now())));
-      signal.addEventListener('abort', done, { once: true });
-    });
+    await pause(Math.min(everyMs, Math.max(1, deadline - Date.now())), signal);
   }
 }
