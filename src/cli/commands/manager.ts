@@ -33,23 +33,23 @@ export function registerManagerCommand(program: Command): void {
     .command('manager-supervisor', { hidden: true })
     .description('run `plinth manager` and restart it when it dies, with backoff (started by `plinth up`)')
     .requiredOption('--state-dir <dir>', "the local cluster's state directory (manager.json, manager.log)")
-    .requiredOption('--kubeconfig <path>', 'kubeconfig the manager uses')
     .requiredOption('--metrics-port <port>', 'port of the manager\'s /metrics, /healthz and /readyz', intOption('--metrics-port', 1, 65535))
     .action(
-      act(async (opts: { stateDir: string; kubeconfig: string; metricsPort: number }) => {
-        const { join } = await import('node:path');
+      act(async (opts: { stateDir: string; metricsPort: number }, g) => {
+        const path = await import('node:path');
         const { superviseManager } = await import('../../manager/supervisor.js');
         const stop = new AbortController();
         process.once('SIGTERM', () => stop.abort());
         process.once('SIGINT', () => stop.abort());
         process.on('SIGHUP', () => undefined);
         const entry = process.argv[1] ?? '';
+        const kubeconfig = g.kubeconfig ?? path.join(opts.stateDir, 'kubeconfig');
         await superviseManager({
           stateDir: opts.stateDir,
-          command: [process.execPath, ...process.execArgv, entry, 'manager', '--kubeconfig', opts.kubeconfig, '--metrics-port', String(opts.metricsPort)],
-          logFile: join(opts.stateDir, 'manager.log'),
+          command: [process.execPath, ...process.execArgv, entry, 'manager', '--kubeconfig', kubeconfig, '--metrics-port', String(opts.metricsPort)],
+          logFile: path.join(opts.stateDir, 'manager.log'),
           metricsPort: opts.metricsPort,
-          kubeconfig: opts.kubeconfig,
+          kubeconfig,
           signal: stop.signal,
         });
       }),
