@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../src/kube/http.js';
 import { ref } from '../src/kube/resource.js';
@@ -197,6 +198,25 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   assert.deepEqual(kept.data, { k: 'v' });
   await waitLeader(client2, backResult.manager.pid, 30_000);
 
+  // A port taken while the cluster was down: the API server moves to a free one, the kubeconfig follows.
+  assert.equal(plinth('down', '--name', name).code, 0);
+  const port = Number(new URL(result.server).port);
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  t.after(() => {
+    if (squatter.listening) squatter.close();
+  });
+  const moved = plinth('up', '--name', name, '-o', 'json');
+  squatter.close();
+  assert.equal(moved.code, 0, moved.stderr);
+  const movedResult = JSON.parse(moved.stdout) as { server: string; kubeconfig: string; manager: { pid: number } };
+  assert.notEqual(movedResult.server, result.server);
+  assert.match(moved.stderr, new RegExp(`port ${port} \\(apiserver\\) is taken`));
+  const client3 = await clientFor(movedResult.kubeconfig);
+  t.after(() => client3.close());
+  assert.equal(client3.server, movedResult.server);
+  assert.deepEqual((await client3.get<{ data: Record<string, string> }>(CONFIGMAPS, 'survives-down')).data, { k: 'v' });
+
   // --purge without a terminal and without --yes: refused, nothing stopped or deleted.
   const refused = plinth('down', '--name', name, '--purge');
   assert.equal(refused.code, 1);
@@ -207,7 +227,7 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   const purged = plinth('down', '--name', name, '--purge', '--yes');
   assert.equal(purged.code, 0, purged.stderr);
   assert.equal(existsSync(stateDir), false, 'the state dir is gone');
-  assert.equal(alive(backResult.manager.pid), false);
+  assert.equal(alive(movedResult.manager.pid), false);
   const none = plinth('status', '--name', name);
   assert.equal(none.code, 1);
 });
