@@ -43,3 +43,9 @@ test('on a terminal it asks, naming the cluster and its data, and goes on only o
     await assert.rejects(confirmPurge(targets, { yes: false, input: t.input, output: t.output }), refused(/not confirmed/));
   }
 });
+
+test('end of input before an answer is a no', async () => {
+  const t = terminal(undefined);
+  t.output.once('data', () => t.input.end());
+  await assert.rejects(confirmPurge(targets, { yes: false, input: t.input, output: t.output }), refused(/not confirmed/));
+});

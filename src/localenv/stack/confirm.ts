@@ -16,7 +16,9 @@ export async function confirmPurge(
   const rl = createInterface({ input, output: opts.output ?? process.stderr, terminal: false });
   try {
     const where = targets.map((t) => t.stateDir).join(', ');
-    const answer = await rl.question(`Delete local cluster ${clusters} and all its data (${where})? This cannot be undone. [y/N] `);
+    // End of input (Ctrl-D) before an answer is a no.
+    const closed = new Promise<string>((resolve) => rl.once('close', () => resolve('')));
+    const answer = await Promise.race([rl.question(`Delete local cluster ${clusters} and all its data (${where})? This cannot be undone. [y/N] `), closed]);
     if (!/^y(es)?$/i.test(answer.trim())) throw new PlinthError('CLUSTER_PURGE_NOT_CONFIRMED', { clusters, why: 'not confirmed' });
   } finally {
     rl.close();
