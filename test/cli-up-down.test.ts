@@ -1,11 +1,14 @@
 // The quick start, end to end through the real CLI: `plinth up` starts a cluster with nodes in
 // three zones, CRDs and a leading manager; `plinth status`/`kubeconfig` report it; a manager killed with
-// SIGKILL is replaced by the next `plinth up` and the new one leads at once; `plinth down` leaves no process
-// behind.
+// SIGKILL is restarted by its supervisor and the new one leads at once; a dead manager whose pid still
+// answers (a zombie) is reported dead and replaced by the next `plinth up`; `plinth down` leaves no process
+// behind but keeps the data, and `plinth up` brings the same cluster back; `down --purge` deletes it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../src/kube/http.js';
 import { ref } from '../src/kube/resource.js';
@@ -18,25 +21,80 @@ function plinth(...args: string[]): { code: number; stdout: string; stderr: stri
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
+/** The process exists and is not a zombie. */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0] !== 'Z';
   } catch {
     return false;
   }
 }
 
-test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
-  t.after(() => void plinth('down', '--name', name));
+function procState(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+  } catch {
+    return undefined;
+  }
+}
+
+interface ManagerView {
+  pid: number;
+  supervisorPid: number;
+  alive: boolean;
+  supervised: boolean;
+  restarts: number;
+  lastExit?: { pid: number; signal: string | null };
+}
+
+interface ClusterView {
+  name: string;
+  phase: string;
+  server: string;
+  stateDir: string;
+  components: Record<string, { pid: number | null }>;
+  manager?: ManagerView;
+  unhealthy?: string;
+}
+
+function status(): { code: number; view: ClusterView | undefined; stderr: string } {
+  const r = plinth('status', '--name', name, '-o', 'json');
+  const items = r.stdout ? (JSON.parse(r.stdout) as { items: ClusterView[] }).items : [];
+  return { code: r.code, view: items.find((c) => c.name === name), stderr: r.stderr };
+}
+
+const LEASES = ref('coordination.k8s.io/v1', 'leases', 'plinth-system');
+const CONFIGMAPS = ref('v1', 'configmaps', 'default');
+
+async function clientFor(kubeconfig: string): Promise<KubeClient> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  return KubeClient.fromKubeConfig(kc);
+}
+
+async function waitLeader(client: KubeClient, pid: number, timeoutMs: number): Promise<number> {
+  const from = Date.now();
+  await waitFor(
+    async () => (await client.get<{ spec: { holderIdentity: string } }>(LEASES, 'plinth-manager')).spec.holderIdentity.includes(`_${pid}_`),
+    `manager ${pid} to lead`,
+    timeoutMs,
+  );
+  return Date.now() - from;
+}
+
+test('plinth up, status, kubeconfig, a supervised manager, down keeping the data, up again, down --purge', { timeout: 900_000 }, async (t) => {
+  t.after(() => void plinth('down', '--name', name, '--purge', '--yes'));
   const up = plinth('up', '--name', name, '--nodes', '6', '--zones', '3', '-o', 'json');
   assert.equal(up.code, 0, up.stderr);
   const result = JSON.parse(up.stdout) as {
     kubeconfig: string;
+    server: string;
     nodes: { zone: string; ready: boolean }[];
     crds: string[];
     manager: { pid: number };
+    action: string;
   };
+  assert.equal(result.action, 'created');
   assert.equal(result.nodes.length, 6);
   assert.ok(result.nodes.every((n) => n.ready), 'all nodes Ready');
   assert.deepEqual([...new Set(result.nodes.map((n) => n.zone))].sort(), ['zone-a', 'zone-b', 'zone-c']);
@@ -51,46 +109,127 @@ test('plinth up, status, kubeconfig, down', { timeout: 600_000 }, async (t) => {
   const kubeconfig = plinth('kubeconfig', '--name', name);
   assert.equal(kubeconfig.stdout.trim(), result.kubeconfig);
 
-  const status = plinth('status', '-o', 'json');
-  const listed = (JSON.parse(status.stdout) as { items: { name: string; phase: string; components: Record<string, { pid: number }> }[] }).items;
-  // Exit 1 means some cluster is Degraded: other test files' clusters run beside this one and some stop a component on purpose.
-  assert.equal(status.code, listed.some((c) => c.phase === 'Degraded') ? 1 : 0, status.stderr);
-  const mine = listed.find((c) => c.name === name);
-  assert.equal(mine?.phase, 'Running');
-  const pids = Object.values(mine.components).map((c) => c.pid);
+  const healthy = status();
+  assert.equal(healthy.code, 0, healthy.stderr);
+  assert.equal(healthy.view?.phase, 'Running');
+  assert.equal(healthy.view.manager?.alive, true);
+  assert.equal(healthy.view.manager.supervised, true);
+  const stateDir = healthy.view.stateDir;
+  const clusterPids = Object.values(healthy.view.components).map((c) => c.pid!);
+  const firstSupervisor = healthy.view.manager.supervisorPid;
 
   // The manager holds the leader Lease.
-  const kc = new KubeConfig();
-  kc.loadFromFile(result.kubeconfig);
-  const client = await KubeClient.fromKubeConfig(kc);
-  const lease = await client.get<{ spec: { holderIdentity: string } }>(ref('coordination.k8s.io/v1', 'leases', 'plinth-system'), 'plinth-manager');
+  const client = await clientFor(result.kubeconfig);
+  t.after(() => client.close());
+  const lease = await client.get<{ spec: { holderIdentity: string } }>(LEASES, 'plinth-manager');
   assert.match(lease.spec.holderIdentity, new RegExp(`^plinth-manager@.+_${result.manager.pid}_\\d+_[0-9a-f]{8}_[a-z0-9]+$`));
 
-  // kill -9 of the manager, then up again: a new manager, which takes the dead one's lease at once (it died on
-  // this host) instead of after the 15 s lease ran out.
+  // kill -9 of the manager: its supervisor starts a new one (no `plinth up` needed), which takes the dead one's
+  // lease at once (it died on this host) instead of after the 15 s lease ran out.
   process.kill(result.manager.pid, 'SIGKILL');
-  await waitFor(() => !alive(result.manager.pid), 'the killed manager to be gone', 10_000);
-  const restarted = plinth('up', '--name', name, '-o', 'json');
-  assert.equal(restarted.code, 0, restarted.stderr);
-  const newPid = (JSON.parse(restarted.stdout) as { manager: { pid: number } }).manager.pid;
-  assert.notEqual(newPid, result.manager.pid, 'up started a new manager');
-  const upReturned = Date.now();
-  const leases = ref('coordination.k8s.io/v1', 'leases', 'plinth-system');
+  let restarted: ManagerView | undefined;
   await waitFor(
-    async () => (await client.get<{ spec: { holderIdentity: string } }>(leases, 'plinth-manager')).spec.holderIdentity.includes(`_${newPid}_`),
-    'the new manager to lead',
-    8_000,
+    () => {
+      const m = status().view?.manager;
+      if (m?.alive && m.pid !== result.manager.pid) restarted = m;
+      return restarted !== undefined;
+    },
+    'the supervisor to restart the manager',
+    30_000,
+    500,
   );
-  const tookMs = Date.now() - upReturned;
-  console.log(`the restarted manager led ${tookMs} ms after plinth up returned (lease 15 s)`);
-  client.close();
+  assert.equal(restarted!.supervisorPid, firstSupervisor);
+  assert.equal(restarted!.restarts, 1);
+  assert.deepEqual({ pid: restarted!.lastExit?.pid, signal: restarted!.lastExit?.signal }, { pid: result.manager.pid, signal: 'SIGKILL' });
+  console.log(`the restarted manager led ${await waitLeader(client, restarted!.pid, 8_000)} ms after it was seen running (lease 15 s)`);
+  assert.match(readFileSync(`${stateDir}/manager.log`, 'utf8'), /manager died; restarting it/);
 
+  // A dead manager whose pid still answers kill(pid, 0): its supervisor is frozen, so nobody reaps it.
+  process.kill(firstSupervisor, 'SIGSTOP');
+  process.kill(restarted!.pid, 'SIGKILL');
+  await waitFor(() => procState(restarted!.pid) === 'Z', 'the killed manager to be a zombie', 10_000);
+  const dead = status();
+  assert.equal(dead.view?.manager?.alive, false, 'a zombie is reported dead');
+  assert.equal(dead.code, 3, `status exits 3 while the manager is dead: ${dead.stderr}`);
+  assert.match(dead.stderr, new RegExp(`local cluster "${name}" is not healthy: its manager is dead`));
+  const table = plinth('status', '--name', name);
+  assert.equal(table.code, 3);
+  assert.match(table.stdout, /\bDead\b/);
+
+  // `plinth up` replaces it for sure: the frozen supervisor goes, a new one starts a new manager.
+  const revived = plinth('up', '--name', name, '-o', 'json');
+  assert.equal(revived.code, 0, revived.stderr);
+  const third = (JSON.parse(revived.stdout) as { manager: { pid: number }; reused: boolean }).manager.pid;
+  assert.ok(third !== restarted!.pid && third !== result.manager.pid, 'up started a new manager');
+  assert.equal(alive(firstSupervisor), false, 'the frozen supervisor was stopped');
+  const now = status();
+  assert.equal(now.code, 0, now.stderr);
+  assert.equal(now.view?.manager?.alive, true);
+  assert.notEqual(now.view.manager.supervisorPid, firstSupervisor);
+  await waitLeader(client, third, 30_000);
+
+  // Data, then down: no process left, the state stays.
+  await client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survives-down' }, data: { k: 'v' } });
+  const supervisor = now.view.manager.supervisorPid;
   const down = plinth('down', '--name', name);
   assert.equal(down.code, 0, down.stderr);
-  for (const pid of [...pids, newPid]) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);
+  assert.match(down.stderr, /data is kept in/);
+  for (const pid of [...clusterPids, third, supervisor]) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);
+  assert.ok(existsSync(`${stateDir}/etcd`), 'the etcd data stays');
+  const stopped = status();
+  assert.equal(stopped.code, 0, 'a stopped cluster is not unhealthy');
+  assert.equal(stopped.view?.phase, 'Stopped');
+  assert.equal(stopped.view.manager, undefined);
   const after = plinth('kubeconfig', '--name', name);
   assert.equal(after.code, 1);
   assert.match(after.stderr, /no local cluster .* is running.*plinth up/);
+
+  // up again: the same cluster, on the same API server port and kubeconfig, with its data, and a manager.
+  const back = plinth('up', '--name', name, '-o', 'json');
+  assert.equal(back.code, 0, back.stderr);
+  const backResult = JSON.parse(back.stdout) as { server: string; kubeconfig: string; action: string; manager: { pid: number } };
+  assert.equal(backResult.action, 'restarted');
+  assert.equal(backResult.server, result.server);
+  assert.equal(backResult.kubeconfig, result.kubeconfig);
+  assert.ok(alive(backResult.manager.pid));
+  const client2 = await clientFor(backResult.kubeconfig);
+  t.after(() => client2.close());
+  const kept = await client2.get<{ data: Record<string, string> }>(CONFIGMAPS, 'survives-down');
+  assert.deepEqual(kept.data, { k: 'v' });
+  await waitLeader(client2, backResult.manager.pid, 30_000);
+
+  // A port taken while the cluster was down: the API server moves to a free one, the kubeconfig follows.
+  assert.equal(plinth('down', '--name', name).code, 0);
+  const port = Number(new URL(result.server).port);
+  const squatter = createServer();
+  await new Promise<void>((resolve) => squatter.listen(port, '127.0.0.1', resolve));
+  t.after(() => {
+    if (squatter.listening) squatter.close();
+  });
+  const moved = plinth('up', '--name', name, '-o', 'json');
+  squatter.close();
+  assert.equal(moved.code, 0, moved.stderr);
+  const movedResult = JSON.parse(moved.stdout) as { server: string; kubeconfig: string; manager: { pid: number } };
+  assert.notEqual(movedResult.server, result.server);
+  assert.match(moved.stderr, new RegExp(`port ${port} \\(apiserver\\) is taken`));
+  const client3 = await clientFor(movedResult.kubeconfig);
+  t.after(() => client3.close());
+  assert.equal(client3.server, movedResult.server);
+  assert.deepEqual((await client3.get<{ data: Record<string, string> }>(CONFIGMAPS, 'survives-down')).data, { k: 'v' });
+
+  // --purge without a terminal and without --yes: refused, nothing stopped or deleted.
+  const refused = plinth('down', '--name', name, '--purge');
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /not deleting the data of local cluster .*no terminal.*--yes/);
+  assert.ok(existsSync(`${stateDir}/cluster.json`));
+  assert.equal(status().view?.phase, 'Running');
+
+  const purged = plinth('down', '--name', name, '--purge', '--yes');
+  assert.equal(purged.code, 0, purged.stderr);
+  assert.equal(existsSync(stateDir), false, 'the state dir is gone');
+  assert.equal(alive(movedResult.manager.pid), false);
+  const none = plinth('status', '--name', name);
+  assert.equal(none.code, 1);
 });
 
 test('bad flags get one clear line and exit code 1', () => {

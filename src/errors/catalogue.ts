@@ -63,6 +63,12 @@ export const ERRORS = {
     exit: 1,
     http: 409,
   },
+  CLUSTER_PURGE_NOT_CONFIRMED: {
+    message: 'not deleting the data of local cluster {clusters}: {why}',
+    hint: 'pass --yes to delete it without asking, or run `plinth down` without --purge to stop the cluster and keep its data',
+    exit: 1,
+    http: 409,
+  },
   KUBECONFIG_INVALID: {
     message: 'cannot load kubeconfig {path}: {detail}',
     hint: 'check --kubeconfig / KUBECONFIG, or start a local cluster with `plinth up`',

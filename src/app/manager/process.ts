@@ -1,84 +1,128 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sleep } from '../../kube/clock.js';
 import { PlinthError } from '../../errors/index.js';
+import { processRunning } from './proc-stat.js';
+import { readManagerRecord, removeManagerRecord, type ManagerRecord } from './record.js';
 
-/** What a background manager leaves in its cluster's state directory. */
-export interface ManagerRecord {
-  pid: number;
-  metricsPort: number;
-  kubeconfig: string;
-  logFile: string;
-  startedAt: string;
-}
+export type { ManagerRecord } from './record.js';
 
-const RECORD = 'manager.json';
+/** A manager as found on disk, with what its process and health endpoint say now. */
+export type ManagerState = ManagerRecord & {
+  /** The recorded manager process runs (not a zombie, same start time) and its /healthz answers 200. */
+  alive: boolean;
+  /** Its supervisor runs (it restarts the manager when it dies). */
+  supervised: boolean;
+};
 
-export function isAlive(pid: number): boolean {
+/** True when the manager's own /healthz answers 200 within `timeoutMs`. */
+export async function managerHealthy(metricsPort: number, timeoutMs = 2000): Promise<boolean> {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export async function readManager(stateDir: string): Promise<(ManagerRecord & { alive: boolean }) | undefined> {
-  try {
-    const rec = JSON.parse(await readFile(join(stateDir, RECORD), 'utf8')) as ManagerRecord;
-    return { ...rec, alive: isAlive(rec.pid) };
+    const res = await fetch(`http://127.0.0.1:${metricsPort}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.body?.cancel();
+    return res.ok;
   } catch {
-    return undefined;
+    return false;
   }
 }
 
 /**
- * Start `plinth manager` in the background (its own session, output to a log file), wait until
- * its /readyz answers, and record it in the state directory.
+ * The background manager of a cluster's state directory, judged alive by its process (running, not
+ * a zombie, the start time recorded at spawn: a reused pid is another process) and by its own
+ * health endpoint, never by the pid alone.
  */
-export async function spawnManager(opts: { stateDir: string; kubeconfig: string; metricsPort: number; timeoutMs?: number }): Promise<ManagerRecord> {
+export async function readManager(stateDir: string): Promise<ManagerState | undefined> {
+  const rec = await readManagerRecord(stateDir);
+  if (!rec) return undefined;
+  const running = processRunning(rec.pid, rec.startTime);
+  const supervised = rec.supervisorPid !== undefined && processRunning(rec.supervisorPid, rec.supervisorStartTime);
+  return { ...rec, alive: running && (await managerHealthy(rec.metricsPort)), supervised };
+}
+
+/**
+ * Start the manager in the background under its supervisor (`plinth manager-supervisor`: its own
+ * session, output to `<stateDir>/manager.log`), which restarts it when it dies. Resolves when the
+ * supervisor has recorded a manager whose /readyz answers.
+ */
+export async function spawnManager(opts: { stateDir: string; kubeconfig: string; metricsPort: number; timeoutMs?: number }): Promise<ManagerState> {
   const logFile = join(opts.stateDir, 'manager.log');
   const fd = openSync(logFile, 'a');
   const entry = process.argv[1] ?? '';
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, entry, 'manager', '--kubeconfig', opts.kubeconfig, '--metrics-port', String(opts.metricsPort)],
-    { detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, PLINTH_LOG_LEVEL: process.env.PLINTH_LOG_LEVEL ?? 'info' } },
-  );
+  const args = ['manager-supervisor', '--state-dir', opts.stateDir, '--kubeconfig', opts.kubeconfig, '--metrics-port', String(opts.metricsPort)];
+  const child = spawn(process.execPath, [...process.execArgv, entry, ...args], {
+    detached: true,
+    stdio: ['ignore', fd, fd],
+    env: { ...process.env, PLINTH_LOG_LEVEL: process.env.PLINTH_LOG_LEVEL ?? 'info' },
+  });
   closeSync(fd);
   child.unref();
-  const pid = child.pid;
-  if (pid === undefined) throw new PlinthError('INTERNAL', { detail: 'could not start the manager process' });
-  const rec: ManagerRecord = { pid, metricsPort: opts.metricsPort, kubeconfig: opts.kubeconfig, logFile, startedAt: new Date().toISOString() };
-  await writeFile(join(opts.stateDir, RECORD), JSON.stringify(rec, null, 2));
+  const supervisorPid = child.pid;
+  if (supervisorPid === undefined) throw new PlinthError('INTERNAL', { detail: 'could not start the manager supervisor' });
+  const failed = (detail: string): PlinthError =>
+    new PlinthError('CLUSTER_START_FAILED', { cluster: opts.stateDir, component: 'plinth manager', detail, log: logFile });
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (!isAlive(pid)) {
-      throw new PlinthError('CLUSTER_START_FAILED', { cluster: opts.stateDir, component: 'plinth manager', detail: 'exited at start', log: logFile });
+    if (child.exitCode !== null || child.signalCode !== null) throw failed('supervisor exited at start');
+    const rec = await readManagerRecord(opts.stateDir);
+    if (rec?.supervisorPid === supervisorPid && processRunning(rec.pid, rec.startTime)) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${opts.metricsPort}/readyz`, { signal: AbortSignal.timeout(2000) });
+        await res.body?.cancel();
+        if (res.ok) return { ...rec, alive: true, supervised: true };
+      } catch {
+        // not listening yet
+      }
     }
-    try {
-      const res = await fetch(`http://127.0.0.1:${opts.metricsPort}/readyz`);
-      if (res.ok) return rec;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   await stopManager(opts.stateDir);
-  throw new PlinthError('CLUSTER_START_FAILED', { cluster: opts.stateDir, component: 'plinth manager', detail: 'not ready in time', log: logFile });
+  throw failed('not ready in time');
 }
 
-/** Stop a background manager: SIGTERM (it releases its Lease), SIGKILL after a grace period. */
-export async function stopManager(stateDir: string, graceMs = 10_000): Promise<boolean> {
-  const rec = await readManager(stateDir);
-  if (!rec) return false;
-  if (rec.alive) {
-    process.kill(rec.pid, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    while (isAlive(rec.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    if (isAlive(rec.pid)) process.kill(rec.pid, 'SIGKILL');
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* gone */
   }
-  await rm(join(stateDir, RECORD), { force: true });
+}
+
+/** Wait until `pid` no longer exists at all (a zombie is reaped), at most `ms`. */
+async function gone(pid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    if (Date.now() > deadline) return;
+    await sleep(50);
+  }
+}
+
+/**
+ * Stop a background manager: its supervisor first (SIGTERM; it stops the manager with SIGTERM, so
+ * the manager releases its Lease, and restarts nothing), SIGKILL to whatever still runs after the
+ * grace period. Returns whether a manager was recorded.
+ */
+export async function stopManager(stateDir: string, graceMs = 10_000): Promise<boolean> {
+  const rec = await readManagerRecord(stateDir);
+  if (!rec) return false;
+  const procs: { pid: number; startTime?: number }[] = [{ pid: rec.pid, startTime: rec.startTime }];
+  if (rec.supervisorPid !== undefined) procs.unshift({ pid: rec.supervisorPid, startTime: rec.supervisorStartTime });
+  const running = procs.filter((p) => processRunning(p.pid, p.startTime));
+  const [first] = running;
+  if (first) {
+    // A stopped (SIGSTOP) supervisor would act on SIGTERM only once continued.
+    signal(first.pid, 'SIGTERM');
+    signal(first.pid, 'SIGCONT');
+    const deadline = Date.now() + graceMs;
+    while (running.some((p) => processRunning(p.pid, p.startTime)) && Date.now() < deadline) await sleep(100);
+    for (const p of running) if (processRunning(p.pid, p.startTime)) signal(p.pid, 'SIGKILL');
+    await Promise.all(running.map((p) => gone(p.pid, 5000)));
+  }
+  await removeManagerRecord(stateDir);
   return true;
 }

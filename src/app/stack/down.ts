@@ -1,10 +1,23 @@
 import { rm } from 'node:fs/promises';
 import { listClusters, stopCluster } from '../../localenv/index.js';
+import { confirmPurge } from './confirm.js';
 import { stopManager } from '../manager/process.js';
 import { PlinthError } from '../../errors/index.js';
 
-/** `plinth down`: stop the manager, then every process of the cluster; nothing is left running. */
-export async function down(opts: { name: string; all: boolean }): Promise<void> {
+export interface DownOptions {
+  name: string;
+  all: boolean;
+  /** Also delete the clusters' data (etcd, certificates, kubeconfig): asks first unless `yes`. */
+  purge: boolean;
+  yes: boolean;
+}
+
+/**
+ * `plinth down`: stop the manager (its supervisor first, so nothing restarts it), then every process
+ * of the cluster; nothing is left running. Like `docker compose down` the cluster's data stays (etcd,
+ * certificates, kubeconfig, ports) and `plinth up` brings the same cluster back; `--purge` deletes it.
+ */
+export async function down(opts: DownOptions): Promise<void> {
   const clusters = await listClusters();
   const targets = opts.all ? clusters : clusters.filter((c) => c.name === opts.name);
   if (targets.length === 0) {
@@ -14,11 +27,22 @@ export async function down(opts: { name: string; all: boolean }): Promise<void> 
     }
     throw new PlinthError('CLUSTER_NOT_RUNNING', { cluster: opts.name });
   }
+  if (opts.purge) await confirmPurge(targets, { yes: opts.yes });
   for (const c of targets) {
+    const wasRunning = Object.values(c.componentsAlive).some(Boolean);
     const hadManager = await stopManager(c.stateDir);
-    await stopCluster(c.name);
-    // Like `kind delete cluster`: nothing of a stopped cluster stays behind (its kubeconfig would mislead).
-    await rm(c.stateDir, { recursive: true, force: true });
-    process.stderr.write(`stopped local cluster "${c.name}"${hadManager ? ' and the Plinth manager' : ''}\n`);
+    // Clusters of `plinth up` and `plinth local start` keep their data; a test's throw-away cluster does not.
+    const kept = !c.removeStateOnStop;
+    await stopCluster(c.name, { stateDir: c.stateDir });
+    const what = wasRunning || hadManager
+      ? `stopped local cluster "${c.name}"${hadManager ? ' and the Plinth manager' : ''}`
+      : `local cluster "${c.name}" was already stopped`;
+    const named = c.name === 'plinth' ? '' : ` --name ${c.name}`;
+    if (opts.purge || !kept) {
+      await rm(c.stateDir, { recursive: true, force: true });
+      process.stderr.write(`${what}; deleted its data (${c.stateDir})\n`);
+    } else {
+      process.stderr.write(`${what}; its data is kept in ${c.stateDir} (\`plinth up${named}\` starts it again, \`plinth down${named} --purge\` deletes it)\n`);
+    }
   }
 }

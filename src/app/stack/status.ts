@@ -1,5 +1,6 @@
 import { listClusters, type ClusterStatus } from '../../localenv/index.js';
-import { readManager, type ManagerRecord } from '../manager/process.js';
+import { readManager, type ManagerState } from '../manager/process.js';
+import { unhealthy, UNHEALTHY_EXIT } from './health.js';
 import { PlinthError } from '../../errors/index.js';
 import { render, type Column, type OutputFormat } from '../../term/output.js';
 
@@ -23,20 +24,24 @@ export interface ClusterView {
   kubeconfig: string;
   stateDir: string;
   components: Record<string, { pid: number | null; alive: boolean }>;
-  manager?: ManagerRecord & { alive: boolean };
+  manager?: ManagerState;
+  /** Why it is not healthy (a component or the manager is dead); absent when healthy. */
+  unhealthy?: string;
   startedAt: string;
 }
 
-export async function clusterViews(): Promise<ClusterView[]> {
+export async function clusterViews(name?: string): Promise<ClusterView[]> {
   const out: ClusterView[] = [];
-  for (const c of await listClusters()) {
+  for (const c of (await listClusters()).filter((x) => name === undefined || x.name === name)) {
     const components: ClusterView['components'] = {};
     for (const [name, rec] of Object.entries(c.components)) components[name] = { pid: rec.pid, alive: c.componentsAlive[name] ?? false };
     const manager = await readManager(c.stateDir);
+    const phase = c.alive ? 'Running' : c.phase === 'running' ? 'Degraded' : c.phase[0]!.toUpperCase() + c.phase.slice(1);
+    const why = unhealthy({ phase, ...(manager ? { manager } : {}) });
     out.push({
       name: c.name,
       version: c.version,
-      phase: c.alive ? 'Running' : c.phase === 'running' ? 'Degraded' : c.phase[0]!.toUpperCase() + c.phase.slice(1),
+      phase,
       alive: c.alive,
       server: c.server,
       kubeconfig: c.kubeconfig,
@@ -44,6 +49,7 @@ export async function clusterViews(): Promise<ClusterView[]> {
       components,
       ...(manager ? { manager } : {}),
       startedAt: c.startedAt,
+      ...(why ? { unhealthy: why } : {}),
     });
   }
   return out;
@@ -67,9 +73,13 @@ const COLUMNS: Column<ClusterView>[] = [
   },
 ];
 
-/** `plinth status`: every local cluster, its components and manager. Exit code 0 (1 if any cluster is degraded). */
-export async function status(opts: { output: OutputFormat }): Promise<number> {
-  const views = await clusterViews();
+/**
+ * `plinth status [--name NAME]`: every local cluster (or one), its components and manager. Exit code 0,
+ * UNHEALTHY_EXIT (3) when a component of a running cluster or a manager is dead.
+ */
+export async function status(opts: { output: OutputFormat; name?: string }): Promise<number> {
+  const views = await clusterViews(opts.name);
+  if (views.length === 0 && opts.name !== undefined) throw new PlinthError('CLUSTER_NOT_RUNNING', { cluster: opts.name });
   if (views.length === 0 && (opts.output === 'table' || opts.output === 'wide')) {
     process.stdout.write('No local clusters. Start one with `plinth up`.\n');
     return 0;
@@ -77,5 +87,7 @@ export async function status(opts: { output: OutputFormat }): Promise<number> {
   process.stdout.write(
     render(opts.output, { items: views, json: { apiVersion: 'plinth.dev/v1', kind: 'LocalClusterList', items: views }, columns: COLUMNS, name: (c) => c.name }),
   );
-  return views.some((v) => v.phase === 'Degraded') ? 1 : 0;
+  const sick = views.filter((v) => v.unhealthy);
+  for (const v of sick) process.stderr.write(`local cluster "${v.name}" is not healthy: ${v.unhealthy}\n`);
+  return sick.length > 0 ? UNHEALTHY_EXIT : 0;
 }

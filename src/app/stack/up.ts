@@ -1,8 +1,8 @@
-import { startCluster } from '../../localenv/index.js';
 import { freePorts } from '../../localenv/cluster/ports.js';
+import { defaultStateDir, readRecord } from '../../localenv/cluster/state.js';
 import { prepare } from './prepare.js';
-import { findCluster } from './status.js';
-import { readManager, spawnManager } from '../manager/process.js';
+import { startLocalCluster, type StartedLocal } from './start-local.js';
+import { readManager, spawnManager, stopManager } from '../manager/process.js';
 import { installCrds } from '../../api/install.js';
 import { ref } from '../../kube/resource.js';
 import { openClient } from '../../kube/client.js';
@@ -12,7 +12,8 @@ import type { KubeVersionName } from '../../localenv/build/index.js';
 
 export interface UpOptions {
   name: string;
-  version: KubeVersionName;
+  /** Default: the kept cluster's version, else new. */
+  version?: KubeVersionName;
   nodes: number;
   zones: number;
   manager: boolean;
@@ -28,6 +29,8 @@ export interface UpResult {
   crds: string[];
   manager?: { pid: number; metricsUrl: string; log: string };
   reused: boolean;
+  /** created: first start; restarted: from the data `plinth down` kept; running: it was already up. */
+  action: StartedLocal['action'];
 }
 
 interface NodeList {
@@ -39,31 +42,26 @@ interface NodeList {
  * install Plinth's CRDs, start the manager, print what to try next. Idempotent.
  */
 export async function up(opts: UpOptions): Promise<UpResult> {
-  await prepare([opts.version]);
+  const kept = await readRecord(defaultStateDir(opts.name));
+  const version = opts.version ?? (kept?.versionName as KubeVersionName | undefined) ?? 'new';
+  await prepare([version]);
   const p = progress();
-  let existing = await findCluster(opts.name);
-  let kubeconfig: string;
-  let server: string;
-  let version: string;
-  let stateDir: string;
-  const reused = existing?.alive === true;
-  if (existing?.alive) {
-    p.update(`local cluster "${opts.name}" is already running`);
-    ({ kubeconfig, server, version, stateDir } = existing);
-  } else {
-    existing = undefined;
-    p.update(`starting local cluster "${opts.name}"`);
-    const c = await startCluster({
+  p.update(`starting local cluster "${opts.name}"`);
+  let c: StartedLocal;
+  try {
+    c = await startLocalCluster({
       name: opts.name,
-      version: opts.version,
+      version,
       nodes: opts.nodes,
       zones: opts.zones,
-      detached: true,
-      keepStateDir: true,
       onProgress: (m) => p.update(`cluster "${opts.name}": ${m}`),
     });
-    ({ kubeconfigPath: kubeconfig, server, version, stateDir } = c);
+  } catch (err) {
+    p.fail(`starting local cluster "${opts.name}" failed`);
+    throw err;
   }
+  const { kubeconfig, server, stateDir } = c;
+  const reused = c.action === 'running';
   try {
     const { client } = await openClient({ kubeconfig }, { userAgent: 'plinth-cli/up' });
     p.update('installing Plinth CRDs');
@@ -72,16 +70,20 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     client.close();
 
     let manager = await readManager(stateDir);
-    if (opts.manager && !manager?.alive) {
+    if (opts.manager && !(manager?.alive && manager.supervised)) {
+      // Whatever is left of a dead or unsupervised manager goes first: the new one starts for sure.
+      if (manager) p.update(`replacing the Plinth manager (pid ${manager.pid} ${manager.alive ? 'runs without its supervisor' : 'is dead'})`);
+      await stopManager(stateDir);
       p.update('starting the Plinth manager');
       const [port] = await freePorts(1);
-      manager = { ...(await spawnManager({ stateDir, kubeconfig, metricsPort: port! })), alive: true };
+      manager = await spawnManager({ stateDir, kubeconfig, metricsPort: port! });
     }
-    p.done(`local cluster "${opts.name}" (Kubernetes ${version}) is ${reused ? 'already running' : 'ready'}`);
+    const state = { created: 'ready', restarted: 'restarted with its data', running: 'already running' }[c.action];
+    p.done(`local cluster "${opts.name}" (Kubernetes ${c.version}) is ${state}`);
 
     const result: UpResult = {
       name: opts.name,
-      version,
+      version: c.version,
       kubeconfig,
       server,
       nodes: nodeList.items.map((n) => ({
@@ -92,6 +94,7 @@ export async function up(opts: UpOptions): Promise<UpResult> {
       crds,
       ...(manager?.alive ? { manager: { pid: manager.pid, metricsUrl: `http://127.0.0.1:${manager.metricsPort}/metrics`, log: manager.logFile } } : {}),
       reused,
+      action: c.action,
     };
     printResult(result, opts.output);
     return result;
@@ -126,7 +129,7 @@ function printResult(r: UpResult, output: OutputFormat): void {
     '  kubectl get nodes -L topology.kubernetes.io/zone',
     '  kubectl get crds -l app.kubernetes.io/part-of=plinth',
     '  npx plinth status',
-    '  npx plinth down        # stop everything',
+    '  npx plinth down        # stop everything, keep the data (--purge deletes it)',
     '',
   ];
   process.stdout.write(lines.join('\n'));

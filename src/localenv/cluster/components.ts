@@ -183,3 +183,19 @@ function command(c: ComponentName, l: Layout): Omit<CommandLine, 'env'> {
 export function commandLine(c: ComponentName, l: Layout): CommandLine {
   return { ...command(c, l), env: l.goGC === undefined ? {} : { GOGC: String(l.goGC) } };
 }
+
+/** The ports a component listens on, by name, as cluster.json records them. */
+export function portsOf(c: ComponentName, l: Layout): Record<string, number> {
+  switch (c) {
+    case 'etcd':
+      return { client: l.ports.etcdClient, peer: l.ports.etcdPeer };
+    case 'kube-apiserver':
+      return { secure: l.ports.apiserver };
+    case 'kube-controller-manager':
+      return { secure: l.ports.controllerManager };
+    case 'kube-scheduler':
+      return { secure: l.ports.scheduler };
+    case 'kwok':
+      return { http: l.ports.kwok };
+  }
+}

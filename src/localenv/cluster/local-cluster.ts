@@ -3,7 +3,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { PlinthError, errorMessage } from '../../errors/index.js';
 import { logger } from '../../kube/log.js';
 import { Api, ApiError, type Tls } from './api.js';
-import type { Layout } from './components.js';
+import { portsOf, type Layout } from './components.js';
 import { compactEtcd } from './etcd.js';
 import { createNodes, nodesNotYet, setNodeKubeletVersion, setNodeReady } from './nodes.js';
 import { NotReady, ProcessExited, waitFor } from './readiness.js';
@@ -252,20 +252,5 @@ export class LocalClusterImpl implements LocalCluster {
 
   private assertNotStopped(): void {
     if (this.stopped) throw new PlinthError('CLUSTER_NOT_RUNNING', { cluster: this.name });
-  }
-}
-
-export function portsOf(c: ComponentName, l: Layout): Record<string, number> {
-  switch (c) {
-    case 'etcd':
-      return { client: l.ports.etcdClient, peer: l.ports.etcdPeer };
-    case 'kube-apiserver':
-      return { secure: l.ports.apiserver };
-    case 'kube-controller-manager':
-      return { secure: l.ports.controllerManager };
-    case 'kube-scheduler':
-      return { secure: l.ports.scheduler };
-    case 'kwok':
-      return { http: l.ports.kwok };
   }
 }

@@ -3,7 +3,8 @@ import { PlinthError, errorMessage } from '../../errors/index.js';
 import { ensureBinaries, type KubeVersionName } from '../build/index.js';
 import { Api, type Tls } from './api.js';
 import { pkiPaths, tlsMaterial } from './certs.js';
-import { DEFAULT_NODE_LEASE_SECONDS, type Layout } from './components.js';
+import { DEFAULT_NODE_LEASE_SECONDS, portsOf, type Layout } from './components.js';
+import { moveTakenPorts, rewriteKubeconfigs } from './kept-ports.js';
 import { nodesNotYet } from './nodes.js';
 import { NotReady, ProcessExited, waitFor } from './readiness.js';
 import { ComponentRunner, lastError } from './runner.js';
@@ -82,6 +83,8 @@ async function releaseNodeLeases(api: Api): Promise<void> {
 /**
  * Start a cluster that was stopped with its data kept (`stopCluster(name, { keepData: true })`)
  * again, detached, on the same ports, certificates and etcd data: clients keep their kubeconfig.
+ * A port other than etcd's that another process took meanwhile moves to a free one (the
+ * kubeconfigs are rewritten when the API server's moves).
  * Already running: returns at once. Resolves when every component is ready and every node Ready.
  * On failure nothing is left running and the data stays (CLUSTER_START_FAILED names the log).
  * Uses the component runners directly (not LocalCluster) so that a `plinth local start` process
@@ -100,7 +103,7 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
     });
   }
   const progress = (m: string): void => opts.onProgress?.(m);
-  const result = (reused: boolean): RestartedCluster => ({ name: rec.name, version: rec.version, stateDir, kubeconfigPath: rec.kubeconfig, server: rec.server, reused });
+  const result = (reused: boolean, server = rec.server): RestartedCluster => ({ name: rec.name, version: rec.version, stateDir, kubeconfigPath: rec.kubeconfig, server, reused });
   if (isLive(rec)) {
     progress(`local cluster ${name} is already running`);
     return result(true);
@@ -110,11 +113,17 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
   const bin = await ensureBinaries(rec.versionName as KubeVersionName);
   const record: ClusterRecord = { ...rec, version: bin.version, ownerPid: process.pid, detached: true, removeStateOnStop: false, watchdogPid: null, phase: 'starting', startedAt: new Date().toISOString() };
   const layout = layoutOf(record, bin);
+  // Same ports where they are free; one taken while the cluster was stopped moves (etcd's never do).
+  for (const m of await moveTakenPorts(layout)) progress(`port ${m.from} (${m.port}) is taken: using ${m.to}`);
   const tls: Tls = await tlsMaterial(pkiPaths(join(stateDir, 'pki')), 'admin');
   const runners = Object.fromEntries(COMPONENTS.map((c) => [c, new ComponentRunner(c, layout, () => tls)])) as Record<ComponentName, ComponentRunner>;
   let writes: Promise<void> = Promise.resolve();
   const save = (): Promise<void> => {
-    for (const c of COMPONENTS) record.components[c].pid = runners[c].pid;
+    for (const c of COMPONENTS) {
+      record.components[c].pid = runners[c].pid;
+      record.components[c].ports = portsOf(c, layout);
+    }
+    record.server = `https://127.0.0.1:${layout.ports.apiserver}`;
     const snapshot = JSON.parse(JSON.stringify(record)) as ClusterRecord;
     writes = writes.catch(() => undefined).then(() => writeRecord(snapshot));
     return writes;
@@ -123,7 +132,7 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
     const t = Date.now();
     progress(`starting ${c}`);
     try {
-      await runners[c].start(() => save(), false);
+      await runners[c].start(() => save(), c !== 'etcd');
     } catch (err) {
       throw await startFailure(c, runners[c], name, err);
     }
@@ -133,6 +142,10 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
   try {
     await launch('etcd');
     await launch('kube-apiserver');
+    if (record.server !== rec.server) {
+      progress(`the API server moved from ${rec.server} to ${record.server}: rewriting the kubeconfigs`);
+      await rewriteKubeconfigs(record, layout);
+    }
     const api = new Api(record.server, tls);
     await releaseNodeLeases(api);
     await Promise.all([launch('kube-controller-manager'), launch('kube-scheduler'), launch('kwok')]);
@@ -150,7 +163,7 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
     record.phase = 'running';
     await save();
     progress(`cluster ${name} (${bin.version}) restarted in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${record.server}`);
-    return result(false);
+    return result(false, record.server);
   } catch (err) {
     await Promise.all(COMPONENTS.map((c) => runners[c].stop().catch(() => undefined)));
     record.phase = 'failed';

@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import { PlinthError } from '../../errors/index.js';
 import { logger } from '../../kube/log.js';
 import { ensureBinaries, type Binaries } from '../build/index.js';
-import { Api } from './api.js';
-import { createPki, pkiPaths, tlsMaterial } from './certs.js';
-import { DEFAULT_NODE_LEASE_SECONDS, logFile, type Layout } from './components.js';
+import { Api, type Tls } from './api.js';
+import { createPki, pkiPaths, tlsMaterial, type Pki } from './certs.js';
+import { DEFAULT_NODE_LEASE_SECONDS, logFile, portsOf, type Layout } from './components.js';
 import { KWOK_DEFAULTS, writeKwokConfig } from './kwok/config.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { LocalClusterImpl, portsOf } from './local-cluster.js';
+import { LocalClusterImpl, type ClusterShape } from './local-cluster.js';
 import { createNodes } from './nodes.js';
 import { pidAlive } from './process.js';
 import { freePorts } from './ports.js';
@@ -91,54 +91,51 @@ async function binariesFor(o: ClusterOptions, progress: (m: string) => void): Pr
   });
 }
 
-/**
- * Start a local cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on
- * free loopback ports, with `nodes` simulated nodes spread over `zones` zones. Resolves when every
- * component is ready, the default ServiceAccount exists and every node is Ready. On failure
- * nothing is left running and a CLUSTER_START_FAILED names the component and its log.
- */
-export async function startCluster(opts: ClusterOptions = {}): Promise<LocalCluster> {
-  const t0 = Date.now();
-  const shape = checkOptions(opts);
-  const progress = (m: string): void => {
-    log.debug({ cluster: name }, m);
-    opts.onProgress?.(m);
-  };
+/** Names and paths a new cluster gets from its options. */
+function identify(opts: ClusterOptions): { name: string; stateDir: string; versionName: 'old' | 'new' } {
   const name = opts.name ?? `plinth-${randomBytes(3).toString('hex')}`;
-  const stateDir = resolve(opts.stateDir ?? defaultStateDir(name));
-  const versionName = opts.version ?? 'new';
-  const bin = await binariesFor(opts, progress);
+  return { name, stateDir: resolve(opts.stateDir ?? defaultStateDir(name)), versionName: opts.version ?? 'new' };
+}
 
-  await prepareStateDir(name, stateDir, progress);
-  const pkiDir = join(stateDir, 'pki');
-  const kubeconfigs = {
-    controllerManager: join(stateDir, 'kubeconfigs', 'controller-manager.kubeconfig'),
-    scheduler: join(stateDir, 'kubeconfigs', 'scheduler.kubeconfig'),
-    kwok: join(stateDir, 'kubeconfigs', 'kwok.kubeconfig'),
-  };
+/** Draw (and reserve) six free loopback ports and lay out every file of the cluster in its state dir. */
+async function reservePortsAndLayout(name: string, stateDir: string, bin: Binaries, opts: ClusterOptions): Promise<Layout> {
   const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0] = await freePorts(6);
-  const layout: Layout = {
+  return {
     name,
     stateDir,
     bin,
-    pki: pkiPaths(pkiDir),
+    pki: pkiPaths(join(stateDir, 'pki')),
     ports: { etcdClient, etcdPeer, apiserver, controllerManager, scheduler, kwok },
-    kubeconfigs,
+    kubeconfigs: {
+      controllerManager: join(stateDir, 'kubeconfigs', 'controller-manager.kubeconfig'),
+      scheduler: join(stateDir, 'kubeconfigs', 'scheduler.kubeconfig'),
+      kwok: join(stateDir, 'kubeconfigs', 'kwok.kubeconfig'),
+    },
     kwokConfig: join(stateDir, 'kwok', 'kwok.yaml'),
     apiserverArgs: opts.apiserverArgs ?? [],
     controllerManagerArgs: opts.controllerManagerArgs ?? [],
     nodeLeaseSeconds: opts.nodeLeaseSeconds ?? DEFAULT_NODE_LEASE_SECONDS,
     ...(opts.goGC === undefined ? {} : { goGC: opts.goGC }),
   };
+}
+
+/** The cluster.json of a cluster about to start: enough for any process to find, stop or restart it. */
+function startingRecord(
+  layout: Layout,
+  versionName: string,
+  shape: ClusterShape & { nodes: number },
+  opts: ClusterOptions,
+): ClusterRecord {
+  const { name, stateDir, bin } = layout;
   const detached = opts.detached ?? false;
-  const record: ClusterRecord = {
+  return {
     name,
     versionName,
     version: bin.version,
     stateDir,
     kubeconfig: join(stateDir, 'kubeconfig'),
-    server: `https://127.0.0.1:${apiserver}`,
-    etcdEndpoint: `http://127.0.0.1:${etcdClient}`,
+    server: `https://127.0.0.1:${layout.ports.apiserver}`,
+    etcdEndpoint: `http://127.0.0.1:${layout.ports.etcdClient}`,
     ownerPid: process.pid,
     detached,
     removeStateOnStop: !(opts.keepStateDir ?? false),
@@ -154,76 +151,131 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     ...(layout.goGC === undefined ? {} : { goGC: layout.goGC }),
     shape: { zones: shape.zones, cellsPerZone: shape.cellsPerZone },
   };
+}
+
+/** A cluster that is not detached dies with this process, however it dies: start its watchdog (ADR 0002). */
+async function watchOwnerUnlessDetached(cluster: LocalClusterImpl): Promise<void> {
+  if (cluster.record.detached) return;
+  cluster.watchdog = await startWatchdog(cluster.stateDir);
+  cluster.record.watchdogPid = cluster.watchdog.pid;
+}
+
+/** Certificates, kwok's configuration and etcd at once (etcd needs neither); then the admin's TLS material. */
+async function writeCertsAndStartEtcd(
+  cluster: LocalClusterImpl,
+  nodes: number,
+  opts: ClusterOptions,
+  progress: (m: string) => void,
+): Promise<{ pki: Pki; tls: Tls }> {
+  const { layout } = cluster;
+  progress(`generating certificates for ${cluster.name}`);
+  const kwokOpts = opts.kwok ?? {};
+  const [pki] = await Promise.all([
+    createPki(layout.pki.dir, cluster.name),
+    writeKwokConfig(layout.kwokConfig, {
+      kubeletVersion: layout.bin.version,
+      inPlaceDelayMs: kwokOpts.inPlaceDelayMs ?? KWOK_DEFAULTS.inPlaceDelayMs,
+      podStartDelayMs: kwokOpts.podStartDelayMs ?? KWOK_DEFAULTS.podStartDelayMs,
+      podStopDelayMs: kwokOpts.podStopDelayMs ?? KWOK_DEFAULTS.podStopDelayMs,
+      jobRunMs: KWOK_DEFAULTS.jobRunMs,
+      nodeHeartbeatMs: KWOK_DEFAULTS.nodeHeartbeatMs,
+      nodeCount: nodes,
+      nodeLeaseSeconds: layout.nodeLeaseSeconds,
+    }),
+    cluster.launch('etcd', true),
+  ]);
+  const tls = await tlsMaterial(pki, 'admin');
+  cluster.tls = tls;
+  return { pki, tls };
+}
+
+/** The API server (its port may move if taken), then the kubeconfigs that name its final address. */
+async function startApiServer(cluster: LocalClusterImpl, pki: Pki, tls: Tls): Promise<Api> {
+  await cluster.launch('kube-apiserver', true);
+  const { server, name, record, layout } = cluster;
+  await Promise.all([
+    writeKubeconfig(record.kubeconfig, { clusterName: name, server, pki, who: 'admin' }),
+    writeKubeconfig(layout.kubeconfigs.controllerManager, { clusterName: name, server, pki, who: 'controller-manager' }),
+    writeKubeconfig(layout.kubeconfigs.scheduler, { clusterName: name, server, pki, who: 'scheduler' }),
+    writeKubeconfig(layout.kubeconfigs.kwok, { clusterName: name, server, pki, who: 'kwok' }),
+  ]);
+  cluster.kubeConfig.loadFromFile(record.kubeconfig);
+  cluster.api = new Api(server, tls);
+  return cluster.api;
+}
+
+/** The rest in parallel: controllers, scheduler, kwok, and the nodes kwok will bring up. Returns the nodes' names. */
+async function startControllersAndRegisterNodes(cluster: LocalClusterImpl, api: Api, shape: ClusterShape & { nodes: number }): Promise<string[]> {
+  let nodeNames: string[] = [];
+  await Promise.all([
+    cluster.launch('kube-controller-manager', true),
+    cluster.launch('kube-scheduler', true),
+    cluster.launch('kwok', true),
+    createNodes(api, shape.nodes, { ...shape, kubeletVersion: cluster.version }).then((n) => {
+      nodeNames = n;
+    }),
+  ]);
+  return nodeNames;
+}
+
+/** Usable means pods can be created (the default ServiceAccount exists) and every node is Ready. */
+async function waitUsable(cluster: LocalClusterImpl, nodeNames: string[]): Promise<void> {
+  await Promise.all([
+    cluster.waitDefaultServiceAccount().catch(async (err: unknown) => {
+      throw await cluster.startFailure('kube-controller-manager', err);
+    }),
+    cluster.waitNodes(nodeNames, 'True').catch(async (err: unknown) => {
+      throw await cluster.startFailure('kwok', err);
+    }),
+  ]);
+}
+
+/** After a failed start leave nothing running but keep the state dir (the error names a log in it). */
+async function abandonFailedStart(cluster: LocalClusterImpl, err: unknown): Promise<PlinthError> {
+  cluster.record.phase = 'failed';
+  cluster.record.removeStateOnStop = false;
+  await cluster.stop().catch((e: unknown) => log.warn({ err: e }, 'cleanup after failed start'));
+  if (err instanceof PlinthError) return err;
+  return new PlinthError(
+    'CLUSTER_START_FAILED',
+    { cluster: cluster.name, component: 'setup', detail: err instanceof Error ? err.message : String(err), log: join(cluster.stateDir, 'logs') },
+    { cause: err },
+  );
+}
+
+/**
+ * Start a local cluster: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok on
+ * free loopback ports, with `nodes` simulated nodes spread over `zones` zones. Resolves when every
+ * component is ready, the default ServiceAccount exists and every node is Ready. On failure
+ * nothing is left running and a CLUSTER_START_FAILED names the component and its log.
+ */
+export async function startCluster(opts: ClusterOptions = {}): Promise<LocalCluster> {
+  const t0 = Date.now();
+  const shape = checkOptions(opts);
+  const { name, stateDir, versionName } = identify(opts);
+  const progress = (m: string): void => {
+    log.debug({ cluster: name }, m);
+    opts.onProgress?.(m);
+  };
+  const bin = await binariesFor(opts, progress);
+  await prepareStateDir(name, stateDir, progress);
+  const layout = await reservePortsAndLayout(name, stateDir, bin, opts);
+  const record = startingRecord(layout, versionName, shape, opts);
   const cluster = new LocalClusterImpl(record, layout, shape, progress);
   await cluster.saveRecord();
 
   try {
-    if (!detached) {
-      cluster.watchdog = await startWatchdog(stateDir);
-      record.watchdogPid = cluster.watchdog.pid;
-    }
-    progress(`generating certificates for ${name}`);
-    const kwokOpts = opts.kwok ?? {};
-    const [pki] = await Promise.all([
-      createPki(pkiDir, name),
-      writeKwokConfig(layout.kwokConfig, {
-        kubeletVersion: bin.version,
-        inPlaceDelayMs: kwokOpts.inPlaceDelayMs ?? KWOK_DEFAULTS.inPlaceDelayMs,
-        podStartDelayMs: kwokOpts.podStartDelayMs ?? KWOK_DEFAULTS.podStartDelayMs,
-        podStopDelayMs: kwokOpts.podStopDelayMs ?? KWOK_DEFAULTS.podStopDelayMs,
-        jobRunMs: KWOK_DEFAULTS.jobRunMs,
-        nodeHeartbeatMs: KWOK_DEFAULTS.nodeHeartbeatMs,
-        nodeCount: shape.nodes,
-        nodeLeaseSeconds: layout.nodeLeaseSeconds,
-      }),
-      cluster.launch('etcd', true),
-    ]);
-    cluster.tls = await tlsMaterial(pki, 'admin');
-
-    await cluster.launch('kube-apiserver', true);
-    const server = cluster.server;
-    await Promise.all([
-      writeKubeconfig(record.kubeconfig, { clusterName: name, server, pki, who: 'admin' }),
-      writeKubeconfig(kubeconfigs.controllerManager, { clusterName: name, server, pki, who: 'controller-manager' }),
-      writeKubeconfig(kubeconfigs.scheduler, { clusterName: name, server, pki, who: 'scheduler' }),
-      writeKubeconfig(kubeconfigs.kwok, { clusterName: name, server, pki, who: 'kwok' }),
-    ]);
-    cluster.kubeConfig.loadFromFile(record.kubeconfig);
-    cluster.api = new Api(server, cluster.tls);
-
-    // The rest in parallel: controllers, scheduler, kwok, and the nodes kwok will bring up.
-    let nodeNames: string[] = [];
-    await Promise.all([
-      cluster.launch('kube-controller-manager', true),
-      cluster.launch('kube-scheduler', true),
-      cluster.launch('kwok', true),
-      createNodes(cluster.api, shape.nodes, { ...shape, kubeletVersion: bin.version }).then((n) => {
-        nodeNames = n;
-      }),
-    ]);
-    await Promise.all([
-      cluster.waitDefaultServiceAccount().catch(async (err: unknown) => {
-        throw await cluster.startFailure('kube-controller-manager', err);
-      }),
-      cluster.waitNodes(nodeNames, 'True').catch(async (err: unknown) => {
-        throw await cluster.startFailure('kwok', err);
-      }),
-    ]);
+    await watchOwnerUnlessDetached(cluster);
+    const { pki, tls } = await writeCertsAndStartEtcd(cluster, shape.nodes, opts, progress);
+    const api = await startApiServer(cluster, pki, tls);
+    const nodeNames = await startControllersAndRegisterNodes(cluster, api, shape);
+    await waitUsable(cluster, nodeNames);
     if (nodeNames.length > 0) progress(`${nodeNames.length} nodes Ready over ${Math.min(shape.zones, nodeNames.length)} zones`);
     record.phase = 'running';
     await cluster.saveRecord();
-    progress(`cluster ${name} (${bin.version}) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${server}`);
+    progress(`cluster ${name} (${bin.version}) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${cluster.server}`);
     return cluster;
   } catch (err) {
-    // Leave nothing running; keep the state dir (the error names a log in it).
-    record.phase = 'failed';
-    record.removeStateOnStop = false;
-    await cluster.stop().catch((e: unknown) => log.warn({ err: e }, 'cleanup after failed start'));
-    if (err instanceof PlinthError) throw err;
-    throw new PlinthError(
-      'CLUSTER_START_FAILED',
-      { cluster: name, component: 'setup', detail: err instanceof Error ? err.message : String(err), log: join(stateDir, 'logs') },
-      { cause: err },
-    );
+    throw await abandonFailedStart(cluster, err);
   }
 }

@@ -13,14 +13,17 @@ export function registerLocalCommands(program: Command): void {
     .command('up')
     .description('start a local Kubernetes (real control plane, simulated nodes in zones) with Plinth installed and running')
     .option('--name <name>', 'name of the local cluster', 'plinth')
-    .option('--kube-version <old|new>', 'Kubernetes version to run: new (1.34) or old (1.24)', versionOption, 'new')
+    .option('--kube-version <old|new>', 'Kubernetes version to run: new (1.34) or old (1.24); default: the kept cluster\'s, else new', versionOption)
     .option('--nodes <n>', 'number of simulated nodes', intOption('--nodes', 1, 5000), 6)
     .option('--zones <n>', 'number of zones the nodes are spread over', intOption('--zones', 1, 26), 3)
     .option('--no-manager', 'do not start the Plinth controller manager')
     .option('-o, --output <format>', 'output format: table|json|yaml', 'table')
-    .addHelpText('after', '\nThe first run builds Kubernetes from Go modules (a few minutes); later runs start in seconds.\nStop everything with `plinth down`.')
+    .addHelpText(
+      'after',
+      '\nThe first run builds Kubernetes from Go modules (a few minutes); later runs start in seconds.\nA cluster stopped by `plinth down` starts again with its data, on the same ports.\nStop everything with `plinth down`.',
+    )
     .action(
-      act(async (opts: { name: string; kubeVersion: 'old' | 'new'; nodes: number; zones: number; manager: boolean }, g) => {
+      act(async (opts: { name: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number; manager: boolean }, g) => {
         const { up } = await import('../../stack/up.js');
         await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, output: g.output });
       }),
@@ -28,24 +31,28 @@ export function registerLocalCommands(program: Command): void {
 
   program
     .command('down')
-    .description('stop the local cluster and the Plinth manager; no process is left behind')
+    .description('stop the local cluster and the Plinth manager, keeping the cluster\'s data; no process is left behind')
     .option('--name <name>', 'name of the local cluster', 'plinth')
     .option('--all', 'stop every local cluster Plinth started', false)
+    .option('--purge', 'also delete the cluster\'s data (etcd, certificates, kubeconfig); asks first', false)
+    .option('-y, --yes', 'with --purge: do not ask (required without a terminal)', false)
+    .addHelpText('after', '\n`plinth up` starts a stopped cluster again with its data, on the same API server port.')
     .action(
-      act(async (opts: { name: string; all: boolean }) => {
+      act(async (opts: { name: string; all: boolean; purge: boolean; yes: boolean }) => {
         const { down } = await import('../../stack/down.js');
-        await down({ name: opts.name, all: opts.all });
+        await down({ name: opts.name, all: opts.all, purge: opts.purge, yes: opts.yes });
       }),
     );
 
   program
     .command('status')
-    .description('show the local clusters, their components and nodes, and the Plinth manager')
+    .description('show the local clusters, their components and nodes, and the Plinth manager (exit code 3: something is not healthy)')
+    .option('--name <name>', 'show only this local cluster')
     .option('-o, --output <format>', 'output format: table|wide|json|yaml', 'table')
     .action(
-      act(async (_opts: unknown, g) => {
+      act(async (opts: { name?: string }, g) => {
         const { status } = await import('../../stack/status.js');
-        return status({ output: g.output });
+        return status({ output: g.output, name: opts.name });
       }),
     );
 

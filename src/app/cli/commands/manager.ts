@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { intOption } from '../context.js';
 import { act } from '../run.js';
 
-/** `plinth manager`: run the leader-elected controller manager in the foreground. */
+/** `plinth manager`: run the leader-elected controller manager in the foreground; `plinth manager-supervisor` (hidden): keep one running in the background. */
 export function registerManagerCommand(program: Command): void {
   program
     .command('manager')
@@ -24,6 +24,32 @@ export function registerManagerCommand(program: Command): void {
           leaderElect: opts.leaderElect,
           namespace: opts.leaderElectNamespace,
           identity: opts.identity,
+        });
+      }),
+    );
+
+  program
+    .command('manager-supervisor', { hidden: true })
+    .description('run `plinth manager` and restart it when it dies, with backoff (started by `plinth up`)')
+    .requiredOption('--state-dir <dir>', "the local cluster's state directory (manager.json, manager.log)")
+    .requiredOption('--metrics-port <port>', 'port of the manager\'s /metrics, /healthz and /readyz', intOption('--metrics-port', 1, 65535))
+    .action(
+      act(async (opts: { stateDir: string; metricsPort: number }, g) => {
+        const path = await import('node:path');
+        const { superviseManager } = await import('../../manager/supervisor.js');
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
+        process.on('SIGHUP', () => undefined);
+        const entry = process.argv[1] ?? '';
+        const kubeconfig = g.kubeconfig ?? path.join(opts.stateDir, 'kubeconfig');
+        await superviseManager({
+          stateDir: opts.stateDir,
+          command: [process.execPath, ...process.execArgv, entry, 'manager', '--kubeconfig', kubeconfig, '--metrics-port', String(opts.metricsPort)],
+          logFile: path.join(opts.stateDir, 'manager.log'),
+          metricsPort: opts.metricsPort,
+          kubeconfig,
+          signal: stop.signal,
         });
       }),
     );
