@@ -21,6 +21,9 @@ export function localClusterDir(name: string = DEFAULT_LOCAL_CLUSTER): string {
   return join(cacheDir(), 'clusters', name);
 }
 
+/** The file in a local cluster's state dir that records it (its phase, processes and ports). */
+export const LOCAL_CLUSTER_RECORD = 'cluster.json';
+
 /** The admin kubeconfig of a local cluster (`plinth up`) when it exists. */
 export function localKubeconfig(name: string = DEFAULT_LOCAL_CLUSTER): string | undefined {
   const p = join(localClusterDir(name), 'kubeconfig');

@@ -96,3 +96,11 @@ test('an unknown context or no kubeconfig at all is one clear error', (t) => {
   writeFileSync(f, kubeconfigYaml('https://127.0.0.1:2222', ['a']));
   assert.throws(() => kubeConfigFor({ kubeconfig: f, context: 'nope' }), /context "nope" not found \(contexts: a\)/);
 });
+
+test('the local cluster stopped by `plinth down` (its kubeconfig kept) is named, not a connection error later', (t) => {
+  const dir = withHome(t, true);
+  writeFileSync(join(dir, 'clusters', 'plinth', 'cluster.json'), JSON.stringify({ phase: 'stopped' }));
+  assert.throws(() => kubeConfigFor({}), /no local cluster "plinth" is running/);
+  writeFileSync(join(dir, 'clusters', 'plinth', 'cluster.json'), JSON.stringify({ phase: 'running' }));
+  assert.equal(kubeConfigFor({}).path, join(dir, 'clusters', 'plinth', 'kubeconfig'));
+});

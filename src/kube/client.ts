@@ -6,7 +6,10 @@
  * `-n`, else the context's namespace, else `default`, as kubectl decides it.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { localKubeconfig } from './cache-dir.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PlinthError } from '../errors/index.js';
+import { DEFAULT_LOCAL_CLUSTER, LOCAL_CLUSTER_RECORD, localClusterDir, localKubeconfig } from './cache-dir.js';
 import { KubeClient } from './http.js';
 import { kubeconfigSource, loadKubeConfig } from './kubeconfig.js';
 
@@ -46,11 +49,29 @@ export function namespaceOf(kc: Pick<KubeConfig, 'getCurrentContext' | 'getConte
   return { namespace: flag && flag !== '' ? flag : defaultNamespace, defaultNamespace };
 }
 
-/** The kubeconfig the flags choose, loaded (KUBECONFIG_INVALID naming the file when it is unusable). */
+/**
+ * The kubeconfig the flags choose, loaded (KUBECONFIG_INVALID naming the file when it is unusable). When
+ * it is the local cluster's and `plinth down` stopped that cluster (its data kept), CLUSTER_NOT_RUNNING
+ * says so at once instead of a connection error later.
+ */
 export function kubeConfigFor(flags: ClientFlags, env: NodeJS.ProcessEnv = process.env): { kc: KubeConfig; path: string } {
-  const choice = { kubeconfig: flags.kubeconfig, context: flags.context, localFallback: localKubeconfig() };
-  const kc = loadKubeConfig(choice, env);
-  return { kc, path: kubeconfigSource(choice, env) ?? '' };
+  const local = localKubeconfig();
+  const choice = { kubeconfig: flags.kubeconfig, context: flags.context, localFallback: local };
+  const path = kubeconfigSource(choice, env) ?? '';
+  if (path !== '' && path === local && localClusterStopped()) {
+    throw new PlinthError('CLUSTER_NOT_RUNNING', { cluster: DEFAULT_LOCAL_CLUSTER });
+  }
+  return { kc: loadKubeConfig(choice, env), path };
+}
+
+/** Whether the default local cluster's record says it was stopped (`plinth down` keeps its kubeconfig). */
+function localClusterStopped(): boolean {
+  try {
+    const rec = JSON.parse(readFileSync(join(localClusterDir(), LOCAL_CLUSTER_RECORD), 'utf8')) as { phase?: string };
+    return rec.phase === 'stopped';
+  } catch {
+    return false;
+  }
 }
 
 /** Open a client as the flags say; the caller closes it. */

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { cacheDir } from '../build/index.js';
 import { isClusterProcess, killGroup, pidAlive, processesUsing, STOP_GRACE_MS } from './process.js';
 import { COMPONENTS, type ClusterRecord, type ClusterStatus } from './types.js';
+import { LOCAL_CLUSTER_RECORD } from '../../kube/cache-dir.js';
 
-export const RECORD_FILE = 'cluster.json';
+export const RECORD_FILE = LOCAL_CLUSTER_RECORD;
 
 /** `<cacheDir>/clusters`: where clusters without an explicit stateDir live. */
 export const clustersRoot = (): string => join(cacheDir(), 'clusters');
