@@ -18,7 +18,7 @@ import { objectSkipReason, resourceSkipReason, stripObject } from './rules.js';
 import { hashObject, objectPath, writeAtomic } from './store.js';
 import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, PROGRESS_FILE, type ExportIndex, type ExportReport, type ExportedResource, type IndexEntry, type MigrateProgress, type SkippedEntry } from './types.js';
 import { takeEtcdSnapshot, type EtcdSnapshotOptions } from './etcd-snapshot.js';
-import { stringifyObjectYaml } from './object-yaml.js';
+import { stringifyKubeYaml } from '../../kube/yaml.js';
 
 export interface ExportOptions {
   client: KubeClient;
@@ -146,7 +146,7 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
         mkdirSync(parent, { recursive: true, mode: 0o700 });
         dirs.add(parent);
       }
-      writeFileSync(file, stringifyObjectYaml(clean), { mode: 0o600 });
+      writeFileSync(file, stringifyKubeYaml(clean), { mode: 0o600 });
     }
     objects.push(entry);
     const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseObjectYaml } from './object-yaml.js';
+import { parseKubeYaml } from '../../kube/yaml.js';
 import type { KubeClient } from '../../kube/http.js';
 import { isKubeApiError, isNotFound } from '../../kube/api-error.js';
 import { PlinthError } from '../../errors/index.js';
@@ -74,7 +74,7 @@ async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) 
     }
     let object: Obj;
     try {
-      object = parseObjectYaml(text) as Obj;
+      object = parseKubeYaml(text) as Obj;
     } catch (err) {
       throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
     }
