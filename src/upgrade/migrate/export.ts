@@ -19,6 +19,9 @@ import { hashObject, objectPath, writeAtomic } from './store.js';
 import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, PROGRESS_FILE, type ExportIndex, type ExportReport, type ExportedResource, type IndexEntry, type MigrateProgress, type SkippedEntry } from './types.js';
 import { takeEtcdSnapshot, type EtcdSnapshotOptions } from './etcd-snapshot.js';
 import { stringifyKubeYaml } from '../../kube/yaml.js';
+import { exportDigest, sha256Hex } from './integrity.js';
+import { isReleaseHistory } from './transient.js';
+import { isWorkload, specReplicas } from './workload-kinds.js';
 
 export interface ExportOptions {
   client: KubeClient;
@@ -133,12 +136,15 @@ function objectExporter(o: ExportOptions, nsFilter: ReadonlySet<string> | undefi
       into.skipped.push({ apiVersion, kind: r.kind, namespace: m.namespace, name: m.name ?? '', reason: why });
       return false;
     }
-    const clean = stripObject(r.group, r.kind, item, { includeStatus });
+    // Release history keeps its status: it is what the history says (ADR 0016).
+    const clean = stripObject(r.group, r.kind, item, { includeStatus: includeStatus || isReleaseHistory(apiVersion, r.kind) });
     const path = objectPath(r.group, r.kind, m.namespace, m.name ?? '');
     const entry: IndexEntry = { path, apiVersion, kind: r.kind, resource: r.plural, name: m.name ?? '', hash: hashObject(clean) };
     if (m.namespace) entry.namespace = m.namespace;
     const ips = isServices(r) ? allocatedClusterIPs(item) : undefined;
     if (ips) entry.clusterIPs = ips;
+    const replicas = isWorkload(r.group, r.kind) ? specReplicas(r.kind, clean) : undefined;
+    if (replicas !== undefined) entry.replicas = replicas;
     if (o.writeObject?.(entry) ?? true) {
       // Object files need no atomic write: the index, written last, is what makes the export whole.
       // Synchronous writes: for 10,000 small files a tenth of the time fs/promises takes.
@@ -148,7 +154,9 @@ function objectExporter(o: ExportOptions, nsFilter: ReadonlySet<string> | undefi
         mkdirSync(parent, { recursive: true, mode: 0o700 });
         dirs.add(parent);
       }
-      writeFileSync(file, stringifyKubeYaml(clean), { mode: 0o600 });
+      const text = stringifyKubeYaml(clean);
+      writeFileSync(file, text, { mode: 0o600 });
+      entry.sha256 = sha256Hex(text);
     }
     into.objects.push(entry);
     const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);
@@ -204,6 +212,7 @@ function indexOf(source: ExportIndex['source'], includeStatus: boolean, nsFilter
     resources,
     objects,
     skipped: c.skipped,
+    digest: exportDigest(objects),
   };
 }
 
@@ -218,6 +227,7 @@ function reportOf(dir: string, index: ExportIndex, started: number): ExportRepor
     skipped: index.skipped.length,
     skippedByReason,
     durationMs: Date.now() - started,
+    digest: index.digest ?? '',
     ...(index.etcdSnapshot ? { etcdSnapshot: index.etcdSnapshot } : {}),
   };
 }

@@ -19,7 +19,9 @@ import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
 import { importConverter } from './converter.js';
 import { ImportProgress } from './progress-file.js';
 import { hashObject, readIndex } from './store.js';
-import type { ExportIndex, ImportObjectResult, ImportReport, ImportStepTiming, IndexEntry, MigrateProgress } from './types.js';
+import { compareWithIndex, differences, objectFilesOnDisk, sha256Hex } from './integrity.js';
+import { isReleaseHistory, RELEASE_HISTORY_REASON } from './transient.js';
+import type { ExportIndex, ImportObjectResult, IntegrityReport, ImportReport, ImportStepTiming, IndexEntry, MigrateProgress } from './types.js';
 import { waitEstablished } from './crds.js';
 
 export const IMPORT_FIELD_MANAGER = 'plinth-import';
@@ -41,6 +43,11 @@ export interface ImportOptions {
   keepClusterIps?: boolean;
   /** Override the conversion (tests). */
   convert?: Converter;
+  /**
+   * Apply an export whose files differ from its index (modified, added or removed files) instead of
+   * refusing it; the report's `integrity.warnings` name them.
+   */
+  allowModified?: boolean;
 }
 
 interface Item {
@@ -57,37 +64,104 @@ export function checkTargetVersion(index: ExportIndex, target: ServerVersion): v
 }
 
 /**
- * Reads, parses and hashes every object file. Synchronous reads: for 10,000 small files readFileSync takes
- * a tenth of the time fs/promises does (each promise read is four thread-pool round trips); the loop yields
- * every 500 files so that progress is shown.
+ * Reads every object file under objects/ (the index's and any other) with the sha256 of its bytes.
+ * Synchronous reads: for 10,000 small files readFileSync takes a tenth of the time fs/promises does (each
+ * promise read is four thread-pool round trips).
  */
-async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) => void): Promise<Item[]> {
-  const items: Item[] = new Array<Item>(index.objects.length);
-  for (let i = 0; i < index.objects.length; i++) {
-    const entry = index.objects[i]!;
-    const file = join(dir, entry.path);
-    let text: string;
+function readObjectFiles(dir: string, index: ExportIndex): { texts: Map<string, string>; shas: Map<string, string> } {
+  const texts = new Map<string, string>();
+  const shas = new Map<string, string>();
+  const paths = new Set([...objectFilesOnDisk(dir), ...index.objects.map((e) => e.path)]);
+  for (const path of paths) {
+    let data: Buffer;
     try {
-      text = readFileSync(file, 'utf8');
+      data = readFileSync(join(dir, path));
     } catch (err) {
-      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') continue;
+      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: join(dir, path), detail: `cannot read it (${code ?? String(err)})` });
     }
-    let object: Obj;
-    try {
-      object = parseKubeYaml(text) as Obj;
-    } catch (err) {
-      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
-    }
-    if (!object || typeof object !== 'object' || object.metadata?.name !== entry.name || object.kind !== entry.kind) {
-      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `expected ${entry.kind} ${entry.name} as the index says` });
-    }
-    items[i] = { entry, object, hash: hashObject(object) };
+    texts.set(path, data.toString('utf8'));
+    shas.set(path, sha256Hex(data));
+  }
+  return { texts, shas };
+}
+
+/** Parses one object file; it must be the object its entry names. */
+function parseItem(dir: string, entry: IndexEntry, text: string): Item {
+  const file = join(dir, entry.path);
+  let object: Obj;
+  try {
+    object = parseKubeYaml(text) as Obj;
+  } catch (err) {
+    throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+  }
+  if (!object || typeof object !== 'object' || object.metadata?.name !== entry.name || object.kind !== entry.kind) {
+    throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `expected ${entry.kind} ${entry.name} as the index says` });
+  }
+  return { entry, object, hash: hashObject(object) };
+}
+
+/** An index entry for a file the index does not list (applied only with allowModified), from the object in it. */
+function entryForAdded(dir: string, path: string, text: string): IndexEntry {
+  let o: Obj | undefined;
+  try {
+    o = parseKubeYaml(text) as Obj;
+  } catch (err) {
+    throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: join(dir, path), detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
+  }
+  if (!o || typeof o !== 'object' || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string' || typeof o.metadata?.name !== 'string') {
+    throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: join(dir, path), detail: 'not a Kubernetes object (apiVersion, kind and metadata.name); it is not listed in the index either: remove it' });
+  }
+  return { path, apiVersion: o.apiVersion, kind: o.kind, resource: '', name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}), hash: hashObject(o) };
+}
+
+/**
+ * Parses every object file the index lists and is there (yielding every 500 files so that progress is
+ * shown), then the files the index does not list when they are to be applied.
+ */
+async function loadItems(dir: string, entries: readonly IndexEntry[], texts: ReadonlyMap<string, string>, onLoaded: (n: number) => void): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const text = texts.get(entry.path);
+    if (text !== undefined) items.push(parseItem(dir, entry, text));
     if ((i + 1) % 500 === 0) {
       onLoaded(i + 1);
       await new Promise<void>((r) => setImmediate(r));
     }
   }
   return items;
+}
+
+/**
+ * Refuses an export whose files differ from its index (integrity.ts), naming them, unless the caller
+ * allows it; then the differences become warnings of the report.
+ */
+function refuseOrWarn(dir: string, integrity: IntegrityReport, allowModified: boolean): void {
+  const diffs = differences(integrity);
+  if (diffs.length === 0) return;
+  const listed = `${diffs.slice(0, 5).join('; ')}${diffs.length > 5 ? `; and ${diffs.length - 5} more` : ''}`;
+  if (!allowModified) throw new PlinthError('UPGRADE_MIGRATE_EXPORT_MODIFIED', { dir, count: diffs.length, files: listed });
+  integrity.warnings.push(`importing an export that differs from its index in ${diffs.length} file${diffs.length === 1 ? '' : 's'} (--allow-modified): ${listed}`);
+}
+
+/**
+ * Reads the export and checks it against its index before anything is applied: with file digests the
+ * check comes before parsing; an older export is checked object by object once parsed.
+ */
+async function loadCheckedItems(dir: string, index: ExportIndex, allowModified: boolean, onLoaded: (n: number) => void): Promise<{ items: Item[]; integrity: IntegrityReport }> {
+  const { texts, shas } = readObjectFiles(dir, index);
+  const bySha = index.objects.some((e) => e.sha256 !== undefined);
+  let integrity = compareWithIndex(index, shas);
+  if (bySha) refuseOrWarn(dir, integrity, allowModified);
+  const items = await loadItems(dir, index.objects, texts, onLoaded);
+  if (!bySha) {
+    integrity = compareWithIndex(index, shas, new Map(items.map((it) => [it.entry.path, it.hash])));
+    refuseOrWarn(dir, integrity, allowModified);
+  }
+  for (const path of integrity.added) items.push(parseItem(dir, entryForAdded(dir, path, texts.get(path)!), texts.get(path)!));
+  return { items, integrity };
 }
 
 /** What the apply sends: no status (it belongs to the target's controllers), owner uids filled in. */
@@ -143,6 +217,11 @@ function byDependencyStep(items: readonly Item[]): Map<Step, Item[]> {
 function planForTarget(run: ImportRun, list: readonly Item[], apis: TargetApis): Planned[] {
   const planned: Planned[] = [];
   for (const it of list) {
+    if (isReleaseHistory(it.entry.apiVersion, it.entry.kind)) {
+      run.outcomes.add(it, 'skipped', { reason: RELEASE_HISTORY_REASON });
+      run.done++;
+      continue;
+    }
     const c = forTarget(it.object, run.target.minor, apis, run.o.convert ?? importConverter);
     if ('skip' in c) {
       run.outcomes.add(it, 'skipped', { reason: c.skip });
@@ -212,7 +291,7 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
   const kubeSystemP = o.client.get<Obj>({ group: '', version: 'v1', plural: 'namespaces' }, 'kube-system');
   const servedP = servedResources(o.client);
   for (const p of [kubeSystemP, servedP]) p.catch(() => undefined);
-  const items = await loadItems(o.dir, index, (n) => report({ phase: 'prepare', done: n, total: index.objects.length }));
+  const { items, integrity } = await loadCheckedItems(o.dir, index, o.allowModified ?? false, (n) => report({ phase: 'prepare', done: n, total: index.objects.length }));
   const kubeSystem = await kubeSystemP;
   const run: ImportRun = {
     o,
@@ -248,6 +327,7 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
     notable: run.outcomes.notable,
     clusterIPs: run.clusterIPs,
     steps: steps.sort((a, b) => a.startMs - b.startMs),
+    integrity,
     durationMs: Date.now() - started,
   };
 }
