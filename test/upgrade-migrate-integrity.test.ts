@@ -19,7 +19,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { PlinthError } from '../src/errors/index.js';
 import { exportCluster, importCluster, readIndex, verifyImport, IMPORT_FIELD_MANAGER, PROGRESS_FILE, type ExportIndex } from '../src/upgrade/migrate/index.js';
 import { NODES_RUN_REASON, RELEASE_HISTORY_REASON } from '../src/upgrade/migrate/transient.js';
-import { cdRef, cellDeployment, ensureNamespace, eventually, getCd, orders, roRef, runControllersInProcess, startReleaseCluster, type ReleaseEnv } from './support/release-env.js';
+import { cdRef, cellDeployment, createService, ensureNamespace, getCd, orders, roRef, runControllersInProcess, setImage, startReleaseCluster, waitPhase, type ReleaseEnv } from './support/release-env.js';
 
 type Obj = KubeObject & Record<string, unknown>;
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
@@ -56,12 +56,16 @@ before(async () => {
   try {
     await ensureNamespace(src.client, 'shop');
     await src.client.create(inNamespace(CORE.configMaps, 'shop'), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { a: '1' } });
+    await createService(src.client, 'shop', 'web');
     await src.client.create(cdRef('shop'), cellDeployment('shop', 'web', { replicas: 3 }));
-    await eventually('CellDeployment shop/web ready with its ReleaseOrder', async () => {
-      const cd = await getCd(src.client, 'shop', 'web');
-      const os = await orders(src.client, 'shop', 'web');
-      return cd.status?.readyReplicas === 3 && os.length > 0 ? os[0]!.metadata.name : undefined;
-    }, 120_000).then((n) => (orderName = n));
+    await waitPhase(src.client, 'shop', 'web', 'Completed', 180_000);
+    // A new image is a release: it leaves a ReleaseOrder (the history) behind.
+    await setImage(src.client, 'shop', 'web', 'registry.local/web:2');
+    const cd = await waitPhase(src.client, 'shop', 'web', 'Completed', 180_000);
+    assert.equal(cd.status?.readyReplicas, 3);
+    const [order] = await orders(src.client, 'shop', 'web');
+    assert.ok(order, 'a ReleaseOrder of the release');
+    orderName = order.metadata.name!;
   } finally {
     await controllers.stop();
   }
