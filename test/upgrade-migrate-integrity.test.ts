@@ -19,7 +19,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { PlinthError } from '../src/errors/index.js';
 import { exportCluster, importCluster, readIndex, verifyImport, IMPORT_FIELD_MANAGER, PROGRESS_FILE, type ExportIndex } from '../src/upgrade/migrate/index.js';
 import { NODES_RUN_REASON, RELEASE_HISTORY_REASON } from '../src/upgrade/migrate/transient.js';
-import { cdRef, cellDeployment, createService, ensureNamespace, getCd, orders, roRef, runControllersInProcess, setImage, startReleaseCluster, waitPhase, type ReleaseEnv } from './support/release-env.js';
+import { cdRef, cellDeployment, createService, currentOrderName, ensureNamespace, getCd, roRef, runControllersInProcess, setImage, startReleaseCluster, waitOrder, waitPhase, type ReleaseEnv } from './support/release-env.js';
 
 type Obj = KubeObject & Record<string, unknown>;
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
@@ -61,11 +61,10 @@ before(async () => {
     await waitPhase(src.client, 'shop', 'web', 'Completed', 180_000);
     // A new image is a release: it leaves a ReleaseOrder (the history) behind.
     await setImage(src.client, 'shop', 'web', 'registry.local/web:2');
+    orderName = await currentOrderName(src.client, 'shop', 'web');
+    await waitOrder(src.client, 'shop', orderName, (o) => o.status?.phase === 'Completed', 'Completed', 180_000);
     const cd = await waitPhase(src.client, 'shop', 'web', 'Completed', 180_000);
     assert.equal(cd.status?.readyReplicas, 3);
-    const [order] = await orders(src.client, 'shop', 'web');
-    assert.ok(order, 'a ReleaseOrder of the release');
-    orderName = order.metadata.name!;
   } finally {
     await controllers.stop();
   }
