@@ -48,7 +48,6 @@ export interface VerifyOptions {
   convert?: Converter;
 }
 
-
 /** Desired and ready counts of a workload from its spec and status. */
 export function readiness(kind: string, o: Obj): { desired: number; ready: number; observed: boolean } {
   const spec = (o.spec ?? {}) as { replicas?: number };
