@@ -128,6 +128,14 @@ describe('import of a tampered export', () => {
     assert.equal(cli.code, 1);
     assert.ok(cli.stderr.includes(`${cdPath} modified`), cli.stderr);
     assert.match(cli.stderr, /--allow-modified/);
+
+    // The same export as a Plinth without file digests wrote it: checked by the content hashes its index carries.
+    const older = join(work, 'older');
+    await cp(tampered, older, { recursive: true });
+    const { digest: _d, ...rest } = await readIndex(older);
+    await writeFile(join(older, 'index.json'), JSON.stringify({ ...rest, objects: rest.objects.map(({ sha256: _s, ...e }) => e) }));
+    await assert.rejects(importCluster({ client: dstClient, dir: older }), (err: unknown) => err instanceof PlinthError && err.code === 'UPGRADE_MIGRATE_EXPORT_MODIFIED' && err.message.includes(`${cdPath} modified`));
+    await assert.rejects(dstClient.get(CORE.namespaces, 'shop'), (err: unknown) => isNotFound(err), 'nothing applied');
   });
 
   test('--allow-modified applies the files as they are, with a warning naming them; verify fails on the CellDeployment\'s replicas', async () => {
