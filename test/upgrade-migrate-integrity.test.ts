@@ -148,6 +148,10 @@ describe('import of a tampered export', () => {
     assert.ok(r.integrity.warnings.some((w) => w.includes(`${cdPath} modified`)), JSON.stringify(r.integrity.warnings));
     assert.equal((await getCd(dstClient, 'shop', 'web')).spec.replicas, 2, 'the modified file was applied');
     assert.deepEqual((await dstClient.get<Obj>(inNamespace(CORE.configMaps, 'shop'), 'added')).data, { a: '1' }, 'the added file was applied');
+    const cli = await runCli(['upgrade', 'import', '--kubeconfig', dst.kubeconfigPath, '-d', tampered, '--allow-modified', '--no-verify', '-o', 'json']);
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stderr, new RegExp(`warning: .*--allow-modified.*${cdPath.replace(/[.]/g, '\\.')} modified`));
+    assert.deepEqual((JSON.parse(cli.stdout) as { import: { integrity: { modified: string[] } } }).import.integrity.modified, [cdPath]);
 
     dstControllers = runControllersInProcess(dstClient);
     // (The removed ConfigMap stays missing, so verify waits its whole timeout: keep it short.)
