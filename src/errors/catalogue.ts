@@ -189,6 +189,12 @@ export const ERRORS = {
     exit: 1,
     http: 400,
   },
+  UPGRADE_MIGRATE_EXPORT_MODIFIED: {
+    message: 'refusing to import {dir}: {count} file(s) differ from what the export wrote: {files}',
+    hint: 'export again from the source (or restore the files); to import the files as they are now, run again with --allow-modified',
+    exit: 1,
+    http: 409,
+  },
   UPGRADE_MIGRATE_TARGET_OLDER: {
     message: 'refusing to import an export of Kubernetes {source} into the older {target} at {server}: objects written through newer APIs may not be served or may lose fields',
     hint: 'import into a cluster of version {source} or newer (to go back, start the old control plane again: `plinth upgrade rollback`)',

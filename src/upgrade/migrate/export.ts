@@ -18,7 +18,10 @@ import { objectSkipReason, resourceSkipReason, stripObject } from './rules.js';
 import { hashObject, objectPath, writeAtomic } from './store.js';
 import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, PROGRESS_FILE, type ExportIndex, type ExportReport, type ExportedResource, type IndexEntry, type MigrateProgress, type SkippedEntry } from './types.js';
 import { takeEtcdSnapshot, type EtcdSnapshotOptions } from './etcd-snapshot.js';
-import { stringifyObjectYaml } from './object-yaml.js';
+import { stringifyKubeYaml } from '../../kube/yaml.js';
+import { exportDigest, sha256Hex } from './integrity.js';
+import { isReleaseHistory } from './transient.js';
+import { isWorkload, specReplicas } from './workload-kinds.js';
 
 export interface ExportOptions {
   client: KubeClient;
@@ -86,57 +89,62 @@ export function orphansOf(objects: readonly IndexEntry[], controlled: ReadonlyMa
   return out;
 }
 
-export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
-  const started = Date.now();
+/** What one export collects while it reads: the objects written, what was left out, per-resource counts. */
+interface Collected {
+  objects: IndexEntry[];
+  skipped: SkippedEntry[];
+  resources: ExportedResource[];
+  /** Path of an object → its controlling owner (to leave out objects whose controller is not exported). */
+  controlled: Map<string, { group: string; kind: string; name: string }>;
+}
+
+const isServices = (r: ApiResourceInfo): boolean => r.group === '' && r.plural === 'services';
+const isEndpoints = (r: ApiResourceInfo): boolean => r.group === '' && r.plural === 'endpoints';
+
+/** Which served resources are read (namespaced ones only, plus Namespaces, when narrowed to namespaces); discovery failures are recorded as left out. */
+function resourcesToRead(served: Awaited<ReturnType<typeof servedResources>>, nsFilter: ReadonlySet<string> | undefined): { wanted: ApiResourceInfo[]; unavailable: SkippedEntry[] } {
+  const wanted = served.resources.filter((r) => !resourceSkipReason(r.group, r.plural, r.verbs) && !(nsFilter && !r.namespaced && !(r.group === '' && r.plural === 'namespaces')));
+  const unavailable = served.unavailable.map((u): SkippedEntry => ({ apiVersion: u.groupVersion, kind: '*', name: '*', reason: `discovery failed: ${u.detail}` }));
+  return { wanted, unavailable };
+}
+
+/**
+ * The order resources are read in: Services first, alone (Endpoints of services without a selector are
+ * configuration, the rest is not: the services must be known), then everything else at once, Endpoints last.
+ */
+function readingOrder(wanted: readonly ApiResourceInfo[]): { first: ApiResourceInfo[]; middle: ApiResourceInfo[]; last: ApiResourceInfo[] } {
+  return { first: wanted.filter(isServices), middle: wanted.filter((r) => !isServices(r) && !isEndpoints(r)), last: wanted.filter(isEndpoints) };
+}
+
+/**
+ * Decides for each object read whether it is exported (stripped, hashed, its file written) or left out
+ * with the reason, and collects the index entries.
+ */
+function objectExporter(o: ExportOptions, nsFilter: ReadonlySet<string> | undefined, into: Collected): (r: ApiResourceInfo, item: Obj) => boolean {
   const includeStatus = o.includeStatus ?? false;
-  const nsFilter = o.namespaces && o.namespaces.length > 0 ? new Set(o.namespaces) : undefined;
-  const report = (p: MigrateProgress): void => o.onProgress?.(p);
-  report({ phase: 'discover', done: 0, total: 1 });
-  const source = await serverVersion(o.client);
-  const served = await servedResources(o.client, { localOnly: true });
-  await prepareDir(o.dir);
-
-  const skippedResources: SkippedEntry[] = [];
-  const wanted: ApiResourceInfo[] = [];
-  for (const r of served.resources) {
-    const why = resourceSkipReason(r.group, r.plural, r.verbs);
-    if (why) continue;
-    if (nsFilter && !r.namespaced && !(r.group === '' && r.plural === 'namespaces')) continue;
-    wanted.push(r);
-  }
-  if (served.unavailable.length > 0) {
-    for (const u of served.unavailable) skippedResources.push({ apiVersion: u.groupVersion, kind: '*', name: '*', reason: `discovery failed: ${u.detail}` });
-  }
-  // Services go first: Endpoints of services without a selector are configuration, the rest is not.
-  const isServices = (r: ApiResourceInfo): boolean => r.group === '' && r.plural === 'services';
-  const isEndpoints = (r: ApiResourceInfo): boolean => r.group === '' && r.plural === 'endpoints';
-  wanted.sort((a, b) => Number(isEndpoints(a)) - Number(isEndpoints(b)) || Number(isServices(b)) - Number(isServices(a)));
   const selectorless = new Set<string>();
-
-  const objects: IndexEntry[] = [];
-  const controlled = new Map<string, { group: string; kind: string; name: string }>();
   const dirs = new Set<string>();
-  const skipped: SkippedEntry[] = [...skippedResources];
-  const resources: ExportedResource[] = [];
-  let done = 0;
-  const writeOne = (r: ApiResourceInfo, item: Obj): void => {
+  return (r, item) => {
     const apiVersion = apiVersionOf(r);
     item.apiVersion = apiVersion;
     item.kind = r.kind;
     const m = item.metadata ?? {};
     if (isServices(r) && !(item.spec as { selector?: unknown } | undefined)?.selector) selectorless.add(`${m.namespace ?? ''}/${m.name ?? ''}`);
-    if (nsFilter && r.plural === 'namespaces' && r.group === '' && !nsFilter.has(m.name ?? '')) return;
+    if (nsFilter && r.plural === 'namespaces' && r.group === '' && !nsFilter.has(m.name ?? '')) return false;
     const why = objectSkipReason(r.group, r.kind, item, { selectorlessServices: selectorless });
     if (why) {
-      skipped.push({ apiVersion, kind: r.kind, namespace: m.namespace, name: m.name ?? '', reason: why });
-      return;
+      into.skipped.push({ apiVersion, kind: r.kind, namespace: m.namespace, name: m.name ?? '', reason: why });
+      return false;
     }
-    const clean = stripObject(r.group, r.kind, item, { includeStatus });
+    // Release history keeps its status: it is what the history says (ADR 0016).
+    const clean = stripObject(r.group, r.kind, item, { includeStatus: includeStatus || isReleaseHistory(apiVersion, r.kind) });
     const path = objectPath(r.group, r.kind, m.namespace, m.name ?? '');
     const entry: IndexEntry = { path, apiVersion, kind: r.kind, resource: r.plural, name: m.name ?? '', hash: hashObject(clean) };
     if (m.namespace) entry.namespace = m.namespace;
     const ips = isServices(r) ? allocatedClusterIPs(item) : undefined;
     if (ips) entry.clusterIPs = ips;
+    const replicas = isWorkload(r.group, r.kind) ? specReplicas(r.kind, clean) : undefined;
+    if (replicas !== undefined) entry.replicas = replicas;
     if (o.writeObject?.(entry) ?? true) {
       // Object files need no atomic write: the index, written last, is what makes the export whole.
       // Synchronous writes: for 10,000 small files a tenth of the time fs/promises takes.
@@ -146,53 +154,56 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
         mkdirSync(parent, { recursive: true, mode: 0o700 });
         dirs.add(parent);
       }
-      writeFileSync(file, stringifyObjectYaml(clean), { mode: 0o600 });
+      const text = stringifyKubeYaml(clean);
+      writeFileSync(file, text, { mode: 0o600 });
+      entry.sha256 = sha256Hex(text);
     }
-    objects.push(entry);
+    into.objects.push(entry);
     const ctl = (m.ownerReferences ?? []).find((ref) => ref.controller === true);
-    if (ctl) controlled.set(path, { group: groupOf(ctl.apiVersion), kind: ctl.kind, name: ctl.name });
+    if (ctl) into.controlled.set(path, { group: groupOf(ctl.apiVersion), kind: ctl.kind, name: ctl.name });
+    return true;
   };
+}
 
+/** Lists every wanted resource page by page (per namespace when narrowed), handing each object to `exportObject`. */
+async function readResources(o: ExportOptions, wanted: readonly ApiResourceInfo[], nsFilter: ReadonlySet<string> | undefined, exportObject: (r: ApiResourceInfo, item: Obj) => boolean, into: Collected): Promise<void> {
+  let done = 0;
   const readResource = async (r: ApiResourceInfo): Promise<void> => {
     const refs: ResourceRef[] = r.namespaced && nsFilter ? [...nsFilter].map((ns) => ({ group: r.group, version: r.version, plural: r.plural, namespace: ns })) : [{ group: r.group, version: r.version, plural: r.plural }];
     let count = 0;
     for (const ref of refs) {
       for await (const page of listPages<Obj>(o.client, ref, { limit: 500 })) {
-        for (const item of page.items) {
-          const before = objects.length;
-          writeOne(r, item);
-          if (objects.length > before) count++;
-        }
+        for (const item of page.items) if (exportObject(r, item)) count++;
         done += page.items.length;
-        report({ phase: 'export', step: `${r.plural}${r.group ? `.${r.group}` : ''}`, done, total: done });
+        o.onProgress?.({ phase: 'export', step: `${r.plural}${r.group ? `.${r.group}` : ''}`, done, total: done });
       }
     }
-    if (count > 0) resources.push({ apiVersion: apiVersionOf(r), kind: r.kind, resource: r.plural, namespaced: r.namespaced, count });
+    if (count > 0) into.resources.push({ apiVersion: apiVersionOf(r), kind: r.kind, resource: r.plural, namespaced: r.namespaced, count });
   };
-
-  const first = wanted.filter(isServices);
-  const last = wanted.filter(isEndpoints);
-  const middle = wanted.filter((r) => !isServices(r) && !isEndpoints(r));
+  const { first, middle, last } = readingOrder(wanted);
   await forEachLimit(first, 1, readResource);
   await forEachLimit(middle, o.concurrency ?? 6, readResource);
   await forEachLimit(last, 1, readResource);
+}
 
-  // An object whose controller is not exported is recreated by that controller: leave it out too.
-  const orphans = orphansOf(objects, controlled);
+/** An object whose controller is not exported is recreated by that controller: leave it out too (its file is removed). */
+async function leaveOutOrphans(dir: string, c: Collected): Promise<void> {
+  const orphans = orphansOf(c.objects, c.controlled);
+  if (orphans.length === 0) return;
   const gone = new Set(orphans.map((x) => x.entry.path));
   for (const { entry: e, owner } of orphans) {
-    await rm(join(o.dir, e.path), { force: true });
-    skipped.push({ apiVersion: e.apiVersion, kind: e.kind, namespace: e.namespace, name: e.name, reason: `controlled by ${owner}, which is not exported (its controller recreates it)` });
+    await rm(join(dir, e.path), { force: true });
+    c.skipped.push({ apiVersion: e.apiVersion, kind: e.kind, namespace: e.namespace, name: e.name, reason: `controlled by ${owner}, which is not exported (its controller recreates it)` });
   }
-  if (gone.size > 0) objects.splice(0, objects.length, ...objects.filter((e) => !gone.has(e.path)));
-  if (gone.size > 0) {
-    for (const r of resources) r.count = objects.filter((e) => e.apiVersion === r.apiVersion && e.kind === r.kind).length;
-    resources.splice(0, resources.length, ...resources.filter((r) => r.count > 0));
-  }
+  c.objects.splice(0, c.objects.length, ...c.objects.filter((e) => !gone.has(e.path)));
+  for (const r of c.resources) r.count = c.objects.filter((e) => e.apiVersion === r.apiVersion && e.kind === r.kind).length;
+  c.resources.splice(0, c.resources.length, ...c.resources.filter((r) => r.count > 0));
+}
 
-  objects.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  resources.sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
-  const index: ExportIndex = {
+function indexOf(source: ExportIndex['source'], includeStatus: boolean, nsFilter: ReadonlySet<string> | undefined, c: Collected): ExportIndex {
+  const objects = [...c.objects].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const resources = [...c.resources].sort((a, b) => `${a.apiVersion}/${a.kind}`.localeCompare(`${b.apiVersion}/${b.kind}`));
+  return {
     format: INDEX_FORMAT,
     createdAt: new Date().toISOString(),
     source,
@@ -200,26 +211,48 @@ export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
     ...(nsFilter ? { namespaces: [...nsFilter].sort() } : {}),
     resources,
     objects,
-    skipped,
+    skipped: c.skipped,
+    digest: exportDigest(objects),
   };
+}
+
+function reportOf(dir: string, index: ExportIndex, started: number): ExportReport {
+  const skippedByReason: Record<string, number> = {};
+  for (const s of index.skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
+  return {
+    dir,
+    source: index.source,
+    objects: index.objects.length,
+    resources: index.resources.length,
+    skipped: index.skipped.length,
+    skippedByReason,
+    durationMs: Date.now() - started,
+    digest: index.digest ?? '',
+    ...(index.etcdSnapshot ? { etcdSnapshot: index.etcdSnapshot } : {}),
+  };
+}
+
+export async function exportCluster(o: ExportOptions): Promise<ExportReport> {
+  const started = Date.now();
+  const nsFilter = o.namespaces && o.namespaces.length > 0 ? new Set(o.namespaces) : undefined;
+  o.onProgress?.({ phase: 'discover', done: 0, total: 1 });
+  const source = await serverVersion(o.client);
+  const served = await servedResources(o.client, { localOnly: true });
+  await prepareDir(o.dir);
+
+  const { wanted, unavailable } = resourcesToRead(served, nsFilter);
+  const collected: Collected = { objects: [], skipped: [...unavailable], resources: [], controlled: new Map() };
+  await readResources(o, wanted, nsFilter, objectExporter(o, nsFilter, collected), collected);
+  await leaveOutOrphans(o.dir, collected);
+
+  const index = indexOf(source, o.includeStatus ?? false, nsFilter, collected);
   if (o.etcd) {
-    report({ phase: 'snapshot', done: 0, total: 1 });
+    o.onProgress?.({ phase: 'snapshot', done: 0, total: 1 });
     index.etcdSnapshot = await takeEtcdSnapshot(o.etcd, join(o.dir, 'etcd.snapshot'));
   }
   await writeAtomic(join(o.dir, INDEX_FILE), JSON.stringify(index, null, 1) + '\n');
-  report({ phase: 'done', done: objects.length, total: objects.length });
-  const skippedByReason: Record<string, number> = {};
-  for (const s of skipped) skippedByReason[s.reason] = (skippedByReason[s.reason] ?? 0) + 1;
-  return {
-    dir: o.dir,
-    source,
-    objects: objects.length,
-    resources: resources.length,
-    skipped: skipped.length,
-    skippedByReason,
-    durationMs: Date.now() - started,
-    ...(index.etcdSnapshot ? { etcdSnapshot: index.etcdSnapshot } : {}),
-  };
+  o.onProgress?.({ phase: 'done', done: index.objects.length, total: index.objects.length });
+  return reportOf(o.dir, index, started);
 }
 
 /** The cluster IPs the source allocated to a Service (none for headless and ExternalName services). */

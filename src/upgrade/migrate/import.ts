@@ -4,9 +4,6 @@
  * their exported version. Idempotent (applying the same content again changes nothing) and resumable
  * (DIR/import-progress.json records what was applied; a rerun skips what is applied and present).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseObjectYaml } from './object-yaml.js';
 import type { KubeClient } from '../../kube/http.js';
 import { isKubeApiError, isNotFound } from '../../kube/api-error.js';
 import { PlinthError } from '../../errors/index.js';
@@ -18,8 +15,10 @@ import { NEEDS, STEPS, stepOf, type Step } from './order.js';
 import { forTarget, TargetApis, type Converter, type Obj } from './target.js';
 import { importConverter } from './converter.js';
 import { ImportProgress } from './progress-file.js';
-import { hashObject, readIndex } from './store.js';
-import type { ExportIndex, ImportObjectResult, ImportReport, ImportStepTiming, IndexEntry, MigrateProgress } from './types.js';
+import { readIndex } from './store.js';
+import { loadCheckedItems, type Item } from './load.js';
+import { isReleaseHistory, RELEASE_HISTORY_REASON } from './transient.js';
+import type { ExportIndex, ImportObjectResult, ImportReport, ImportStepTiming, MigrateProgress } from './types.js';
 import { waitEstablished } from './crds.js';
 
 export const IMPORT_FIELD_MANAGER = 'plinth-import';
@@ -41,13 +40,13 @@ export interface ImportOptions {
   keepClusterIps?: boolean;
   /** Override the conversion (tests). */
   convert?: Converter;
+  /**
+   * Apply an export whose files differ from its index (modified, added or removed files) instead of
+   * refusing it; the report's `integrity.warnings` name them.
+   */
+  allowModified?: boolean;
 }
 
-interface Item {
-  entry: IndexEntry;
-  object: Obj;
-  hash: string;
-}
 
 /** Refuse a target older than the export's source before anything is written. */
 export function checkTargetVersion(index: ExportIndex, target: ServerVersion): void {
@@ -56,44 +55,120 @@ export function checkTargetVersion(index: ExportIndex, target: ServerVersion): v
   }
 }
 
-/**
- * Reads, parses and hashes every object file. Synchronous reads: for 10,000 small files readFileSync takes
- * a tenth of the time fs/promises does (each promise read is four thread-pool round trips); the loop yields
- * every 500 files so that progress is shown.
- */
-async function loadItems(dir: string, index: ExportIndex, onLoaded: (n: number) => void): Promise<Item[]> {
-  const items: Item[] = new Array<Item>(index.objects.length);
-  for (let i = 0; i < index.objects.length; i++) {
-    const entry = index.objects[i]!;
-    const file = join(dir, entry.path);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `cannot read it (${(err as NodeJS.ErrnoException).code ?? String(err)})` });
-    }
-    let object: Obj;
-    try {
-      object = parseObjectYaml(text) as Obj;
-    } catch (err) {
-      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `not valid YAML: ${(err as Error).message.split('\n')[0]}` });
-    }
-    if (!object || typeof object !== 'object' || object.metadata?.name !== entry.name || object.kind !== entry.kind) {
-      throw new PlinthError('UPGRADE_MIGRATE_OBJECT_INVALID', { path: file, detail: `expected ${entry.kind} ${entry.name} as the index says` });
-    }
-    items[i] = { entry, object, hash: hashObject(object) };
-    if ((i + 1) % 500 === 0) {
-      onLoaded(i + 1);
-      await new Promise<void>((r) => setImmediate(r));
-    }
-  }
-  return items;
-}
-
 /** What the apply sends: no status (it belongs to the target's controllers), owner uids filled in. */
 function body(o: Obj): Obj {
   const { status: _s, ...rest } = o;
   return rest;
+}
+
+/** The import's tally: counts per outcome, and the objects worth naming in the report. */
+class Outcomes {
+  readonly counts = { applied: 0, unchanged: 0, skipped: 0, failed: 0 };
+  readonly notable: ImportObjectResult[] = [];
+
+  /** Records one object's outcome; skipped, failed and converted objects are listed in the report. */
+  add(it: Item, outcome: ImportObjectResult['outcome'], extra: Partial<ImportObjectResult> = {}): void {
+    this.counts[outcome]++;
+    const r: ImportObjectResult = { path: it.entry.path, apiVersion: it.entry.apiVersion, kind: it.entry.kind, name: it.entry.name, outcome, ...extra };
+    if (it.entry.namespace) r.namespace = it.entry.namespace;
+    if (outcome === 'skipped' || outcome === 'failed' || (extra.targetApiVersion && extra.targetApiVersion !== it.entry.apiVersion)) this.notable.push(r);
+  }
+}
+
+/** Everything the steps of one import share. */
+interface ImportRun {
+  o: ImportOptions;
+  client: KubeClient;
+  target: ServerVersion;
+  items: Item[];
+  progress: ImportProgress;
+  outcomes: Outcomes;
+  initialApis: TargetApis;
+  owners: OwnerCache;
+  clusterIPs: { kept: number; reassigned: number };
+  started: number;
+  done: number;
+  report: (p: MigrateProgress) => void;
+}
+
+interface Planned {
+  it: Item;
+  object: Obj;
+  info: ApiResourceInfo;
+}
+
+/** Which dependency step (order.ts) applies each object: by kind, and last for objects with owners. */
+function byDependencyStep(items: readonly Item[]): Map<Step, Item[]> {
+  const byStep = new Map<Step, Item[]>(STEPS.map((s) => [s, []]));
+  for (const it of items) byStep.get(stepOf(it.object.apiVersion ?? '', it.object.kind ?? '', (it.object.metadata?.ownerReferences?.length ?? 0) > 0))!.push(it);
+  return byStep;
+}
+
+/** The version each object is applied through on the target (converted where needed); objects the target cannot take are skipped with the reason. */
+function planForTarget(run: ImportRun, list: readonly Item[], apis: TargetApis): Planned[] {
+  const planned: Planned[] = [];
+  for (const it of list) {
+    if (isReleaseHistory(it.entry.apiVersion, it.entry.kind)) {
+      run.outcomes.add(it, 'skipped', { reason: RELEASE_HISTORY_REASON });
+      run.done++;
+      continue;
+    }
+    const c = forTarget(it.object, run.target.minor, apis, run.o.convert ?? importConverter);
+    if ('skip' in c) {
+      run.outcomes.add(it, 'skipped', { reason: c.skip });
+      run.done++;
+      continue;
+    }
+    planned.push({ it, object: c.object, info: c.info });
+  }
+  return planned;
+}
+
+/** Applies one object (asking for its source cluster IPs if it is a Service); a refusal by the API server fails that object only. */
+async function applyOne(run: ImportRun, p: Planned, ns: string | undefined, targetApiVersion: string): Promise<void> {
+  try {
+    const send = await withOwnerUids(run.client, body(p.object), run.owners);
+    const ips = (run.o.keepClusterIps ?? true) && isService(p.info) ? p.it.entry.clusterIPs : undefined;
+    if (ips) run.clusterIPs[(await applyAskingForIps(run.client, p.info, ns, send, ips)) ? 'kept' : 'reassigned']++;
+    else await applyWithRetry(run.client, p.info, ns, send);
+    run.progress.record(p.it.entry.path, p.it.hash);
+    run.outcomes.add(p.it, 'applied', { targetApiVersion });
+  } catch (err) {
+    if (!isKubeApiError(err)) throw err;
+    run.progress.forget(p.it.entry.path);
+    run.outcomes.add(p.it, 'failed', { targetApiVersion, reason: err.message });
+  }
+}
+
+/**
+ * One dependency step: plan each object for the target, skip those an earlier run applied with the same
+ * content and that still exist, apply the rest, and (for CRDs) wait until they are Established.
+ */
+async function applyStep(run: ImportRun, step: Step, list: readonly Item[]): Promise<ImportStepTiming | undefined> {
+  if (list.length === 0) return undefined;
+  const t0 = Date.now();
+  const total = run.items.length;
+  // CRDs were installed (and Established) before these steps: discover their resources.
+  const apis = step === 'custom' || step === 'owned' ? new TargetApis((await servedResources(run.client)).byGroupVersion) : run.initialApis;
+  const planned = planForTarget(run, list, apis);
+  const present = await presentOnTarget(run.client, planned.filter((p) => run.progress.appliedHash(p.it.entry.path) === p.it.hash));
+  const crdNames: string[] = [];
+  await forEachLimit(planned, run.o.concurrency ?? 32, async (p) => {
+    const targetApiVersion = p.object.apiVersion ?? '';
+    const ns = p.info.namespaced ? p.object.metadata?.namespace : undefined;
+    if (step === 'crds') crdNames.push(p.object.metadata?.name ?? '');
+    if (present.has(presenceKey(p.info, ns, p.object.metadata?.name ?? ''))) run.outcomes.add(p.it, 'unchanged', { targetApiVersion });
+    else await applyOne(run, p, ns, targetApiVersion);
+    run.done++;
+    if (run.done % 50 === 0 || run.done === total) run.report({ phase: 'apply', step, done: run.done, total });
+  });
+  await run.progress.flush();
+  run.report({ phase: 'apply', step, done: run.done, total });
+  if (step === 'crds' && crdNames.length > 0) {
+    run.report({ phase: 'wait', step: 'crds', done: 0, total: crdNames.length });
+    await waitEstablished(run.client, crdNames, run.o.crdTimeoutMs ?? 60_000);
+  }
+  return { step, objects: list.length, startMs: t0 - run.started, durationMs: Date.now() - t0 };
 }
 
 export async function importCluster(o: ImportOptions): Promise<ImportReport> {
@@ -107,85 +182,31 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
   const kubeSystemP = o.client.get<Obj>({ group: '', version: 'v1', plural: 'namespaces' }, 'kube-system');
   const servedP = servedResources(o.client);
   for (const p of [kubeSystemP, servedP]) p.catch(() => undefined);
-  const items = await loadItems(o.dir, index, (n) => report({ phase: 'prepare', done: n, total: index.objects.length }));
+  const { items, integrity } = await loadCheckedItems(o.dir, index, o.allowModified ?? false, (n) => report({ phase: 'prepare', done: n, total: index.objects.length }));
   const kubeSystem = await kubeSystemP;
-  const progress = await ImportProgress.load(o.dir, kubeSystem.metadata?.uid ?? '', target.server);
-  const convert = o.convert ?? importConverter;
-  const concurrency = o.concurrency ?? 32;
-
-  const byStep = new Map<Step, Item[]>(STEPS.map((s) => [s, []]));
-  for (const it of items) byStep.get(stepOf(it.object.apiVersion ?? '', it.object.kind ?? '', (it.object.metadata?.ownerReferences?.length ?? 0) > 0))!.push(it);
-
-  const results: ImportObjectResult[] = [];
-  const counts = { applied: 0, unchanged: 0, skipped: 0, failed: 0 };
-  const result = (it: Item, outcome: ImportObjectResult['outcome'], extra: Partial<ImportObjectResult> = {}): void => {
-    counts[outcome]++;
-    const r: ImportObjectResult = { path: it.entry.path, apiVersion: it.entry.apiVersion, kind: it.entry.kind, name: it.entry.name, outcome, ...extra };
-    if (it.entry.namespace) r.namespace = it.entry.namespace;
-    if (outcome === 'skipped' || outcome === 'failed' || (extra.targetApiVersion && extra.targetApiVersion !== it.entry.apiVersion)) results.push(r);
+  const run: ImportRun = {
+    o,
+    client: o.client,
+    target,
+    items,
+    progress: await ImportProgress.load(o.dir, kubeSystem.metadata?.uid ?? '', target.server),
+    outcomes: new Outcomes(),
+    initialApis: new TargetApis((await servedP).byGroupVersion),
+    owners: { uids: new Map(), discovery: new Discovery(o.client) },
+    clusterIPs: { kept: 0, reassigned: 0 },
+    started,
+    done: 0,
+    report,
   };
-
-  const initialApis = new TargetApis((await servedP).byGroupVersion);
-  const owners: OwnerCache = { uids: new Map(), discovery: new Discovery(o.client) };
-  const keepIps = o.keepClusterIps ?? true;
-  const clusterIPs = { kept: 0, reassigned: 0 };
-  let done = 0;
-
+  const byStep = byDependencyStep(items);
   const steps: ImportStepTiming[] = [];
-  async function applyStep(step: Step): Promise<void> {
-    const list = byStep.get(step)!;
-    if (list.length === 0) return;
-    const t0 = Date.now();
-    // CRDs were installed (and Established) before these steps: discover their resources.
-    const apis = step === 'custom' || step === 'owned' ? new TargetApis((await servedResources(o.client)).byGroupVersion) : initialApis;
-    const planned: Array<{ it: Item; object: Obj; info: ApiResourceInfo }> = [];
-    for (const it of list) {
-      const c = forTarget(it.object, target.minor, apis, convert);
-      if ('skip' in c) {
-        result(it, 'skipped', { reason: c.skip });
-        done++;
-        continue;
-      }
-      planned.push({ it, object: c.object, info: c.info });
-    }
-    const present = await presentOnTarget(o.client, planned.filter((p) => progress.appliedHash(p.it.entry.path) === p.it.hash));
-    const crdNames: string[] = [];
-    await forEachLimit(planned, concurrency, async (p) => {
-      const targetApiVersion = p.object.apiVersion ?? '';
-      const ns = p.info.namespaced ? p.object.metadata?.namespace : undefined;
-      if (step === 'crds') crdNames.push(p.object.metadata?.name ?? '');
-      if (present.has(presenceKey(p.info, ns, p.object.metadata?.name ?? ''))) {
-        result(p.it, 'unchanged', { targetApiVersion });
-      } else {
-        try {
-          const send = await withOwnerUids(o.client, body(p.object), owners);
-          const ips = keepIps && isService(p.info) ? p.it.entry.clusterIPs : undefined;
-          if (ips) clusterIPs[(await applyAskingForIps(o.client, p.info, ns, send, ips)) ? 'kept' : 'reassigned']++;
-          else await applyWithRetry(o.client, p.info, ns, send);
-          progress.record(p.it.entry.path, p.it.hash);
-          result(p.it, 'applied', { targetApiVersion });
-        } catch (err) {
-          if (!isKubeApiError(err)) throw err;
-          progress.forget(p.it.entry.path);
-          result(p.it, 'failed', { targetApiVersion, reason: err.message });
-        }
-      }
-      done++;
-      if (done % 50 === 0 || done === items.length) report({ phase: 'apply', step, done, total: items.length });
-    });
-    await progress.flush();
-    report({ phase: 'apply', step, done, total: items.length });
-    if (step === 'crds' && crdNames.length > 0) {
-      report({ phase: 'wait', step: 'crds', done: 0, total: crdNames.length });
-      await waitEstablished(o.client, crdNames, o.crdTimeoutMs ?? 60_000);
-    }
-    steps.push({ step, objects: list.length, startMs: t0 - started, durationMs: Date.now() - t0 });
-  }
-
   try {
-    await runSteps(applyStep);
+    await runSteps(async (step) => {
+      const t = await applyStep(run, step, byStep.get(step)!);
+      if (t) steps.push(t);
+    });
   } finally {
-    await progress.flush();
+    await run.progress.flush();
   }
   report({ phase: 'done', done: items.length, total: items.length });
   return {
@@ -193,10 +214,11 @@ export async function importCluster(o: ImportOptions): Promise<ImportReport> {
     source: index.source,
     target,
     total: items.length,
-    ...counts,
-    notable: results,
-    clusterIPs,
+    ...run.outcomes.counts,
+    notable: run.outcomes.notable,
+    clusterIPs: run.clusterIPs,
     steps: steps.sort((a, b) => a.startMs - b.startMs),
+    integrity,
     durationMs: Date.now() - started,
   };
 }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isControllerAccount, objectSkipReason, resourceSkipReason, stripObject } from './rules.js';
+import { isReleaseHistory, NODES_RUN_REASON } from './transient.js';
 
 type Obj = Parameters<typeof stripObject>[2];
 const obj = (o: Record<string, unknown>): Obj => o;
@@ -79,4 +80,13 @@ test('stripObject removes generated fields and keeps the rest', () => {
   assert.equal(agg.rules, undefined);
   const pod = stripObject('', 'Pod', obj({ metadata: { name: 'p' }, spec: { nodeName: 'n1', containers: [] } }), { includeStatus: false });
   assert.deepEqual(pod.spec, { containers: [] });
+});
+
+test("Plinth's transient state: a node-upgrade run's ConfigMaps are left out; ReleaseOrders are history (ADR 0016)", () => {
+  const run = obj({ metadata: { name: 'plinth-upgrade-nodes-r1', namespace: 'plinth-system', labels: { 'upgrade.plinth.dev/nodes-run': 'r1' } } });
+  assert.equal(objectSkipReason('', 'ConfigMap', run), NODES_RUN_REASON);
+  assert.equal(objectSkipReason('', 'ConfigMap', obj({ metadata: { name: 'plinth-upgrade-nodes-notes', namespace: 'plinth-system' } })), undefined, 'by the label, not the name');
+  assert.equal(isReleaseHistory('apps.plinth.dev/v1alpha1', 'ReleaseOrder'), true);
+  assert.equal(isReleaseHistory('apps.plinth.dev/v1alpha1', 'CellDeployment'), false);
+  assert.equal(isReleaseHistory('example.com/v1', 'ReleaseOrder'), false, "another group's ReleaseOrder is an ordinary custom resource");
 });

@@ -3,6 +3,7 @@
  * which of their objects a control plane regenerates by itself (pure functions, unit tested).
  */
 import type { KubeObject } from '../../kube/resource.js';
+import { plinthStateSkipReason } from './transient.js';
 
 /** Resources never exported (group/plural), with why. */
 const SKIP_RESOURCES: ReadonlyMap<string, string> = new Map([
@@ -88,7 +89,7 @@ export function objectSkipReason(group: string, kind: string, o: Obj, ctx: { sel
         break;
       case 'ConfigMap':
         if (GENERATED_CONFIGMAPS.has(name) && (name === 'kube-root-ca.crt' || ns === 'kube-system' || ns === 'kube-public')) return 'published by the control plane';
-        break;
+        return plinthStateSkipReason(group, kind, o);
       case 'ServiceAccount':
         if (name === 'default') return 'default service account (recreated in every namespace)';
         if (ns === 'kube-system' && isControllerAccount(name)) return 'control-plane controller account';

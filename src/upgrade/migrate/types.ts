@@ -22,6 +22,13 @@ export interface IndexEntry {
   /** sha256 of the object's canonical JSON (keys sorted) as written. */
   hash: string;
   /**
+   * sha256 (hex) of the file's bytes as the export wrote them; the import refuses a file that differs
+   * (see integrity.ts). Absent in exports of Plinth before 2026-12-07 and for objects whose file was not written.
+   */
+  sha256?: string;
+  /** A workload's `spec.replicas` on the source, which verify compares with the target's. */
+  replicas?: number;
+  /**
    * A Service's cluster IPs on the source. They are not in the object file (it is stripped of what the
    * control plane allocated); the import asks the target for the same IPs where its service range has them.
    */
@@ -57,6 +64,12 @@ export interface ExportIndex {
   objects: IndexEntry[];
   skipped: SkippedEntry[];
   etcdSnapshot?: { path: string; bytes: number; sha256: string };
+  /**
+   * sha256 of the object files as a whole: of the lines `<sha256>  <path>\n` of every object in path
+   * order, which is what `cd DIR && find objects -type f | LC_ALL=C sort | xargs sha256sum` prints.
+   * Absent in exports of Plinth before 2026-12-07.
+   */
+  digest?: string;
 }
 
 export type MigratePhase = 'discover' | 'export' | 'snapshot' | 'prepare' | 'apply' | 'wait' | 'verify' | 'done';
@@ -80,6 +93,8 @@ export interface ExportReport {
   skippedByReason: Record<string, number>;
   durationMs: number;
   etcdSnapshot?: ExportIndex['etcdSnapshot'];
+  /** The export's digest (index.json `digest`): note it to compare with the one the import reports. */
+  digest: string;
 }
 
 export type ImportOutcome = 'applied' | 'unchanged' | 'skipped' | 'failed';
@@ -112,7 +127,27 @@ export interface ImportReport {
   clusterIPs: { kept: number; reassigned: number };
   /** When each step ran (ms from the import's start): independent steps overlap. */
   steps: ImportStepTiming[];
+  /** How the files were checked against the index, and what differed (applied only with --allow-modified). */
+  integrity: IntegrityReport;
   durationMs: number;
+}
+
+/** The files of an export compared with its index before the import applies anything. */
+export interface IntegrityReport {
+  /** The export's digest recomputed from its files (equal to the index's when nothing differs). */
+  digest: string;
+  /** `sha256`: each file's bytes against the index; `content-hash`: an older export without file digests, each object against the index's hash of its content. */
+  checkedBy: 'sha256' | 'content-hash';
+  /** Files whose content is not what the index says. */
+  modified: string[];
+  /** Files under objects/ that the index does not list. */
+  added: string[];
+  /** Files the index lists that are not there. */
+  removed: string[];
+  /** Whether the index's own digest disagrees with the file digests it lists (index.json was edited). */
+  indexModified: boolean;
+  /** What a person should know (differences applied with --allow-modified, an export without digests). */
+  warnings: string[];
 }
 
 export interface ImportStepTiming {
@@ -131,6 +166,15 @@ export interface WorkloadReadiness {
   ready: number;
 }
 
+export interface ReplicaDifference {
+  apiVersion: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  source: number;
+  target: number;
+}
+
 export interface VerifyReport {
   dir: string;
   /** Objects that should exist on the target (exported and not skipped by the import). */
@@ -138,6 +182,8 @@ export interface VerifyReport {
   present: number;
   missing: Array<{ apiVersion: string; kind: string; namespace?: string; name: string }>;
   workloads: { total: number; ready: number; notReady: WorkloadReadiness[] };
+  /** Workloads whose `spec.replicas` on the target is not the source's (workloads an HPA scales are not compared). */
+  replicas: ReplicaDifference[];
   ok: boolean;
   durationMs: number;
 }

@@ -13,6 +13,7 @@ import { exportCluster } from '../../../upgrade/migrate/export.js';
 import { importCluster } from '../../../upgrade/migrate/import.js';
 import { verifyImport } from '../../../upgrade/migrate/verify.js';
 import type { ExportReport, ImportReport, MigrateProgress, VerifyReport } from '../../../upgrade/migrate/types.js';
+import { differences } from '../../../upgrade/migrate/integrity.js';
 
 export interface ExportFlags {
   dir: string;
@@ -30,6 +31,8 @@ export interface ImportFlags {
   timeout: number;
   /** --new-cluster-ips: do not ask for the source's cluster IPs. */
   newClusterIps?: boolean;
+  /** --allow-modified: apply files that differ from the index instead of refusing. */
+  allowModified?: boolean;
 }
 
 function jsonOrTable(g: GlobalOptions): 'json' | 'table' {
@@ -93,7 +96,8 @@ export async function runImport(g: GlobalOptions, f: ImportFlags): Promise<numbe
   const c = await client(g);
   const bar = progress(process.stderr, format === 'json' && !process.stderr.isTTY);
   try {
-    const imported = await importCluster({ client: c, dir: f.dir, keepClusterIps: f.newClusterIps !== true, onProgress: (p) => bar.update(describe(p)) });
+    const imported = await importCluster({ client: c, dir: f.dir, keepClusterIps: f.newClusterIps !== true, allowModified: f.allowModified === true, onProgress: (p) => bar.update(describe(p)) });
+    for (const w of imported.integrity.warnings) process.stderr.write(`warning: ${w}\n`);
     let verified: VerifyReport | undefined;
     if (f.verify && imported.failed === 0) verified = await verifyImport({ client: c, dir: f.dir, timeoutMs: f.timeout * 1000, onProgress: (p) => bar.update(describe(p)) });
     const ok = imported.failed === 0 && (verified?.ok ?? true);
@@ -107,7 +111,9 @@ export async function runImport(g: GlobalOptions, f: ImportFlags): Promise<numbe
       return e.exitCode;
     }
     if (verified && !verified.ok) {
-      const e = new PlinthError('UPGRADE_MIGRATE_VERIFY_FAILED', { detail: `${verified.missing.length} objects missing, ${verified.workloads.notReady.length} workloads not ready after ${f.timeout}s` });
+      const diff = verified.replicas[0];
+      const replicas = diff ? `, ${verified.replicas.length} workloads with other replicas than the source (first: ${diff.kind} ${diff.namespace}/${diff.name}: ${diff.target} on the target, ${diff.source} on the source)` : '';
+      const e = new PlinthError('UPGRADE_MIGRATE_VERIFY_FAILED', { detail: `${verified.missing.length} objects missing, ${verified.workloads.notReady.length} workloads not ready after ${f.timeout}s${replicas}` });
       process.stderr.write(e.userLine() + '\n');
       return e.exitCode;
     }
@@ -125,14 +131,15 @@ export function renderExport(r: ExportReport): string {
   return (
     `Exported ${r.objects} objects of ${r.resources} resources from ${r.source.gitVersion} to ${r.dir} in ${(r.durationMs / 1000).toFixed(1)}s` +
     (r.etcdSnapshot ? `; etcd snapshot ${r.etcdSnapshot.path} (${r.etcdSnapshot.bytes} bytes)` : '') +
-    '\n' +
+    `\nDigest: sha256:${r.digest} (the import prints the digest of what it reads)\n` +
     (rows.length > 0 ? `\nLeft out (${r.skipped}):\n` + renderTable(rows, [{ header: 'reason', value: (x) => x[0] }, { header: 'objects', value: (x) => x[1] }]) : '')
   );
 }
 
 export function renderImport(r: ImportReport): string {
   const head = `Imported ${r.dir} (${r.source.gitVersion}) into ${r.target.gitVersion} at ${r.target.server} in ${(r.durationMs / 1000).toFixed(1)}s: ${r.applied} applied, ${r.unchanged} already applied, ${r.skipped} skipped, ${r.failed} failed\n` +
-    (r.clusterIPs.kept + r.clusterIPs.reassigned > 0 ? `Services: ${r.clusterIPs.kept} kept their cluster IPs, ${r.clusterIPs.reassigned} got new ones\n` : '');
+    (r.clusterIPs.kept + r.clusterIPs.reassigned > 0 ? `Services: ${r.clusterIPs.kept} kept their cluster IPs, ${r.clusterIPs.reassigned} got new ones\n` : '') +
+    `Export digest: sha256:${r.integrity.digest}${differences(r.integrity).length > 0 ? ` (differs from the index: ${differences(r.integrity).length} files)` : ''}\n`;
   const steps =
     r.steps.length > 1
       ? '\n' +
@@ -162,6 +169,9 @@ export function renderImport(r: ImportReport): string {
 export function renderVerify(v: VerifyReport): string {
   let out = `\nVerify: ${v.present}/${v.expected} objects present, ${v.workloads.ready}/${v.workloads.total} workloads ready — ${v.ok ? 'OK' : 'NOT OK'}\n`;
   if (v.missing.length > 0) out += '\nMissing:\n' + renderTable(v.missing.slice(0, 50), [{ header: 'kind', value: (m) => m.kind }, { header: 'name', value: (m) => `${m.namespace ? `${m.namespace}/` : ''}${m.name}` }]);
+  if (v.replicas.length > 0) {
+    out += '\nReplicas differ from the source:\n' + renderTable(v.replicas.slice(0, 50), [{ header: 'kind', value: (w) => w.kind }, { header: 'name', value: (w) => `${w.namespace}/${w.name}` }, { header: 'source', value: (w) => String(w.source) }, { header: 'target', value: (w) => String(w.target) }]);
+  }
   if (v.workloads.notReady.length > 0) {
     out += '\nNot ready:\n' + renderTable(v.workloads.notReady.slice(0, 50), [{ header: 'kind', value: (w) => w.kind }, { header: 'name', value: (w) => `${w.namespace}/${w.name}` }, { header: 'ready', value: (w) => `${w.ready}/${w.desired}` }]);
   }

@@ -109,3 +109,10 @@ test('directories are walked recursively; stdin; a malformed file does not stop 
   ]);
   assert.throws(() => collectInputs([join(dir, 'missing.yaml')]), /UPGRADE_ASSESS_INPUT|cannot read/);
 });
+
+test('scalars mean what they mean to kubectl and to the import (one YAML meaning, src/kube/yaml.ts)', () => {
+  const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  enabled: yes\n  mode: 0755\n  big: 1e3\n  day: 2026-12-01\n  a: "1"\n  a: "2"\n';
+  const r = parseManifestText(text, false);
+  assert.deepEqual(r.errors, [], 'a repeated key is not an error to kubectl: the last one wins');
+  assert.deepEqual(r.objects[0]?.body.data, { enabled: true, mode: 493, big: 1000, day: '2026-12-01', a: '2' });
+});

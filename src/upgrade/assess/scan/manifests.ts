@@ -1,10 +1,10 @@
 /**
  * Parse manifest text (multi-document YAML, JSON, `List` kinds) into objects that know their line. Each
  * document is parsed on its own, so a malformed document becomes one error with its file:line and the rest
- * of the file is still read. js-yaml parses a document ~10x faster than the `yaml` package; the `yaml`
+ * of the file is still read, as kubectl reads it (src/kube/yaml.ts: js-yaml, ~10x faster than the `yaml` package); the `yaml`
  * package is used only for List documents, to locate each item's line.
  */
-import jsyaml from 'js-yaml';
+import { parseKubeYaml } from '../../../kube/yaml.js';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
 import { isBlank, lineAt, objectLine, splitDocuments, type Chunk } from './documents.js';
 
@@ -91,7 +91,7 @@ function parseChunk(chunk: Chunk, out: ParsedText): void {
   const template = /^# Source: (.+)$/m.exec(text)?.[1]?.trim();
   let value: unknown;
   try {
-    value = jsyaml.load(text);
+    value = parseKubeYaml(text);
   } catch (err) {
     const { line: at, message } = yamlError(err);
     const line = Math.min(at, lineAt(text.trimEnd(), text.trimEnd().length));

@@ -44,7 +44,9 @@ export function bindMigrate(etcd?: EtcdSnapshotOptions): MigrateOps {
         const miss = r.missing.slice(0, 3).map((m) => `${m.kind} ${m.namespace ? `${m.namespace}/` : ''}${m.name}`);
         const nr = r.workloads.notReady.slice(0, 3).map((w) => `${w.kind} ${w.namespace}/${w.name} ${w.ready}/${w.desired}`);
         throw new PlinthError('UPGRADE_MIGRATE_VERIFY_FAILED', {
-          detail: `${r.missing.length} of ${r.expected} objects missing${miss.length ? ` (${miss.join(', ')})` : ''}; ${r.workloads.notReady.length} workloads not ready${nr.length ? ` (${nr.join(', ')})` : ''}`,
+          detail:
+            `${r.missing.length} of ${r.expected} objects missing${miss.length ? ` (${miss.join(', ')})` : ''}; ${r.workloads.notReady.length} workloads not ready${nr.length ? ` (${nr.join(', ')})` : ''}` +
+            (r.replicas.length > 0 ? `; ${r.replicas.length} with other replicas than the source (${r.replicas.slice(0, 3).map((d) => `${d.kind} ${d.namespace}/${d.name} ${d.target} instead of ${d.source}`).join(', ')})` : ''),
         });
       }
       return { summary: `${r.present}/${r.expected} objects present; ${r.workloads.ready}/${r.workloads.total} workloads ready` };
