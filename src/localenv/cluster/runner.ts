@@ -5,6 +5,7 @@ import { freePorts, releasePorts } from './ports.js';
 import { groupAlive, killGroup, pidAlive, spawnComponent, STOP_GRACE_MS, type Spawned } from './process.js';
 import { etcdHealthy, healthz, ProcessExited, waitFor } from './readiness.js';
 import type { ComponentName } from './types.js';
+import { sleep } from '../../kube/clock.js';
 
 /** How long each component may take to become ready. */
 const READY_TIMEOUT_MS: Record<ComponentName, number> = {
@@ -114,7 +115,7 @@ export class ComponentRunner {
     if (pid !== null && (pidAlive(pid) || groupAlive(pid))) await killGroup(pid, graceMs);
     if (this.proc && this.proc.exitCode() === undefined) {
       // Our own child: wait until Node has reaped it.
-      await Promise.race([this.proc.exited, new Promise((r) => setTimeout(r, 2000))]);
+      await Promise.race([this.proc.exited, sleep(2000)]);
     }
     this.proc = undefined;
     this.pid = null;

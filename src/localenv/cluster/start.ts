@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PlinthError } from '../../errors/index.js';
+import { PlinthError, errorMessage } from '../../errors/index.js';
 import { logger } from '../../kube/log.js';
 import { ensureBinaries, type Binaries } from '../build/index.js';
 import { Api, type Tls } from './api.js';
@@ -238,7 +238,7 @@ async function abandonFailedStart(cluster: LocalClusterImpl, err: unknown): Prom
   if (err instanceof PlinthError) return err;
   return new PlinthError(
     'CLUSTER_START_FAILED',
-    { cluster: cluster.name, component: 'setup', detail: err instanceof Error ? err.message : String(err), log: join(cluster.stateDir, 'logs') },
+    { cluster: cluster.name, component: 'setup', detail: errorMessage(err), log: join(cluster.stateDir, 'logs') },
     { cause: err },
   );
 }

@@ -1,6 +1,7 @@
 import type { KubeClient } from '../../kube/http.js';
 import { PlinthError } from '../../errors/index.js';
 import { isNotFound } from '../../kube/api-error.js';
+import { sleep } from '../../kube/clock.js';
 
 const CRDS = { group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions' } as const;
 
@@ -28,6 +29,6 @@ export async function waitEstablished(client: KubeClient, names: readonly string
     if (Date.now() > deadline) {
       throw new PlinthError('UPGRADE_MIGRATE_CRD_NOT_ESTABLISHED', { seconds: Math.round(timeoutMs / 1000), names: waiting.slice(0, 5).join(', ') });
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
 }

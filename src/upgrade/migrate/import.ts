@@ -6,6 +6,7 @@
  */
 import type { KubeClient } from '../../kube/http.js';
 import { isKubeApiError, isNotFound } from '../../kube/api-error.js';
+import { retry } from '../../kube/retry.js';
 import { PlinthError } from '../../errors/index.js';
 import { listPages } from '../../kube/pager.js';
 import { Discovery, type ApiResourceInfo } from '../../kube/discovery.js';
@@ -340,17 +341,12 @@ async function ownerUid(client: KubeClient, discovery: Discovery, apiVersion: st
 
 async function applyWithRetry(client: KubeClient, info: ApiResourceInfo, ns: string | undefined, obj: Obj): Promise<void> {
   const ref = { group: info.group, version: info.version, plural: info.plural, ...(ns ? { namespace: ns } : {}) };
-  for (let attempt = 1; ; attempt++) {
-    try {
-      // fieldValidation Ignore: the body is JSON.stringify's (no duplicate keys), and unknown fields still
-      // fail the apply's typed conversion; it spares the API server a second YAML parse of every body.
-      await client.patchNoResult(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true, fieldValidation: 'Ignore' });
-      return;
-    } catch (err) {
-      const status = isKubeApiError(err) ? err.status : 0;
-      const transient = status >= 500 || status === 409 || (status === 404 && attempt === 1) || !isKubeApiError(err);
-      if (!transient || attempt >= 4) throw err;
-      await new Promise((r) => setTimeout(r, 200 * attempt));
-    }
-  }
+  // fieldValidation Ignore: the body is JSON.stringify's (no duplicate keys), and unknown fields still
+  // fail the apply's typed conversion; it spares the API server a second YAML parse of every body.
+  // Retried as kube/retry.ts says, and once more on a first NotFound: a namespace or CRD applied a
+  // moment ago may not be served yet.
+  await retry(
+    () => client.patchNoResult(ref, obj.metadata?.name ?? '', obj, 'apply', { fieldManager: IMPORT_FIELD_MANAGER, force: true, fieldValidation: 'Ignore' }),
+    { attempts: 4, initialMs: 200, also: (err, attempt) => attempt === 1 && isNotFound(err) },
+  );
 }

@@ -19,6 +19,7 @@ import type { ExportIndex, MigrateProgress, ReplicaDifference, VerifyReport, Wor
 import { isReleaseHistory } from './transient.js';
 import { isWorkload, specReplicas } from './workload-kinds.js';
 import { parseKubeYaml } from '../../kube/yaml.js';
+import { sleep } from '../../kube/clock.js';
 
 /**
  * Workloads an exported HorizontalPodAutoscaler scales (`Kind|namespace|name`): their replicas are the
@@ -106,7 +107,7 @@ export async function verifyImport(o: VerifyOptions): Promise<VerifyReport> {
     });
     o.onProgress?.({ phase: 'verify', step: 'workloads ready', done: workloads - notReady.length, total: workloads });
     if ((present.size === expected.size && notReady.length === 0) || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
   }
   const missing = [...expected.entries()].filter(([k]) => !present.has(k)).map(([, v]) => ({ apiVersion: v.apiVersion, kind: v.kind, ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name }));
   const byName = (a: { kind: string; namespace: string; name: string }, b: typeof a): number => `${a.kind}/${a.namespace}/${a.name}`.localeCompare(`${b.kind}/${b.namespace}/${b.name}`);

@@ -6,6 +6,7 @@ import { runOutcome, windowDone } from './outcome.js';
 import { iso, type RunnerDeps, type RunShared } from './run-context.js';
 import { errorMessage } from '../../errors/index.js';
 import { countNodes, freeSlots, resumePhase, startOrder, type Control, type NodeState, type RunState } from './state.js';
+import { sleep } from '../../kube/clock.js';
 
 export type { RunEvent, RunnerDeps } from './run-context.js';
 
@@ -84,7 +85,7 @@ export class Runner implements RunShared {
       const mayStart = this.control === '' && !this.stopping;
       if (mayStart) this.startWhileSlotsFree(queue, failedCordoned);
       if (windowDone(this.running.size, queue.length, mayStart, this.s.window, failedCordoned)) break;
-      await Promise.race([...[...this.running.values()].map((r) => r.p), new Promise((r) => setTimeout(r, 250))]);
+      await Promise.race([...[...this.running.values()].map((r) => r.p), sleep(250)]);
     }
     await Promise.allSettled([...this.running.values()].map((r) => r.p));
     await controlRead;
