@@ -5,6 +5,7 @@
 // this process cannot check, is never judged dead: its lease is waited out, as before.
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { pidAlive } from './proc.js';
 
 /** A fact about this process read from /proc once: the first group of `pattern` in it, '0' where it cannot tell. */
 function readOnce(read: () => string, pattern: RegExp): () => string {
@@ -52,15 +53,6 @@ export function parseHolder(identity: string): ParsedHolder | undefined {
   return Number.isSafeInteger(pid) && pid > 0 ? { host: m[1]!, pid, pidns: m[3]!, boot: m[4]! } : undefined;
 }
 
-/** Whether a process with this pid exists here (EPERM: it exists, owned by someone else). */
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-}
 
 /**
  * True only when the holder ran on this host (same host name and boot), in this PID namespace, and its process
@@ -72,5 +64,5 @@ export function holderIsDeadHere(identity: string): boolean {
   if (!h || h.host !== hostname() || h.pidns === '0' || h.pidns !== pidNamespace()) return false;
   if (h.boot === '0' || h.boot !== boot()) return false;
   if (h.pid === process.pid) return false;
-  return !processExists(h.pid);
+  return !pidAlive(h.pid);
 }

@@ -3,7 +3,7 @@ import { openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { sleep } from '../../kube/clock.js';
 import { PlinthError } from '../../errors/index.js';
-import { processRunning } from './proc-stat.js';
+import { processRunning } from '../../kube/proc.js';
 import { readManagerRecord, removeManagerRecord, type ManagerRecord } from './record.js';
 
 export type { ManagerRecord } from './record.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { processRunning } from './proc-stat.js';
+import { processRunning } from '../../kube/proc.js';
 import { readManagerRecord, type ManagerRecord } from './record.js';
 import { superviseManager } from './supervisor.js';
 

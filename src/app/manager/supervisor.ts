@@ -3,7 +3,7 @@ import { closeSync, openSync } from 'node:fs';
 import { sleep } from '../../kube/clock.js';
 import { Backoff, type BackoffOptions } from '../../kube/backoff.js';
 import { logger } from '../../kube/log.js';
-import { readProcStat } from './proc-stat.js';
+import { readProcStat } from '../../kube/proc.js';
 import { writeManagerRecord, type ManagerRecord } from './record.js';
 
 export interface SuperviseOptions {

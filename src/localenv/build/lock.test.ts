@@ -5,7 +5,8 @@ import { mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acquireLock, isLockStale, parseLockInfo, pidAlive, type LockInfo, type StaleCheck } from './lock.js';
+import { acquireLock, isLockStale, parseLockInfo, type LockInfo, type StaleCheck } from './lock.js';
+import { pidAlive } from '../../kube/proc.js';
 
 const NOW = 1_000_000_000;
 const check = (over: Partial<StaleCheck> = {}): StaleCheck => ({

@@ -8,6 +8,7 @@ import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { mkdir, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { sleep } from '../../kube/clock.js';
+import { pidAlive } from '../../kube/proc.js';
 
 export interface LockInfo {
   pid: number;
@@ -38,16 +39,6 @@ export function isLockStale(info: LockInfo | undefined, mtimeMs: number, c: Stal
   return false;
 }
 
-/** Whether a process exists (EPERM means it exists but belongs to someone else). */
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export function parseLockInfo(text: string): LockInfo | undefined {
   try {

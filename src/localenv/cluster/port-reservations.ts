@@ -1,7 +1,7 @@
 import { mkdir, readdir, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pidAlive } from './process.js';
+import { pidAlive } from '../../kube/proc.js';
 
 /**
  * Loopback ports claimed by Plinth processes on this machine. A claim is an empty file

@@ -1,6 +1,7 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { sleep } from '../../kube/clock.js';
+import { pidAlive } from '../../kube/proc.js';
 
 /** A component process started by this Node process. */
 export interface Spawned {
@@ -43,16 +44,6 @@ export function spawnComponent(bin: string, args: readonly string[], logFile: st
   }
 }
 
-/** True if a process with this pid exists (zombies of our own children excepted: Node reaps them). */
-export function pidAlive(pid: number | null | undefined): boolean {
-  if (!pid || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** True if any process of the group led by `pgid` exists. */
 export function groupAlive(pgid: number): boolean {

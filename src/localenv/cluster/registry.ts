@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { PlinthError } from '../../errors/index.js';
-import { pidAlive } from './process.js';
+import { pidAlive } from '../../kube/proc.js';
 import { clustersRoot, defaultStateDir, killAll, readRecord, recordsUnder, status, validName, writeRecord } from './state.js';
 import type { ClusterStatus } from './types.js';
 

@@ -11,7 +11,7 @@ import { KWOK_DEFAULTS, writeKwokConfig } from './kwok/config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { LocalClusterImpl, type ClusterShape } from './local-cluster.js';
 import { createNodes } from './nodes.js';
-import { pidAlive } from './process.js';
+import { pidAlive } from '../../kube/proc.js';
 import { freePorts } from './ports.js';
 import { cleanStale, defaultStateDir, isLive, readRecord, RECORD_FILE, validName } from './state.js';
 import { MAX_ZONES } from './topology.js';

@@ -1,7 +1,8 @@
 import { readFile, rename, writeFile, rm, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../build/index.js';
-import { isClusterProcess, killGroup, pidAlive, processesUsing, STOP_GRACE_MS } from './process.js';
+import { isClusterProcess, killGroup, processesUsing, STOP_GRACE_MS } from './process.js';
+import { pidAlive } from '../../kube/proc.js';
 import { COMPONENTS, type ClusterRecord, type ClusterStatus } from './types.js';
 import { LOCAL_CLUSTER_RECORD } from '../../kube/cache-dir.js';
 

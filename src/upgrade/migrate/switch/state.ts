@@ -64,11 +64,3 @@ export async function archiveState(workDir: string, st: RunState): Promise<void>
   await writeFile(join(workDir, `switch-state.${st.operation}.${stamp}.json`), JSON.stringify(st, null, 2) + '\n');
 }
 
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

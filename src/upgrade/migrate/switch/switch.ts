@@ -13,7 +13,8 @@ import type { MigrateOps } from './ops.js';
 import type { Plan } from './plan.js';
 import { buildReport, type RunReport } from './report.js';
 import { newState, PhaseFailed, runPhases, type PhaseEvent, type PhaseIO, type PhaseSpec } from './runner.js';
-import { archiveState, pidAlive, readState, statePath, writeState, type Operation, type RunState } from './state.js';
+import { pidAlive } from '../../../kube/proc.js';
+import { archiveState, readState, statePath, writeState, type Operation, type RunState } from './state.js';
 
 export interface RunOptions {
   plan: Plan;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { parseProcStat, processRunning, readProcStat } from './proc-stat.js';
+import { parseProcStat, processRunning, readProcStat } from './proc.js';
 
 test('parseProcStat reads the state and the start time after a command name with spaces and parentheses', () => {
   const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));

@@ -1,3 +1,7 @@
+/**
+ * Whether a process runs on this host: the one place Plinth asks. `/proc/PID/stat` tells a zombie (dead, not
+ * yet reaped: `kill(pid, 0)` alone still succeeds on it) and, with a recorded start time, a reused pid.
+ */
 import { readFileSync } from 'node:fs';
 
 /** What /proc/PID/stat says about a process that matters to tell it alive and the same. */
@@ -38,4 +42,19 @@ export function processRunning(pid: number, startTime?: number): boolean {
   const stat = readProcStat(pid);
   if (!stat || stat.state === 'Z' || stat.state === 'X' || stat.state === 'x') return false;
   return startTime === undefined || stat.startTime === startTime;
+}
+
+/**
+ * True when a process with this pid exists here and is not a zombie (EPERM: it exists, owned by someone
+ * else). Without /proc, `kill(pid, 0)` alone decides.
+ */
+export function pidAlive(pid: number | null | undefined): boolean {
+  if (!pid || !Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  const stat = readProcStat(pid);
+  return !(stat && (stat.state === 'Z' || stat.state === 'X' || stat.state === 'x'));
 }
