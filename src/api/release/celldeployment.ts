@@ -1,11 +1,32 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, StringEnum, IntOrString, LabelMap, LabelSelector, OpaqueObject, StringMap, Validated } from '../schema/types.js';
 import type { KindDefinition, ObjectOf } from '../crd.js';
+import { IMAGE_REFERENCE_PATTERN } from './image-pattern.js';
 import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
 const MAX_UNITS = 64;
 
-/** A pod template: labels and annotations are typed (rules read them); the pod spec is validated by Kubernetes when pods are created. */
+/** Containers of the pod spec: only the image is typed, so a bad reference is refused when the object is written. */
+const Containers = Type.Unsafe<unknown[]>({
+  type: 'array',
+  items: {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    properties: {
+      image: {
+        type: 'string',
+        pattern: IMAGE_REFERENCE_PATTERN,
+        description: 'A container image reference: [registry[:port]/]lower-case/path[:tag][@digest], e.g. registry.local/web:2.',
+      },
+    },
+  },
+});
+
+/**
+ * A pod template: labels and annotations are typed (rules read them); of the pod spec only the containers'
+ * images (a release must never start with an image no registry can serve); the rest is validated by
+ * Kubernetes when pods are created.
+ */
 export const PodTemplate = Type.Object({
   metadata: Type.Optional(
     Type.Object({
@@ -13,7 +34,10 @@ export const PodTemplate = Type.Object({
       annotations: Type.Optional(StringMap()),
     }),
   ),
-  spec: OpaqueObject({ description: 'A core/v1 PodSpec.' }),
+  spec: OpaqueObject({
+    description: 'A core/v1 PodSpec.',
+    properties: { containers: Containers, initContainers: Containers },
+  }),
 });
 
 export const Topology = Validated(
@@ -72,6 +96,13 @@ export const Strategy = Validated(
     needConfirm: Type.Boolean({ default: false, description: 'Wait for confirmation after every batch.' }),
     pauseSeconds: Type.Integer({ minimum: 0, default: 0, description: 'Without needConfirm: wait this long between batches.' }),
     drainSeconds: Type.Integer({ minimum: 0, default: 3, description: 'Time a pod stays out of traffic before it is changed.' }),
+    progressDeadlineSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: 300,
+        description: 'A running batch that makes no progress for this long marks its ReleaseOrder (and the CellDeployment) Stalled, with a Warning Event.',
+      }),
+    ),
     blueGreen: Type.Optional(BlueGreen),
   },
   [

@@ -44,7 +44,9 @@ export const CheckResult = Type.Object({
   name: Type.String(),
   kind: Type.Union([Type.Literal('pre'), Type.Literal('post')]),
   batch: Type.Optional(Type.Integer()),
-  result: Type.Union([Type.Literal('Passed'), Type.Literal('Failed'), Type.Literal('Running'), Type.Literal('Blocked')]),
+  result: Type.Union([Type.Literal('Passed'), Type.Literal('Failed'), Type.Literal('Running'), Type.Literal('Blocked'), Type.Literal('Skipped')], {
+    description: 'Skipped: the check did not run (the policy does not configure it).',
+  }),
   message: Type.Optional(Type.String()),
   at: Timestamp(),
 });
@@ -66,6 +68,12 @@ export const ReleaseOrderStatus = Type.Object({
   batches: Type.Optional(Type.Array(BatchStatus)),
   checks: Type.Optional(Type.Array(CheckResult)),
   history: Type.Optional(Type.Array(HistoryEntry)),
+  lastProgress: Type.Optional(
+    Type.Object(
+      { mark: Type.String(), at: Timestamp() },
+      { description: 'What the running batch had achieved when it last made progress, and when (the Stalled clock).' },
+    ),
+  ),
   conditions: Type.Optional(Conditions),
 });
 
