@@ -36,7 +36,7 @@ test('an invalid image fails the order before any batch starts, with a condition
     const c = condition(out.status, 'ImageReferencesValid');
     assert.equal(c?.status, 'False');
     assert.equal(c?.reason, 'InvalidImageReference');
-    assert.match(c!.message, new RegExp(`containers\\[0\\]\\.image: "${image.replace(/[.]/g, '\\.')}" is not a valid image reference`));
+    assert.match(c.message, new RegExp(`containers\\[0\\]\\.image: "${image.replace(/[.]/g, '\\.')}" is not a valid image reference`));
     assert.deepEqual(out.status.checks?.map((x) => [x.name, x.result]), [['image-references', 'Failed']]);
     assert.ok(out.events.some((e) => e.type === 'Warning' && e.reason === 'InvalidImageReference'));
     // Final: the order stays Failed, whatever happens next.
@@ -66,7 +66,7 @@ test('a running batch without progress for progressDeadlineSeconds is Stalled, n
   const c = condition(out.status, 'Stalled');
   assert.equal(c?.status, 'True');
   assert.equal(c?.reason, 'PodsNotReady');
-  assert.match(c!.message, /no progress for 11s \(strategy\.progressDeadlineSeconds 10\) in batch 1: on revision r2 but not Ready \(out of traffic\): a0, b0, c0/);
+  assert.match(c.message, /no progress for 11s \(strategy\.progressDeadlineSeconds 10\) in batch 1: on revision r2 but not Ready \(out of traffic\): a0, b0, c0/);
   assert.ok(out.events.some((e) => e.type === 'Warning' && e.reason === 'Stalled' && /PodsNotReady/.test(e.message)));
   assert.equal(out.status.history!.at(-1)!.action, 'Stalled');
   order = withStatus(order, out.status);
