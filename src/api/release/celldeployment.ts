@@ -90,6 +90,9 @@ export const Strategy = Validated(
         {
           rule: "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')",
           message: 'batchSize must be a whole number >= 1 or a percent from 1% to 100%',
+          // The API server shows an int-or-string value as "" in "Invalid value": say the value given (1.27+; older servers use message).
+          messageExpression:
+            "'batchSize must be a whole number >= 1 or a percent from 1% to 100% (e.g. 2 or \"25%\"), not ' + (type(self) == int ? string(self) : '\"' + string(self) + '\"')",
         },
       ],
     }),
@@ -158,6 +161,7 @@ export const CellDeploymentStatus = Type.Object({
   units: Type.Optional(Type.Array(UnitStatus, { 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] })),
   phase: Type.Optional(CellDeploymentPhase),
   releaseOrder: Type.Optional(Type.String()),
+  selector: Type.Optional(Type.String({ description: 'spec.selector as a label selector string (the scale subresource reads it, e.g. for a HorizontalPodAutoscaler).' })),
   conditions: Type.Optional(Conditions),
 });
 
@@ -173,6 +177,7 @@ export const CellDeploymentKind = {
   description: 'A workload released losslessly across topology units (cells, zones) in a beta batch and confirmed batches.',
   spec: CellDeploymentSpec,
   status: CellDeploymentStatus,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
   printerColumns: [
     { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas' },
     { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' },

@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { CellDeployment, CellDeploymentStatusT } from '../../api/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace } from '../../kube/resource.js';
+import { selectorString } from '../../kube/selector-string.js';
 import { setCondition, writeStatus, type Condition } from '../../kube/status.js';
 import { formatProblems, summarizeReleaseOrder, type Problem } from '../plan/index.js';
 import { RES } from '../keys.js';
@@ -123,6 +124,7 @@ export function computeStatus(input: StatusInput, previous: CellDeploymentStatus
     units,
     phase,
     ...(view.latest?.metadata.name ? { releaseOrder: view.latest.metadata.name } : {}),
+    selector: selectorString(cd.spec.selector),
     conditions: list as StatusCondition[],
   };
 }
