@@ -64,7 +64,8 @@ export const ReleaseOrderPhase = StringEnum(['Pending', 'Progressing', 'WaitingF
 export const ReleaseOrderStatus = Type.Object({
   observedGeneration: Type.Optional(Type.Integer()),
   phase: Type.Optional(ReleaseOrderPhase),
-  currentBatch: Type.Optional(Type.Integer()),
+  currentBatch: Type.Optional(Type.Integer({ description: 'Index of the current batch, from 0 (as batches[].index).' })),
+  batch: Type.Optional(Type.String({ description: 'The current batch for people, counted from 1 of all batches, e.g. "2/5".' })),
   batches: Type.Optional(Type.Array(BatchStatus)),
   checks: Type.Optional(Type.Array(CheckResult)),
   history: Type.Optional(Type.Array(HistoryEntry)),
@@ -92,7 +93,7 @@ export const ReleaseOrderKind = {
   printerColumns: [
     { name: 'Target', type: 'string', jsonPath: '.spec.target.name' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-    { name: 'Batch', type: 'integer', jsonPath: '.status.currentBatch' },
+    { name: 'Batch', type: 'string', jsonPath: '.status.batch', description: 'Current batch, counted from 1, of all batches.' },
     { name: 'Confirmed', type: 'integer', jsonPath: '.spec.confirmedBatches' },
     { name: 'To', type: 'string', jsonPath: '.spec.toRevision' },
     { name: 'From', type: 'string', jsonPath: '.spec.fromRevision', priority: 1 },

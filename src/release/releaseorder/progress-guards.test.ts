@@ -95,3 +95,25 @@ test('a paused order is not stalled: the clock stops, and starts again on resume
   assert.equal(condition(stalled.status, 'Stalled')?.reason, 'DrainedPodsNotChanged');
   assert.match(condition(stalled.status, 'Stalled')!.message, /out of traffic, waiting to be changed to revision r2: a0, b0, c0/);
 });
+
+test('status.batch counts batches from 1 for people, like the CLI; kubectl get shows it as Batch', async () => {
+  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 1, needConfirm: true, pauseSeconds: 0, drainSeconds: 3 } });
+  const out = run({ order: fakeOrder({}), cd, pods: podsAt('r1') });
+  assert.equal(out.status.currentBatch, 0);
+  assert.equal(out.status.batch, '1/3');
+  const { ReleaseOrderKind } = await import('../../api/index.js');
+  assert.equal(ReleaseOrderKind.printerColumns.find((c) => c.name === 'Batch')?.jsonPath, '.status.batch');
+});
+
+test('beta with one unit plans a one-pod beta batch and says so in a Warning event', () => {
+  const strategy = { type: 'InPlaceIfPossible' as const, beta: true, batchSize: 2, needConfirm: true, pauseSeconds: 0, drainSeconds: 3 };
+  const one = fakeCd({ replicas: 3, topology: { unitKey: 'zone', units: ['a'] }, strategy });
+  const pods = ['a0', 'a1', 'a2'].map((n) => fakePod({ name: n, unit: 'a', revision: 'r1', gate: 'True' }));
+  const out = run({ order: fakeOrder({}), cd: one, pods });
+  const warning = out.events.find((e) => e.reason === 'BetaInOneUnit');
+  assert.equal(warning?.type, 'Warning');
+  assert.match(warning.message, /topology\.units lists one unit \(a\): the beta batch is a single pod of a/);
+  assert.deepEqual(out.status.batches![0]!.pods, ['a0']);
+  // Three units: no warning.
+  assert.equal(run({ order: fakeOrder({}), cd: fakeCd({ replicas: 3, strategy }), pods: podsAt('r1') }).events.some((e) => e.reason === 'BetaInOneUnit'), false);
+});

@@ -32,6 +32,23 @@ export { verdictKey, type Emit, type OrderEvent, type ProgressInput, type Progre
  * Every decision is appended to status.history with by system:plinth.
  */
 export function progress(input: ProgressInput): ProgressOutput {
+  const out = decide(input);
+  labelBatch(out.status);
+  return out;
+}
+
+/**
+ * status.batch, for people (kubectl get's Batch column, like the CLI): the current batch counted from 1, of
+ * the planned batches, e.g. "2/5". status.currentBatch and the batches' index stay 0-based (spec.confirmedBatches
+ * counts from them).
+ */
+function labelBatch(s: Status): void {
+  const n = s.batches?.length ?? 0;
+  if (n === 0 || s.currentBatch === undefined) delete s.batch;
+  else s.batch = `${s.currentBatch + 1}/${n}`;
+}
+
+function decide(input: ProgressInput): ProgressOutput {
   const { order, now } = input;
   const out: ProgressOutput = { status: structuredClone(order.status ?? {}), events: [] };
   const s = out.status;
@@ -92,6 +109,8 @@ function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
     const msg = `${candidates.length} pod(s) from revision ${order.spec.fromRevision || '(none)'} to ${order.spec.toRevision} in ${batches.length} batch(es)${strategy?.beta ? ', beta first' : ''}${strategy?.needConfirm ? ', each confirmed' : ''}`;
     say('Planned', undefined, msg);
     event('Planned', msg);
+    const single = singleUnitBeta(input);
+    if (single) event('BetaInOneUnit', single, 'Warning');
     return true;
   } catch (err) {
     s.phase = 'Failed';
@@ -100,6 +119,17 @@ function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
     event('PlanFailed', msg, 'Warning');
     return false;
   }
+}
+
+/**
+ * strategy.beta with one unit: the beta batch is one pod of that unit, which says nothing about the other
+ * units it exists to test (a beta batch is one pod in every unit). Said once, at planning, as a Warning.
+ */
+function singleUnitBeta(input: ProgressInput): string | undefined {
+  const { cd } = input;
+  if (isBlueGreen(cd) || cd.spec.strategy?.beta !== true || cd.spec.topology.units.length !== 1) return undefined;
+  const unit = cd.spec.topology.units[0] ?? '';
+  return `strategy.beta is true but topology.units lists one unit (${unit}): the beta batch is a single pod of ${unit}, not one pod in every unit; list more units or set beta false`;
 }
 
 function pausedBy(input: ProgressInput): string | undefined {
