@@ -117,3 +117,21 @@ test('beta with one unit plans a one-pod beta batch and says so in a Warning eve
   // Three units: no warning.
   assert.equal(run({ order: fakeOrder({}), cd: fakeCd({ replicas: 3, strategy }), pods: podsAt('r1') }).events.some((e) => e.reason === 'BetaInOneUnit'), false);
 });
+
+test('a rollback batch without progress is Stalled too; rolling it back clears it', () => {
+  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 3, progressDeadlineSeconds: 10 } });
+  const started = run({ order: fakeOrder({}), cd, pods: podsAt('r1') }).status;
+  const order = withStatus(fakeOrder({ spec: { rollback: true } }), started);
+  // Pods on r2, drained, not going back.
+  const stuck = ['a0', 'b0', 'c0'].map((n) => fakePod({ name: n, unit: n[0]!, revision: 'r2', gate: 'False', ready: false, drainStarted: t0.toISOString() }));
+  let out = run({ order, cd, pods: stuck, now: later(1) });
+  assert.equal(out.status.phase, 'RollingBack');
+  out = run({ order: withStatus(order, out.status), cd, pods: stuck, now: later(12) });
+  const c = condition(out.status, 'Stalled');
+  assert.equal(c?.status, 'True');
+  assert.equal(c?.reason, 'DrainedPodsNotChanged');
+  assert.match(c!.message, /waiting to be changed to revision r1: a0, b0, c0/);
+  const back = run({ order: withStatus(order, out.status), cd, pods: podsAt('r1'), now: later(13) });
+  assert.equal(back.status.phase, 'RolledBack');
+  assert.equal(condition(back.status, 'Stalled')?.status, 'False');
+});

@@ -427,9 +427,15 @@ function rollback(input: ProgressInput, out: ProgressOutput, say: Say, event: Em
     const b = batchBeingRolledBack(batches);
     if (!b) break;
     s.currentBatch = b.index;
-    if (!batchState(b.pods, input.pods, from, targets).done) return out;
+    if (!batchState(b.pods, input.pods, from, targets).done) {
+      // The batch being rolled back is watched for progress like a forward batch.
+      const stallIn = watchProgress({ s, b, cd, pods: input.pods, to: from, targets, now, say, event });
+      if (stallIn !== undefined) out.requeueAfterMs = stallIn;
+      return out;
+    }
     b.phase = 'RolledBack';
     b.finishedAt = stamp(now);
+    clearStall(s, now, `batch ${b.index + 1} rolled back`, say, event);
     const msg = `batch ${b.index + 1} of ${batches.length} rolled back to revision ${from}`;
     say('BatchRolledBack', b.index, msg);
     event('BatchRolledBack', msg);
