@@ -130,7 +130,7 @@ test('a rollback batch without progress is Stalled too; rolling it back clears i
   const c = condition(out.status, 'Stalled');
   assert.equal(c?.status, 'True');
   assert.equal(c?.reason, 'DrainedPodsNotChanged');
-  assert.match(c!.message, /waiting to be changed to revision r1: a0, b0, c0/);
+  assert.match(c.message, /waiting to be changed to revision r1: a0, b0, c0/);
   const back = run({ order: withStatus(order, out.status), cd, pods: podsAt('r1'), now: later(13) });
   assert.equal(back.status.phase, 'RolledBack');
   assert.equal(condition(back.status, 'Stalled')?.status, 'False');
