@@ -3,6 +3,7 @@
 //    CellDeployment Stalled after strategy.progressDeadlineSeconds, with a Warning Event naming the cause and
 //    the pods; once the pods become Ready the release goes on and Stalled goes False;
 //  - pre-checks a ReleasePolicy does not configure are listed Skipped in the order's status, never Passed;
+//    kubectl get's Batch column counts from 1;
 //  - a ReleasePolicy with a broken blackout window (cron out of range, unknown time zone) gets Valid=False and a
 //    Warning Event within seconds of the apply, naming the fields and values; Valid=True once fixed.
 import { describe, test } from 'node:test';
@@ -105,6 +106,15 @@ describe('release guards', () => {
     const o = await waitOrder(c, ns, name, (x) => x.status?.phase === 'Completed', 'Completed');
     const results = Object.fromEntries((o.status?.checks ?? []).map((x) => [x.name, x.result]));
     assert.deepEqual(results, { 'quiet/blackout': 'Passed', 'quiet/conflicts': 'Skipped', 'quiet/parameters': 'Skipped' });
+    // kubectl get releaseorders counts batches from 1, like the CLI: the one batch is "1/1", not 0.
+    const table = await c.request<{ columnDefinitions: { name: string }[]; rows: { cells: unknown[]; object: { metadata: { name: string } } }[] }>({
+      method: 'GET',
+      path: `/apis/apps.plinth.dev/v1alpha1/namespaces/${ns}/releaseorders`,
+      accept: 'application/json;as=Table;v=v1;g=meta.k8s.io',
+    });
+    const col = table.columnDefinitions.findIndex((d) => d.name === 'Batch');
+    const row = table.rows.find((r) => r.object.metadata.name === name);
+    assert.equal(row?.cells[col], '1/1');
   });
 
   test('a ReleasePolicy with a broken blackout window gets Valid=False and a Warning Event within seconds; Valid=True once fixed', async () => {
