@@ -52,3 +52,36 @@ test('parallel requests and a watch on one signal hold one abort listener; an ab
     await new Promise<void>((r) => server.close(() => r()));
   }
 });
+
+test('retries of 429 leave no abort listener behind on the caller\'s signal', async () => {
+  let calls = 0;
+  const server = http.createServer((_req, res) => {
+    calls++;
+    if (calls % 2 === 1) {
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '0' });
+      res.end('{"kind":"Status","code":429,"reason":"TooManyRequests"}');
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end('{"metadata":{"name":"a"}}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as { port: number }).port}` }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  const client = await KubeClient.fromKubeConfig(kc);
+  const ac = new AbortController();
+  try {
+    for (let i = 0; i < 12; i++) await client.get(ref('v1', 'configmaps', 'ns'), 'a', { signal: ac.signal });
+    assert.equal(calls, 24, 'every request was throttled once and retried');
+    assert.equal(getEventListeners(ac.signal, 'abort').length, 0);
+  } finally {
+    client.close();
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});

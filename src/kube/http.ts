@@ -516,16 +516,20 @@ function isRetryableReset(err: unknown): boolean {
   return Boolean((err as { retryableReset?: boolean })?.retryableReset);
 }
 
+/** Waits `ms` unless `signal` aborts first; its abort callback is gone once the wait is over (none left behind per retry). */
 function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(abortError(signal));
-      },
-      { once: true },
-    );
+    if (signal?.aborted) {
+      reject(abortError(signal));
+      return;
+    }
+    const off = onAbort(signal, () => {
+      clearTimeout(t);
+      reject(abortError(signal!));
+    });
+    const t = setTimeout(() => {
+      off();
+      resolve();
+    }, ms);
   });
 }
