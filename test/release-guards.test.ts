@@ -64,7 +64,7 @@ describe('release guards', () => {
     assert.equal(cond.reason, 'PodsNotReady');
     const batchPods = stalled.status!.batches![0]!.pods;
     for (const p of batchPods) assert.ok(cond.message!.includes(p), `${p} named in: ${cond.message}`);
-    assert.match(cond.message!, /no progress for \d+s \(strategy\.progressDeadlineSeconds 3\) in batch 1: on revision \w+ but not Ready/);
+    assert.match(cond.message!, /no progress for \d+s \(strategy\.progressDeadlineSeconds 3 \+ drainSeconds 1\) in batch 1: on revision \w+ but not Ready/);
     assert.equal(stalled.status?.batches?.[0]?.phase, 'Running');
     const cd = await eventually('the CellDeployment shows Stalled', async () => {
       const x = await getCd(c, ns, 'web');

@@ -49,7 +49,7 @@ test('an invalid image fails the order before any batch starts, with a condition
 });
 
 test('a running batch without progress for progressDeadlineSeconds is Stalled, naming the pods; progress clears it', () => {
-  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 3, progressDeadlineSeconds: 10 } });
+  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 2, progressDeadlineSeconds: 8 } });
   let order = fakeOrder({});
   let out = run({ order, cd, pods: podsAt('r1') });
   assert.equal(out.status.batches![0]!.phase, 'Running');
@@ -66,7 +66,7 @@ test('a running batch without progress for progressDeadlineSeconds is Stalled, n
   const c = condition(out.status, 'Stalled');
   assert.equal(c?.status, 'True');
   assert.equal(c?.reason, 'PodsNotReady');
-  assert.match(c.message, /no progress for 11s \(strategy\.progressDeadlineSeconds 10\) in batch 1: on revision r2 but not Ready \(out of traffic\): a0, b0, c0/);
+  assert.match(c.message, /no progress for 11s \(strategy\.progressDeadlineSeconds 8 \+ drainSeconds 2\) in batch 1: on revision r2 but not Ready \(out of traffic\): a0, b0, c0/);
   assert.ok(out.events.some((e) => e.type === 'Warning' && e.reason === 'Stalled' && /PodsNotReady/.test(e.message)));
   assert.equal(out.status.history!.at(-1)!.action, 'Stalled');
   order = withStatus(order, out.status);
@@ -80,7 +80,7 @@ test('a running batch without progress for progressDeadlineSeconds is Stalled, n
 });
 
 test('a paused order is not stalled: the clock stops, and starts again on resume', () => {
-  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 3, progressDeadlineSeconds: 10 } });
+  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 2, progressDeadlineSeconds: 8 } });
   let order = withStatus(fakeOrder({}), run({ order: fakeOrder({}), cd, pods: podsAt('r1') }).status);
   const drained = ['a0', 'b0', 'c0'].map((n) => fakePod({ name: n, unit: n[0]!, revision: 'r1', gate: 'False', ready: false, drainStarted: t0.toISOString() }));
   order = withStatus(order, run({ order, cd, pods: drained, now: later(1) }).status);
@@ -119,7 +119,7 @@ test('beta with one unit plans a one-pod beta batch and says so in a Warning eve
 });
 
 test('a rollback batch without progress is Stalled too; rolling it back clears it', () => {
-  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 3, progressDeadlineSeconds: 10 } });
+  const cd = fakeCd({ replicas: 3, strategy: { type: 'InPlaceIfPossible', beta: false, batchSize: 3, needConfirm: false, pauseSeconds: 0, drainSeconds: 2, progressDeadlineSeconds: 8 } });
   const started = run({ order: fakeOrder({}), cd, pods: podsAt('r1') }).status;
   const order = withStatus(fakeOrder({ spec: { rollback: true } }), started);
   // Pods on r2, drained, not going back.

@@ -91,13 +91,15 @@ export interface StallInput {
 /**
  * Pure on `s`: watches a running, unfinished batch for progress. status.lastProgress keeps the last mark and
  * when it was reached (so a restarted controller, e.g. a manager that came back late, judges the same clock);
- * once progressDeadlineSeconds pass without a new mark, the order gets Stalled=True naming the cause and the
+ * once progressDeadlineSeconds (plus the strategy's drainSeconds, a wait by design) pass without a new mark, the order gets Stalled=True naming the cause and the
  * pods, with a Warning Event; a new mark clears it. Returns when to look again (ms) while not stalled yet.
  */
 export function watchProgress(x: StallInput): number | undefined {
   const { s, now } = x;
   const mark = progressMark(x.b, x.pods, x.to, x.targets);
-  const deadlineMs = progressDeadlineSeconds(x.cd) * 1000;
+  // A pod waits drainSeconds out of traffic by design: that wait is not a stall.
+  const drainSeconds = x.cd.spec.strategy?.drainSeconds ?? 0;
+  const deadlineMs = (progressDeadlineSeconds(x.cd) + drainSeconds) * 1000;
   const since = Date.parse(s.lastProgress?.at ?? '');
   if (s.lastProgress?.mark !== mark || Number.isNaN(since)) {
     s.lastProgress = { mark, at: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
@@ -108,7 +110,8 @@ export function watchProgress(x: StallInput): number | undefined {
   if (left > 0) return left;
   if (isStalled(s)) return undefined;
   const cause = stallCause(x.b, x.pods, x.to, x.targets);
-  const msg = `no progress for ${Math.round((now.getTime() - since) / 1000)}s (strategy.progressDeadlineSeconds ${deadlineMs / 1000}) in batch ${x.b.index + 1}: ${cause.detail}`;
+  const limits = `strategy.progressDeadlineSeconds ${progressDeadlineSeconds(x.cd)} + drainSeconds ${drainSeconds}`;
+  const msg = `no progress for ${Math.round((now.getTime() - since) / 1000)}s (${limits}) in batch ${x.b.index + 1}: ${cause.detail}`;
   put(s, cond('True', cause.reason, msg), now);
   x.say('Stalled', x.b.index, msg);
   x.event(STALLED, `${cause.reason}: ${msg}`, 'Warning');
