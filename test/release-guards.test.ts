@@ -5,14 +5,18 @@
 //  - pre-checks a ReleasePolicy does not configure are listed Skipped in the order's status, never Passed;
 //    kubectl get's Batch column counts from 1;
 //  - a ReleasePolicy with a broken blackout window (cron out of range, unknown time zone) gets Valid=False and a
-//    Warning Event within seconds of the apply, naming the fields and values; Valid=True once fixed.
-import { describe, test } from 'node:test';
+//    Warning Event within seconds of the apply, naming the fields and values; Valid=True once fixed;
+//  - a release whose controllers stopped with pods drained (a manager that died) and came back late: the order
+//    is Stalled at once, naming the drained pods, and the condition clears as the release goes on.
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { ReleasePolicy } from '../src/api/index.js';
 import { CORE, inNamespace } from '../src/kube/resource.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
 import { RELEASE_API_VERSION } from '../src/release/keys.js';
+import { runCellDeploymentController, runReleaseOrderController } from '../src/release/modules.js';
+import { logger } from '../src/kube/log.js';
 import {
   cdRef,
   cellDeployment,
@@ -22,9 +26,14 @@ import {
   getCd,
   patchCd,
   pods,
+  gate,
   releaseSuite,
+  setImage,
+  sleep,
+  startReleaseCluster,
   waitOrder,
   waitPhase,
+  type ReleaseEnv,
 } from './support/release-env.js';
 
 const NEVER = 'example.com/warmed-up';
@@ -138,5 +147,60 @@ describe('release guards', () => {
     assert.match(warned.message ?? warned.note ?? '', /Europe\/Londn/);
     await c.patch(ref, 'peak', { spec: { preChecks: { blackoutWindows: [{ ...window, timeZone: 'Europe/London', cron: '0 9 * * 1-5' }] } } }, 'merge');
     await eventually('Valid=True', async () => (condition(await c.get<ReleasePolicy>(ref, 'peak'), 'Valid')?.status === 'True' ? true : undefined), 10_000);
+  });
+});
+
+describe('a release behind a manager that died and came back late', () => {
+  let env: ReleaseEnv | undefined;
+  before(async () => {
+    env = await startReleaseCluster({ nodes: 3 });
+  });
+  after(async () => {
+    await env?.stop();
+  });
+
+  /** One release controller in this process until the returned stop is called. */
+  function run(controller: typeof runReleaseOrderController | typeof runCellDeploymentController): () => Promise<void> {
+    const ac = new AbortController();
+    const running = controller({ client: env!.client, signal: ac.signal, log: logger('test-late-manager') });
+    return async () => {
+      ac.abort();
+      await running;
+    };
+  }
+
+  const stalledOf = (o: { status?: { conditions?: { type: string; status: string; reason?: string; message?: string }[] } }) =>
+    o.status?.conditions?.find((x) => x.type === 'Stalled');
+
+  test('the order is Stalled at once naming the drained pods; it clears as the release goes on', async () => {
+    const c = env!.client;
+    const ns = 'guard-late';
+    await ensureNamespace(c, ns);
+    let stopOrders = run(runReleaseOrderController);
+    let stopPods = run(runCellDeploymentController);
+    await c.create(cdRef(ns), cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3, drainSeconds: 2, progressDeadlineSeconds: 2 } }));
+    await waitPhase(c, ns, 'web', 'Completed');
+    const before = (await getCd(c, ns, 'web')).status?.releaseOrder;
+    await setImage(c, ns, 'web', 'registry.local/web:2');
+    const name = await currentOrderName(c, ns, 'web', before);
+    // The manager dies while the batch's pods are out of traffic.
+    await eventually('pods taken out of traffic', async () => ((await pods(c, ns, 'web')).some((p) => gate(p) === 'False') ? true : undefined));
+    await Promise.all([stopPods(), stopOrders()]);
+    await sleep(6000);
+    // It comes back late: the order controller first.
+    stopOrders = run(runReleaseOrderController);
+    const stalled = await waitOrder(c, ns, name, (o) => stalledOf(o)?.status === 'True', 'Stalled=True after the restart', 20_000);
+    const cond = stalledOf(stalled)!;
+    assert.ok(['DrainedPodsNotChanged', 'PodsNotReady'].includes(cond.reason ?? ''), cond.reason);
+    const drained = (await pods(c, ns, 'web')).filter((p) => gate(p) === 'False').map((p) => p.metadata!.name!);
+    assert.ok(drained.length > 0);
+    for (const p of drained) assert.ok(cond.message!.includes(p), `${p} named in: ${cond.message}`);
+    // Then the pod controller: the release goes on and completes; Stalled goes False.
+    stopPods = run(runCellDeploymentController);
+    const done = await waitOrder(c, ns, name, (o) => o.status?.phase === 'Completed', 'Completed');
+    assert.equal(stalledOf(done)?.status, 'False');
+    const actions = (done.status?.history ?? []).map((h) => h.action);
+    assert.ok(actions.indexOf('Stalled') >= 0 && actions.indexOf('ProgressResumed') > actions.indexOf('Stalled'), actions.join(','));
+    await Promise.all([stopPods(), stopOrders()]);
   });
 });
