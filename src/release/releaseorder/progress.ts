@@ -27,8 +27,11 @@ export { verdictKey, type Emit, type OrderEvent, type ProgressInput, type Progre
  *  4. forward: the first batch not Succeeded runs when allowed — paused (order or CellDeployment) holds it;
  *     with needConfirm, batch i (0-based) starts once spec.confirmedBatches >= i (so batch 0, the beta when
  *     set, starts at once, and confirming k lets batch k start); without needConfirm, pauseSeconds after the
- *     previous batch finished; then the before-batch checks. A running batch succeeds when all its pods are
- *     done (on toRevision, Ready, gate True) and the after-batch checks passed. Completed after the last one.
+ *     previous batch finished; then an image that is not a valid reference fails the order (no pod changed),
+ *     then the before-batch checks. A running batch succeeds when all its pods are done (on toRevision, Ready,
+ *     gate True) and the after-batch checks passed. Completed after the last one.
+ * A running batch (forward or rolled back) without progress for progressDeadlineSeconds is marked Stalled
+ * (stall.ts). status.batch counts the current batch from 1 for people.
  * Every decision is appended to status.history with by system:plinth.
  */
 export function progress(input: ProgressInput): ProgressOutput {
