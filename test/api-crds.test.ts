@@ -89,6 +89,9 @@ for (const version of ['new', 'old'] as const) {
       assert.match(msg, /replicas/);
       const msg2 = await rejection(client, cellDeployment('bad-type', (s) => (s.strategy.type = 'Sideways')));
       assert.match(msg2, /Unsupported value: "Sideways"/);
+      // batchSize: the answer names the value given (an int-or-string value is otherwise shown as "").
+      assert.match(await rejection(client, cellDeployment('bad-batch-int', (s) => (s.strategy.batchSize = 0))), /batchSize: Invalid value: 0: .*greater than or equal to 1/);
+      assert.match(await rejection(client, cellDeployment('bad-batch-str', (s) => (s.strategy.batchSize = 'abc'))), /batchSize: Invalid value: "abc": .*should match/);
     });
 
     test('image references are checked at admission (a pattern, so on every version)', async () => {
@@ -165,7 +168,7 @@ for (const version of ['new', 'old'] as const) {
           ['unknown-unit', (s) => (s.topology.unitReplicas = { 'zone-x': 1 }), /names a unit that is not listed in topology.units/],
           ['batch-zero', (s) => (s.strategy.batchSize = 0), /batchSize must be a whole number >= 1/],
           ['batch-pct', (s) => (s.strategy.batchSize = '0%'), /batchSize must be a whole number >= 1 or a percent/],
-          ['batch-echo-int', (s) => (s.strategy.batchSize = 0), /batchSize must be a whole number >= 1 or a percent from 1% to 100% \(e\.g\. 2 or "25%"\), not 0$/m],
+          ['batch-echo-int', (s) => (s.strategy.batchSize = 0), /batchSize must be a whole number >= 1 or a percent from 1% to 100% \(e\.g\. 2 or "25%"\), not 0\]/],
           ['batch-echo-str', (s) => (s.strategy.batchSize = 'abc'), /, not "abc"/],
           ['selector', (s) => (s.selector.matchLabels = { app: 'other' }), /selector.matchLabels does not match template.metadata.labels/],
           ['bluegreen', (s) => (s.strategy.type = 'BlueGreen'), /BlueGreen needs strategy.blueGreen.activeService/],

@@ -86,6 +86,9 @@ export const Strategy = Validated(
     batchSize: IntOrString({
       default: 1,
       description: 'Pods per batch after the beta batch: a number (>= 1) or a percent of replicas ("25%").',
+      // Checked by every version (1.24 does not enforce CEL); the API server's answer names the value given.
+      minimum: 1,
+      pattern: '^([1-9][0-9]?|100)%$',
       'x-kubernetes-validations': [
         {
           rule: "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')",
