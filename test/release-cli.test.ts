@@ -305,6 +305,7 @@ describe('plinth release (CLI)', { timeout: 900_000 }, () => {
       await fails('RELEASE_NOT_FOUND', /no ReleaseOrder named "nope"/, 'release', 'history', 'ro/nope', ...n);
       await fails('RELEASE_NOT_FOUND', /no CellDeployment named "nope"/, 'release', 'confirm', 'cd/nope', ...n);
       await fails('RELEASE_NOT_FOUND', /no CellDeployment or ReleaseOrder named "nope" in namespace default/, 'release', 'pause', 'nope');
+      await fails('NAMESPACE_NOT_FOUND', /namespace nosuchns does not exist \(NAMESPACE_NOT_FOUND\); check -n\/--namespace/, 'release', 'confirm', 'web', '-n', 'nosuchns');
       await fails('INVALID_ARGUMENT', /"deployment" is not a CellDeployment or ReleaseOrder kind/, 'release', 'rollback', 'deployment/web', ...n);
       await fails('INVALID_ARGUMENT', /invalid --output: "xml" is not a known format/, 'release', 'status', 'nope', ...n, '-o', 'xml');
       const r = await plinth('release', 'confirm', 'x', '--batch', 'two');

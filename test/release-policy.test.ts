@@ -5,7 +5,7 @@
 //  - a conflict on plinth.dev/system: the second release is Blocked naming the first until the first completes;
 //  - a held cluster-upgrade lock Lease blocks until it is deleted; by default, the lock `plinth upgrade nodes`
 //    takes (acquired and released through its own code) blocks until the run gives it up;
-//  - a bad image reference blocks with a clear message;
+//  - a bad image reference is refused at admission; an image against the policy's imagePattern blocks with a clear message;
 //  - a Prometheus metric analysis failure (a real Prometheus on loopback, scraping a gauge this test serves)
 //    fails the batch with onFailure Pause, and rolls the release back with onFailure Rollback.
 import { after, describe, test } from 'node:test';
@@ -130,13 +130,14 @@ describe('ReleasePolicy enforcement', () => {
     await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Completed', 'Completed once the run gave its lock up');
   });
 
-  test('a bad image reference blocks with a clear message', async () => {
+  test('a bad image reference is refused by the API server; an image against the policy\'s imagePattern blocks with a clear message', async () => {
     const ns = 'policy-params';
     await deploy(ns, cellDeployment(ns, 'web', { replicas: 3, strategy: { batchSize: 3 } }));
-    await policy(ns, 'params', { selector: { matchLabels: { app: 'web' } }, preChecks: { parameters: { requireResources: true } } });
-    const name = await release(ns, 'web', 'registry.local/Web:2');
+    await policy(ns, 'params', { selector: { matchLabels: { app: 'web' } }, preChecks: { parameters: { requireResources: true, imagePattern: '^registry\\.local/' } } });
+    await assert.rejects(setImage(suite.env.client, ns, 'web', 'registry.local/Web:2'), (err: Error) => err.message.includes('Invalid value: "registry.local/Web:2"'));
+    const name = await release(ns, 'web', 'registry.corp/web:2');
     const o = await waitOrder(suite.env.client, ns, name, (x) => x.status?.phase === 'Blocked', 'Blocked');
-    assert.match(history(o), /"registry\.local\/Web:2" is not a valid image reference/);
+    assert.match(history(o), /"registry\.corp\/web:2" does not match the release policy's imagePattern/);
     // The CellDeployment's phase follows its order's (its status is written on the next reconcile).
     const cd = await waitPhase(suite.env.client, ns, 'web', 'Blocked');
     assert.equal(cd.status?.phase, 'Blocked');

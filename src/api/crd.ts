@@ -21,6 +21,8 @@ export interface KindDefinition<Spec extends TSchema, Status extends TSchema> {
   scope: 'Namespaced' | 'Cluster';
   spec: Spec;
   status: Status;
+  /** The scale subresource (kubectl scale, HorizontalPodAutoscalers), as JSON paths in the object. */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
   /** Extra CEL rules on the whole object (e.g. comparing metadata and spec). */
   rules?: { rule: string; message: string; fieldPath?: string }[];
   printerColumns: PrinterColumn[];
@@ -94,7 +96,7 @@ export function toCrd<S extends TObject, T extends TObject>(def: KindDefinition<
           name: def.version,
           served: true,
           storage: true,
-          subresources: { status: {} },
+          subresources: { status: {}, ...(def.scale ? { scale: def.scale } : {}) },
           additionalPrinterColumns: [
             ...def.printerColumns,
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },

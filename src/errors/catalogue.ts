@@ -117,6 +117,12 @@ export const ERRORS = {
     exit: 1,
     http: 404,
   },
+  NAMESPACE_NOT_FOUND: {
+    message: 'namespace {namespace} does not exist',
+    hint: 'check -n/--namespace; list namespaces with `kubectl get namespaces`',
+    exit: 1,
+    http: 404,
+  },
   RELEASE_NO_ORDER: {
     message: 'CellDeployment {namespace}/{name} has no release order yet: {detail}',
     hint: 'a release order is created when its template changes; see `kubectl get releaseorders -n {namespace}`',

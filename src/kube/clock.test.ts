@@ -15,7 +15,7 @@ test('sleep rejects with the abort reason; pause resolves quietly; neither leave
   const clock = new FakeClock();
   const slept = sleep(1000, ac.signal, clock);
   const paused = pause(1000, ac.signal, clock);
-  assert.equal(getEventListeners(ac.signal, 'abort').length, 2);
+  assert.equal(getEventListeners(ac.signal, 'abort').length, 1, 'one listener however many wait');
   ac.abort(new Error('stop'));
   await assert.rejects(slept, /stop/);
   await paused;

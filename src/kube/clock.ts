@@ -1,3 +1,5 @@
+import { onAbort } from './abort-fanout.js';
+
 /**
  * Time source for the runtime. Production code uses `realClock`; unit tests use `FakeClock`
  * so that backoff, leader election and expectations can be tested without sleeping.
@@ -34,15 +36,15 @@ export function sleep(ms: number, signal?: AbortSignal, clock: Clock = realClock
       reject(abortReason(signal));
       return;
     }
-    const onAbort = (): void => {
+    // One listener per signal however many wait on it (abort-fanout.ts); none is left once the wait is over.
+    const off = onAbort(signal, () => {
       cancel();
       reject(abortReason(signal!));
-    };
+    });
     const cancel = clock.setTimer(() => {
-      signal?.removeEventListener('abort', onAbort);
+      off();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 

@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PlinthError, errorMessage } from '../errors/index.js';
 import { sleep } from './clock.js';
+import { onAbort } from './abort-fanout.js';
 import { KubeApiError, type KubeStatus } from './api-error.js';
 import { LineSplitter } from './lines.js';
 import { describeTarget, resourcePath, type KubeObject, type ResourceRef } from './resource.js';
@@ -272,11 +273,11 @@ export class KubeClient {
       fieldSelector: opts.fieldSelector,
     };
     const { req, res } = await this.open({ method: 'GET', path: resourcePath(r), query, signal: opts.signal, target }, true);
-    const onAbort = (): void => {
+    const abort = (): void => {
       res.destroy(abortError(opts.signal!));
     };
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    if (opts.signal?.aborted) onAbort();
+    const offAbort = onAbort(opts.signal, abort);
+    if (opts.signal?.aborted) abort();
     try {
       if ((res.statusCode ?? 0) !== 200) {
         const body = await readBody(res);
@@ -295,7 +296,7 @@ export class KubeClient {
       const rest = lines.end();
       if (rest !== undefined) yield JSON.parse(rest) as WatchEvent<T>;
     } finally {
-      opts.signal?.removeEventListener('abort', onAbort);
+      offAbort();
       res.destroy();
       req.destroy();
     }
@@ -385,19 +386,18 @@ export class KubeClient {
       const req = mod.request(reqOpts);
       let timer: NodeJS.Timeout | undefined;
       let settled = false;
-      const onAbort = (): void => {
-        req.destroy(abortError(opts.signal!));
-      };
+      let offAbort = (): void => undefined;
       const cleanup = (): void => {
         if (timer) clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
+        offAbort();
       };
       if (timeoutMs > 0) {
         timer = setTimeout(() => {
           req.destroy(new PlinthError('TIMEOUT', { seconds: timeoutMs / 1000, what: `${verb} ${target}`, fix: 'check the API server is healthy' }));
         }, timeoutMs);
       }
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      // One listener on the caller's signal however many requests share it (see abort-fanout.ts).
+      offAbort = onAbort(opts.signal, () => req.destroy(abortError(opts.signal!)));
       req.on('response', (res) => {
         settled = true;
         // For ordinary requests keep the deadline and abort wiring until the body is read.

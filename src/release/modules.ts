@@ -27,3 +27,8 @@ export async function runReleaseOrderController(ctx: ManagerContext, checks?: Re
     await release();
   }
 }
+
+export async function runReleasePolicyController(ctx: ManagerContext): Promise<void> {
+  const c = (await import('./policy/controller.js')).startReleasePolicyController({ client: ctx.client, signal: ctx.signal });
+  await c.done;
+}

@@ -3,6 +3,7 @@ import type { CellDeployment, ReleaseOrder } from '../api/index.js';
 import { compareStrings } from './plan/index.js';
 import { isRollingBack, isTerminal, latestOrder } from './orders.js';
 import { isDeleting, podName, podRevision } from './pod/state.js';
+import { batchBeingRolledBack } from './rollback-batch.js';
 
 /** What the controllers are doing with a CellDeployment's pods right now. */
 export type ReleaseMode =
@@ -54,8 +55,7 @@ export function releaseView(cd: CellDeployment, orders: readonly ReleaseOrder[],
   if (isRollingBack(order)) {
     const from = order.spec.fromRevision;
     if (order.status?.phase === 'RolledBack') return { ...base, target: from, mode: 'none', active: new Set(), batch: undefined };
-    const started = batches.filter((b) => b.startedAt !== undefined && b.phase !== 'RolledBack' && b.phase !== 'Pending');
-    const last = started.sort((a, b) => b.index - a.index)[0];
+    const last = batchBeingRolledBack(batches);
     if (last) return { ...base, target: from, mode: 'rollback', active: new Set(last.pods), batch: last.index };
     const rest = pods.filter((p) => !isDeleting(p) && podRevision(p) !== from).map(podName);
     return { ...base, target: from, mode: 'sweep', active: new Set(rest), batch: undefined };

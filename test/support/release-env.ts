@@ -10,7 +10,7 @@ import { KubeClient } from '../../src/kube/http.js';
 import { CORE, inNamespace } from '../../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../../src/localenv/index.js';
 import { KEYS, RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
-import { runCellDeploymentController, runReleaseOrderController } from '../../src/release/modules.js';
+import { runCellDeploymentController, runReleaseOrderController, runReleasePolicyController } from '../../src/release/modules.js';
 import { logger } from '../../src/kube/log.js';
 
 export interface ReleaseEnv {
@@ -43,7 +43,7 @@ export async function startReleaseCluster(opts: { nodes?: number; inPlaceDelayMs
 export function runControllersInProcess(client: KubeClient): { stop: () => Promise<void> } {
   const ac = new AbortController();
   const ctx = { client, signal: ac.signal, log: logger('test-release') };
-  const running = Promise.all([runCellDeploymentController(ctx), runReleaseOrderController(ctx)]);
+  const running = Promise.all([runCellDeploymentController(ctx), runReleaseOrderController(ctx), runReleasePolicyController(ctx)]);
   return {
     stop: async () => {
       ac.abort();

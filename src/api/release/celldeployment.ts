@@ -1,11 +1,32 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Conditions, StringEnum, IntOrString, LabelMap, LabelSelector, MapList, OpaqueObject, StringMap, Validated } from '../schema/types.js';
 import type { KindDefinition, ObjectOf } from '../crd.js';
+import { IMAGE_REFERENCE_PATTERN } from './image-pattern.js';
 import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
 const MAX_UNITS = 64;
 
-/** A pod template: labels and annotations are typed (rules read them); the pod spec is validated by Kubernetes when pods are created. */
+/** Containers of the pod spec: only the image is typed, so a bad reference is refused when the object is written. */
+const Containers = Type.Unsafe<unknown[]>({
+  type: 'array',
+  items: {
+    type: 'object',
+    'x-kubernetes-preserve-unknown-fields': true,
+    properties: {
+      image: {
+        type: 'string',
+        pattern: IMAGE_REFERENCE_PATTERN,
+        description: 'A container image reference: [registry[:port]/]lower-case/path[:tag][@digest], e.g. registry.local/web:2.',
+      },
+    },
+  },
+});
+
+/**
+ * A pod template: labels and annotations are typed (rules read them); of the pod spec only the containers'
+ * images (a release must never start with an image no registry can serve); the rest is validated by
+ * Kubernetes when pods are created.
+ */
 export const PodTemplate = Type.Object({
   metadata: Type.Optional(
     Type.Object({
@@ -13,7 +34,10 @@ export const PodTemplate = Type.Object({
       annotations: Type.Optional(StringMap()),
     }),
   ),
-  spec: OpaqueObject({ description: 'A core/v1 PodSpec.' }),
+  spec: OpaqueObject({
+    description: 'A core/v1 PodSpec.',
+    properties: { containers: Containers, initContainers: Containers },
+  }),
 });
 
 export const Topology = Validated(
@@ -62,16 +86,29 @@ export const Strategy = Validated(
     batchSize: IntOrString({
       default: 1,
       description: 'Pods per batch after the beta batch: a number (>= 1) or a percent of replicas ("25%").',
+      // Checked by every version (1.24 does not enforce CEL); the API server's answer names the value given.
+      minimum: 1,
+      pattern: '^([1-9][0-9]?|100)%$',
       'x-kubernetes-validations': [
         {
           rule: "type(self) == int ? self >= 1 : self.matches('^([1-9][0-9]?|100)%$')",
           message: 'batchSize must be a whole number >= 1 or a percent from 1% to 100%',
+          // The API server shows an int-or-string value as "" in "Invalid value": say the value given (1.27+; older servers use message).
+          messageExpression:
+            "'batchSize must be a whole number >= 1 or a percent from 1% to 100% (e.g. 2 or \"25%\"), not ' + (type(self) == int ? string(self) : '\"' + string(self) + '\"')",
         },
       ],
     }),
     needConfirm: Type.Boolean({ default: false, description: 'Wait for confirmation after every batch.' }),
     pauseSeconds: Type.Integer({ minimum: 0, default: 0, description: 'Without needConfirm: wait this long between batches.' }),
     drainSeconds: Type.Integer({ minimum: 0, default: 3, description: 'Time a pod stays out of traffic before it is changed.' }),
+    progressDeadlineSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        default: 300,
+        description: 'A running batch that makes no progress for this long marks its ReleaseOrder (and the CellDeployment) Stalled, with a Warning Event.',
+      }),
+    ),
     blueGreen: Type.Optional(BlueGreen),
   },
   [
@@ -127,6 +164,7 @@ export const CellDeploymentStatus = Type.Object({
   units: Type.Optional(MapList(UnitStatus, 'name')),
   phase: Type.Optional(CellDeploymentPhase),
   releaseOrder: Type.Optional(Type.String()),
+  selector: Type.Optional(Type.String({ description: 'spec.selector as a label selector string (the scale subresource reads it, e.g. for a HorizontalPodAutoscaler).' })),
   conditions: Type.Optional(Conditions),
 });
 
@@ -142,6 +180,7 @@ export const CellDeploymentKind = {
   description: 'A workload released losslessly across topology units (cells, zones) in a beta batch and confirmed batches.',
   spec: CellDeploymentSpec,
   status: CellDeploymentStatus,
+  scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' },
   printerColumns: [
     { name: 'Desired', type: 'integer', jsonPath: '.spec.replicas' },
     { name: 'Ready', type: 'integer', jsonPath: '.status.readyReplicas' },

@@ -44,7 +44,9 @@ export const CheckResult = Type.Object({
   name: Type.String(),
   kind: Type.Union([Type.Literal('pre'), Type.Literal('post')]),
   batch: Type.Optional(Type.Integer()),
-  result: Type.Union([Type.Literal('Passed'), Type.Literal('Failed'), Type.Literal('Running'), Type.Literal('Blocked')]),
+  result: Type.Union([Type.Literal('Passed'), Type.Literal('Failed'), Type.Literal('Running'), Type.Literal('Blocked'), Type.Literal('Skipped')], {
+    description: 'Skipped: the check did not run (the policy does not configure it).',
+  }),
   message: Type.Optional(Type.String()),
   at: Timestamp(),
 });
@@ -62,10 +64,17 @@ export const ReleaseOrderPhase = StringEnum(['Pending', 'Progressing', 'WaitingF
 export const ReleaseOrderStatus = Type.Object({
   observedGeneration: Type.Optional(Type.Integer()),
   phase: Type.Optional(ReleaseOrderPhase),
-  currentBatch: Type.Optional(Type.Integer()),
+  currentBatch: Type.Optional(Type.Integer({ description: 'Index of the current batch, from 0 (as batches[].index).' })),
+  batch: Type.Optional(Type.String({ description: 'The current batch for people, counted from 1 of all batches, e.g. "2/5".' })),
   batches: Type.Optional(Type.Array(BatchStatus)),
   checks: Type.Optional(Type.Array(CheckResult)),
   history: Type.Optional(Type.Array(HistoryEntry)),
+  lastProgress: Type.Optional(
+    Type.Object(
+      { mark: Type.String(), at: Timestamp() },
+      { description: 'What the running batch had achieved when it last made progress, and when (the Stalled clock).' },
+    ),
+  ),
   conditions: Type.Optional(Conditions),
 });
 
@@ -84,7 +93,7 @@ export const ReleaseOrderKind = {
   printerColumns: [
     { name: 'Target', type: 'string', jsonPath: '.spec.target.name' },
     { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
-    { name: 'Batch', type: 'integer', jsonPath: '.status.currentBatch' },
+    { name: 'Batch', type: 'string', jsonPath: '.status.batch', description: 'Current batch, counted from 1, of all batches.' },
     { name: 'Confirmed', type: 'integer', jsonPath: '.spec.confirmedBatches' },
     { name: 'To', type: 'string', jsonPath: '.spec.toRevision' },
     { name: 'From', type: 'string', jsonPath: '.spec.fromRevision', priority: 1 },

@@ -1,9 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { LabelSelector, Validated } from '../schema/types.js';
+import { Conditions, LabelSelector, Validated } from '../schema/types.js';
 import type { KindDefinition, ObjectOf } from '../crd.js';
 import { RELEASE_CATEGORIES, RELEASE_GROUP, RELEASE_VERSION } from './group.js';
 
 const HHMM = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+/** Five cron fields of the characters cron uses; the values themselves are checked by the controller (status condition Valid). */
+const CRON_FIVE_FIELDS = '^\\s*[0-9A-Za-z*,/?#-]+(\\s+[0-9A-Za-z*,/?#-]+){4}\\s*$';
 
 /**
  * The Lease `plinth upgrade nodes` holds while it acts on a cluster's nodes (in its default --state-namespace):
@@ -28,7 +30,13 @@ export const BlackoutWindow = Validated(
         { maxItems: 32 },
       ),
     ),
-    cron: Type.Optional(Type.String({ minLength: 9, description: 'Cron expression for the window start.' })),
+    cron: Type.Optional(
+      Type.String({
+        minLength: 9,
+        pattern: CRON_FIVE_FIELDS,
+        description: 'Cron expression for the window start: 5 fields (minute hour day-of-month month day-of-week), e.g. "0 9 * * 1-5".',
+      }),
+    ),
     durationMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'With cron: how long the window lasts.' })),
   },
   [
@@ -99,6 +107,7 @@ export const ReleasePolicySpec = Type.Object({
 export const ReleasePolicyStatus = Type.Object({
   observedGeneration: Type.Optional(Type.Integer()),
   matched: Type.Optional(Type.Array(Type.String())),
+  conditions: Type.Optional(Conditions),
 });
 
 export const ReleasePolicyKind = {
@@ -115,6 +124,7 @@ export const ReleasePolicyKind = {
   status: ReleasePolicyStatus,
   printerColumns: [
     { name: 'On-Failure', type: 'string', jsonPath: '.spec.onFailure' },
+    { name: 'Valid', type: 'string', jsonPath: ".status.conditions[?(@.type=='Valid')].status" },
   ],
 } satisfies KindDefinition<typeof ReleasePolicySpec, typeof ReleasePolicyStatus>;
 

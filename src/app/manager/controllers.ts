@@ -9,5 +9,6 @@ export function controllers(): ControllerModule[] {
   return [
     { name: 'celldeployment', start: async (ctx) => (await import('../../release/modules.js')).runCellDeploymentController(ctx) },
     { name: 'releaseorder', start: async (ctx) => (await import('../../release/modules.js')).runReleaseOrderController(ctx) },
+    { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
   ];
 }

@@ -5,7 +5,6 @@ import { Discovery } from '../../kube/discovery.js';
 import { EventRecorder } from '../../kube/events.js';
 import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
-import type { KubeObject } from '../../kube/resource.js';
 import { templateHash, topologyProblems, unitTargets } from '../plan/index.js';
 import { BY_CELL_DEPLOYMENT, getCellDeployment, ordersOf, ownerCellDeploymentKey, podsOf, type ReleaseInformers } from '../informers.js';
 import { expectWrite } from '../expect.js';
@@ -46,11 +45,8 @@ const EXPECTATIONS_RECHECK_MS = 2000;
 export function startCellDeploymentController(opts: CellDeploymentControllerOptions): Controller {
   const { client, informers: inf } = opts;
   const expectations = new Expectations({ timeoutMs: opts.expectationsTimeoutMs ?? 30_000 });
-  const versionsOnly = {
-    onAdd: (o: KubeObject) => expectations.observe(o),
-    onUpdate: (_: KubeObject, o: KubeObject) => expectations.observe(o),
-    onDelete: (o: KubeObject) => expectations.observeDeleted(o),
-  };
+  // Orders and revisions: only the versions this controller wrote are expected (no owner counts creations).
+  const versionsOnly = expectations.handlers(() => undefined);
   const podExpectations = expectations.handlers(ownerCellDeploymentKey);
   const unsubscribe = [
     inf.pods.addHandler({

@@ -55,3 +55,13 @@ test('status: counts per unit, revisions, order, conditions', () => {
   assert.equal(later.conditions!.find((c) => c.type === 'TopologyValid')!.lastTransitionTime, '2024-03-08T12:00:00Z');
   assert.equal(later.conditions!.find((c) => c.type === 'UnitsSchedulable')!.lastTransitionTime, '2024-03-08T12:05:00Z');
 });
+
+test('the current order\'s Stalled condition is shown on the CellDeployment, and goes False when it is gone', () => {
+  const stalled = { type: 'Stalled', status: 'True' as const, reason: 'PodsNotReady', message: 'no progress for 301s in batch 1: a0', lastTransitionTime: '2024-03-08T11:59:00Z' };
+  const s = computeStatus(input(at('r1'), { phase: 'Progressing', conditions: [stalled] }), undefined);
+  const c = s.conditions!.find((x) => x.type === 'Stalled')!;
+  assert.deepEqual([c.status, c.reason, c.message], ['True', 'PodsNotReady', 'no progress for 301s in batch 1: a0']);
+  const after = computeStatus(input(at('r2')), s);
+  assert.equal(after.conditions!.find((x) => x.type === 'Stalled')!.status, 'False');
+  assert.equal(computeStatus(input(at('r2')), undefined).conditions!.find((x) => x.type === 'Stalled'), undefined);
+});

@@ -2,6 +2,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { CellDeployment, CellDeploymentStatusT } from '../../api/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace } from '../../kube/resource.js';
+import { selectorString } from '../../kube/selector-string.js';
 import { setCondition, writeStatus, type Condition } from '../../kube/status.js';
 import { formatProblems, summarizeReleaseOrder, type Problem } from '../plan/index.js';
 import { RES } from '../keys.js';
@@ -109,6 +110,8 @@ export function computeStatus(input: StatusInput, previous: CellDeploymentStatus
       : cond('ReplicaFailure', true, 'WriteFailed', input.failures.join('; ')),
     releasedCondition(phase, input),
   ];
+  const stalled = stalledCondition(view, previous);
+  if (stalled) conditions.push(stalled);
   let list: Condition[] = (previous?.conditions ?? []);
   for (const c of conditions) list = setCondition(list, c, input.now);
   return {
@@ -121,8 +124,21 @@ export function computeStatus(input: StatusInput, previous: CellDeploymentStatus
     units,
     phase,
     ...(view.latest?.metadata.name ? { releaseOrder: view.latest.metadata.name } : {}),
+    selector: selectorString(cd.spec.selector),
     conditions: list as StatusCondition[],
   };
+}
+
+/**
+ * The current order's Stalled condition, shown on the CellDeployment too (where `kubectl get cd` users look);
+ * False once the order has none any more (a new order, or none) after it was True here.
+ */
+function stalledCondition(view: ReleaseView, previous: CellDeploymentStatusT | undefined): Condition | undefined {
+  const fromOrder = view.order?.status?.conditions?.find((c) => c.type === 'Stalled');
+  if (fromOrder) return cond('Stalled', fromOrder.status === 'True', fromOrder.reason, fromOrder.message);
+  const before = previous?.conditions?.find((c) => c.type === 'Stalled');
+  if (before?.status !== 'True') return undefined;
+  return cond('Stalled', false, 'NoStalledRelease', 'no release of this CellDeployment is stalled');
 }
 
 function releasedCondition(phase: Phase, input: StatusInput): Condition {

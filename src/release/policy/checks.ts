@@ -8,7 +8,7 @@ import { stuckPending } from './pending.js';
 import { podsUnderChange } from '../releaseorder/bluegreen.js';
 import { MetricAnalysis, measureBaselines, type Query } from './post.js';
 import { queryPrometheus } from './prometheus.js';
-import { blackoutCheck, conflictCheck, parameterCheck, preResult, type PreBlock } from './pre.js';
+import { blackoutCheck, conflictCheck, parameterCheck, preResult, SKIPPED, type PreBlock } from './pre.js';
 import { selectorMatches } from '../../kube/selector.js';
 
 export const RELEASE_POLICIES = ref(RELEASE_API_VERSION, 'releasepolicies');
@@ -44,14 +44,16 @@ export function policyChecks(client: KubeClient, query: Query = queryPrometheus)
       let block: PreBlock | undefined;
       for (const p of policies) {
         const name = p.metadata.name ?? '';
-        const results: [string, PreBlock | undefined][] = [
-          [`${name}/blackout`, blackoutCheck(p, ctx.now)],
-          [`${name}/conflicts`, await conflictCheck(client, p, ctx)],
-          [`${name}/parameters`, parameterCheck(p, ctx.cd)],
+        const pre = p.spec.preChecks;
+        // A check the policy does not configure does not run: it is listed Skipped, never Passed.
+        const results: [string, PreBlock | undefined | typeof SKIPPED][] = [
+          [`${name}/blackout`, (pre?.blackoutWindows ?? []).length > 0 ? blackoutCheck(p, ctx.now) : SKIPPED],
+          [`${name}/conflicts`, pre?.conflicts ? await conflictCheck(client, p, ctx) : SKIPPED],
+          [`${name}/parameters`, pre?.parameters ? parameterCheck(p, ctx.cd) : SKIPPED],
         ];
         for (const [n, b] of results) {
           checks.push(preResult(n, ctx.batch, ctx.now, b));
-          block ??= b;
+          if (b !== SKIPPED) block ??= b;
         }
       }
       if (block) return { result: 'Blocked', message: block.message, retryAfterMs: block.retryAfterMs, checks };

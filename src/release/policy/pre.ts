@@ -114,7 +114,12 @@ export async function leaseHeld(client: KubeClient, ns: string, name: string, no
   return holder;
 }
 
-/** A pre check result for status.checks. */
-export function preResult(name: string, batch: number, now: Date, block: PreBlock | undefined): CheckResultT {
-  return { name, kind: 'pre', batch, result: block ? 'Blocked' : 'Passed', at: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), ...(block ? { message: block.message } : {}) };
+/** A pre-check the policy does not configure: it did not run. */
+export const SKIPPED = 'skipped';
+
+/** A pre check result for status.checks: Blocked, Passed, or Skipped when it did not run. */
+export function preResult(name: string, batch: number, now: Date, block: PreBlock | undefined | typeof SKIPPED): CheckResultT {
+  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (block === SKIPPED) return { name, kind: 'pre', batch, result: 'Skipped', at, message: 'not configured in the policy' };
+  return { name, kind: 'pre', batch, result: block ? 'Blocked' : 'Passed', at, ...(block ? { message: block.message } : {}) };
 }

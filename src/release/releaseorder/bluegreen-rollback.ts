@@ -1,7 +1,7 @@
 import { podRevision } from '../pod/state.js';
 import { unitTargets } from '../plan/index.js';
 import { setComplete } from './bluegreen.js';
-import { verdictKey, type Emit, type ProgressInput, type ProgressOutput, type Say } from './progress.js';
+import { verdictKey, type Emit, type ProgressInput, type ProgressOutput, type Say } from './progress-types.js';
 
 const stamp = (now: Date): string => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

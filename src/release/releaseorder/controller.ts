@@ -48,11 +48,8 @@ export function startReleaseOrderController(opts: ReleaseOrderControllerOptions)
     }
   };
   const expectations = new Expectations({ timeoutMs: 30_000 });
-  const unsubscribe = inf.releaseOrders.addHandler({
-    onAdd: (o) => expectations.observe(o),
-    onUpdate: (_, o) => expectations.observe(o),
-    onDelete: (o) => expectations.observeDeleted(o),
-  });
+  // The controller's own objects: only the versions it wrote are expected.
+  const unsubscribe = inf.releaseOrders.addHandler(expectations.handlers(() => undefined));
   const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
 
   const controller = runController({

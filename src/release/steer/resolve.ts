@@ -1,6 +1,7 @@
 import type { CellDeployment, ReleaseOrder } from '../../api/index.js';
 import { PlinthError } from '../../errors/index.js';
 import { isNotFound } from '../../kube/api-error.js';
+import { assertNamespaceExists } from './namespace.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace } from '../../kube/resource.js';
 import { RES } from '../keys.js';
@@ -127,6 +128,7 @@ export async function resolveTarget(client: KubeClient, namespace: string, input
     parsed.kind === 'ReleaseOrder' ? undefined : getOrUndefined<CellDeployment>(client, RES.cellDeployments, namespace, parsed.name),
     parsed.kind === 'CellDeployment' ? undefined : getOrUndefined<ReleaseOrder>(client, RES.releaseOrders, namespace, parsed.name),
   ]);
+  if (!cd && !order) await assertNamespaceExists(client, namespace);
   const choice = chooseKind(parsed, { cd, order }, namespace);
   if (choice.kind === 'ReleaseOrder') {
     const o = order!;
