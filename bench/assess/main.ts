@@ -2,6 +2,7 @@
 // through removed API versions. Times `plinth upgrade assess --to 1.34 -f DIR -o json` end to end (a new
 // process, as a user runs it) and the peer (Pluto's detect-files, or the documented fallback) on the same
 // files in the same run, and checks both find the same removed-API objects. Target: ≤ 10 s for Plinth.
+// Then the start-up figures of the built CLI on one tiny file (./startup.ts; target ≤ 0.3 s).
 //   npm run bench -- assess
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { renderFigures, type Figure } from '../lib/report.js';
 import { generateManifests } from './generate.js';
 import { choosePeer } from './peer.js';
+import { startupFigures } from './startup.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 100_000);
 const PER_FILE = Number(process.env.BENCH_PER_FILE ?? 1_000);
@@ -55,3 +57,6 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+const start = renderFigures('assess start-up: the built CLI (node dist/app/cli/main.js), median of 9 runs', startupFigures(ROOT));
+process.stdout.write(start.text + `targets ${start.targetsMet ? 'met' : 'NOT met'}\n\n`);

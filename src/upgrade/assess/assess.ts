@@ -6,7 +6,6 @@ import type { KubeClient } from '../../kube/http.js';
 import { PlinthError } from '../../errors/index.js';
 import { changesBetween } from './kb/behaviour.js';
 import { minorText, parseKubeVersion, type KubeVersion } from './kb/version.js';
-import { assessHelm, assessLive } from './live/collect.js';
 import { suggestPath } from './path.js';
 import { collectInputs } from './scan/inputs.js';
 import { assessFiles } from './scan/files.js';
@@ -54,6 +53,8 @@ export async function runAssessment(opts: AssessOptions): Promise<Report> {
   }
   if (opts.live || opts.helm) {
     if (!opts.connect) throw new PlinthError('INTERNAL', { detail: 'assess: live or helm without a connection' });
+    // The cluster code (and the client it needs) loads only here, so a manifest-only run starts fast.
+    const { assessHelm, assessLive } = await import('./live/collect.js');
     const { client, server } = await opts.connect();
     cluster = server;
     try {

@@ -7,6 +7,7 @@ import { removedApi, type RemovedApi } from './kb/apis.js';
 import { deprecatedApi } from './kb/deprecated.js';
 import { admissionPlugin, flagEntries, type Component } from './kb/flags.js';
 import { removedGate } from './kb/gates.js';
+import { replacementAt } from './kb/replacement.js';
 import { minorText } from './kb/version.js';
 import type { Finding, Identity, Severity } from './types.js';
 
@@ -35,15 +36,18 @@ export function apiFinding(apiVersion: string, kind: string, target: number, ide
           ? `is deprecated since ${minorText(e.deprecatedIn)} and removed in ${minorText(e.removedIn)} (after the target)`
           : `will be deprecated in ${minorText(e.deprecatedIn)} and removed in ${minorText(e.removedIn)}`;
     const late = e.replacement && e.replacement.since > target ? `; ${e.replacement.apiVersion} is served only from ${minorText(e.replacement.since)}` : '';
+    const now = replacementAt(e, target);
+    const interim = now && e.replacement && now.apiVersion !== e.replacement.apiVersion ? ` (until then: ${now.apiVersion})` : '';
     return {
       severity,
       code: 'removed-api',
-      message: `${apiVersion} ${kind} ${when}${repl ? `; use ${repl}${late}` : '; no replacement API'}`,
+      message: `${apiVersion} ${kind} ${when}${repl ? `; use ${repl}${late}${interim}` : '; no replacement API'}`,
       identity,
       subject: apiVersion,
       deprecatedIn: minorText(e.deprecatedIn),
       removedIn: minorText(e.removedIn),
-      ...(repl ? { replacement: repl } : {}),
+      // Only a version the target serves (the message says when the final one comes).
+      ...(now ? { replacement: `${now.apiVersion} ${now.kind}` } : {}),
       fieldChanges: e.fieldChanges,
       ...(e.advice ? { advice: e.advice } : {}),
       source: e.source,
@@ -51,7 +55,8 @@ export function apiFinding(apiVersion: string, kind: string, target: number, ide
   }
   const d = deprecatedApi(apiVersion, kind);
   if (d && d.deprecatedIn <= target) {
-    const repl = d.replacement ? `${d.replacement.apiVersion} ${d.replacement.kind}` : undefined;
+    // Named only when the target serves it.
+    const repl = d.replacement && d.replacement.since <= target ? `${d.replacement.apiVersion} ${d.replacement.kind}` : undefined;
     return {
       severity: 'warning',
       code: 'deprecated-api',

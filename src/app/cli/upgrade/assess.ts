@@ -1,6 +1,5 @@
 /** The implementation behind `plinth upgrade assess` (flags are wired in src/app/cli/commands/upgrade/assess.ts). */
 import { PlinthError } from '../../../errors/index.js';
-import { openClient } from '../../../kube/client.js';
 import { runAssessment, exitCodeOf } from '../../../upgrade/assess/assess.js';
 import { KB_NEWEST_MINOR, KB_OLDEST_MINOR, minorText, parseKubeVersion, type KubeVersion } from '../../../upgrade/assess/kb/version.js';
 import { ASSESS_FORMATS, renderReport, type AssessFormat } from '../../../upgrade/assess/render.js';
@@ -53,6 +52,8 @@ export async function runAssessCommand(o: AssessCliOptions): Promise<number> {
     live,
     helm,
     connect: async () => {
+      // @kubernetes/client-node loads only when a cluster is read (it alone costs about a second of start-up).
+      const { openClient } = await import('../../../kube/client.js');
       const { client } = await openClient(o, { userAgent: 'plinth-cli/upgrade-assess' });
       return { client, server: client.server };
     },

@@ -7,38 +7,17 @@
  * v1.25, v1.26, v1.27, v1.29 and v1.32 (the stored guide lists no other removals).
  * flowcontrol v1beta1 (removed 1.26): the guide's replacement at the time was v1beta2/v1beta3; the entry names
  * v1, and the converter moves to v1beta3 for targets 1.26-1.28 (migrate/convert/registry.ts).
- * The guide does not give deprecation minors; `deprecatedIn` was not re-checked.
+ * The guide does not give deprecation minors: `deprecatedIn` and `removedIn` are checked against Kubernetes'
+ * own lifecycle data (lifecycle.json, lifecycle.test.ts).
  *
  * This is data, not code: scanners look entries up by apiVersion and kind; `plinth upgrade convert`
  * implements the listed field changes (src/upgrade/migrate/convert) and its tests cover every entry whose
  * replacement is not null.
  */
+import type { FieldChange, RemovedApi } from './api-types.js';
+import { PRERELEASE_REMOVALS, flowcontrolInterim } from './apis-prerelease.js';
 
-export interface FieldChange {
-  /** Dotted path in the old version, e.g. `spec.rules[].http.paths[].backend.serviceName`. */
-  readonly from: string;
-  /** Where it goes (or what replaces it) in the new version; empty when the field is simply gone. */
-  readonly to: string;
-  /** What the conversion does and what a person must know. */
-  readonly note: string;
-}
-
-export interface RemovedApi {
-  /** Group/version as written in manifests: `extensions/v1beta1`, `batch/v1beta1`. */
-  readonly apiVersion: string;
-  readonly kind: string;
-  /** Plural resource (RBAC rules, webhook rules and the deprecated-API metric name resources). */
-  readonly resource: string;
-  readonly deprecatedIn: number;
-  /** First minor that no longer serves it. */
-  readonly removedIn: number;
-  /** The version to move to, with the minor that first served it; null: no replacement. */
-  readonly replacement: { readonly apiVersion: string; readonly kind: string; readonly since: number } | null;
-  readonly fieldChanges: readonly FieldChange[];
-  /** Guidance when there is no replacement or the move needs a decision. */
-  readonly advice?: string;
-  readonly source: string;
-}
+export type { FieldChange, RemovedApi } from './api-types.js';
 
 const GUIDE = 'https://kubernetes.io/docs/reference/using-api/deprecation-guide/';
 const guide = (minor: number): string => `${GUIDE}#v1-${minor}`;
@@ -124,24 +103,25 @@ const HPA_V2_CHANGES: readonly FieldChange[] = [
   { from: 'spec.metrics[].external.targetAverageValue', to: 'spec.metrics[].external.target {type: AverageValue, averageValue}', note: 'restructured' },
 ];
 
-export const REMOVED_APIS: readonly RemovedApi[] = [
+/** The removals of the Deprecated API Migration Guide (GA-path betas). */
+const GUIDE_REMOVALS: readonly RemovedApi[] = [
   // 1.16
-  apps('extensions/v1beta1', 'Deployment', 'deployments', 9),
-  apps('apps/v1beta1', 'Deployment', 'deployments', 9),
+  apps('extensions/v1beta1', 'Deployment', 'deployments', 8),
+  apps('apps/v1beta1', 'Deployment', 'deployments', 8),
   apps('apps/v1beta2', 'Deployment', 'deployments', 9),
-  apps('extensions/v1beta1', 'DaemonSet', 'daemonsets', 9),
+  apps('extensions/v1beta1', 'DaemonSet', 'daemonsets', 8),
   apps('apps/v1beta2', 'DaemonSet', 'daemonsets', 9),
-  apps('extensions/v1beta1', 'ReplicaSet', 'replicasets', 9),
+  apps('extensions/v1beta1', 'ReplicaSet', 'replicasets', 8),
   apps('apps/v1beta1', 'ReplicaSet', 'replicasets', 9),
   apps('apps/v1beta2', 'ReplicaSet', 'replicasets', 9),
-  apps('apps/v1beta1', 'StatefulSet', 'statefulsets', 9),
+  apps('apps/v1beta1', 'StatefulSet', 'statefulsets', 8),
   apps('apps/v1beta2', 'StatefulSet', 'statefulsets', 9),
   {
     ...plain('extensions/v1beta1', 'NetworkPolicy', 'networkpolicies', 9, 16, 'networking.k8s.io/v1', 8),
     fieldChanges: [{ from: 'spec.policyTypes', to: 'spec.policyTypes', note: 'defaults to [Ingress] (plus Egress when egress rules exist)' }],
   },
   {
-    ...plain('extensions/v1beta1', 'PodSecurityPolicy', 'podsecuritypolicies', 10, 16, 'policy/v1beta1', 10),
+    ...plain('extensions/v1beta1', 'PodSecurityPolicy', 'podsecuritypolicies', 11, 16, 'policy/v1beta1', 10),
     advice: 'policy/v1beta1 itself is removed in 1.25: plan the move to Pod Security Admission now',
   },
   // 1.22
@@ -179,13 +159,17 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
     ],
   },
   {
-    ...plain('events.k8s.io/v1beta1', 'Event', 'events', 19, 25, 'events.k8s.io/v1', 19),
+    ...plain('events.k8s.io/v1beta1', 'Event', 'events', 22, 25, 'events.k8s.io/v1', 19),
     fieldChanges: [
       { from: 'type', to: 'type', note: 'limited to Normal and Warning' },
       { from: 'deprecatedFirstTimestamp, deprecatedLastTimestamp, deprecatedSource, deprecatedCount', to: '', note: 'must not be set by new writers' },
     ],
   },
-  { ...plain('autoscaling/v2beta1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', 22, 25, 'autoscaling/v2', 23), fieldChanges: HPA_V2_CHANGES },
+  {
+    ...plain('autoscaling/v2beta1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', 22, 25, 'autoscaling/v2', 23),
+    interim: [{ apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', since: 12, until: 26 }],
+    fieldChanges: HPA_V2_CHANGES,
+  },
   {
     ...plain('policy/v1beta1', 'PodDisruptionBudget', 'poddisruptionbudgets', 21, 25, 'policy/v1', 21),
     fieldChanges: [
@@ -206,13 +190,19 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
   plain('node.k8s.io/v1beta1', 'RuntimeClass', 'runtimeclasses', 22, 25, 'node.k8s.io/v1', 20),
   // 1.26
   { ...plain('autoscaling/v2beta2', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', 23, 26, 'autoscaling/v2', 23) },
-  plain('flowcontrol.apiserver.k8s.io/v1beta1', 'FlowSchema', 'flowschemas', 23, 26, 'flowcontrol.apiserver.k8s.io/v1', 29),
-  plain('flowcontrol.apiserver.k8s.io/v1beta1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', 23, 26, 'flowcontrol.apiserver.k8s.io/v1', 29),
+  { ...plain('flowcontrol.apiserver.k8s.io/v1beta1', 'FlowSchema', 'flowschemas', 23, 26, 'flowcontrol.apiserver.k8s.io/v1', 29), interim: flowcontrolInterim('FlowSchema') },
+  {
+    ...plain('flowcontrol.apiserver.k8s.io/v1beta1', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', 23, 26, 'flowcontrol.apiserver.k8s.io/v1', 29),
+    interim: flowcontrolInterim('PriorityLevelConfiguration'),
+  },
   // 1.27
   plain('storage.k8s.io/v1beta1', 'CSIStorageCapacity', 'csistoragecapacities', 24, 27, 'storage.k8s.io/v1', 24),
   // 1.29
-  plain('flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema', 'flowschemas', 26, 29, 'flowcontrol.apiserver.k8s.io/v1', 29),
-  plain('flowcontrol.apiserver.k8s.io/v1beta2', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', 26, 29, 'flowcontrol.apiserver.k8s.io/v1', 29),
+  { ...plain('flowcontrol.apiserver.k8s.io/v1beta2', 'FlowSchema', 'flowschemas', 26, 29, 'flowcontrol.apiserver.k8s.io/v1', 29), interim: flowcontrolInterim('FlowSchema') },
+  {
+    ...plain('flowcontrol.apiserver.k8s.io/v1beta2', 'PriorityLevelConfiguration', 'prioritylevelconfigurations', 26, 29, 'flowcontrol.apiserver.k8s.io/v1', 29),
+    interim: flowcontrolInterim('PriorityLevelConfiguration'),
+  },
   // 1.32
   plain('flowcontrol.apiserver.k8s.io/v1beta3', 'FlowSchema', 'flowschemas', 29, 32, 'flowcontrol.apiserver.k8s.io/v1', 29),
   {
@@ -220,6 +210,9 @@ export const REMOVED_APIS: readonly RemovedApi[] = [
     fieldChanges: [{ from: 'spec.limited.nominalConcurrencyShares', to: 'spec.limited.nominalConcurrencyShares', note: 'v1 keeps an explicit 0 (v1beta3 defaulted 0 to 30)' }],
   },
 ];
+
+/** Every removal the knowledge base knows: the guide's and the alpha/off-by-default ones (apis-prerelease.ts). */
+export const REMOVED_APIS: readonly RemovedApi[] = [...GUIDE_REMOVALS, ...PRERELEASE_REMOVALS];
 
 const BY_KEY = new Map<string, RemovedApi>(REMOVED_APIS.map((a) => [`${a.apiVersion}/${a.kind}`, a]));
 

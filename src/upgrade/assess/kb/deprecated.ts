@@ -17,6 +17,23 @@ export interface DeprecatedApi {
   readonly source: string;
 }
 
+const LIFECYCLE = 'https://github.com/kubernetes/api (zz_generated.prerelease-lifecycle.go; src/upgrade/assess/kb/lifecycle.json)';
+const NEWER = 'a newer version of the same kind is served: move to it before the planned removal';
+
+function prerelease(apiVersion: string, kind: string, resource: string, deprecatedIn: number, plannedRemoval: number, replacement: DeprecatedApi['replacement']): DeprecatedApi {
+  return { apiVersion, kind, resource, deprecatedIn, plannedRemoval, replacement, advice: replacement ? NEWER : 'deprecated with no replacement announced', source: LIFECYCLE };
+}
+
+/** Prerelease versions deprecated (by Kubernetes' lifecycle data) but still served at the newest minor covered. */
+const PRERELEASE_DEPRECATIONS: readonly DeprecatedApi[] = [
+  prerelease('certificates.k8s.io/v1alpha1', 'ClusterTrustBundle', 'clustertrustbundles', 34, 37, { apiVersion: 'certificates.k8s.io/v1beta1', kind: 'ClusterTrustBundle', since: 33 }),
+  prerelease('networking.k8s.io/v1beta1', 'IPAddress', 'ipaddresses', 34, 37, { apiVersion: 'networking.k8s.io/v1', kind: 'IPAddress', since: 33 }),
+  prerelease('networking.k8s.io/v1beta1', 'ServiceCIDR', 'servicecidrs', 34, 37, { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', since: 33 }),
+  prerelease('storage.k8s.io/v1alpha1', 'VolumeAttributesClass', 'volumeattributesclasses', 32, 35, { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttributesClass', since: 34 }),
+  prerelease('storage.k8s.io/v1beta1', 'VolumeAttributesClass', 'volumeattributesclasses', 34, 37, { apiVersion: 'storage.k8s.io/v1', kind: 'VolumeAttributesClass', since: 34 }),
+  prerelease('storagemigration.k8s.io/v1alpha1', 'StorageVersionMigration', 'storageversionmigrations', 33, 36, null),
+];
+
 export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
   {
     apiVersion: 'v1',
@@ -38,6 +55,7 @@ export const DEPRECATED_APIS: readonly DeprecatedApi[] = [
     advice: 'reports nothing useful for most control planes; check the components\' /livez and /readyz endpoints instead',
     source: 'https://kubernetes.io/docs/reference/generated/kubernetes-api/v1.19/#componentstatus-v1-core',
   },
+  ...PRERELEASE_DEPRECATIONS,
 ];
 
 const BY_KEY = new Map<string, DeprecatedApi>(DEPRECATED_APIS.map((a) => [`${a.apiVersion}/${a.kind}`, a]));

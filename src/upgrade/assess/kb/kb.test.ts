@@ -159,3 +159,17 @@ test('versions parse as minors', () => {
   assert.equal(parseKubeVersion('v1.24.17')?.minor, 24);
   assert.equal(parseKubeVersion('latest'), undefined);
 });
+
+test('issue #22: alpha and off-by-default beta removals, and deprecation minors from the lifecycle data', () => {
+  const removedIn = (apiVersion: string, kind: string): number | undefined => removedApi(apiVersion, kind)?.removedIn;
+  assert.equal(removedIn('node.k8s.io/v1alpha1', 'RuntimeClass'), 24);
+  assert.equal(removedIn('admissionregistration.k8s.io/v1alpha1', 'ValidatingAdmissionPolicy'), 32);
+  assert.equal(removedIn('admissionregistration.k8s.io/v1beta1', 'ValidatingAdmissionPolicyBinding'), 34);
+  assert.equal(removedIn('rbac.authorization.k8s.io/v1alpha1', 'ClusterRoleBinding'), 23);
+  assert.equal(removedIn('apps/v1alpha1', 'PetSet'), 5);
+  assert.equal(removedIn('batch/v2alpha1', 'CronJob'), 21);
+  assert.equal(removedApi('events.k8s.io/v1beta1', 'Event')?.deprecatedIn, 22);
+  assert.equal(removedApi('extensions/v1beta1', 'Deployment')?.deprecatedIn, 8);
+  assert.equal(removedByResource('rbac.authorization.k8s.io/v1alpha1', 'rolebindings')?.kind, 'RoleBinding');
+  assert.equal(deprecatedApi('networking.k8s.io/v1beta1', 'ServiceCIDR')?.plannedRemoval, 37);
+});

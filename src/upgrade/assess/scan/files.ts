@@ -4,6 +4,7 @@ import { PlinthError } from '../../../errors/index.js';
 import { manifestIdentity, objectFindings } from '../objects.js';
 import type { Finding, InputError } from '../types.js';
 import type { InputFile } from './inputs.js';
+import { chartIdentity, renderChart } from './chart.js';
 import { parseManifestText } from './manifests.js';
 
 export interface FilesResult {
@@ -29,7 +30,14 @@ export function assessFiles(inputs: readonly InputFile[], target: number, stdin:
   for (const f of inputs) {
     let text: string;
     try {
-      text = f.name === '-' ? stdin() : readFileSync(f.name, 'utf8');
+      if (f.helm) {
+        const r = renderChart(f.helm, f.name);
+        if ('error' in r) {
+          errors.push({ source: 'manifest', file: f.name, message: r.error });
+          continue;
+        }
+        text = r.text;
+      } else text = f.name === '-' ? stdin() : readFileSync(f.name, 'utf8');
     } catch (err) {
       if (err instanceof PlinthError) throw err;
       errors.push({ source: 'manifest', file: f.name, message: `cannot read: ${(err as Error).message}` });
@@ -39,7 +47,8 @@ export function assessFiles(inputs: readonly InputFile[], target: number, stdin:
     for (const e of parsed.errors) errors.push({ source: 'manifest', file: f.name, line: e.line, message: e.message });
     objects += parsed.objects.length;
     for (const o of parsed.objects) {
-      const found = objectFindings(o, target, manifestIdentity(f.name, o));
+      const id = manifestIdentity(f.name, o);
+      const found = objectFindings(o, target, f.helm ? chartIdentity(f.name, o.template, id) : id);
       for (const x of found) findings.push(x);
     }
   }

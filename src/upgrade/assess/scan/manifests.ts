@@ -7,6 +7,7 @@
 import { parseKubeYaml } from '../../../kube/yaml.js';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
 import { isBlank, lineAt, objectLine, splitDocuments, type Chunk } from './documents.js';
+import { repairSeparators, typoMessage, typoSeparators } from './separators.js';
 
 export interface ScannedObject {
   readonly apiVersion: string;
@@ -127,6 +128,8 @@ export function parseManifestText(text: string, json: boolean): ParsedText {
     else out.errors.push({ line: 1, message: 'the JSON value is not an object, so not a Kubernetes object' });
     return out;
   }
-  for (const chunk of splitDocuments(text)) parseChunk(chunk, out);
+  const typos = typoSeparators(text);
+  for (const t of typos) out.errors.push({ line: t.line, message: typoMessage(t) });
+  for (const chunk of splitDocuments(typos.length > 0 ? repairSeparators(text) : text)) parseChunk(chunk, out);
   return out;
 }

@@ -10,6 +10,7 @@ import { ingressConverter } from './ingress.js';
 import { pdbConverter } from './pdb.js';
 import { plainConverter } from './plain.js';
 import { reviewConverter } from './reviews.js';
+import { runtimeClassAlphaConverter } from './runtimeclass.js';
 import { webhookConverter } from './webhooks.js';
 
 /**
@@ -46,6 +47,19 @@ const CONVERTERS: ReadonlyArray<readonly [readonly string[], readonly string[], 
     ['FlowSchema', 'PriorityLevelConfiguration'],
     flowControlConverter,
   ],
+  // Alpha and off-by-default beta versions (kb/apis-prerelease.ts).
+  [['batch/v2alpha1'], ['CronJob'], plainConverter],
+  [['discovery.k8s.io/v1alpha1'], ['EndpointSlice'], endpointSliceConverter],
+  [['flowcontrol.apiserver.k8s.io/v1alpha1'], ['FlowSchema', 'PriorityLevelConfiguration'], flowControlConverter],
+  [['rbac.authorization.k8s.io/v1alpha1'], ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], plainConverter],
+  [['scheduling.k8s.io/v1alpha1'], ['PriorityClass'], plainConverter],
+  [['node.k8s.io/v1alpha1'], ['RuntimeClass'], runtimeClassAlphaConverter],
+  [['storage.k8s.io/v1alpha1'], ['VolumeAttachment', 'CSIStorageCapacity'], plainConverter],
+  [['apps/v1beta1', 'apps/v1beta2'], ['ControllerRevision'], plainConverter],
+  [['networking.k8s.io/v1alpha1'], ['IPAddress', 'ServiceCIDR'], plainConverter],
+  [['admissionregistration.k8s.io/v1alpha1', 'admissionregistration.k8s.io/v1beta1'], ['ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'], plainConverter],
+  [['authentication.k8s.io/v1alpha1', 'authentication.k8s.io/v1beta1'], ['SelfSubjectReview'], plainConverter],
+  [['coordination.k8s.io/v1alpha1'], ['LeaseCandidate'], plainConverter],
 ];
 
 const BY_KEY = new Map<string, Converter>(CONVERTERS.flatMap(([versions, kinds, c]) => versions.flatMap((v) => kinds.map((k) => [`${v}/${k}`, c] as const))));

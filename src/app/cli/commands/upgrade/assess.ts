@@ -9,6 +9,7 @@ their writers used, the apiserver_requested_deprecated_apis metric, RBAC rules, 
 CRDs, nodes and kube-system control-plane pods). With -f only the manifests are assessed, unless --live
 is given too. --helm adds the Helm release records stored in the cluster.
 -f takes files, directories (recursive: .yaml, .yml, .json) and - for stdin; repeat it for more.
+A directory holding a Chart.yaml is rendered with helm template when helm is on PATH.
 
 Severity: blocker = removed at or before the target; warning = deprecated, or removed after the target;
 info = worth knowing (e.g. an old version named only by the last-applied annotation).
