@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ReleaseOrderStatusT } from '../../api/index.js';
-import { appendHistory, historyEntry, rfc3339, summarizeReleaseOrder, SYSTEM_ACTOR, withHistory, type HistoryEntryT, type ReleaseOrderLike } from './history.js';
+import { rfc3339 } from '../../kube/clock.js';
+import { appendHistory, historyEntry, summarizeReleaseOrder, SYSTEM_ACTOR, withHistory, type HistoryEntryT, type ReleaseOrderLike } from './history.js';
 
 const t0 = new Date('2024-03-08T14:00:00.123Z');
 

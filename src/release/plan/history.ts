@@ -1,5 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { HistoryEntry, ReleaseOrderSpecT, ReleaseOrderStatusT } from '../../api/index.js';
+import { rfc3339 } from '../../kube/clock.js';
 
 /** One ReleaseOrder status.history entry. */
 export type HistoryEntryT = Static<typeof HistoryEntry>;
@@ -9,11 +10,6 @@ export const SYSTEM_ACTOR = 'system:plinth';
 
 /** The default bound on status.history (the creation entry plus the latest ones); keeps the object well under etcd's size limit. */
 export const HISTORY_LIMIT = 500;
-
-/** A time as Kubernetes writes metav1.Time: RFC 3339 in UTC, whole seconds ("2024-03-08T14:00:00Z"). */
-export function rfc3339(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** Builds a history entry stamped with `now`. `by` is a user name, or SYSTEM_ACTOR. */
 export function historyEntry(now: Date, by: string, action: string, details: { batch?: number; message?: string } = {}): HistoryEntryT {

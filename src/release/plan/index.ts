@@ -25,7 +25,6 @@ export {
   type ReleaseOrderLike,
   SYSTEM_ACTOR,
   HISTORY_LIMIT,
-  rfc3339,
   historyEntry,
   appendHistory,
   withHistory,

@@ -10,6 +10,7 @@ import { MetricAnalysis, measureBaselines, type Query } from './post.js';
 import { queryPrometheus } from './prometheus.js';
 import { blackoutCheck, conflictCheck, parameterCheck, preResult, SKIPPED, type PreBlock } from './pre.js';
 import { selectorMatches } from '../../kube/selector.js';
+import { rfc3339 } from '../../kube/clock.js';
 
 export const RELEASE_POLICIES = ref(RELEASE_API_VERSION, 'releasepolicies');
 
@@ -72,7 +73,7 @@ export function policyChecks(client: KubeClient, query: Query = queryPrometheus)
       const v = stuckPending(ctx.pods, podsUnderChange(ctx.cd, ctx.order, planned, ctx.pods), timeout, ctx.now);
       if (v.stuck.length === 0) return v.nextInMs === undefined ? { result: 'Passed' } : { result: 'Running', retryAfterMs: v.nextInMs };
       const message = `pods stuck Pending for more than ${timeout}s: ${v.stuck.map((x) => `${x.name} (${x.seconds}s, ${x.reason})`).join('; ')}`;
-      const checks: CheckResultT[] = [{ name: 'pending-timeout', kind: 'post', batch: ctx.batch, result: 'Failed', at: ctx.now.toISOString().replace(/\.\d{3}Z$/, 'Z'), message }];
+      const checks: CheckResultT[] = [{ name: 'pending-timeout', kind: 'post', batch: ctx.batch, result: 'Failed', at: rfc3339(ctx.now), message }];
       const rollback = policies.some((p) => p.spec.onFailure === 'Rollback');
       return { result: 'Failed', message, onFailure: rollback ? 'Rollback' : 'Pause', checks };
     },

@@ -2,15 +2,12 @@ import type { ReleaseOrder } from '../../api/index.js';
 import { analysisOutcome, evaluateSample, type MetricCheckT, type SampleResult } from '../plan/index.js';
 import type { CheckResultT } from '../releaseorder/checks.js';
 import { queryPrometheus } from './prometheus.js';
+import { rfc3339 } from '../../kube/clock.js';
 
 /** Runs one query; the seam for tests. */
 export type Query = (url: string, query: string, signal?: AbortSignal) => Promise<number | null>;
 
 const BASELINE_PREFIX = 'baseline/';
-
-function stamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** The name of the pre check that stores a metric's baseline in status.checks (it survives a restart). */
 export function baselineCheckName(metric: string): string {
@@ -39,7 +36,7 @@ export async function measureBaselines(order: ReleaseOrder, metrics: readonly Me
       value = null;
       note = `: ${(err as Error).message}`;
     }
-    out.push({ name: baselineCheckName(m.name), kind: 'pre', batch: 0, result: 'Passed', at: stamp(now), message: `baseline ${value === null || !Number.isFinite(value) ? 'none' : String(value)} (${m.query})${note}` });
+    out.push({ name: baselineCheckName(m.name), kind: 'pre', batch: 0, result: 'Passed', at: rfc3339(now), message: `baseline ${value === null || !Number.isFinite(value) ? 'none' : String(value)} (${m.query})${note}` });
   }
   return out;
 }
@@ -83,7 +80,7 @@ export class MetricAnalysis {
       const last = run.samples[run.samples.length - 1];
       const fails = run.samples.filter((s) => s.result === 'fail').length;
       const summary = `${run.samples.length}/${m.count} sample(s), ${fails} failed (limit ${m.failureLimit})${last ? `; last: ${last.reason}` : ''}`;
-      checks.push({ name: m.name, kind: 'post', batch, result: outcome, at: stamp(now), message: summary });
+      checks.push({ name: m.name, kind: 'post', batch, result: outcome, at: rfc3339(now), message: summary });
       // A decided analysis is forgotten: asked again (a paused release resumed), it samples from the start.
       if (outcome !== 'Running') this.runs.delete(key);
       if (outcome === 'Failed') failed ??= `metric check ${summary}`;

@@ -7,6 +7,7 @@ import { RES } from '../keys.js';
 import type { PodTemplateLike } from '../plan/revision.js';
 import { activeBlackout, blackoutProblems, checkParameters, formatProblems, nextAllowedStart } from '../plan/index.js';
 import type { CheckContext, CheckResultT } from '../releaseorder/checks.js';
+import { rfc3339 } from '../../kube/clock.js';
 
 /** A pre-check's answer: undefined when it passed. */
 export interface PreBlock {
@@ -119,7 +120,7 @@ export const SKIPPED = 'skipped';
 
 /** A pre check result for status.checks: Blocked, Passed, or Skipped when it did not run. */
 export function preResult(name: string, batch: number, now: Date, block: PreBlock | undefined | typeof SKIPPED): CheckResultT {
-  const at = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const at = rfc3339(now);
   if (block === SKIPPED) return { name, kind: 'pre', batch, result: 'Skipped', at, message: 'not configured in the policy' };
   return { name, kind: 'pre', batch, result: block ? 'Blocked' : 'Passed', at, ...(block ? { message: block.message } : {}) };
 }

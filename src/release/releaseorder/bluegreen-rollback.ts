@@ -2,8 +2,8 @@ import { podRevision } from '../pod/state.js';
 import { unitTargets } from '../plan/index.js';
 import { setComplete } from './bluegreen.js';
 import { verdictKey, type Emit, type ProgressInput, type ProgressOutput, type Say } from './progress-types.js';
+import { rfc3339 } from '../../kube/clock.js';
 
-const stamp = (now: Date): string => now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * Pure: a blue-green rollback (the switch back). The blue set is completed again on fromRevision (the
@@ -40,7 +40,7 @@ export function blueGreenRollback(input: ProgressInput, out: ProgressOutput, say
   if (input.pods.some((p) => podRevision(p) !== from)) return out;
   if (b && b.phase !== 'RolledBack') {
     b.phase = 'RolledBack';
-    b.finishedAt = stamp(now);
+    b.finishedAt = rfc3339(now);
   }
   s.phase = 'RolledBack';
   const msg = `every pod runs revision ${from} again`;

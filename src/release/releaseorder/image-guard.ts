@@ -1,6 +1,7 @@
 import type { CellDeployment } from '../../api/index.js';
 import { checkParameters, formatProblems, type PodTemplateLike } from '../plan/index.js';
 import type { CheckResultT } from './checks.js';
+import { rfc3339 } from '../../kube/clock.js';
 
 /** The name of the built-in check in status.checks (listed when it fails): it runs for every release, with or without a ReleasePolicy. */
 export const IMAGE_CHECK = 'image-references';
@@ -18,5 +19,5 @@ export function invalidImages(cd: CellDeployment): string | undefined {
 
 /** The built-in check's entry in status.checks when it found `problem`. */
 export function imageCheckResult(batch: number, now: Date, problem: string): CheckResultT {
-  return { name: IMAGE_CHECK, kind: 'pre', batch, result: 'Failed', at: now.toISOString().replace(/\.\d{3}Z$/, 'Z'), message: problem };
+  return { name: IMAGE_CHECK, kind: 'pre', batch, result: 'Failed', at: rfc3339(now), message: problem };
 }

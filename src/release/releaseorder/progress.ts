@@ -10,6 +10,8 @@ import { verdictKey, type Emit, type ProgressInput, type ProgressOutput, type Sa
 import { clearStall, watchProgress } from './stall.js';
 import { setCondition } from '../../kube/status.js';
 import { batchBeingRolledBack } from '../rollback-batch.js';
+import { rfc3339 } from '../../kube/clock.js';
+import { errorMessage } from '../../errors/index.js';
 
 type Status = ReleaseOrderStatusT;
 type BatchT = NonNullable<Status['batches']>[number];
@@ -117,7 +119,7 @@ function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
     return true;
   } catch (err) {
     s.phase = 'Failed';
-    const msg = `cannot plan the release: ${err instanceof Error ? err.message : String(err)}`;
+    const msg = `cannot plan the release: ${errorMessage(err)}`;
     say('Failed', undefined, msg);
     event('PlanFailed', msg, 'Warning');
     return false;
@@ -317,7 +319,7 @@ function blockBatch(f: Forward, b: BatchT, before: Extract<CheckVerdict, { resul
 function startBatch(f: Forward, b: BatchT): ProgressOutput {
   const { order, now, cd } = f.input;
   b.phase = 'Running';
-  b.startedAt = stamp(now);
+  b.startedAt = rfc3339(now);
   setPhase(f, 'Progressing');
   const confirmed = cd.spec.strategy?.needConfirm && b.index > 0 ? ` (confirmed: spec.confirmedBatches=${order.spec.confirmedBatches})` : '';
   const msg = `batch ${b.index + 1} of ${f.batches.length} started: ${b.pods.length} pod(s) in ${(b.units ?? []).join(', ') || 'no unit'}${confirmed}`;
@@ -349,7 +351,7 @@ function finishBatchWhenDone(f: Forward, b: BatchT): Next {
     if (switched) return switched;
   }
   b.phase = 'Succeeded';
-  b.finishedAt = stamp(input.now);
+  b.finishedAt = rfc3339(input.now);
   clearStall(f.s, input.now, `batch ${b.index + 1} succeeded`, f.say, f.event);
   const msg = `batch ${b.index + 1} of ${f.batches.length} succeeded: ${b.pods.length} pod(s) on revision ${to}`;
   f.say('BatchSucceeded', b.index, msg);
@@ -402,7 +404,7 @@ function watchUnfinishedBatch(f: Forward, b: BatchT): ProgressOutput {
 function fail(input: ProgressInput, out: ProgressOutput, b: BatchT, v: Extract<CheckVerdict, { result: 'Failed' }>, say: Say, event: Emit): ProgressOutput {
   const s = out.status;
   b.phase = 'Failed';
-  b.finishedAt = stamp(input.now);
+  b.finishedAt = rfc3339(input.now);
   say('CheckFailed', b.index, v.message);
   event('CheckFailed', v.message, 'Warning');
   if (v.onFailure === 'Rollback') {
@@ -437,7 +439,7 @@ function rollback(input: ProgressInput, out: ProgressOutput, say: Say, event: Em
       return out;
     }
     b.phase = 'RolledBack';
-    b.finishedAt = stamp(now);
+    b.finishedAt = rfc3339(now);
     clearStall(s, now, `batch ${b.index + 1} rolled back`, say, event);
     const msg = `batch ${b.index + 1} of ${batches.length} rolled back to revision ${from}`;
     say('BatchRolledBack', b.index, msg);
@@ -464,6 +466,3 @@ function mergeChecks(s: Status, checks: readonly CheckResultT[] | undefined): vo
   s.checks = list.slice(-100);
 }
 
-function stamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

@@ -4,6 +4,7 @@ import { setCondition, type Condition } from '../../kube/status.js';
 import { gateStatus, isDeleting, isDraining, isReady, podName, podRevision } from '../pod/state.js';
 import { batchState } from './batch-state.js';
 import type { Emit, Say } from './progress-types.js';
+import { rfc3339 } from '../../kube/clock.js';
 
 type Status = ReleaseOrderStatusT;
 type BatchT = NonNullable<Status['batches']>[number];
@@ -102,7 +103,7 @@ export function watchProgress(x: StallInput): number | undefined {
   const deadlineMs = (progressDeadlineSeconds(x.cd) + drainSeconds) * 1000;
   const since = Date.parse(s.lastProgress?.at ?? '');
   if (s.lastProgress?.mark !== mark || Number.isNaN(since)) {
-    s.lastProgress = { mark, at: now.toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    s.lastProgress = { mark, at: rfc3339(now) };
     clearStall(s, now, mark, x.say, x.event);
     return deadlineMs;
   }

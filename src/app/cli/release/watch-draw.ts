@@ -1,6 +1,7 @@
 import type { CellDeployment, ReleaseOrder } from '../../../api/index.js';
 import type { OutputFormat } from '../../../term/output.js';
-import { rfc3339, summarizeReleaseOrder } from '../../../release/plan/history.js';
+import { rfc3339 } from '../../../kube/clock.js';
+import { summarizeReleaseOrder } from '../../../release/plan/history.js';
 import type { ReleaseStatusView } from '../../../release/steer/status-model.js';
 import { renderStatusText } from './status-view.js';
 import { stringify } from 'yaml';

@@ -4,7 +4,7 @@ import { PlinthError } from '../../../errors/index.js';
 import { Informer } from '../../../kube/informer.js';
 import { inNamespace } from '../../../kube/resource.js';
 import { RES } from '../../../release/keys.js';
-import { rfc3339 } from '../../../release/plan/history.js';
+import { rfc3339 } from '../../../kube/clock.js';
 import type { Resolved } from '../../../release/steer/resolve.js';
 import type { Session } from '../../../kube/client.js';
 import { statusModel } from '../../../release/steer/status-model.js';

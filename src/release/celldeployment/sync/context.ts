@@ -82,6 +82,3 @@ export function expectWritten(ctx: Pick<SyncContext, 'expectations' | 'key' | 'c
   expectWrite(ctx.expectations, ctx.key, written, ctx.caches.pods);
 }
 
-export function describeError(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}

@@ -1,8 +1,9 @@
 import { hasFinalizer, isDeleting, podName } from '../../pod/state.js';
 import { inTraffic } from '../../pod/endpoints.js';
-import { describeError, emptyResult, expectWritten, type SyncContext, type SyncResult, type SyncStep } from './context.js';
+import { emptyResult, expectWritten, type SyncContext, type SyncResult, type SyncStep } from './context.js';
 import { drainState } from './drain.js';
 import { drainPod, releaseFinalizer } from './pod-writes.js';
+import { errorMessage } from '../../../errors/index.js';
 
 /** Slack added to drain timers so the requeue lands after the deadline, not just before it. */
 export const TIMER_SLACK_MS = 50;
@@ -38,7 +39,7 @@ export async function finalizePods(ctx: FinalizeContext): Promise<SyncResult> {
           out.changed = true;
         }
       } catch (err) {
-        out.failures.push(`pod ${podName(pod)}: ${describeError(err)}`);
+        out.failures.push(`pod ${podName(pod)}: ${errorMessage(err)}`);
       }
     }
     return out;

@@ -5,6 +5,7 @@ import { inNamespace, type ResourceRef } from '../../../kube/resource.js';
 import type { ImageChange } from '../../plan/index.js';
 import { FIELD_MANAGER, KEYS, RES } from '../../keys.js';
 import { readyOnceAdmitted, readyTrueSince } from '../../pod/state.js';
+import { rfc3339 } from '../../../kube/clock.js';
 
 /**
  * The controller's writes to pods, one request each. Each returns the pod as the API server stored it (for
@@ -13,10 +14,6 @@ import { readyOnceAdmitted, readyTrueSince } from '../../pod/state.js';
 
 function podsIn(pod: V1Pod): ResourceRef {
   return inNamespace(RES.pods, pod.metadata?.namespace);
-}
-
-function stamp(now: Date): string {
-  return now.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 async function orGone<T>(p: Promise<T>): Promise<T | undefined> {
@@ -43,13 +40,13 @@ export async function drainPod(client: KubeClient, pod: V1Pod, now: Date, why: s
   const started = now.toISOString();
   const readyMs = readyTrueSince(pod);
   const readySince = readyMs !== undefined ? new Date(readyMs).toISOString() : undefined;
-  const gate = { type: KEYS.gate, status: 'False', reason: 'Draining', message: why, lastTransitionTime: stamp(now) };
+  const gate = { type: KEYS.gate, status: 'False', reason: 'Draining', message: why, lastTransitionTime: rfc3339(now) };
   const ready = {
     type: 'Ready',
     status: 'False',
     reason: 'ReadinessGatesNotReady',
     message: `the status of pod readiness gate "${KEYS.gate}" is not "True", but False`,
-    lastTransitionTime: stamp(now),
+    lastTransitionTime: rfc3339(now),
   };
   const patch = {
     metadata: { annotations: { [KEYS.drainStarted]: started, ...(readySince !== undefined ? { [KEYS.readySince]: readySince } : {}) } },
@@ -73,7 +70,7 @@ export async function drainPod(client: KubeClient, pod: V1Pod, now: Date, why: s
 export async function admitPod(client: KubeClient, pod: V1Pod, now: Date, signal: AbortSignal): Promise<V1Pod | undefined> {
   const hasAnnotation = pod.metadata?.annotations?.[KEYS.drainStarted] !== undefined;
   const clear = { [KEYS.drainStarted]: null, ...(pod.metadata?.annotations?.[KEYS.readySince] !== undefined ? { [KEYS.readySince]: null } : {}) };
-  const gate = { type: KEYS.gate, status: 'True', reason: 'Serving', message: 'containers ready; in traffic', lastTransitionTime: stamp(now) };
+  const gate = { type: KEYS.gate, status: 'True', reason: 'Serving', message: 'containers ready; in traffic', lastTransitionTime: rfc3339(now) };
   const base = { ...(hasAnnotation ? { metadata: { annotations: clear } } : {}), status: { conditions: [gate] } };
   const name = pod.metadata?.name ?? '';
   const send = (body: object): Promise<V1Pod | undefined> =>
@@ -81,7 +78,7 @@ export async function admitPod(client: KubeClient, pod: V1Pod, now: Date, signal
   let out: V1Pod | undefined;
   const rv = pod.metadata?.resourceVersion;
   if (rv !== undefined && readyOnceAdmitted(pod)) {
-    const ready = { type: 'Ready', status: 'True', reason: null, message: null, lastTransitionTime: stamp(now) };
+    const ready = { type: 'Ready', status: 'True', reason: null, message: null, lastTransitionTime: rfc3339(now) };
     try {
       out = await send({ metadata: { ...base.metadata, resourceVersion: rv }, status: { conditions: [gate, ready] } });
     } catch (err) {

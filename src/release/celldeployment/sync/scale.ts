@@ -3,12 +3,13 @@ import { isAlreadyExists } from '../../../kube/api-error.js';
 import { forEachLimit } from '../../../kube/pool.js';
 import { podName, podUnit } from '../../pod/state.js';
 import { buildPod, newPodName } from '../pod-template.js';
-import { describeError, emptyResult, expectWritten, type SyncContext, type SyncResult } from './context.js';
+import { emptyResult, expectWritten, type SyncContext, type SyncResult } from './context.js';
 import { inTraffic } from '../../pod/endpoints.js';
 import { drainState } from './drain.js';
 import { TIMER_SLACK_MS } from './finalize.js';
 import { createPod, deletePod, drainPod, releaseFinalizer } from './pod-writes.js';
 import { planScaling, type Creation } from './scale-plan.js';
+import { errorMessage } from '../../../errors/index.js';
 
 /** Writes in flight at once when scaling (creations and deletions). */
 const PARALLEL = 16;
@@ -57,7 +58,7 @@ export async function createPods(ctx: SyncContext, wanted: readonly Creation[], 
       out.changed = true;
     } catch (err) {
       ctx.expectations.creationObserved(ctx.key);
-      out.failures.push(`create pod in unit ${c.unit}: ${describeError(err)}`);
+      out.failures.push(`create pod in unit ${c.unit}: ${errorMessage(err)}`);
     }
   });
   if (made.size > 0) {
@@ -94,7 +95,7 @@ export async function scaleDown(ctx: SyncContext, leaving: readonly V1Pod[], out
         out.changed = true;
       }
     } catch (err) {
-      out.failures.push(`scale down pod ${podName(pod)}: ${describeError(err)}`);
+      out.failures.push(`scale down pod ${podName(pod)}: ${errorMessage(err)}`);
     }
   });
   if (drained > 0) ctx.log.info({ drained }, 'draining pods before scaling down');

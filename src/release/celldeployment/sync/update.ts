@@ -2,10 +2,11 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { inPlaceChange, resolveBatchSize, type ImageChange } from '../../plan/index.js';
 import { inTraffic } from '../../pod/endpoints.js';
 import { podName, podRevision } from '../../pod/state.js';
-import { describeError, emptyResult, expectWritten, type SyncContext, type SyncResult, type SyncStep } from './context.js';
+import { emptyResult, expectWritten, type SyncContext, type SyncResult, type SyncStep } from './context.js';
 import { TIMER_SLACK_MS } from './finalize.js';
 import { admitPod, deletePod, drainPod, patchImages, releaseFinalizer } from './pod-writes.js';
 import { planUpdates, type PodAction } from './update-plan.js';
+import { errorMessage } from '../../../errors/index.js';
 
 /** How a drained pod is changed to the target revision. */
 export type ChangeHow = { how: 'inPlace'; images: ImageChange[] } | { how: 'recreate'; reason: string };
@@ -53,7 +54,7 @@ export const updateStep: SyncStep = {
           await act(ctx, a, counts);
           out.changed = true;
         } catch (err) {
-          out.failures.push(`pod ${podName(a.pod)}: ${a.kind} failed: ${describeError(err)}`);
+          out.failures.push(`pod ${podName(a.pod)}: ${a.kind} failed: ${errorMessage(err)}`);
         }
       }),
     );
