@@ -7,7 +7,7 @@ test('the package exports every planner', () => {
     'activeBlackout', 'analysisOutcome', 'appendHistory', 'blackoutProblems', 'canonicalJson', 'checkParameters',
     'compareStrings', 'deletionOrder', 'evaluateSample', 'formatProblems', 'historyEntry', 'inPlaceChange',
     'isPlinthKey', 'isValidImageReference', 'maxUnavailablePerUnit', 'nextAllowedStart', 'parseImageReference',
-    'planBatches', 'podInfo', 'quantitySign', 'resolveBatchSize', 'rfc3339', 'scalePlan', 'summarizeReleaseOrder',
+    'planBatches', 'podInfo', 'quantitySign', 'resolveBatchSize', 'scalePlan', 'summarizeReleaseOrder',
     'templateHash', 'topologyProblems', 'unitTargets', 'withHistory',
   ];
   for (const name of expected) assert.equal(typeof (plan as Record<string, unknown>)[name], 'function', name);
