@@ -8,6 +8,19 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from './http.js';
 import { ref } from './resource.js';
 
+/** Starts `server` on a loopback port and returns a kubeconfig pointing at it. */
+async function listening(server: http.Server): Promise<KubeConfig> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as { port: number }).port}` }],
+    users: [{ name: 'u', token: 't' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kc;
+}
+
 test('parallel requests and a watch on one signal hold one abort listener; an abort still ends them all', async () => {
   const held: http.ServerResponse[] = [];
   const server = http.createServer((req, res) => {
@@ -20,14 +33,7 @@ test('parallel requests and a watch on one signal hold one abort listener; an ab
     res.flushHeaders();
     held.push(res);
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as { port: number }).port}` }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = await listening(server);
   const client = await KubeClient.fromKubeConfig(kc, { requestTimeoutMs: 30_000 });
   const cms = ref('v1', 'configmaps', 'ns');
   const ac = new AbortController();
@@ -65,14 +71,7 @@ test('retries of 429 leave no abort listener behind on the caller\'s signal', as
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end('{"metadata":{"name":"a"}}');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `http://127.0.0.1:${(server.address() as { port: number }).port}` }],
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = await listening(server);
   const client = await KubeClient.fromKubeConfig(kc);
   const ac = new AbortController();
   try {
