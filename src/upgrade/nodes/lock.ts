@@ -6,6 +6,7 @@ import { KubeLeaseLock, LeaderElector, type LeaseLock, type LeaseRecord } from '
 import { holderIsDeadHere } from '../../kube/holder.js';
 import { errorMessage } from '../../errors/index.js';
 import { LEASE_NAME } from './store.js';
+import { retry } from '../../kube/retry.js';
 
 export interface RunLock {
   /** Aborts when this process stops holding the lease (lost, or the renew deadline passed). */
@@ -126,22 +127,24 @@ async function vacate(lock: Pick<LeaseLock, 'update'>, cur: { record: LeaseRecor
 /**
  * Make sure the lease is free after a clean end. The elector releases it too, but a renewal
  * cut short by the shutdown may have landed on the server and left it a stale version.
- * Returns why the lease is still held in `identity`'s name after three tries (the last failure), or undefined.
+ * Returns why the lease is still held in `identity`'s name (the failure that ended the tries), or undefined.
  */
 export async function releaseIfHeld(lock: Pick<LeaseLock, 'get' | 'update'>, identity: string): Promise<string | undefined> {
-  let failed = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    let step = 'reading';
-    try {
-      const cur = await lock.get(AbortSignal.timeout(10_000));
-      if (!cur || cur.record.holderIdentity !== identity) return undefined;
-      step = 'vacating';
-      await vacate(lock, cur);
-      return undefined;
-    } catch (err) {
-      // A conflict (a renewal landed after our read) or a transient error: read again; the last one is reported.
-      failed = `${step} the lease failed${isConflict(err) ? ' on a conflict' : ''}: ${errorMessage(err)}`;
-    }
+  let step = 'reading';
+  try {
+    // A conflict (a renewal landed after our read) or a transient error is read again (kube/retry.ts).
+    await retry(
+      async () => {
+        step = 'reading';
+        const cur = await lock.get(AbortSignal.timeout(10_000));
+        if (!cur || cur.record.holderIdentity !== identity) return;
+        step = 'vacating';
+        await vacate(lock, cur);
+      },
+      { attempts: 3, initialMs: 50, maxMs: 500 },
+    );
+    return undefined;
+  } catch (err) {
+    return `${step} the lease failed${isConflict(err) ? ' on a conflict' : ''}: ${errorMessage(err)}`;
   }
-  return failed;
 }
