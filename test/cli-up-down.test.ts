@@ -65,6 +65,36 @@ function status(): { code: number; view: ClusterView | undefined; stderr: string
 
 const LEASES = ref('coordination.k8s.io/v1', 'leases', 'plinth-system');
 const CONFIGMAPS = ref('v1', 'configmaps', 'default');
+const CELLDEPLOYMENTS = ref('apps.plinth.dev/v1alpha1', 'celldeployments', 'default');
+const RELEASEORDERS = ref('apps.plinth.dev/v1alpha1', 'releaseorders', 'default');
+
+interface Order {
+  metadata: { name: string };
+  spec: { target: { name: string } };
+  status?: { phase?: string; currentBatch?: number };
+}
+
+/** A release that stops after its beta batch (needConfirm), so `down` finds it in flight. */
+const WEB = {
+  apiVersion: 'apps.plinth.dev/v1alpha1',
+  kind: 'CellDeployment',
+  metadata: { name: 'web' },
+  spec: {
+    replicas: 6,
+    selector: { matchLabels: { app: 'web' } },
+    template: {
+      metadata: { labels: { app: 'web' } },
+      spec: { containers: [{ name: 'web', image: 'nginx:1.25', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+    },
+    topology: { units: ['zone-a', 'zone-b', 'zone-c'] },
+    strategy: { beta: true, batchSize: 1, needConfirm: true, drainSeconds: 1 },
+  },
+};
+
+async function orderOf(client: KubeClient, cd: string): Promise<Order | undefined> {
+  const list = await client.list<Order>(RELEASEORDERS);
+  return list.items.find((o) => o.spec.target.name === cd && o.status?.phase !== 'Superseded');
+}
 
 async function clientFor(kubeconfig: string): Promise<KubeClient> {
   const kc = new KubeConfig();
@@ -168,8 +198,13 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   assert.notEqual(now.view.manager.supervisorPid, firstSupervisor);
   await waitLeader(client, third, 30_000);
 
-  // Data, then down: no process left, the state stays.
+  // Data and a release in flight (beta batch done, waiting for a confirmation), then down: no process left, the state stays.
   await client.create(CONFIGMAPS, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'survives-down' }, data: { k: 'v' } });
+  await client.create(CELLDEPLOYMENTS, WEB);
+  await waitFor(async () => (await client.get<{ status?: { readyReplicas?: number } }>(CELLDEPLOYMENTS, 'web')).status?.readyReplicas === 6, 'web ready', 120_000);
+  await client.patch(CELLDEPLOYMENTS, 'web', [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'nginx:1.26' }], 'json');
+  await waitFor(async () => (await orderOf(client, 'web'))?.status?.phase === 'WaitingForConfirm', 'the release to wait for a confirmation after its beta batch', 120_000);
+  const inFlight = (await orderOf(client, 'web'))!;
   const supervisor = now.view.manager.supervisorPid;
   const down = plinth('down', '--name', name);
   assert.equal(down.code, 0, down.stderr);
@@ -197,6 +232,15 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   const kept = await client2.get<{ data: Record<string, string> }>(CONFIGMAPS, 'survives-down');
   assert.deepEqual(kept.data, { k: 'v' });
   await waitLeader(client2, backResult.manager.pid, 30_000);
+  // The release goes on where it stopped: the same order, still waiting; confirmed, it completes.
+  const resumed = await orderOf(client2, 'web');
+  assert.equal(resumed?.metadata.name, inFlight.metadata.name);
+  assert.equal(resumed.status?.phase, 'WaitingForConfirm');
+  await client2.patch(RELEASEORDERS, inFlight.metadata.name, { spec: { confirmedBatches: 10 } }, 'merge');
+  await waitFor(async () => (await client2.get<Order>(RELEASEORDERS, inFlight.metadata.name)).status?.phase === 'Completed', 'the release to complete after up', 180_000);
+  const pods = await client2.list<{ spec: { containers: { image: string }[] } }>(ref('v1', 'pods', 'default'), { labelSelector: 'app=web' });
+  assert.equal(pods.items.length, 6);
+  assert.ok(pods.items.every((p) => p.spec.containers[0]!.image === 'nginx:1.26'), 'every pod runs the new image');
 
   // A port taken while the cluster was down: the API server moves to a free one, the kubeconfig follows.
   assert.equal(plinth('down', '--name', name).code, 0);
