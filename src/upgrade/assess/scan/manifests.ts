@@ -4,9 +4,9 @@
  * of the file is still read, as kubectl reads it (src/kube/yaml.ts: js-yaml, ~10x faster than the `yaml` package); the `yaml`
  * package is used only for List documents, to locate each item's line.
  */
-import { parseKubeYaml } from '../../../kube/yaml.js';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
 import { isBlank, lineAt, objectLine, splitDocuments, type Chunk } from './documents.js';
+import { duplicateKeyMessage, parseDocumentWithDuplicates } from './duplicates.js';
 import { repairSeparators, typoMessage, typoSeparators } from './separators.js';
 
 export interface ScannedObject {
@@ -92,7 +92,9 @@ function parseChunk(chunk: Chunk, out: ParsedText): void {
   const template = /^# Source: (.+)$/m.exec(text)?.[1]?.trim();
   let value: unknown;
   try {
-    value = parseKubeYaml(text);
+    const parsed = parseDocumentWithDuplicates(text);
+    value = parsed.value;
+    for (const d of parsed.duplicates) out.errors.push({ line: chunk.startLine + d.line - 1, message: duplicateKeyMessage(d) });
   } catch (err) {
     const { line: at, message } = yamlError(err);
     const line = Math.min(at, lineAt(text.trimEnd(), text.trimEnd().length));
