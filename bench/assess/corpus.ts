@@ -1,8 +1,8 @@
 /**
  * Objects of realistic sizes for the assess benchmark (issue #22 point 1), as found in public repositories:
  * many small RBAC objects and Services, workloads of a few KB, ConfigMaps that are mostly small but sometimes
- * carry a big data block (a dashboard, a config file), and CRDs whose OpenAPI schemas run from ten to several
- * hundred KB (operator bundles). Deterministic: the same seed gives the same corpus.
+ * carry a big data block (a dashboard, a config file), and CRDs whose OpenAPI schemas run from 10 KB to 1 MB
+ * (operator bundles: prometheus-operator's and Crossplane providers' CRDs reach several hundred KB). Deterministic: the same seed gives the same corpus.
  */
 
 /** A small deterministic PRNG (mulberry32). */
@@ -43,7 +43,7 @@ function schema(r: Rand, bytes: number, depth = 0): Record<string, unknown> {
 function crd(r: Rand, i: number, removed: boolean): Record<string, unknown> {
   const group = `g${i % 97}.example.com`;
   const kind = `Widget${i}`;
-  const props = schema(r, logUniform(r, 8_000, 400_000));
+  const props = schema(r, logUniform(r, 10_000, 1_000_000));
   const openAPIV3Schema = { type: 'object', properties: { spec: { type: 'object', properties: props }, status: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
   if (removed) {
     return { apiVersion: 'apiextensions.k8s.io/v1beta1', kind: 'CustomResourceDefinition', metadata: { name: `widget${i}s.${group}` }, spec: { group, names: { kind, plural: `widget${i}s` }, scope: 'Namespaced', version: 'v1', validation: { openAPIV3Schema } } };
@@ -53,10 +53,10 @@ function crd(r: Rand, i: number, removed: boolean): Record<string, unknown> {
 
 function configMap(r: Rand, i: number, ns: string): Record<string, unknown> {
   const data: Record<string, string> = {};
-  if (r() < 0.04) {
+  if (r() < 0.05) {
     // A dashboard or config file: one big block.
     const lines: string[] = [];
-    const want = logUniform(r, 8_000, 250_000);
+    const want = logUniform(r, 8_000, 300_000);
     for (let n = 0; n < want; n += 60) lines.push(`  "${pick(r, WORDS)}_${n}": "${sentence(r, 6)}",`);
     data[`dashboard-${i}.json`] = `{\n${lines.join('\n')}\n  "end": true\n}\n`;
   } else {
@@ -109,14 +109,14 @@ function removedObject(r: Rand, i: number, ns: string): Record<string, unknown> 
 }
 
 /**
- * Object number `i`: about 2% on removed APIs (every 50th), 0.5% CRDs (a fifth of them v1beta1, also removed),
- * 10% ConfigMaps, 20% workloads, 35% RBAC, the rest Services and Secrets.
+ * Object number `i`: about 2% on removed APIs (every 50th), 1% CRDs (a fifth of them v1beta1, also removed),
+ * 10% ConfigMaps (5% of them with a big data block), 20% workloads, 35% RBAC, the rest Services and Secrets.
  */
 export function makeObject(r: Rand, i: number): { obj: Record<string, unknown>; removed: boolean } {
   const ns = `team-${i % 50}`;
   if (i % 50 === 0) return { obj: removedObject(r, i / 50, ns), removed: true };
-  if (i % 200 === 7) {
-    const old = i % 1000 === 7;
+  if (i % 100 === 7) {
+    const old = i % 500 === 7;
     return { obj: crd(r, i, old), removed: old };
   }
   const x = r();
