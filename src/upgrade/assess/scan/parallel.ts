@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { errorMessage, PlinthError } from '../../../errors/index.js';
 import { assessFiles, assessInput, mergeResults, readStdin, type FilesResult, type InputResult } from './files.js';
 import type { InputFile } from './inputs.js';
 import { SCAN_WORKER_ROLE, type ScanReply, type ScanRequest } from './worker.js';
@@ -50,26 +51,27 @@ function runWorkers(reqs: readonly ScanRequest[], count: number, target: number)
   const replies = new Map<number, ScanReply>();
   const workers = Array.from({ length: count }, () => startWorker(target));
   let next = 0;
+  let settled = false;
   return new Promise<Map<number, ScanReply>>((resolve, reject) => {
     const send = (w: Worker): void => {
       const req = reqs[next++];
       if (req) w.postMessage(req);
     };
-    const stop = (): void => {
+    const finish = (err?: unknown): void => {
+      if (settled) return;
+      settled = true;
       for (const w of workers) void w.terminate();
+      if (err === undefined) resolve(replies);
+      else reject(new PlinthError('INTERNAL', { detail: `assess scan worker: ${errorMessage(err)}` }, { cause: err }));
     };
     for (const w of workers) {
       w.on('message', (reply: ScanReply) => {
         replies.set(reply.id, reply);
-        if (replies.size === reqs.length) {
-          stop();
-          resolve(replies);
-        } else send(w);
+        if (replies.size === reqs.length) finish();
+        else send(w);
       });
-      w.on('error', (err) => {
-        stop();
-        reject(err);
-      });
+      w.on('error', (err) => finish(err));
+      w.on('exit', (code) => finish(new Error(`exited with code ${code} before its files were read`)));
       send(w);
       send(w);
     }
