@@ -1,101 +1,56 @@
-/** Generate N manifest objects in files of `perFile` documents; about 2% use removed API versions. */
+/**
+ * The assess benchmark's corpus: N objects of realistic sizes (./corpus.ts) laid out as repositories lay
+ * them out: most files hold one object, some a handful, a few are bundles of hundreds (operator installs,
+ * rendered charts); about 3% of the files are `kind: List` documents and 5% are JSON (an object or a List),
+ * in directories of 100 files. About 2% of the objects use removed API versions.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stringifyKubeYaml } from '../../src/kube/yaml.js';
+import { logUniform, makeObject, rng } from './corpus.js';
 
-function deployment(i: number): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: app-${i}
-  namespace: team-${i % 50}
-  labels:
-    app: app-${i}
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: app-${i}
-  template:
-    metadata:
-      labels:
-        app: app-${i}
-    spec:
-      containers:
-      - name: main
-        image: registry.example.com/app:${i % 7}.0
-        ports:
-        - containerPort: 8080
-        resources:
-          requests: {cpu: 100m, memory: 128Mi}
-`;
+export interface Corpus {
+  /** Objects on removed API versions (what a detector must find). */
+  readonly removed: number;
+  readonly files: number;
+  /** Total size of the files. */
+  readonly bytes: number;
 }
-const service = (i: number): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: app-${i}
-  namespace: team-${i % 50}
-spec:
-  selector: {app: app-${i}}
-  ports:
-  - port: 80
-    targetPort: 8080
-`;
-const configMap = (i: number): string => `apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: app-${i}-config
-  namespace: team-${i % 50}
-data:
-  LOG_LEVEL: info
-  FEATURE_X: "true"
-`;
-const OLD = [
-  (i: number): string => `apiVersion: batch/v1beta1
-kind: CronJob
-metadata:
-  name: job-${i}
-  namespace: team-${i % 50}
-spec:
-  schedule: "0 3 * * *"
-  jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: busybox}], restartPolicy: OnFailure}}}}
-`,
-  (i: number): string => `apiVersion: policy/v1beta1
-kind: PodDisruptionBudget
-metadata:
-  name: pdb-${i}
-  namespace: team-${i % 50}
-spec:
-  minAvailable: 1
-  selector: {matchLabels: {app: app-${i}}}
-`,
-  (i: number): string => `apiVersion: extensions/v1beta1
-kind: Ingress
-metadata:
-  name: ing-${i}
-  namespace: team-${i % 50}
-spec:
-  rules:
-  - host: app-${i}.example.com
-    http:
-      paths:
-      - path: /
-        backend: {serviceName: app-${i}, servicePort: 80}
-`,
-];
 
-/** Writes the files; returns how many objects use a removed version. */
-export function generateManifests(dir: string, objects: number, perFile: number): number {
-  mkdirSync(dir, { recursive: true });
-  let old = 0;
-  for (let f = 0; f * perFile < objects; f++) {
-    const docs: string[] = [];
-    for (let i = f * perFile; i < Math.min(objects, (f + 1) * perFile); i++) {
-      if (i % 50 === 0) {
-        docs.push(OLD[(i / 50) % OLD.length]!(i));
-        old++;
-      } else docs.push([deployment, service, configMap][i % 3]!(i));
+/** Writes the files under `dir`; deterministic for a given `objects`. */
+export function generateManifests(dir: string, objects: number): Corpus {
+  const r = rng(22);
+  let removed = 0;
+  let files = 0;
+  let bytes = 0;
+  for (let i = 0; i < objects; ) {
+    const shape = r();
+    const n = Math.min(objects - i, shape < 0.6 ? 1 : shape < 0.85 ? logUniform(r, 2, 10) : shape < 0.97 ? logUniform(r, 10, 100) : logUniform(r, 100, 500));
+    const objs: Record<string, unknown>[] = [];
+    for (let k = 0; k < n; k++, i++) {
+      const o = makeObject(r, i);
+      objs.push(o.obj);
+      if (o.removed) removed++;
     }
-    writeFileSync(join(dir, `part-${String(f).padStart(4, '0')}.yaml`), docs.join('---\n'));
+    const form = r();
+    const list = { apiVersion: 'v1', kind: 'List', metadata: {}, items: objs };
+    let name: string;
+    let text: string;
+    if (form < 0.05) {
+      name = 'objects.json';
+      text = JSON.stringify(objs.length === 1 ? objs[0] : list, null, 2) + '\n';
+    } else if (form < 0.08 && objs.length > 1) {
+      name = 'list.yaml';
+      text = stringifyKubeYaml(list);
+    } else {
+      name = 'manifests.yaml';
+      text = objs.map((o) => stringifyKubeYaml(o)).join('---\n');
+    }
+    const sub = join(dir, `repo-${String(Math.floor(files / 100)).padStart(4, '0')}`);
+    if (files % 100 === 0) mkdirSync(sub, { recursive: true });
+    writeFileSync(join(sub, `${String(files).padStart(6, '0')}-${name}`), text);
+    files++;
+    bytes += Buffer.byteLength(text);
   }
-  return old;
+  return { removed, files, bytes };
 }

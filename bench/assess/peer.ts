@@ -1,11 +1,12 @@
 /**
  * The peer: Fairwinds Pluto (`pluto detect-files -d DIR -o json`), built from the Go module proxy into
  * <plinth cache>/peers/pluto. When Pluto cannot be built (this machine's module proxy refuses it), the
- * fallback is bench/assess/peer: a Pluto-style detector in Go (go-yaml v3 decode of every document,
- * removed-API lookup, JSON out) — the same work Pluto's detect-files does, without its CLI framework.
+ * fallback is bench/assess/peer: a Pluto-style detector in Go (go-yaml v3 decode of every YAML or JSON
+ * document, List items, removed-API lookup, JSON out) — the same work Pluto's detect-files does, without its CLI framework.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cacheDir } from '../../src/localenv/build/paths.js';
 
@@ -27,8 +28,10 @@ function tryPluto(): Peer | { error: string } {
 }
 
 function fallback(reason: string): Peer {
-  const bin = join(cacheDir(), 'peers', 'assess-peer', 'assess-peer');
   const src = resolve(import.meta.dirname, 'peer');
+  // One binary per version of its source, so a changed peer is rebuilt.
+  const hash = createHash('sha256').update(readFileSync(join(src, 'main.go'))).update(readFileSync(join(src, 'go.mod'))).digest('hex').slice(0, 12);
+  const bin = join(cacheDir(), 'peers', 'assess-peer', `assess-peer-${hash}`);
   if (!existsSync(bin)) {
     mkdirSync(join(cacheDir(), 'peers', 'assess-peer'), { recursive: true });
     const r = spawnSync('go', ['build', '-o', bin, '.'], { cwd: src, env: { ...process.env, GOFLAGS: '-mod=mod' }, encoding: 'utf8', timeout: 600_000 });
@@ -36,7 +39,7 @@ function fallback(reason: string): Peer {
   }
   return {
     name: 'go-detector',
-    note: `Pluto could not be built (${reason}); peer = bench/assess/peer, a Pluto-style Go detector (go-yaml v3 decode + removed-API lookup)`,
+    note: `Pluto could not be built (${reason}); peer = bench/assess/peer, a Pluto-style Go detector (go-yaml v3 decode of YAML and JSON, List items + removed-API lookup)`,
     command: (dir) => ({ file: bin, args: [dir] }),
   };
 }

@@ -30,6 +30,10 @@ test('nulls, timestamps, sexagesimals and the rest', () => {
 
 test('a key given twice: the last value wins, as with kubectl', () => {
   assert.deepEqual(doc('data:\n  a: "1"\n  a: "2"\n'), { data: { a: '2' } });
+  // uniqueKeys: the repeat throws with its position, in kubectl's key meaning (`on` and `y` are both "true"); merge keys may be overridden.
+  assert.throws(() => parseKubeYaml('data:\n  a: "1"\n  a: "2"\n', { uniqueKeys: true }), (e: { reason?: string; mark?: { line: number } }) => e.reason === 'duplicated mapping key' && e.mark?.line === 2);
+  assert.throws(() => parseKubeYaml('on: push\ny: 1\n', { uniqueKeys: true }), /duplicated mapping key/);
+  assert.deepEqual(parseKubeYaml('base: &b {p: 1, q: 1}\nm:\n  <<: *b\n  q: 2\n', { uniqueKeys: true }), { base: { p: 1, q: 1 }, m: { p: 1, q: 2 } });
 });
 
 test('multi-document streams: empty documents are dropped', () => {

@@ -128,9 +128,17 @@ const timestampType = new jsyaml.Type('tag:yaml.org,2002:timestamp', {
 
 const SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({ implicit: [nullType, boolType, intType, floatType, mergeType], explicit: [binaryType, timestampType] });
 
+export interface KubeYamlOptions {
+  /**
+   * Throw on a key given twice in one mapping (a `YAMLException` whose reason is "duplicated mapping key",
+   * `mark` at the repeat) instead of keeping the last value as kubectl does: for callers that report it.
+   */
+  readonly uniqueKeys?: boolean;
+}
+
 /** Parses one YAML document as kubectl does. Throws a js-yaml `YAMLException` (with `mark`: line/column) on bad input. */
-export function parseKubeYaml(text: string): unknown {
-  return jsyaml.load(text, { schema: SCHEMA, json: true });
+export function parseKubeYaml(text: string, opts: KubeYamlOptions = {}): unknown {
+  return jsyaml.load(text, { schema: SCHEMA, json: opts.uniqueKeys !== true });
 }
 
 /** Parses a multi-document stream as kubectl does; empty documents (`---` with nothing after it) are dropped, as kubectl drops them. */

@@ -1,7 +1,7 @@
 // A Pluto-style detector used as the benchmark peer when Pluto itself cannot be built: it does what
 // `pluto detect-files -d DIR -o json` does for the figure that matters (walk the directory, decode every
-// YAML document with go-yaml v3, read apiVersion/kind/metadata, look the version up in a table of removed
-// APIs, print the hits as JSON). Written for Plinth's benchmark; not Pluto's code.
+// YAML or JSON document with go-yaml v3, read apiVersion/kind/metadata and the items of Lists, look the
+// version up in a table of removed APIs, print the hits as JSON). Written for Plinth's benchmark; not Pluto's code.
 package main
 
 import (
@@ -24,6 +24,8 @@ type object struct {
 		Name      string `yaml:"name"`
 		Namespace string `yaml:"namespace"`
 	} `yaml:"metadata"`
+	// A List's items (JSON is YAML, so .json files decode the same way).
+	Items []object `yaml:"items"`
 }
 
 type hit struct {
@@ -51,7 +53,7 @@ func main() {
 	hits := []hit{}
 	docs := 0
 	err := filepath.WalkDir(os.Args[1], func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml")) {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".yaml") || strings.HasSuffix(p, ".yml") || strings.HasSuffix(p, ".json")) {
 			return err
 		}
 		f, err := os.Open(p)
@@ -68,9 +70,15 @@ func main() {
 				}
 				return fmt.Errorf("%s: %w", p, err)
 			}
-			docs++
-			if r, ok := removed[o.APIVersion+"/"+o.Kind]; ok {
-				hits = append(hits, hit{p, o.Metadata.Name, o.Metadata.Namespace, o.APIVersion, o.Kind, r})
+			objs := []object{o}
+			if strings.HasSuffix(o.Kind, "List") {
+				objs = o.Items
+			}
+			for _, o := range objs {
+				docs++
+				if r, ok := removed[o.APIVersion+"/"+o.Kind]; ok {
+					hits = append(hits, hit{p, o.Metadata.Name, o.Metadata.Namespace, o.APIVersion, o.Kind, r})
+				}
 			}
 		}
 		return nil

@@ -8,7 +8,7 @@ import { changesBetween } from './kb/behaviour.js';
 import { minorText, parseKubeVersion, type KubeVersion } from './kb/version.js';
 import { suggestPath } from './path.js';
 import { collectInputs } from './scan/inputs.js';
-import { assessFiles } from './scan/files.js';
+import { assessFilesInParallel } from './scan/parallel.js';
 import { REPORT_SCHEMA_VERSION, SEVERITY_ORDER, type Finding, type InputError, type Report } from './types.js';
 
 export interface AssessOptions {
@@ -45,7 +45,7 @@ export async function runAssessment(opts: AssessOptions): Promise<Report> {
   let cluster: string | undefined;
 
   if (opts.files.length > 0) {
-    const r = assessFiles(collectInputs(opts.files), target, opts.stdin);
+    const r = await assessFilesInParallel(collectInputs(opts.files), target, opts.stdin);
     findings.push(...r.findings);
     errors.push(...r.errors);
     objects += r.objects;

@@ -57,7 +57,7 @@ export function renderTableReport(r: Report): string {
     for (const b of r.behaviourChanges) out.push(`  ${b.minor} ${b.title}`);
   }
   if (r.errors.length > 0) {
-    out.push('', 'errors (these inputs were not assessed):');
+    out.push('', 'input errors (a malformed document or an unreadable file was not assessed):');
     for (const e of r.errors) out.push(`  ${errorWhere(e)}: ${e.message}`);
   }
   return out.join('\n') + '\n';

@@ -38,10 +38,13 @@ export function splitDocuments(text: string): Chunk[] {
 
 /** Does a chunk hold anything but separators, comments and blank lines? */
 export function isBlank(text: string): boolean {
-  for (const raw of text.split('\n')) {
-    const l = raw.trim();
-    if (l === '' || l.startsWith('#') || l === '---' || l === '...' || l.startsWith('--- #')) continue;
-    return false;
+  // Line by line up to the first content line (a big document is not split into all its lines).
+  for (let at = 0; at <= text.length; ) {
+    const end = text.indexOf('\n', at);
+    const l = text.slice(at, end === -1 ? text.length : end).trim();
+    if (!(l === '' || l.startsWith('#') || l === '---' || l === '...' || l.startsWith('--- #'))) return false;
+    if (end === -1) break;
+    at = end + 1;
   }
   return true;
 }

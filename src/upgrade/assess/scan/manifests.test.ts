@@ -113,6 +113,8 @@ test('directories are walked recursively; stdin; a malformed file does not stop 
 test('scalars mean what they mean to kubectl and to the import (one YAML meaning, src/kube/yaml.ts)', () => {
   const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  enabled: yes\n  mode: 0755\n  big: 1e3\n  day: 2026-12-01\n  a: "1"\n  a: "2"\n';
   const r = parseManifestText(text, false);
-  assert.deepEqual(r.errors, [], 'a repeated key is not an error to kubectl: the last one wins');
+  // kubectl keeps the last of a repeated key silently; assess reads it so too, and reports the repeat (#22.3).
+  assert.deepEqual(r.errors.map((e) => e.line), [10]);
+  assert.match(r.errors[0]!.message, /key "a" is given twice/);
   assert.deepEqual(r.objects[0]?.body.data, { enabled: true, mode: 493, big: 1000, day: '2026-12-01', a: '2' });
 });

@@ -1,12 +1,13 @@
 /**
  * Parse manifest text (multi-document YAML, JSON, `List` kinds) into objects that know their line. Each
  * document is parsed on its own, so a malformed document becomes one error with its file:line and the rest
- * of the file is still read, as kubectl reads it (src/kube/yaml.ts: js-yaml, ~10x faster than the `yaml` package); the `yaml`
- * package is used only for List documents, to locate each item's line.
+ * of the file is still read, as kubectl reads it (src/kube/yaml.ts: js-yaml, ~10x faster than the `yaml` package); the items
+ * of List documents are located by a scan of the text (./items.ts), the `yaml` package only where that scan fails.
  */
-import { parseKubeYaml } from '../../../kube/yaml.js';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
 import { isBlank, lineAt, objectLine, splitDocuments, type Chunk } from './documents.js';
+import { duplicateKeyMessage, parseDocumentWithDuplicates } from './duplicates.js';
+import { scanItemLines } from './items.js';
 import { repairSeparators, typoMessage, typoSeparators } from './separators.js';
 
 export interface ScannedObject {
@@ -50,7 +51,7 @@ function toScanned(o: Obj, line: number, template: string | undefined): ScannedO
   };
 }
 
-/** Lines (within `text`) of each element of the top-level `items` sequence. */
+/** Lines (within `text`) of each element of the top-level `items` sequence, by the `yaml` package (when ./items.ts's scan does not find them). */
 function itemLines(text: string): number[] {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc });
@@ -66,7 +67,8 @@ function itemLines(text: string): number[] {
 
 function expand(o: Obj, text: string, base: number, template: string | undefined, out: ParsedText): void {
   if (typeof o.kind === 'string' && o.kind.endsWith('List') && Array.isArray(o.items)) {
-    const lines = itemLines(text);
+    const scanned = scanItemLines(text);
+    const lines = scanned?.length === o.items.length ? scanned : itemLines(text);
     o.items.forEach((item, i) => {
       const line = base + (lines[i] ?? 1) - 1;
       const s = isObj(item) ? toScanned(item, line, template) : undefined;
@@ -92,7 +94,9 @@ function parseChunk(chunk: Chunk, out: ParsedText): void {
   const template = /^# Source: (.+)$/m.exec(text)?.[1]?.trim();
   let value: unknown;
   try {
-    value = parseKubeYaml(text);
+    const parsed = parseDocumentWithDuplicates(text);
+    value = parsed.value;
+    for (const d of parsed.duplicates) out.errors.push({ line: chunk.startLine + d.line - 1, message: duplicateKeyMessage(d) });
   } catch (err) {
     const { line: at, message } = yamlError(err);
     const line = Math.min(at, lineAt(text.trimEnd(), text.trimEnd().length));
