@@ -14,6 +14,7 @@ import type { FieldChange, RemovedApi } from './api-types.js';
 const LIFECYCLE = 'https://github.com/kubernetes/api (zz_generated.prerelease-lifecycle.go; src/upgrade/assess/kb/lifecycle.json)';
 const REGISTRY = 'https://github.com/kubernetes/kubernetes/tree/master/pkg/registry (REST storage per version, checked in v1.21–v1.24)';
 const CHANGELOG_1_5 = 'https://github.com/kubernetes/kubernetes/blob/master/CHANGELOG/CHANGELOG-1.5.md';
+const CHANGELOG_1_6 = 'https://github.com/kubernetes/kubernetes/blob/master/CHANGELOG/CHANGELOG-1.6.md (kubernetes/kubernetes#38614)';
 
 type Repl = RemovedApi['replacement'];
 
@@ -55,6 +56,11 @@ export const PRERELEASE_REMOVALS: readonly RemovedApi[] = [
   gone('apps/v1alpha1', 'PetSet', 'petsets', 4, 5, null, {
     advice: 'PetSet was renamed StatefulSet in 1.5: rewrite it as an apps/v1 StatefulSet (kind changes; spec.selector required)',
     source: CHANGELOG_1_5,
+  }),
+  // Jobs moved to batch/v1 in 1.2; the extensions copy was deprecated in 1.5 and its endpoint removed in 1.6.
+  gone('extensions/v1beta1', 'Job', 'jobs', 5, 6, to('batch/v1', 'Job', 2), {
+    advice: 'rewrite it as a batch/v1 Job: spec.autoSelector became spec.manualSelector with the opposite meaning, and a selector of your own needs manualSelector: true',
+    source: CHANGELOG_1_6,
   }),
   // auditregistration (dynamic audit) was removed without a replacement.
   gone('auditregistration.k8s.io/v1alpha1', 'AuditSink', 'auditsinks', 18, 19, null, { advice: 'dynamic audit sinks are gone: configure audit webhooks with the kube-apiserver flags --audit-webhook-*' }),

@@ -37,6 +37,7 @@ const NOT_IN_TABLE = new Map<string, string>([
   ['apiregistration.k8s.io/v1beta1 APIService', 'k8s.io/kube-aggregator'],
   ['apps/v1beta1 ReplicaSet', 'named by the migration guide; k8s.io/api never registered it'],
   ['apps/v1alpha1 PetSet', 'removed in 1.5, before the data'],
+  ['extensions/v1beta1 Job', 'removed in 1.6, before the data'],
   ['rbac.authorization.k8s.io/v1alpha1 ClusterRole', 'types kept; REST storage ends in 1.22'],
   ['rbac.authorization.k8s.io/v1alpha1 ClusterRoleBinding', 'types kept; REST storage ends in 1.22'],
   ['rbac.authorization.k8s.io/v1alpha1 Role', 'types kept; REST storage ends in 1.22'],

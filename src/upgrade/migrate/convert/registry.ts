@@ -11,6 +11,7 @@ import { pdbConverter } from './pdb.js';
 import { plainConverter } from './plain.js';
 import { reviewConverter } from './reviews.js';
 import { runtimeClassAlphaConverter } from './runtimeclass.js';
+import { extensionsJobConverter } from './job.js';
 import { webhookConverter } from './webhooks.js';
 
 /**
@@ -54,6 +55,7 @@ const CONVERTERS: ReadonlyArray<readonly [readonly string[], readonly string[], 
   [['rbac.authorization.k8s.io/v1alpha1'], ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'], plainConverter],
   [['scheduling.k8s.io/v1alpha1'], ['PriorityClass'], plainConverter],
   [['node.k8s.io/v1alpha1'], ['RuntimeClass'], runtimeClassAlphaConverter],
+  [['extensions/v1beta1'], ['Job'], extensionsJobConverter],
   [['storage.k8s.io/v1alpha1'], ['VolumeAttachment', 'CSIStorageCapacity'], plainConverter],
   [['apps/v1beta1', 'apps/v1beta2'], ['ControllerRevision'], plainConverter],
   [['networking.k8s.io/v1alpha1'], ['IPAddress', 'ServiceCIDR'], plainConverter],
