@@ -23,21 +23,11 @@ import {
 } from './support/release-env.js';
 import { ManagerProcess } from './support/manager-process.js';
 import { watched } from './support/release-watcher.js';
+import { prng } from './support/prng.js'; // seeded, so a failing schedule can be replayed with PLINTH_KILL_SEED
 
 const KILLS = 20;
 const MIN_KILLS = 5;
 
-/** A small seeded PRNG (mulberry32), so a failing schedule can be replayed with PLINTH_KILL_SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('release controllers killed at random moments', () => {
   let env: ReleaseEnv;

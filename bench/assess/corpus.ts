@@ -4,18 +4,10 @@
  * carry a big data block (a dashboard, a config file), and CRDs whose OpenAPI schemas run from 10 KB to 1 MB
  * (operator bundles: prometheus-operator's and Crossplane providers' CRDs reach several hundred KB). Deterministic: the same seed gives the same corpus.
  */
+import { prng } from '../../test/support/prng.js';
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The corpus's random source (seeded, so every run makes the same files). */
+export const rng = prng;
 
 export type Rand = () => number;
 /** Log-uniform between lo and hi: sizes of real files spread over orders of magnitude. */
