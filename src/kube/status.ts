@@ -1,6 +1,7 @@
 import type { KubeClient } from './http.js';
 import type { KubeObject, ResourceRef } from './resource.js';
 import { retry } from './retry.js';
+import { rfc3339 } from './clock.js';
 
 /** A standard Kubernetes condition. */
 export interface Condition {
@@ -79,6 +80,11 @@ function keyedBy(arr: unknown[], keys: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** A condition message cut to `max` characters (an ellipsis marks the cut), so one status stays small. */
+export function clipMessage(message: string, max = 1000): string {
+  return message.length > max ? `${message.slice(0, max - 1)}…` : message;
+}
+
 /**
  * Insert or replace the condition of `cond.type`; `lastTransitionTime` changes only when the
  * condition's status changes. Returns a new array (the input is not modified).
@@ -87,9 +93,8 @@ export function setCondition(conditions: readonly Condition[] | undefined, cond:
   const list = [...(conditions ?? [])];
   const i = list.findIndex((c) => c.type === cond.type);
   const prev = i >= 0 ? list[i] : undefined;
-  const lastTransitionTime =
-    prev && prev.status === cond.status ? (prev.lastTransitionTime ?? now.toISOString()) : (cond.lastTransitionTime ?? now.toISOString());
-  const next: Condition = { ...cond, lastTransitionTime: lastTransitionTime.replace(/\.\d+Z$/, 'Z') };
+  const given = prev && prev.status === cond.status ? prev.lastTransitionTime : cond.lastTransitionTime;
+  const next: Condition = { ...cond, lastTransitionTime: given === undefined ? rfc3339(now) : given.replace(/\.\d+Z$/, 'Z') };
   if (i >= 0) list[i] = next;
   else list.push(next);
   return list;

@@ -3,7 +3,7 @@ import type { CellDeployment, CellDeploymentStatusT } from '../../api/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace } from '../../kube/resource.js';
 import { selectorString } from '../../kube/selector-string.js';
-import { setCondition, writeStatus, type Condition } from '../../kube/status.js';
+import { clipMessage, setCondition, writeStatus, type Condition } from '../../kube/status.js';
 import { formatProblems, summarizeReleaseOrder, type Problem } from '../plan/index.js';
 import { RES } from '../keys.js';
 import { asKube } from '../informers.js';
@@ -28,11 +28,7 @@ export interface StatusInput {
   now: Date;
 }
 
-const MAX_MESSAGE = 1000;
 
-function clip(s: string): string {
-  return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE - 1)}…` : s;
-}
 
 /** Every unit runs its target count of live pods, all on the target revision, Ready and in traffic; nothing is being deleted. */
 export function settled(pods: readonly V1Pod[], targets: ReadonlyMap<string, number>, target: string): boolean {
@@ -73,7 +69,7 @@ export function phaseOf(input: Pick<StatusInput, 'pods' | 'view' | 'targets'>): 
 }
 
 function cond(type: string, ok: boolean, reason: string, message: string): Condition {
-  return { type, status: ok ? 'True' : 'False', reason, message: clip(message) };
+  return { type, status: ok ? 'True' : 'False', reason, message: clipMessage(message) };
 }
 
 /**

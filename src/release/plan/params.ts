@@ -52,14 +52,24 @@ interface Pattern {
 
 function compilePattern(pattern: string | undefined, problems: Problem[]): Pattern | undefined {
   if (pattern === undefined || pattern === '') return undefined;
-  try {
-    return { regex: new RegExp(pattern), text: pattern };
-  } catch (err) {
-    problems.push({
-      field: 'spec.preChecks.parameters.imagePattern',
-      message: `the release policy's imagePattern is not a valid regular expression (${(err as Error).message}); fix the policy`,
-    });
+  const problem = imagePatternProblem(pattern);
+  if (problem) {
+    problems.push(problem);
     return undefined;
+  }
+  return { regex: new RegExp(pattern), text: pattern };
+}
+
+/** What is wrong with a release policy's imagePattern (reported against the policy's field), or undefined. */
+export function imagePatternProblem(pattern: string): Problem | undefined {
+  try {
+    new RegExp(pattern);
+    return undefined;
+  } catch (err) {
+    return {
+      field: 'spec.preChecks.parameters.imagePattern',
+      message: `${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message}); write a JavaScript regular expression and fix the policy`,
+    };
   }
 }
 

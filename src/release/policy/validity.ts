@@ -1,6 +1,7 @@
 import type { ReleasePolicy, ReleasePolicySpecT } from '../../api/index.js';
-import type { Condition } from '../../kube/status.js';
+import { clipMessage, type Condition } from '../../kube/status.js';
 import { blackoutProblems, formatProblems, type Problem } from '../plan/index.js';
+import { imagePatternProblem } from '../plan/params.js';
 
 export const VALID = 'Valid';
 const MAX_MESSAGE = 2000;
@@ -12,16 +13,8 @@ const MAX_MESSAGE = 2000;
 export function policyProblems(spec: ReleasePolicySpecT): Problem[] {
   const problems = blackoutProblems(spec.preChecks?.blackoutWindows ?? []);
   const pattern = spec.preChecks?.parameters?.imagePattern;
-  if (pattern !== undefined && pattern !== '') {
-    try {
-      new RegExp(pattern);
-    } catch (err) {
-      problems.push({
-        field: 'spec.preChecks.parameters.imagePattern',
-        message: `${JSON.stringify(pattern)} is not a valid regular expression (${(err as Error).message}); write a JavaScript regular expression`,
-      });
-    }
-  }
+  const bad = pattern ? imagePatternProblem(pattern) : undefined;
+  if (bad) problems.push(bad);
   return problems;
 }
 
@@ -30,5 +23,5 @@ export function validCondition(policy: ReleasePolicy): Condition & { reason: str
   const problems = policyProblems(policy.spec);
   if (problems.length === 0) return { type: VALID, status: 'True', reason: 'Valid', message: 'every field of the policy is valid' };
   const message = `fix the policy: ${formatProblems(problems)}; until then every release it selects is Blocked`;
-  return { type: VALID, status: 'False', reason: 'InvalidPolicy', message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message };
+  return { type: VALID, status: 'False', reason: 'InvalidPolicy', message: clipMessage(message, MAX_MESSAGE) };
 }

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import type { CellDeployment, ReleaseOrderStatusT } from '../../api/index.js';
-import { setCondition, type Condition } from '../../kube/status.js';
+import { clipMessage, setCondition, type Condition } from '../../kube/status.js';
 import { gateStatus, isDeleting, isDraining, isReady, podName, podRevision } from '../pod/state.js';
 import { batchState } from './batch-state.js';
 import type { Emit, Say } from './progress-types.js';
@@ -13,7 +13,6 @@ type StatusCondition = NonNullable<Status['conditions']>[number];
 /** strategy.progressDeadlineSeconds when the CellDeployment does not say (stored before the field existed). */
 export const DEFAULT_PROGRESS_DEADLINE_SECONDS = 300;
 export const STALLED = 'Stalled';
-const MAX_MESSAGE = 1000;
 
 /** How long a running batch may go without progress before the order says it is stalled. */
 export function progressDeadlineSeconds(cd: CellDeployment): number {
@@ -57,7 +56,7 @@ export function stallCause(b: BatchT, pods: readonly V1Pod[], to: string, target
 }
 
 function cond(status: 'True' | 'False', reason: string, message: string): Condition {
-  return { type: STALLED, status, reason, message: message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 1)}…` : message };
+  return { type: STALLED, status, reason, message: clipMessage(message) };
 }
 
 function put(s: Status, c: Condition, now: Date): void {
