@@ -1,5 +1,6 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomic } from '../../kube/atomic-file.js';
 
 /** What a background manager and its supervisor leave in the cluster's state directory (`manager.json`). */
 export interface ManagerRecord {
@@ -31,12 +32,9 @@ export async function readManagerRecord(stateDir: string): Promise<ManagerRecord
   }
 }
 
-/** Atomic write (temp file + rename): readers never see half a record. */
+/** Atomic: readers never see half a record. */
 export async function writeManagerRecord(stateDir: string, rec: ManagerRecord): Promise<void> {
-  const file = join(stateDir, MANAGER_RECORD);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(rec, null, 2));
-  await rename(tmp, file);
+  await writeAtomic(join(stateDir, MANAGER_RECORD), JSON.stringify(rec, null, 2));
 }
 
 export async function removeManagerRecord(stateDir: string): Promise<void> {

@@ -1,10 +1,11 @@
-import { readFile, rename, writeFile, rm, readdir } from 'node:fs/promises';
+import { readFile, rm, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheDir } from '../build/index.js';
 import { isClusterProcess, killGroup, processesUsing, STOP_GRACE_MS } from './process.js';
 import { pidAlive } from '../../kube/proc.js';
 import { COMPONENTS, type ClusterRecord, type ClusterStatus } from './types.js';
 import { LOCAL_CLUSTER_RECORD } from '../../kube/cache-dir.js';
+import { writeAtomic } from '../../kube/atomic-file.js';
 
 export const RECORD_FILE = LOCAL_CLUSTER_RECORD;
 
@@ -27,10 +28,7 @@ export async function readRecord(stateDir: string): Promise<ClusterRecord | unde
 
 /** Atomic write (temp file + rename) so the watchdog and other processes never read half a file. */
 export async function writeRecord(rec: ClusterRecord): Promise<void> {
-  const file = join(rec.stateDir, RECORD_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(rec, null, 2));
-  await rename(tmp, file);
+  await writeAtomic(join(rec.stateDir, RECORD_FILE), JSON.stringify(rec, null, 2));
 }
 
 /** Which recorded components are alive (and really ours, not a reused pid). */

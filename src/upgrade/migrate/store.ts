@@ -3,10 +3,11 @@
  * atomically last, and the import's progress file. Paths, hashing and validation of what is read back.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PlinthError } from '../../errors/index.js';
 import { INDEX_FILE, INDEX_FORMAT, OBJECTS_DIR, type ExportIndex, type IndexEntry } from './types.js';
+import { writeAtomic as writeFileAtomic } from '../../kube/atomic-file.js';
 
 /** Keys sorted at every level so equal objects serialise equally. */
 export function canonicalJson(v: unknown): string {
@@ -35,9 +36,7 @@ export function objectPath(group: string, kind: string, namespace: string | unde
 /** Write a file atomically: a temporary sibling, then rename. Owner-only: exports hold secrets. */
 export async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.tmp-${process.pid}`;
-  await writeFile(tmp, data, { mode: 0o600 });
-  await rename(tmp, path);
+  await writeFileAtomic(path, data, { mode: 0o600 });
 }
 
 function invalid(dir: string, detail: string): PlinthError {

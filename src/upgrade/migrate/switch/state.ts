@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeAtomic } from '../../../kube/atomic-file.js';
 
 /** The seeds' phase names (China Mobile's table: init, backup, clean, install) plus import and verify. */
 export const PHASES = ['init', 'backup', 'clean', 'install', 'import', 'verify'] as const;
@@ -52,10 +53,7 @@ export async function readState(workDir: string): Promise<RunState | undefined> 
 export async function writeState(workDir: string, st: RunState): Promise<void> {
   await mkdir(workDir, { recursive: true });
   st.updatedAt = new Date().toISOString();
-  const file = statePath(workDir);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify(st, null, 2) + '\n');
-  await rename(tmp, file);
+  await writeAtomic(statePath(workDir), JSON.stringify(st, null, 2) + '\n');
 }
 
 /** Keep a finished run's state beside the new one (switch-state.<time>.json). */
