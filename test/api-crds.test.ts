@@ -9,6 +9,7 @@ import { isKubeApiError } from '../src/kube/api-error.js';
 import { ref } from '../src/kube/resource.js';
 import { installCrds } from '../src/api/install.js';
 import { RELEASE_GROUP, RELEASE_VERSION } from '../src/api/index.js';
+import { sleep } from '../src/kube/clock.js';
 
 const CD = ref(`${RELEASE_GROUP}/${RELEASE_VERSION}`, 'celldeployments', 'default');
 const RO = ref(`${RELEASE_GROUP}/${RELEASE_VERSION}`, 'releaseorders', 'default');
@@ -157,7 +158,7 @@ for (const version of ['new', 'old'] as const) {
           const hpa = await client.get<any>(HPA, 'autoscaled');
           assert.fail(`spec.replicas is ${cd.spec.replicas}, not 4; HPA status: ${JSON.stringify(hpa.status)}`);
         }
-        await new Promise((r) => setTimeout(r, 1000));
+        await sleep(1000);
       }
     });
 

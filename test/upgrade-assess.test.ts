@@ -15,6 +15,7 @@ import { ref } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { encodeHelmRelease } from '../src/upgrade/assess/helm.js';
 import type { Finding, Report } from '../src/upgrade/assess/types.js';
+import { sleep } from '../src/kube/clock.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NS = 'legacy';
@@ -152,7 +153,7 @@ describe('upgrade assess on a live 1.24 cluster', () => {
         break;
       } catch (err) {
         if (i > 100) throw err;
-        await new Promise((r) => setTimeout(r, 100));
+        await sleep(100);
       }
     }
     await client.patch(crds, 'widgets.example.com', { spec: { versions: [version('v1alpha1', false, false), version('v1', true, true)] } }, 'merge');

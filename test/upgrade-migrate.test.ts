@@ -20,6 +20,7 @@ import { exportCluster, importCluster, readIndex, verifyImport, IMPORT_FIELD_MAN
 import { convertObject } from '../src/upgrade/migrate/convert/index.js';
 import { hashObject } from '../src/upgrade/migrate/store.js';
 import { createSample } from './support/migrate-workloads.js';
+import { sleep } from '../src/kube/clock.js';
 
 type Obj = KubeObject & Record<string, unknown>;
 const CLI = ['--import', 'tsx', 'src/app/cli/main.ts'];
@@ -79,7 +80,7 @@ before(async () => {
   let pod: Obj | undefined;
   for (let i = 0; !pod && i < 300; i++) {
     pod = (await oldClient.list<Obj>({ ...CORE.pods, namespace: 'shop' }, { labelSelector: 'app=web' })).items[0];
-    if (!pod) await new Promise((r) => setTimeout(r, 100));
+    if (!pod) await sleep(100);
   }
   assert.ok(pod, 'a pod of the web Deployment');
   await oldClient.create({ ...CORE.configMaps, namespace: 'shop' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owned-by-pod', ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: pod.metadata!.name!, uid: pod.metadata!.uid!, controller: true }] }, data: { a: '1' } });
@@ -303,7 +304,7 @@ describe('interruption and refusal', () => {
           }
           if (recorded > 0) break;
         }
-        await new Promise((r) => setTimeout(r, 20));
+        await sleep(20);
       }
       first.child.kill('SIGKILL');
       const killed = await first.done;

@@ -16,6 +16,7 @@ import type { KubeClient } from '../src/kube/http.js';
 import type { RunReport } from '../src/upgrade/migrate/switch/report.js';
 import type { RunState } from '../src/upgrade/migrate/switch/state.js';
 import { clientOf, NS, plinth, WIDGET_REF, WIDGETS, workloads, writePlan, type LocalSide } from './support/upgrade-switch-env.js';
+import { sleep } from '../src/kube/clock.js';
 
 interface Snapshot {
   [key: string]: { uid: string; resourceVersion: string };
@@ -42,7 +43,7 @@ async function waitReady(c: KubeClient, timeoutMs = 60_000): Promise<void> {
     const d = await c.get<{ status?: { readyReplicas?: number } }>(ref('apps/v1', 'deployments', NS), 'web');
     if (d.status?.readyReplicas === 2) return;
     if (Date.now() > end) throw new Error('deployment web not ready');
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 }
 

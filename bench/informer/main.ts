@@ -11,6 +11,7 @@ import { KubeClient } from '../../src/kube/http.js';
 import { ref } from '../../src/kube/resource.js';
 import { createPods, pool, waitRunning } from '../lib/pods.js';
 import { renderFigures, type Figure } from '../lib/report.js';
+import { sleep } from '../../src/kube/clock.js';
 
 const PODS = Number(process.env.BENCH_PODS ?? 10_000);
 const NODES = Number(process.env.BENCH_NODES ?? 200);
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     // settle, then measure each client's initial sync SYNC_ROUNDS times, in a rotating order so that no client
     // always goes first, each sync with the API server to itself. The median is reported; the last round's
     // workers stay for the steady-state part.
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await sleep(SETTLE_MS);
     const workers = new Map<string, ReturnType<typeof startWorker>>();
     const synced = new Map<string, Synced>();
     const rounds = new Map<string, number[]>(kinds.map((k) => [k, []]));
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
       await client.patch(pods, name, { metadata: { annotations: { benchts: String(Date.now()) } } }, 'merge');
     });
     const writeRate = UPDATES / ((Date.now() - u0) / 1000);
-    await new Promise((r) => setTimeout(r, 3000));
+    await sleep(3000);
     const done = new Map<string, Done>();
     for (const [kind, w] of workers) {
       w.child.stdin.end();

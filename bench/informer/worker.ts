@@ -8,6 +8,7 @@ import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/cli
 import { KubeClient } from '../../src/kube/http.js';
 import { Informer } from '../../src/kube/informer.js';
 import { ref } from '../../src/kube/resource.js';
+import { sleep } from '../../src/kube/clock.js';
 
 const [kind, kubeconfig, expectedArg] = process.argv.slice(2);
 const expected = Number(expectedArg);
@@ -77,7 +78,7 @@ async function main(): Promise<void> {
     inf.on('update', (p) => onUpdate(p.metadata?.annotations));
     await inf.start();
     const cache = inf as unknown as { list(ns?: string): V1Pod[] };
-    while (cache.list().length < expected) await new Promise((r) => setTimeout(r, 5));
+    while (cache.list().length < expected) await sleep(5);
     count = () => cache.list().length;
     keep = inf;
   } else if (kind === 'kubectl') {

@@ -1,6 +1,7 @@
 import type { KubeClient } from '../../src/kube/http.js';
 import { ref } from '../../src/kube/resource.js';
 import { pool } from '../../test/fixtures/kube-helpers.js';
+import { sleep } from '../../src/kube/clock.js';
 
 export { pool };
 
@@ -52,6 +53,6 @@ export async function waitRunning(client: KubeClient, namespace: string, count: 
     } while (cont);
     if (running >= count) return Date.now() - started;
     if (Date.now() - started > timeoutMs) throw new Error(`only ${running}/${count} pods Running after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 1000));
+    await sleep(1000);
   }
 }

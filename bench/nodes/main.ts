@@ -20,6 +20,7 @@ import { DEFAULT_NODE_LEASE_SECONDS } from '../../src/localenv/cluster/component
 import { NODE_KUBELET_VERSION_ANNOTATION } from '../../src/localenv/cluster/kwok/annotations.js';
 import { RunStore } from '../../src/upgrade/nodes/store.js';
 import { renderFigures, type Figure } from '../lib/report.js';
+import { sleep } from '../../src/kube/clock.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 1_000);
 /** The issue's targets apply at 1,000 nodes; a smaller run shows them for reference only. */
@@ -147,7 +148,7 @@ async function waitReady(client: KubeClient, what: string): Promise<number> {
       lastLog = Date.now();
       log(`  ${what}: ${ready}/${PODS} pods ready after ${((Date.now() - t) / 1000).toFixed(0)} s; ${await notReadyNodes(client)} nodes not Ready; load ${loadavg()[0]!.toFixed(1)}`);
     }
-    await new Promise((r) => setTimeout(r, 2000));
+    await sleep(2000);
   }
 }
 

@@ -28,6 +28,7 @@ import { renderFigures, type Figure } from '../lib/report.js';
 import { auditArgs, auditWrites, fileSize, type AuditRow } from './audit.js';
 import { watchTimeline } from './timeline.js';
 import { deltaWrites, scrapeRequests, totalWrites, type WriteCounts } from './metrics.js';
+import { sleep } from '../../src/kube/clock.js';
 
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 1_000);
 const NODES = Number(process.env.BENCH_NODES ?? 100);
@@ -42,7 +43,6 @@ const APISERVER_ARGS = (process.env.BENCH_APISERVER_ARGS ?? '').split(' ').filte
 const INPLACE_DELAY_MS = Number(process.env.BENCH_INPLACE_DELAY_MS ?? KWOK_DEFAULTS.podStartDelayMs);
 
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The pod template both workloads run (the CellDeployment adds its gate, finalizer and unit affinity). */
 function template(image: string): Record<string, unknown> {

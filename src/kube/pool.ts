@@ -1,5 +1,5 @@
 /** Run `fn` over `items` with at most `limit` calls in flight; the first error stops new calls and is thrown. */
-export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<void>): Promise<void> {
+export async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<unknown>): Promise<void> {
   let next = 0;
   let failed: { err: unknown } | undefined;
   const worker = async (): Promise<void> => {

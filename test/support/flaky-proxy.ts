@@ -4,6 +4,7 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
+import { sleep } from '../../src/kube/clock.js';
 
 export class FlakyProxy {
   private readonly open = new Set<Socket>();
@@ -47,7 +48,7 @@ export class FlakyProxy {
       this.cut++;
       s.destroy();
     }
-    await new Promise((r) => setTimeout(r, ms));
+    await sleep(ms);
     this.down = false;
   }
 

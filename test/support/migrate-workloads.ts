@@ -7,6 +7,7 @@
 import type { KubeClient } from '../../src/kube/http.js';
 import { Discovery } from '../../src/kube/discovery.js';
 import type { KubeObject } from '../../src/kube/resource.js';
+import { sleep } from '../../src/kube/clock.js';
 
 type Obj = KubeObject & Record<string, unknown>;
 
@@ -79,7 +80,7 @@ export async function createSample(client: KubeClient, ns = 'shop'): Promise<Obj
   for (const obj of objs) {
     let ref = await discovery.refFor(obj.apiVersion!, obj.kind!, obj.metadata?.namespace);
     for (let i = 0; !ref && i < 100; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       discovery.invalidate();
       ref = await discovery.refFor(obj.apiVersion!, obj.kind!, obj.metadata?.namespace);
     }

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from '../../src/kube/clock.js';
 
 export interface TestPrometheus {
   /** http://127.0.0.1:PORT of Prometheus. */
@@ -90,7 +91,7 @@ export async function startPrometheus(): Promise<TestPrometheus> {
         // not up yet
       }
       if (Date.now() > end) throw new Error(`prometheus at ${url} did not report plinth_test_gauge=${v} within ${timeoutMs} ms: ${stderr}`);
-      await new Promise((r) => setTimeout(r, 250));
+      await sleep(250);
     }
   };
   try {

@@ -12,6 +12,7 @@ import { startCluster, type LocalCluster } from '../../src/localenv/index.js';
 import { KEYS, RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
 import { runCellDeploymentController, runReleaseOrderController, runReleasePolicyController } from '../../src/release/modules.js';
 import { logger } from '../../src/kube/log.js';
+import { sleep } from '../../src/kube/clock.js';
 
 export interface ReleaseEnv {
   cluster: LocalCluster;
@@ -129,7 +130,7 @@ export function patchOrder(client: KubeClient, ns: string, name: string, spec: P
   return client.patch<ReleaseOrder>(roRef(ns), name, { spec }, 'merge');
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 /** Polls `probe` until it returns a value that is not undefined; fails with `what` and the last note. */
 export async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000, everyMs = 200): Promise<T> {

@@ -8,8 +8,9 @@ import type { KubeClient } from '../../src/kube/http.js';
 import { Informer } from '../../src/kube/informer.js';
 import { CORE, inNamespace, ref } from '../../src/kube/resource.js';
 import { desiredHealthy, podReady, selectorMatches } from '../../src/upgrade/nodes/pods.js';
+import { sleep } from '../../src/kube/clock.js';
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+export { sleep };
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000, everyMs = 200): Promise<void> {
   const end = Date.now() + timeoutMs;
