@@ -39,7 +39,8 @@ export async function down(opts: DownOptions): Promise<void> {
       : `local cluster "${c.name}" was already stopped`;
     const named = c.name === 'plinth' ? '' : ` --name ${c.name}`;
     if (opts.purge || !kept) {
-      await rm(c.stateDir, { recursive: true, force: true });
+      // stopCluster already removed a throw-away cluster's state dir.
+      if (opts.purge) await rm(c.stateDir, { recursive: true, force: true });
       process.stderr.write(`${what}; deleted its data (${c.stateDir})\n`);
     } else {
       process.stderr.write(`${what}; its data is kept in ${c.stateDir} (\`plinth up${named}\` starts it again, \`plinth down${named} --purge\` deletes it)\n`);
