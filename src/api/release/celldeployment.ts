@@ -77,6 +77,29 @@ export const BlueGreen = Type.Object({
   scaleDownDelaySeconds: Type.Integer({ minimum: 0, default: 30 }),
 });
 
+/** Which pods a release updates first (OpenKruise CloneSet's priorityStrategy, in one field). */
+export const Priority = Type.Object(
+  {
+    weights: Type.Optional(
+      Type.Array(
+        Type.Object({
+          selector: LabelSelector,
+          weight: Type.Integer({ minimum: -1000, maximum: 1000, description: 'Added to the priority of every pod the selector matches.' }),
+        }),
+        { maxItems: 16 },
+      ),
+    ),
+    orderKey: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 316, description: 'A pod label whose value orders pods of equal priority: whole numbers numerically, else as text; pods without it last.' }),
+    ),
+    orderDirection: Type.Optional(StringEnum(['Ascending', 'Descending'], { default: 'Ascending' })),
+  },
+  {
+    description:
+      'Pods of higher priority (the sum of the matching weights) are updated first, within and across batches, e.g. followers (weight 0) before the leader (weight -100), non-critical cells first.',
+  },
+);
+
 export const Strategy = Validated(
   {
     type: Type.Union([Type.Literal('InPlaceIfPossible'), Type.Literal('Recreate'), Type.Literal('BlueGreen')], {
@@ -110,6 +133,7 @@ export const Strategy = Validated(
       }),
     ),
     blueGreen: Type.Optional(BlueGreen),
+    priority: Type.Optional(Priority),
   },
   [
     {

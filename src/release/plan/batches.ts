@@ -1,10 +1,16 @@
 import { compareStrings } from './pods.js';
+import { compareOrderValues } from './priority.js';
 
-/** A pod to place in a batch. `ready: false` pods are updated first within their unit (they serve no traffic). */
+/** A pod to place in a batch. */
 export interface BatchPod {
   name: string;
   unit: string;
+  /** `false`: updated first among pods of equal priority in its unit (it serves no traffic). */
   ready?: boolean;
+  /** The user's priority ({@link podPriority}): higher goes first, within and across batches (default 0). */
+  priority?: number;
+  /** The user's order value ({@link podOrderValue}) among pods of equal priority. */
+  order?: string;
 }
 
 /** What {@link planBatches} needs; `batchSize` and `replicas` come straight from the CellDeployment spec. */
@@ -19,6 +25,8 @@ export interface BatchInput {
   batchSize: number | string;
   /** spec.replicas, the base of a percent batch size. */
   replicas: number;
+  /** spec.strategy.priority.orderDirection (default Ascending). */
+  orderDirection?: 'Ascending' | 'Descending';
 }
 
 /** One planned batch; ReleaseOrder's BatchStatus adds its phase and times. */
@@ -56,12 +64,14 @@ export function resolveBatchSize(batchSize: number | string, replicas: number): 
  * Splits the pods to update into batches. Every pod is in exactly one batch; the result depends only on the
  * input's content, not its order.
  *
- *  - Within a unit, pods that are not ready go first, then by name.
- *  - Beta: batch 0 holds exactly one pod from every unit that has a pod to update, in unit order.
+ *  - Within a unit, pods go by priority (higher first), then by the user's order value, then pods that are not
+ *    ready before ready ones, then by name.
+ *  - Beta: batch 0 holds exactly one pod from every unit that has a pod to update (its first), in unit order.
  *  - The other batches hold `resolveBatchSize(batchSize, replicas)` pods each (the last may hold fewer).
- *    Pods are interleaved in proportion to how many each unit has left, so each batch touches units evenly
- *    and takes from a unit at most one pod more than its proportional share: with equal units this is plain
- *    round-robin in unit order (a, b, c, a, b, c, ...); a unit with 9 pods next to one with 3 gives a, a, b, a, ...
+ *    Pods of a higher priority all come before pods of a lower one, across units and batches, and among equal
+ *    priorities pods go by order value, across units too. Pods of the same priority and order value are interleaved in proportion to how many each unit has left, so each batch touches units
+ *    evenly and takes from a unit at most one pod more than its proportional share: with equal units this is
+ *    plain round-robin in unit order (a, b, c, a, b, c, ...); a unit with 9 pods next to one with 3 gives a, a, b, a, ...
  *  - Pods whose unit is not in `units` (or is '') are still planned: their units are taken after the listed
  *    ones, in name order.
  * Throws an Error on a bad batch size (see {@link resolveBatchSize}) or when two pods have the same name.
@@ -79,7 +89,8 @@ export function planBatches(input: BatchInput): Batch[] {
     const beta = order.map((u) => queues.get(u)?.shift()).filter((p): p is BatchPod => p !== undefined);
     if (beta.length > 0) push(beta);
   }
-  const sequence = interleave(order, queues);
+  const sequence: BatchPod[] = [];
+  for (const tier of priorityTiers(queues, input.orderDirection)) sequence.push(...interleave(order, tier));
   for (let i = 0; i < sequence.length; i += size) push(sequence.slice(i, i + size));
   return batches;
 }
@@ -98,12 +109,37 @@ function groupByUnit(input: BatchInput): { order: string[]; queues: Map<string, 
   const known = new Set(listed);
   const unknown = [...queues.keys()].filter((u) => !known.has(u)).sort(compareStrings);
   const order = [...listed, ...unknown].filter((u) => queues.has(u));
-  for (const q of queues.values()) {
-    q.sort((a, b) => (a.ready === false) !== (b.ready === false) ? (a.ready === false ? -1 : 1) : compareStrings(a.name, b.name));
-  }
+  for (const q of queues.values()) q.sort((a, b) => comparePods(a, b, input.orderDirection));
   return { order, queues };
 }
 
+function comparePods(a: BatchPod, b: BatchPod, direction: 'Ascending' | 'Descending' | undefined): number {
+  const byPriority = (b.priority ?? 0) - (a.priority ?? 0);
+  if (byPriority !== 0) return byPriority;
+  const byOrder = compareOrderValues(a.order, b.order, direction);
+  if (byOrder !== 0) return byOrder;
+  if ((a.ready === false) !== (b.ready === false)) return a.ready === false ? -1 : 1;
+  return compareStrings(a.name, b.name);
+}
+
+/**
+ * The units' (sorted) queues split into tiers, first tier first: by priority (highest first), then by order value
+ * (the direction given; pods without one last). Each tier maps unit → its pods of that priority and value.
+ */
+function priorityTiers(queues: ReadonlyMap<string, BatchPod[]>, direction: 'Ascending' | 'Descending' | undefined): Map<string, BatchPod[]>[] {
+  const key = (p: BatchPod): string => JSON.stringify([p.priority ?? 0, p.order ?? null]);
+  const levels = new Map<string, BatchPod>();
+  for (const p of [...queues.values()].flat()) if (!levels.has(key(p))) levels.set(key(p), p);
+  const ordered = [...levels.entries()].sort(([, a], [, b]) => (b.priority ?? 0) - (a.priority ?? 0) || compareOrderValues(a.order, b.order, direction));
+  return ordered.map(([level]) => {
+    const tier = new Map<string, BatchPod[]>();
+    for (const [unit, pods] of queues) {
+      const mine = pods.filter((p) => key(p) === level);
+      if (mine.length > 0) tier.set(unit, mine);
+    }
+    return tier;
+  });
+}
 /**
  * Merges the units' queues so that unit u's k-th pod (1-based, of n) sits at (2k - 1) / 2n of the sequence:
  * every unit is spread evenly from start to end. Ties go to the unit listed first. Positions are compared as

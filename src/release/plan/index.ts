@@ -14,6 +14,7 @@ export {
   isPlinthKey,
   canonicalJson,
 } from './revision.js';
+export { podPriority, podOrderValue, compareOrderValues, type PriorityPolicy } from './priority.js';
 export { type Batch, type BatchInput, type BatchPod, planBatches, resolveBatchSize, maxUnavailablePerUnit } from './batches.js';
 export { type BlackoutWindowT, type ActiveBlackout, activeBlackout, nextAllowedStart, blackoutProblems } from './blackout.js';
 export { CRON_FIRE_BUDGET } from './cronfire.js';

@@ -1,5 +1,5 @@
 import type { ReleaseOrderStatusT } from '../../api/index.js';
-import { appendHistory, historyEntry, planBatches, SYSTEM_ACTOR, unitTargets } from '../plan/index.js';
+import { appendHistory, historyEntry, planBatches, podOrderValue, podPriority, SYSTEM_ACTOR, unitTargets } from '../plan/index.js';
 import { isDeleting, isReady, podName, podRevision, podUnit } from '../pod/state.js';
 import { batchState, podDone, unitsFull } from './batch-state.js';
 import { isBlueGreen, podsUnderChange, scaleDownDelaySeconds, setComplete, switchedAt } from './bluegreen.js';
@@ -98,7 +98,13 @@ function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
   const strategy = cd.spec.strategy;
   const candidates = input.pods
     .filter((p) => !isDeleting(p) && podRevision(p) !== order.spec.toRevision)
-    .map((p) => ({ name: podName(p), unit: podUnit(p), ready: isReady(p) }));
+    .map((p) => ({
+      name: podName(p),
+      unit: podUnit(p),
+      ready: isReady(p),
+      priority: podPriority(strategy?.priority, p.metadata?.labels),
+      order: podOrderValue(strategy?.priority, p.metadata?.labels),
+    }));
   try {
     const batches = planBatches({
       pods: candidates,
@@ -107,6 +113,7 @@ function plan(input: ProgressInput, s: Status, say: Say, event: Emit): boolean {
       beta: isBlueGreen(cd) ? false : (strategy?.beta ?? false),
       batchSize: isBlueGreen(cd) ? Math.max(1, candidates.length) : (strategy?.batchSize ?? 1),
       replicas: cd.spec.replicas,
+      orderDirection: strategy?.priority?.orderDirection,
     });
     s.batches = batches.map((b): BatchT => ({ index: b.index, pods: b.pods, units: b.units, phase: 'Pending' }));
     s.currentBatch = 0;
