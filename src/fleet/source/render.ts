@@ -86,6 +86,17 @@ function lineOf(text: string, offset: number): number {
   return line;
 }
 
+/** JSON is YAML: when JSON.parse names no position, the YAML parser's mark gives the line. */
+function jsonErrorLine(text: string): number {
+  try {
+    parseKubeYaml(text);
+  } catch (err) {
+    const line = (err as { mark?: { line?: number } }).mark?.line;
+    if (line !== undefined) return line + 1;
+  }
+  return 1;
+}
+
 /** The objects of one file. `dir` is the delivered directory (for the error message). */
 export function parseManifestFile(file: ManifestFile, dir: string): KubeObject[] {
   if (/\.json$/i.test(file.path)) {
@@ -94,7 +105,7 @@ export function parseManifestFile(file: ManifestFile, dir: string): KubeObject[]
       doc = JSON.parse(file.text);
     } catch (err) {
       const pos = /position (\d+)/.exec((err as Error).message);
-      throw renderError(dir, `${file.path}:${pos ? lineOf(file.text, Number(pos[1])) : 1}`, `invalid JSON: ${(err as Error).message}`);
+      throw renderError(dir, `${file.path}:${pos ? lineOf(file.text, Number(pos[1])) : jsonErrorLine(file.text)}`, `invalid JSON: ${(err as Error).message.split('\n')[0]}`);
     }
     return objectsOf(doc, `${file.path}:1`, dir);
   }
