@@ -93,7 +93,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
   const forced = new Set<string>();
   /** fetch key → the GitSources that share it (to wake them when one of them sees a new commit). */
   const sharing = new Map<string, Set<string>>();
-  const renders = new Map<string, Promise<PathResult>>();
+  const renders = new Map<string, Promise<{ bytes: Buffer; objects: number } | { error: string }>>();
   let lastGc = 0;
 
   const controller = runController({
@@ -124,35 +124,39 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     }
   }
 
-  /** Renders one path of a commit once, whichever sources ask; stores the artifact. */
-  function renderPath(gs: GitSource, fetched: FetchResult, path: string): Promise<PathResult> {
-    const ns = gs.metadata.namespace ?? '';
-    let dir: string;
-    try {
-      dir = repoDir(gs.spec.path, path);
-    } catch (err) {
-      return Promise.resolve({ path, error: errorMessage(err) });
-    }
-    const k = `${ns}\0${gs.metadata.name}\0${fetched.commit}\0${dir}`;
+  /** Renders one directory of a commit once, whichever sources ask (the memo keeps the newest few hundred). */
+  function renderOnce(fetched: FetchResult, dir: string): Promise<{ bytes: Buffer; objects: number } | { error: string }> {
+    const k = `${fetched.commit}\0${dir}`;
     let p = renders.get(k);
     if (!p) {
-      p = (async (): Promise<PathResult> => {
+      p = (async (): Promise<{ bytes: Buffer; objects: number } | { error: string }> => {
         try {
           const objects = await renderDirectory(fetched.dir, dir);
-          const { bytes } = encodeArtifact(objects);
-          const digest = await store.put(bytes, { namespace: ns, source: gs.metadata.name ?? '', commit: fetched.commit, path });
-          return { path, digest, objects: objects.length };
+          return { bytes: encodeArtifact(objects).bytes, objects: objects.length };
         } catch (err) {
-          if (err instanceof PlinthError) return { path, error: err.message };
+          if (err instanceof PlinthError) return { error: err.message };
           throw err;
         }
       })();
       renders.set(k, p);
-      // Keep the memo small: the renders of the newest commits only.
-      if (renders.size > 512) renders.delete(renders.keys().next().value!);
+      if (renders.size > 32) renders.delete(renders.keys().next().value!);
       p.catch(() => renders.delete(k));
     }
     return p;
+  }
+
+  /** The artifact of one delivery path of a source at the fetched commit, stored with its origin. */
+  async function renderPath(gs: GitSource, fetched: FetchResult, path: string): Promise<PathResult> {
+    let dir: string;
+    try {
+      dir = repoDir(gs.spec.path, path);
+    } catch (err) {
+      return { path, error: errorMessage(err) };
+    }
+    const r = await renderOnce(fetched, dir);
+    if ('error' in r) return { path, error: r.error };
+    const digest = await store.put(r.bytes, { namespace: gs.metadata.namespace ?? '', source: gs.metadata.name ?? '', commit: fetched.commit, path });
+    return { path, digest, objects: r.objects };
   }
 
   /** Re-renders an artifact that disappeared from disk (store.ensure). */
@@ -179,6 +183,16 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     await store.gc(referenced);
   }
 
+  /** A path already rendered at this commit (its artifact still on disk, or its error) needs no new render. */
+  async function reusable(gs: GitSource, commit: string, path: string): Promise<PathResult | undefined> {
+    if (gs.status?.commit !== commit) return undefined;
+    const e = gs.status.artifacts?.find((a) => a.path === path);
+    if (!e) return undefined;
+    if (e.error !== undefined) return { path, error: e.error };
+    if (e.commit === commit && e.digest && e.objects !== undefined && (await store.has(e.digest))) return { path, digest: e.digest, objects: e.objects };
+    return undefined;
+  }
+
   async function check(gs: GitSource, key: string, rc: ReconcileContext, maxAgeMs: number): Promise<CheckOutcome> {
     let ref: GitRef;
     let fetched: FetchResult;
@@ -198,7 +212,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
       return { ok: false, reason: reasonOf(err), message: err.message };
     }
     const used = deliveries.byIndex('source', key) as FleetDelivery[];
-    const paths = await Promise.all(deliveryPaths(used).map((p) => renderPath(gs, fetched, p)));
+    const paths = await Promise.all(deliveryPaths(used).map(async (p) => (await reusable(gs, fetched.commit, p)) ?? renderPath(gs, fetched, p)));
     return { ok: true, commit: fetched.commit, fetchedAt: fetched.fetchedAt, paths };
   }
 

@@ -1,7 +1,7 @@
 // The hub's artifact store: content-addressed files `<dataDir>/fleet/artifacts/sha256/<hex>`, written atomically,
 // and an index digest → {namespace, source, commit, path} so that an artifact lost from disk can be rendered
 // again from Git. Keeps what is still referenced plus the newest KEEP_PER_PATH per source and path.
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeAtomic } from '../../kube/atomic-file.js';
 import type { ArtifactReader } from '../artifact.js';
@@ -50,6 +50,7 @@ export class ArtifactStore implements ArtifactReader {
   private loaded: Promise<void> | undefined;
   private writing: Promise<void> = Promise.resolve();
   private rerender: Rerender | undefined;
+  private readonly puts = new Map<string, Promise<unknown>>();
 
   constructor(dataDir: string) {
     this.root = join(dataDir, 'fleet', 'artifacts');
@@ -70,6 +71,19 @@ export class ArtifactStore implements ArtifactReader {
   async put(bytes: Buffer, origin: ArtifactOrigin, now = Date.now()): Promise<string> {
     await this.load();
     const digest = artifactDigest(bytes);
+    // One writer per digest: two sources rendering the same content write one file.
+    const prevPut = this.puts.get(digest) ?? Promise.resolve();
+    const mine = prevPut.then(() => this.putLocked(digest, bytes, origin, now));
+    const tail = mine.catch(() => undefined);
+    this.puts.set(digest, tail);
+    try {
+      return await mine;
+    } finally {
+      if (this.puts.get(digest) === tail) this.puts.delete(digest);
+    }
+  }
+
+  private async putLocked(digest: string, bytes: Buffer, origin: ArtifactOrigin, now: number): Promise<string> {
     const file = this.file(digest)!;
     if ((await this.readFile(file, digest)) === undefined) {
       await mkdir(join(this.root, 'sha256'), { recursive: true });
@@ -89,9 +103,16 @@ export class ArtifactStore implements ArtifactReader {
     return file ? this.readFile(file, digest) : undefined;
   }
 
-  /** Is the digest on disk? */
+  /** Is the digest's file on disk? (Cheap: `read` is what verifies the bytes.) */
   async has(digest: string): Promise<boolean> {
-    return (await this.read(digest)) !== undefined;
+    const file = this.file(digest);
+    if (!file) return false;
+    try {
+      await access(file);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Where a digest came from, per the index. */
