@@ -4,6 +4,7 @@
 // unreachable repository or an unknown ref leave the previous status in place with Ready=False.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,16 @@ import { ensureNamespace, waitFor } from './fixtures/kube-helpers.js';
 import { startGitServer, type GitServer } from './support/git-server.js';
 
 const NS = 'fleet-source';
+
+/** The CLI as a subprocess (the controller runs in this process's event loop, so never spawnSync). */
+function plinth(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
 const cm = (name: string, data: Record<string, string> = {}): string =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n${Object.entries(data)
     .map(([k, v]) => `  ${k}: "${v}"\n`)
@@ -220,5 +231,22 @@ describe('GitSource controller on a real hub and a real git daemon', () => {
     assert.equal(gs.status?.commit, c1, 'the previous commit is kept');
     assert.deepEqual(gs.status?.artifacts, good.status?.artifacts, 'and its artifacts');
     assert.deepEqual(gs.status?.artifact, good.status?.artifact);
+  });
+
+  test('plinth fleet sources lists them: a table of a namespace, -A -o json', async () => {
+    const table = await plinth(['fleet', 'sources', '-n', NS, '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(table.code, 0, table.stderr);
+    const lines = table.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^NAME\s+URL\s+REF\s+COMMIT\s+READY\s+FETCHED$/);
+    const moving = lines.find((l) => l.startsWith('moving '));
+    assert.match(moving ?? '', /^moving\s+git:\/\/127\.0\.0\.1:\d+\/moving\.git\s+branch nope\s+[0-9a-f]{12}\s+False\s+\d+[smh]$/);
+    const all = await plinth(['fleet', 'sources', '-A', '-o', 'json', '--kubeconfig', cluster.kubeconfigPath]);
+    assert.equal(all.code, 0, all.stderr);
+    const items = (JSON.parse(all.stdout) as { items: Array<{ namespace: string; name: string; ready: string; reason?: string; artifacts: unknown[] }> }).items;
+    const poll = items.find((i) => i.name === 'poll');
+    assert.equal(poll?.namespace, NS);
+    assert.equal(poll?.ready, 'True');
+    assert.equal(poll?.artifacts.length, 1);
+    assert.equal(items.find((i) => i.name === 'closed')?.reason, 'Unreachable');
   });
 });
