@@ -77,7 +77,7 @@ describe('GitSource controller on a real hub and a real git daemon', () => {
   async function objectsOf(digest: string): Promise<Array<{ kind: string; metadata: { name: string; labels?: Record<string, string> }; data?: Record<string, string> }>> {
     const bytes = await controller.store.read(digest);
     assert.ok(bytes, `artifact ${digest} is in the store`);
-    return decodeArtifact(bytes, digest).objects as never;
+    return decodeArtifact(bytes, digest).objects;
   }
 
   before(async () => {

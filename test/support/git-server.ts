@@ -73,8 +73,8 @@ export async function startGitServer(): Promise<GitServer> {
       { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
     let buf = '';
-    p.stderr!.setEncoding('utf8');
-    p.stderr!.on('data', (chunk: string) => {
+    p.stderr.setEncoding('utf8');
+    p.stderr.on('data', (chunk: string) => {
       buf += chunk;
       log = (log + chunk).slice(-8000);
       let nl: number;

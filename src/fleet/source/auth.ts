@@ -18,7 +18,7 @@ export interface GitCredentials {
 
 /** Decodes a Secret's `data` (base64) into credentials; refuses a Secret with neither a token nor a key. */
 export function credentialsFromSecret(secret: string, data: Record<string, string> | undefined): GitCredentials {
-  const get = (k: string): string | undefined => (data?.[k] !== undefined ? Buffer.from(data[k]!, 'base64').toString('utf8') : undefined);
+  const get = (k: string): string | undefined => (data?.[k] !== undefined ? Buffer.from(data[k], 'base64').toString('utf8') : undefined);
   const creds: GitCredentials = { secret, username: get('username'), password: get('password'), identity: get('identity'), knownHosts: get('known_hosts') };
   if (creds.password === undefined && creds.identity === undefined) {
     throw new PlinthError('FLEET_GIT_SECRET_INVALID', { secret, detail: 'it has neither `password` nor `identity`' });
@@ -61,11 +61,11 @@ export function sshCommand(keyFile: string, knownHostsFile: string | undefined):
 
 /** Prepares the environment for git to use `creds` with `url`; `tmpRoot` receives the short-lived key files. */
 export async function gitAuthEnv(url: string, creds: GitCredentials | undefined, tmpRoot: string): Promise<GitAuthEnv> {
-  const none: GitAuthEnv = { env: {}, cleanup: async () => undefined };
+  const none: GitAuthEnv = { env: {}, cleanup: () => Promise.resolve() };
   if (!creds) return none;
   if (isHttp(url)) {
     if (creds.password === undefined) throw new PlinthError('FLEET_GIT_SECRET_INVALID', { secret: creds.secret, detail: `an https URL needs \`password\` (a token), the Secret has only an SSH key` });
-    return { env: httpAuthConfig(url, creds.username, creds.password), cleanup: none.cleanup };
+    return { env: httpAuthConfig(url, creds.username, creds.password), cleanup: () => Promise.resolve() };
   }
   if (creds.identity === undefined) return none;
   await mkdir(tmpRoot, { recursive: true, mode: 0o700 });

@@ -77,6 +77,17 @@ function deliveryPaths(deliveries: readonly FleetDelivery[]): string[] {
   return [...out].sort();
 }
 
+/** Status-only updates of a GitSource are the controller's own writes: they enqueue nothing. */
+const sourceChanged = (a: KubeObject, b: KubeObject): boolean => a.metadata?.generation !== b.metadata?.generation || a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp;
+/** The GitSource key a FleetDelivery uses. */
+const deliverySourceKey = (d: FleetDelivery): string => `${d.metadata?.namespace ?? ''}/${d.spec?.sourceRef?.name ?? ''}`;
+/** A FleetDelivery matters here only for its source and path. */
+const deliveryChanged = (a: KubeObject, b: KubeObject): boolean => {
+  const x = a as FleetDelivery;
+  const y = b as FleetDelivery;
+  return x.spec?.path !== y.spec?.path || x.spec?.sourceRef?.name !== y.spec?.sourceRef?.name;
+};
+
 export function startGitSourceController(opts: GitSourceControllerOptions): GitSourceController {
   const { client } = opts;
   const git = new GitCache({ dataDir: join(opts.dataDir, 'fleet', 'git') });
@@ -87,7 +98,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     client,
     resource: SOURCE_RES.fleetDeliveries,
     name: 'fleetdeliveries-by-source',
-    indexers: { source: (d) => [`${d.metadata?.namespace ?? ''}/${(d as FleetDelivery).spec?.sourceRef?.name ?? ''}`] },
+    indexers: { source: (d) => [deliverySourceKey(d)] },
   });
   const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
   const forced = new Set<string>();
@@ -99,12 +110,8 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
   const controller = runController({
     name: 'gitsource',
     informers: [
-      { informer: sources, changed: (a, b) => a.metadata?.generation !== b.metadata?.generation || a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp },
-      {
-        informer: deliveries,
-        keys: (d) => `${d.metadata?.namespace ?? ''}/${(d as FleetDelivery).spec?.sourceRef?.name ?? ''}`,
-        changed: (a, b) => (a as FleetDelivery).spec?.path !== (b as FleetDelivery).spec?.path || (a as FleetDelivery).spec?.sourceRef?.name !== (b as FleetDelivery).spec?.sourceRef?.name,
-      },
+      { informer: sources, changed: sourceChanged },
+      { informer: deliveries, keys: (d: KubeObject) => deliverySourceKey(d as FleetDelivery), changed: deliveryChanged },
     ],
     workers: opts.workers ?? 4,
     signal: opts.signal,
@@ -235,7 +242,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
       resource: inNamespace(SOURCE_RES.gitSources, ns),
       name: gs.metadata.name ?? '',
       current: gs,
-      desired: (cur) => sourceStatus(cur as GitSource, outcome, new Date()),
+      desired: (cur) => sourceStatus(cur, outcome, new Date()),
       signal: rc.signal,
     });
     if (written.changed) {

@@ -1,6 +1,7 @@
 // One fetch per (URL, ref, credentials), however many GitSources name it: a check younger than the caller's
 // interval is shared, a check in flight is joined, and a failed check is shared too (so ten sources of one
 // unreachable repository knock once per interval, not ten times).
+import { errorMessage } from '../../errors/index.js';
 import { credentialsKey } from './auth.js';
 import type { FetchRequest, GitCache } from './git.js';
 import { describeRef } from './ref.js';
@@ -48,7 +49,7 @@ export class SourceFetcher {
     const running = this.inflight.get(key);
     if (running) return running;
     const prev = this.last.get(key);
-    if (prev && this.now() - prev.checkedAt < maxAgeMs) return prev.error !== undefined ? Promise.reject(prev.error) : Promise.resolve(prev.result!);
+    if (prev && this.now() - prev.checkedAt < maxAgeMs) return prev.error !== undefined ? Promise.reject(prev.error instanceof Error ? prev.error : new Error(errorMessage(prev.error))) : Promise.resolve(prev.result!);
     const p = this.check(key, req, prev?.result).then(
       (result) => {
         this.last.set(key, { checkedAt: this.now(), result });

@@ -10,7 +10,7 @@ const gs = (name: string, ns: string, status?: GitSource['status']): GitSource =
     metadata: { name, namespace: ns },
     spec: { url: `git://git.example/${name}.git`, ref: { tag: 'v1' }, interval: '1m', suspend: false },
     ...(status ? { status } : {}),
-  }) as GitSource;
+  });
 
 test('the sources table: namespace only with -A, short commit, ready, age; a source never checked is Unknown', () => {
   const now = new Date('2026-12-07T20:10:00Z');

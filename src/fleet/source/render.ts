@@ -70,7 +70,7 @@ function objectsOf(doc: unknown, where: string, dir: string): KubeObject[] {
   if (isObj(doc) && typeof doc.kind === 'string' && doc.kind.endsWith('List') && Array.isArray(doc.items)) {
     return doc.items.map((item, i) => {
       const problem = objectProblem(item);
-      if (problem) throw renderError(dir, where, `item ${i} of the ${doc.kind}: ${problem}`);
+      if (problem) throw renderError(dir, where, `item ${i} of the ${String(doc.kind)}: ${problem}`);
       return item as KubeObject;
     });
   }
