@@ -321,6 +321,67 @@ export const ERRORS = {
     exit: 1,
     http: 412,
   },
+  // Fleet: Git sources (src/fleet/source).
+  FLEET_GIT_UNREACHABLE: {
+    message: 'cannot reach the Git repository {url}: {detail}',
+    hint: 'check the URL and that the hub can reach the Git server (DNS, network, firewall); the previous revision keeps running',
+    exit: 1,
+    http: 502,
+  },
+  FLEET_GIT_UNKNOWN_REF: {
+    message: 'the Git repository {url} has no {ref}',
+    hint: 'set spec.ref to a branch, tag or commit that exists in the repository (git ls-remote {url})',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_GIT_AUTH_REFUSED: {
+    message: 'the Git server refused access to {url}: {detail}',
+    hint: 'check the Secret named by spec.secretRef: `username` and `password` (an HTTPS token), or `identity` and `known_hosts` (an SSH key)',
+    exit: 1,
+    http: 403,
+  },
+  FLEET_GIT_FAILED: {
+    message: 'git {verb} of {url} failed: {detail}',
+    hint: 'see the hub manager log for the full git output; check the repository and the hub\'s disk',
+    exit: 1,
+    http: 502,
+  },
+  FLEET_GIT_REF_INVALID: {
+    message: 'invalid Git {kind} "{ref}": {detail}',
+    hint: 'name a branch or tag the way `git check-ref-format` accepts it, or a commit as 7 to 64 hex digits',
+    exit: 1,
+    http: 400,
+  },
+  FLEET_GIT_SECRET_INVALID: {
+    message: 'the Git credentials Secret {secret} cannot be used: {detail}',
+    hint: 'give it `username` and `password` (an HTTPS token), or `identity` (an SSH private key) and optionally `known_hosts`',
+    exit: 1,
+    http: 400,
+  },
+  FLEET_SOURCE_PATH_INVALID: {
+    message: 'invalid repository path "{path}": {detail}',
+    hint: 'use a relative directory inside the repository, e.g. apps/web (no "..", no leading "/")',
+    exit: 1,
+    http: 400,
+  },
+  FLEET_RENDER_FAILED: {
+    message: 'cannot render {path}: {location}: {detail}',
+    hint: 'fix it in Git and push; deliveries keep running the previous revision until it renders',
+    exit: 1,
+    http: 422,
+  },
+  FLEET_KUSTOMIZE_MISSING: {
+    message: 'kustomize was not found and could not be built: {detail}',
+    hint: 'put kustomize on PATH, or run .ci/install-kustomize (it builds sigs.k8s.io/kustomize/kustomize/v5 from Go modules into Plinth\'s cache)',
+    exit: 1,
+    http: 500,
+  },
+  FLEET_SOURCE_NOT_FOUND: {
+    message: 'no GitSource {source} in namespace {namespace}',
+    hint: 'list them with `plinth fleet sources -A`',
+    exit: 1,
+    http: 404,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

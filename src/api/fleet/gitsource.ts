@@ -36,6 +36,7 @@ export const SourceArtifact = Type.Object({
   path: Type.String({ description: 'Path in the repository, as deliveries name it ("" = the root).' }),
   digest: Type.Optional(Type.String({ pattern: '^sha256:[0-9a-f]{64}$' })),
   objects: Type.Optional(Type.Integer({ minimum: 0 })),
+  commit: Type.Optional(Type.String({ description: 'The commit the digest was rendered from: status.commit, or an older one while this path fails to render (see error).' })),
   error: Type.Optional(Type.String({ maxLength: 2048, description: 'Why this path did not render, naming file:line.' })),
 });
 
