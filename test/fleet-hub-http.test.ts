@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ import { AGENT_GROUP, ARTIFACT_MEDIA_TYPE, FLEET_NAMESPACE, HUB_INFO_CONFIGMAP, 
 import { startFleetServer, type FleetServer } from '../src/fleet/hub/server.js';
 import { CLUSTER_DELIVERIES } from '../src/fleet/hub/delivery-index.js';
 import { GIT_SOURCES } from '../src/fleet/hub/hooks.js';
+import { artifactStoreDir } from '../src/fleet/hub/disk-reader.js';
+import { PUSH_REQUESTED_ANNOTATION, runFleetServer } from '../src/fleet/hub/module.js';
 import { waitFor } from './fixtures/kube-helpers.js';
 
 const run = promisify(execFile);
@@ -346,5 +348,39 @@ describe('fleet hub HTTPS server on a real hub', () => {
       assert.equal(get.headers.allow, 'POST');
       assert.deepEqual(pushes, []);
     });
+  });
+
+  test("the manager's module: serves from the disk store under --data-dir and records a push on the GitSource", async () => {
+    await server.close();
+    const dataDir = join(dir, 'data');
+    await mkdir(join(artifactStoreDir(dataDir), 'sha256'), { recursive: true });
+    await writeFile(join(artifactStoreDir(dataDir), 'sha256', A.digest.slice('sha256:'.length)), A.bytes);
+    const moduleStop = new AbortController();
+    const running = runFleetServer({ client, log: logger('fleet-server-module'), signal: moduleStop.signal }, { listen: '127.0.0.1:0', dataDir });
+    try {
+      const cms = inNamespace(CORE.configMaps, FLEET_NAMESPACE);
+      let published: FleetServer | undefined;
+      await waitFor(async () => {
+        const cm = await client.get<{ data: Record<string, string> }>(cms, HUB_INFO_CONFIGMAP);
+        if (cm.data.artifactURL === server.url) return false;
+        published = { url: cm.data.artifactURL!, ca: cm.data['ca.crt']!, close: () => Promise.resolve() };
+        return true;
+      }, 'the module to publish its URL', 20_000, 100);
+      const hub = published!;
+      const r = await call(hub, artifactPath(A.digest), agentA);
+      assert.equal(r.status, 200, r.body.toString());
+      assert.deepEqual(r.body, A.bytes);
+      assert.equal((await call(hub, artifactPath(B.digest), agentA)).status, 403);
+
+      const body = Buffer.from('{"ref":"refs/heads/main"}');
+      const push = await call(hub, `/hooks/git/${HOOK_NS}/app`, { method: 'POST', body, headers: { 'X-Hub-Signature-256': `sha256=${createHmac('sha256', HOOK_SECRET).update(body).digest('hex')}` } });
+      assert.equal(push.status, 202, push.body.toString());
+      const src = await client.get<{ metadata: { annotations?: Record<string, string> } }>(inNamespace(GIT_SOURCES, HOOK_NS), 'app');
+      const at = src.metadata.annotations?.[PUSH_REQUESTED_ANNOTATION];
+      assert.ok(at !== undefined && Date.now() - Date.parse(at) < 60_000, `annotation ${String(at)}`);
+    } finally {
+      moduleStop.abort();
+      await running;
+    }
   });
 });
