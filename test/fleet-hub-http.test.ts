@@ -26,6 +26,7 @@ import { GIT_SOURCES } from '../src/fleet/hub/hooks.js';
 import { artifactStoreDir } from '../src/fleet/hub/disk-reader.js';
 import { PUSH_REQUESTED_ANNOTATION, runFleetServer } from '../src/fleet/hub/module.js';
 import { waitFor } from './fixtures/kube-helpers.js';
+import { pino } from 'pino';
 
 const run = promisify(execFile);
 const CSRS = ref('certificates.k8s.io/v1', 'certificatesigningrequests');
@@ -135,6 +136,9 @@ describe('fleet hub HTTPS server on a real hub', () => {
   let dir: string;
   const stop = new AbortController();
   const pushes: string[] = [];
+  /** The server's log lines (JSON), to check what it logs. */
+  const logLines: { msg?: string; code?: string; source?: string }[] = [];
+  const log = pino({ level: 'info' }, { write: (line: string) => void logLines.push(JSON.parse(line) as { msg?: string }) });
   const store = new Map<string, Buffer>();
   const reader: ArtifactReader = { read: (digest) => Promise.resolve(store.get(digest)) };
   const A = artifactOf('a');
@@ -165,7 +169,7 @@ describe('fleet hub HTTPS server on a real hub', () => {
 
     server = await startFleetServer({
       client,
-      log: logger('fleet-server-test'),
+      log,
       signal: stop.signal,
       listen: '127.0.0.1:0',
       reader,
@@ -330,6 +334,9 @@ describe('fleet hub HTTPS server on a real hub', () => {
       assert.equal(ping.status, 200);
       assert.equal(json(ping).fetch, false);
       assert.deepEqual(pushes, [], 'no fetch');
+      const logged = logLines.filter((l) => l.code === 'FLEET_WEBHOOK_SIGNATURE' && l.source === `${HOOK_NS}/app`);
+      assert.equal(logged.length, refused.length + 1, 'every refusal is logged');
+      assert.ok(logged.some((l) => l.msg?.includes('X-Gitlab-Token is not the shared secret')));
     });
 
     test('an unknown source, a source without webhookSecretRef and an oversized body are refused', async () => {

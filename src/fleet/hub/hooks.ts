@@ -8,6 +8,7 @@ import type { KubeClient } from '../../kube/http.js';
 import type { Logger } from '../../kube/log.js';
 import { CORE, inNamespace, ref } from '../../kube/resource.js';
 import { readBody, sendError, sendJson } from './respond.js';
+import { TtlCache, cachedLookup } from './ttl-cache.js';
 import { isPingEvent, verifyWebhookSignature } from './webhook-signature.js';
 
 export const GIT_SOURCES = ref(`${GitSourceKind.group}/${GitSourceKind.version}`, GitSourceKind.plural);
@@ -24,7 +25,17 @@ export interface HookRoute {
   client: KubeClient;
   log: Logger;
   onPush: OnPush;
+  /** Recent answers of webhookSecret by `namespace/name` (see newSecretCache). */
+  secrets: TtlCache<string, Promise<string | PlinthError>>;
   bodyLimit?: number;
+}
+
+/**
+ * The GitSource and its Secret are read at most once per 5 s per source: a flood of (unsigned) requests
+ * costs the API server little, and a changed secret is used within 5 s.
+ */
+export function newSecretCache(): TtlCache<string, Promise<string | PlinthError>> {
+  return new TtlCache(5_000, 1024);
 }
 
 /** The shared secret of a GitSource's webhook, or the catalogue error saying why there is none. */
@@ -68,7 +79,7 @@ export async function serveHook(req: IncomingMessage, res: ServerResponse, r: Ho
     }
     throw err;
   }
-  const secret = await webhookSecret(r.client, namespace, name);
+  const secret = await cachedLookup(r.secrets, `${namespace}/${name}`, () => webhookSecret(r.client, namespace, name));
   if (secret instanceof PlinthError) {
     refuse(secret);
     return;

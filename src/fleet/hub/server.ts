@@ -10,7 +10,7 @@ import type { ArtifactReader } from '../artifact.js';
 import { newGzipCache, serveArtifact, type ArtifactRoute } from './artifacts.js';
 import { readClientCA, refreshClientCA } from './client-ca.js';
 import { startDeliveryIndex } from './delivery-index.js';
-import { serveHook, type OnPush } from './hooks.js';
+import { newSecretCache, serveHook, type HookRoute, type OnPush } from './hooks.js';
 import { keepHubInfo, publishHubInfo } from './hub-info.js';
 import { bearerToken, callerOfCertificate, type Caller } from './identity.js';
 import { sendError, sendJson } from './respond.js';
@@ -75,6 +75,7 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
   const index = startDeliveryIndex(client);
   const reviews = new Reviews(client);
   const artifacts: ArtifactRoute = { index, reviews, reader: opts.reader, log, gzipped: newGzipCache() };
+  const hooks: HookRoute = { client, log, onPush: opts.onPush, secrets: newSecretCache() };
   // Without a client CA nothing may pass as a verified certificate: the server's own CA stands in (its key is gone).
   const context = (ca: string | undefined): { cert: string; key: string; ca: string } => ({ cert: tls.cert, key: tls.key, ca: ca ?? tls.ca });
 
@@ -112,7 +113,7 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
         return;
       }
       case 'hook':
-        await serveHook(req, res, { client, log, onPush: opts.onPush }, route.namespace, route.name);
+        await serveHook(req, res, hooks, route.namespace, route.name);
         return;
       case 'methodNotAllowed':
         sendError(res, new PlinthError('FLEET_METHOD_NOT_ALLOWED', { method: req.method ?? '', path: req.url ?? '', allow: route.allow }), { Allow: route.allow });
