@@ -16,6 +16,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { installCrds } from '../src/api/install.js';
 import { KubeClient } from '../src/kube/http.js';
 import { logger } from '../src/kube/log.js';
+import { plinthRegistry } from '../src/kube/metrics.js';
 import { ensureNamespace } from '../src/kube/namespaces.js';
 import { CORE, inNamespace, ref } from '../src/kube/resource.js';
 import { decodeArtifact, encodeArtifact, type ArtifactReader } from '../src/fleet/artifact.js';
@@ -248,6 +249,8 @@ describe('fleet hub HTTPS server on a real hub', () => {
       assert.equal(e.code, 'FLEET_ARTIFACT_FORBIDDEN');
       assert.ok(e.message?.includes(agentUser('a')) && e.hint, e.message);
     }
+    const metrics = await plinthRegistry.getSingleMetricAsString('plinth_fleet_server_request_duration_seconds');
+    assert.match(metrics, /plinth_fleet_server_request_duration_seconds_count\{route="artifact",code="403"\} [2-9]/);
   });
 
   test('a digest a readable delivery names but the store lacks is 404', async () => {

@@ -9,7 +9,7 @@ const PEM1 = '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n';
 const PEM2 = '-----BEGIN CERTIFICATE-----\nBBB\n-----END CERTIFICATE-----\n';
 
 /** A client whose ConfigMap reads answer from a script: a PEM, 'missing' (404) or 'down' (a connection error). */
-function scripted(answers: (string | 'missing' | 'down')[]): { client: KubeClient; reads: () => number } {
+function scripted(answers: string[]): { client: KubeClient; reads: () => number } {
   let i = 0;
   const client = {
     get: (r: { namespace?: string }, name: string): Promise<unknown> => {

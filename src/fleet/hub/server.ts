@@ -12,6 +12,7 @@ import { readClientCA, refreshClientCA } from './client-ca.js';
 import { startDeliveryIndex } from './delivery-index.js';
 import { newSecretCache, serveHook, type HookRoute, type OnPush } from './hooks.js';
 import { keepHubInfo, publishHubInfo } from './hub-info.js';
+import { fleetRequestDuration } from './metrics.js';
 import { bearerToken, callerOfCertificate, type Caller } from './identity.js';
 import { sendError, sendJson } from './respond.js';
 import { Reviews } from './reviews.js';
@@ -125,6 +126,12 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
   };
 
   const server = https.createServer({ ...context(clientCA), requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' }, (req, res) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const kind = parseRoute(req.method ?? 'GET', req.url ?? '/').kind;
+      const route = kind === 'artifact' || kind === 'hook' || kind === 'health' ? kind : 'other';
+      fleetRequestDuration.labels(route, String(res.statusCode)).observe((performance.now() - started) / 1000);
+    });
     handle(req, res).catch((err: unknown) => {
       const e = asPlinthError(err);
       log.error({ method: req.method, path: req.url, err: errorMessage(err) }, 'fleet server request failed');
