@@ -21,6 +21,8 @@ export interface FleetServerSettings {
   /** `--fleet-tls-cert` / `--fleet-tls-key` (default a self-signed CA and certificate made at start). */
   tlsCertFile?: string;
   tlsKeyFile?: string;
+  /** `--fleet-tls-ca`: the CA published for agents (default the certificate file, which should then hold the chain). */
+  tlsCAFile?: string;
   /** `--data-dir`: the artifact store is <dataDir>/fleet/artifacts. */
   dataDir?: string;
   /** The store to serve from (default the disk store under dataDir). */
@@ -54,7 +56,7 @@ function tlsFiles(settings: FleetServerSettings): TlsFiles | undefined {
   const { tlsCertFile: certFile, tlsKeyFile: keyFile } = settings;
   if (!certFile && !keyFile) return undefined;
   if (!certFile || !keyFile) throw new PlinthError('FLEET_TLS_INVALID', { detail: `only ${certFile ? '--fleet-tls-cert' : '--fleet-tls-key'} was given` });
-  return { certFile, keyFile };
+  return { certFile, keyFile, ...(settings.tlsCAFile ? { caFile: settings.tlsCAFile } : {}) };
 }
 
 /** Runs the fleet server until the context's signal aborts (leadership lost or shutdown). */

@@ -12,6 +12,7 @@ interface ManagerFlags {
   fleetUrl?: string;
   fleetTlsCert?: string;
   fleetTlsKey?: string;
+  fleetTlsCa?: string;
   dataDir?: string;
 }
 
@@ -29,6 +30,7 @@ export function registerManagerCommand(program: Command): void {
     .option('--fleet-url <url>', 'base URL agents dial for artifacts, published in plinth-fleet/plinth-hub (default: the listen address)')
     .option('--fleet-tls-cert <file>', "the fleet server's serving certificate (PEM; default: a self-signed one made at start)")
     .option('--fleet-tls-key <file>', 'the key of --fleet-tls-cert (PEM)')
+    .option('--fleet-tls-ca <file>', 'the CA agents trust for --fleet-tls-cert, published in plinth-fleet/plinth-hub (default: the certificate file)')
     .option('--data-dir <dir>', 'where the hub keeps artifacts (<dir>/fleet/artifacts; default $PLINTH_DATA_DIR, else the cache directory)')
     .action(
       act(async (opts: ManagerFlags, g) => {
@@ -42,7 +44,7 @@ export function registerManagerCommand(program: Command): void {
           leaderElect: opts.leaderElect,
           namespace: opts.leaderElectNamespace,
           identity: opts.identity,
-          settings: { fleet: { listen: opts.fleetListen, publicURL: opts.fleetUrl, tlsCertFile: opts.fleetTlsCert, tlsKeyFile: opts.fleetTlsKey, dataDir: opts.dataDir } },
+          settings: { fleet: { listen: opts.fleetListen, publicURL: opts.fleetUrl, tlsCertFile: opts.fleetTlsCert, tlsKeyFile: opts.fleetTlsKey, tlsCAFile: opts.fleetTlsCa, dataDir: opts.dataDir } },
         });
       }),
     );
