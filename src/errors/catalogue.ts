@@ -382,6 +382,91 @@ export const ERRORS = {
     exit: 1,
     http: 404,
   },
+  // The hub's fleet HTTPS server (src/fleet/hub): what an agent or a Git host sees when a request is refused.
+  FLEET_UNAUTHENTICATED: {
+    message: 'no valid credential: {detail}',
+    hint: "send the agent's hub client certificate (from `plinth fleet join`) or a bearer token the hub's API server accepts",
+    exit: 1,
+    http: 401,
+  },
+  FLEET_ARTIFACT_FORBIDDEN: {
+    message: '{user} may not get artifact {digest}: no ClusterDelivery it may read names it',
+    hint: 'the artifact is served only to members a FleetDelivery places it on; check the delivery\'s placement and the caller\'s RBAC (get clusterdeliveries in its plinth-member-NAME namespace)',
+    exit: 1,
+    http: 403,
+  },
+  FLEET_ARTIFACT_NOT_FOUND: {
+    message: 'the hub has no artifact {digest}',
+    hint: 'the GitSource controller renders it again from Git; retry shortly, and check the GitSource status if it persists',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_ARTIFACT_DIGEST_MISMATCH: {
+    message: 'the stored artifact {digest} does not match its digest (got {got})',
+    hint: 'the hub\'s artifact store is damaged: delete the file under <data-dir>/fleet/artifacts so it is rendered again',
+    exit: 1,
+    http: 500,
+  },
+  FLEET_NOT_READY: {
+    message: 'the fleet server is still loading {what}',
+    hint: 'retry in a few seconds',
+    exit: 1,
+    http: 503,
+  },
+  FLEET_ROUTE_NOT_FOUND: {
+    message: 'no such path: {method} {path}',
+    hint: 'the fleet server serves GET /artifacts/sha256:<hex>, POST /hooks/git/<namespace>/<gitsource> and GET /healthz',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_METHOD_NOT_ALLOWED: {
+    message: '{method} is not allowed on {path}',
+    hint: 'use {allow}',
+    exit: 1,
+    http: 405,
+  },
+  FLEET_BODY_TOO_LARGE: {
+    message: 'the request body is larger than {limit} bytes',
+    hint: 'send a smaller webhook payload (Git hosts send push events well under this limit)',
+    exit: 1,
+    http: 413,
+  },
+  FLEET_WEBHOOK_SOURCE_NOT_FOUND: {
+    message: 'no GitSource {namespace}/{name}',
+    hint: 'point the webhook at /hooks/git/<namespace>/<gitsource> of an existing GitSource (`plinth fleet sources -A`)',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_WEBHOOK_NOT_ENABLED: {
+    message: 'GitSource {namespace}/{name} has no spec.webhookSecretRef, so it takes no webhooks',
+    hint: 'create a Secret with key `token` and set spec.webhookSecretRef.name to it; the same token goes into the Git host\'s webhook settings',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_WEBHOOK_SECRET_UNUSABLE: {
+    message: 'the webhook Secret {namespace}/{secret} of GitSource {name} {detail}',
+    hint: 'create the Secret with the shared token under the key `token`',
+    exit: 1,
+    http: 401,
+  },
+  FLEET_WEBHOOK_SIGNATURE: {
+    message: 'webhook for GitSource {namespace}/{name} refused: {detail}',
+    hint: 'set the same secret in the Git host\'s webhook as in the Secret named by spec.webhookSecretRef (key `token`), with content type application/json',
+    exit: 1,
+    http: 401,
+  },
+  FLEET_TLS_INVALID: {
+    message: 'the fleet server TLS material is unusable: {detail}',
+    hint: 'give both --fleet-tls-cert and --fleet-tls-key as PEM files (or neither, for a self-signed certificate made at start)',
+    exit: 1,
+    http: 500,
+  },
+  FLEET_LISTEN_INVALID: {
+    message: 'invalid fleet server address "{listen}": {detail}',
+    hint: 'use host:port, e.g. 127.0.0.1:0 or 0.0.0.0:9443 ([::1]:9443 for IPv6)',
+    exit: 1,
+    http: 400,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

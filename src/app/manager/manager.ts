@@ -6,7 +6,7 @@ import { KubeLeaseLock, LeaderElector, defaultIdentity } from '../../kube/leader
 import { addHealthCheck, collectProcessMetrics, serveMetrics } from '../../kube/metrics.js';
 import { logger } from '../../kube/log.js';
 import type { ControllerModule } from '../../kube/module.js';
-import { controllers as defaultControllers } from './controllers.js';
+import { controllers as defaultControllers, type ModuleSettings } from './controllers.js';
 
 export interface ManagerOptions {
   kubeConfig: KubeConfig;
@@ -22,6 +22,8 @@ export interface ManagerOptions {
   /** Aborting it shuts the manager down cleanly (tests); SIGTERM/SIGINT do the same. */
   signal?: AbortSignal;
   controllers?: ControllerModule[];
+  /** Settings of the default controllers (the fleet server's listen address, URL, TLS files, data dir). */
+  settings?: ModuleSettings;
 }
 
 /** Run every controller until `signal` aborts; resolves when all have stopped. */
@@ -49,7 +51,7 @@ async function runControllers(mods: ControllerModule[], client: KubeClient, sign
 export async function runManager(opts: ManagerOptions): Promise<number> {
   const log = logger('manager');
   const client = await KubeClient.fromKubeConfig(opts.kubeConfig, { userAgent: 'plinth-manager' });
-  const mods = opts.controllers ?? defaultControllers();
+  const mods = opts.controllers ?? defaultControllers(opts.settings);
   const shutdown = new AbortController();
   const onSignal = (sig: string): void => {
     log.info({ signal: sig }, 'shutting down');

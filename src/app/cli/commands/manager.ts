@@ -2,6 +2,20 @@ import type { Command } from 'commander';
 import { intOption } from '../context.js';
 import { act } from '../run.js';
 
+interface ManagerFlags {
+  metricsPort: number;
+  metricsBindAddress: string;
+  leaderElectNamespace: string;
+  leaderElect: boolean;
+  identity?: string;
+  fleetListen: string;
+  fleetUrl?: string;
+  fleetTlsCert?: string;
+  fleetTlsKey?: string;
+  fleetTlsCa?: string;
+  dataDir?: string;
+}
+
 /** `plinth manager`: run the leader-elected controller manager in the foreground; `plinth manager-supervisor` (hidden): keep one running in the background. */
 export function registerManagerCommand(program: Command): void {
   program
@@ -12,8 +26,14 @@ export function registerManagerCommand(program: Command): void {
     .option('--leader-elect-namespace <ns>', 'namespace of the leader-election Lease', 'plinth-system')
     .option('--no-leader-elect', 'run controllers without leader election (only one instance may run)')
     .option('--identity <id>', 'leader-election identity (default: plinth-manager@HOST_PID_PIDNS_BOOT_RANDOM)')
+    .option('--fleet-listen <host:port>', "address of the fleet HTTPS server (agents' artifacts, Git webhooks; 0: any free port)", '127.0.0.1:0')
+    .option('--fleet-url <url>', 'base URL agents dial for artifacts, published in plinth-fleet/plinth-hub (default: the listen address)')
+    .option('--fleet-tls-cert <file>', "the fleet server's serving certificate (PEM; default: a self-signed one made at start)")
+    .option('--fleet-tls-key <file>', 'the key of --fleet-tls-cert (PEM)')
+    .option('--fleet-tls-ca <file>', 'the CA agents trust for --fleet-tls-cert, published in plinth-fleet/plinth-hub (default: the certificate file)')
+    .option('--data-dir <dir>', 'where the hub keeps artifacts (<dir>/fleet/artifacts; default $PLINTH_DATA_DIR, else the cache directory)')
     .action(
-      act(async (opts: { metricsPort: number; metricsBindAddress: string; leaderElectNamespace: string; leaderElect: boolean; identity?: string }, g) => {
+      act(async (opts: ManagerFlags, g) => {
         const { kubeConfigFor } = await import('../../../kube/client.js');
         const { runManager } = await import('../../manager/manager.js');
         const { kc } = kubeConfigFor(g);
@@ -24,6 +44,7 @@ export function registerManagerCommand(program: Command): void {
           leaderElect: opts.leaderElect,
           namespace: opts.leaderElectNamespace,
           identity: opts.identity,
+          settings: { fleet: { listen: opts.fleetListen, publicURL: opts.fleetUrl, tlsCertFile: opts.fleetTlsCert, tlsKeyFile: opts.fleetTlsKey, tlsCAFile: opts.fleetTlsCa, dataDir: opts.dataDir } },
         });
       }),
     );
