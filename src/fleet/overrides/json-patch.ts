@@ -49,7 +49,7 @@ function parentOf(doc: unknown, tokens: string[]): { parent: Container; key: str
   for (let i = 0; i < tokens.length - 1; i++) {
     const t = tokens[i]!;
     if (Array.isArray(cur)) cur = cur[arrayIndex(cur, t, false)];
-    else if (isContainer(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = cur[t];
+    else if (isContainer(cur) && Object.prototype.hasOwnProperty.call(cur, t)) cur = (cur as Record<string, unknown>)[t];
     else throw new Error(`path /${tokens.slice(0, i + 1).join('/')} does not exist`);
   }
   if (!isContainer(cur)) throw new Error(`path /${tokens.slice(0, -1).join('/')} is not an object or array`);
