@@ -37,6 +37,10 @@ export interface AgentRecord {
   inventory: ObjectRef[];
   /** While Applying: the inventory of the sequence before, pruned once the apply succeeds. */
   previous?: ObjectRef[];
+  /** The last sequence applied in full (with its revision, digest and time). */
+  appliedSequence?: number;
+  appliedRevision?: string;
+  appliedDigest?: string;
   appliedAt?: string;
   /** The failures of the last apply (object and message). */
   failures?: Array<{ kind: string; namespace?: string; name: string; message: string }>;
