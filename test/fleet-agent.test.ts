@@ -61,7 +61,7 @@ class Agent {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
   constructor(args: string[]) {
-    const env = { ...process.env, PLINTH_LOG_LEVEL: 'info' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PLINTH_LOG_LEVEL: 'info' };
     delete env.NODE_TEST_CONTEXT;
     this.child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'agent', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let buf = '';
