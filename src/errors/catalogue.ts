@@ -467,6 +467,18 @@ export const ERRORS = {
     exit: 1,
     http: 400,
   },
+  FLEET_AGENT_NO_HUB_CREDENTIAL: {
+    message: 'the agent of member "{cluster}" has no hub credential: {detail}',
+    hint: 'join the fleet first (`plinth fleet join {cluster} --hub URL --token T`) or pass --hub-kubeconfig FILE',
+    exit: 1,
+    http: 401,
+  },
+  FLEET_ARTIFACT_FETCH_FAILED: {
+    message: 'fetching artifact {digest} from {url} failed: {detail}',
+    hint: "check that the hub's fleet server runs and publishes its URL and CA in ConfigMap plinth-fleet/plinth-hub, and that this member may read the delivery",
+    exit: 1,
+    http: 502,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { act } from '../run.js';
+
+/** `plinth agent`: the member agent (outbound only) that applies the hub's ClusterDeliveries to its member. */
+export function registerAgentCommand(program: Command): void {
+  program
+    .command('agent')
+    .description("run the fleet agent of a member cluster in the foreground until SIGTERM/SIGINT (--kubeconfig: the member; the hub: --hub-kubeconfig, else the member Secret plinth-system/plinth-agent-hub)")
+    .requiredOption('--cluster <name>', "the member's name in the fleet (its MemberCluster)")
+    .option('--hub-kubeconfig <file>', 'kubeconfig of the hub (default: the member Secret <data-namespace>/plinth-agent-hub, key kubeconfig, written by `plinth fleet join`)')
+    .option('--data-namespace <ns>', "the member namespace of the agent's records and hub Secret", 'plinth-system')
+    .action(
+      act(async (opts: { cluster: string; hubKubeconfig?: string; dataNamespace: string }, g) => {
+        const { openClient } = await import('../../../kube/client.js');
+        const { runAgent } = await import('../../../fleet/agent/run.js');
+        const { plinthVersion } = await import('../version.js');
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
+        const member = await openClient(g, { userAgent: `plinth-agent/${plinthVersion()}`, requestTimeoutMs: 30_000 });
+        try {
+          await runAgent({
+            cluster: opts.cluster,
+            member: member.client,
+            ...(opts.hubKubeconfig ? { hubKubeconfig: opts.hubKubeconfig } : {}),
+            namespace: opts.dataNamespace,
+            agentVersion: plinthVersion(),
+            signal: stop.signal,
+          });
+        } finally {
+          member.close();
+        }
+      }),
+    );
+}

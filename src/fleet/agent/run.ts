@@ -1,0 +1,80 @@
+// The member agent: outbound only, with its own hub identity. See docs/fleet/agent.md.
+import { errorMessage } from '../../errors/index.js';
+import { runController, type Controller } from '../../kube/controller.js';
+import { Discovery } from '../../kube/discovery.js';
+import { KubeClient } from '../../kube/http.js';
+import { Informer } from '../../kube/informer.js';
+import { logger } from '../../kube/log.js';
+import { ensureNamespace } from '../../kube/namespaces.js';
+import { retry } from '../../kube/retry.js';
+import { memberNamespace } from '../names.js';
+import { MemberApplier } from './applier.js';
+import { CLUSTER_DELIVERIES, DeliveryReconciler, preparedOf } from './deliveries.js';
+import { DriftWatcher } from './drift.js';
+import { runHeartbeat } from './heartbeat.js';
+import { hubKubeConfig } from './hub.js';
+import { RecordStore } from './record.js';
+
+export interface AgentOptions {
+  /** The member's name in the fleet (its MemberCluster). */
+  cluster: string;
+  /** A client of the member cluster (the agent applies there and keeps its records there). */
+  member: KubeClient;
+  /** The hub kubeconfig file; else the member Secret `<namespace>/plinth-agent-hub` key `kubeconfig`. */
+  hubKubeconfig?: string;
+  /** The member namespace of the agent's records and hub Secret (default plinth-system). */
+  namespace: string;
+  agentVersion: string;
+  /** Stops the agent (SIGTERM). */
+  signal: AbortSignal;
+}
+
+/**
+ * Run the agent until the signal aborts: drift correction from the records kept in the member starts at
+ * once (the hub may be away); the ClusterDeliveries of `plinth-member-NAME` on the hub are applied as they
+ * come; the Lease and MemberCluster status are renewed. Throws FLEET_AGENT_NO_HUB_CREDENTIAL without a hub credential.
+ */
+export async function runAgent(o: AgentOptions): Promise<void> {
+  const log = logger('agent', { cluster: o.cluster });
+  const hubKc = await hubKubeConfig({ cluster: o.cluster, file: o.hubKubeconfig, member: o.member, namespace: o.namespace, signal: o.signal });
+  const hub = await KubeClient.fromKubeConfig(hubKc, { userAgent: `plinth-agent/${o.agentVersion}`, requestTimeoutMs: 15_000 });
+  await retry(() => ensureNamespace(o.member, o.namespace, o.signal), { attempts: 10, signal: o.signal });
+  const store = new RecordStore(o.member, o.namespace);
+  const applier = new MemberApplier(o.member, new Discovery(o.member), log);
+  let controller: Controller | undefined;
+  const early = new Set<string>();
+  const enqueue = (key: string): void => {
+    if (controller) controller.queue.add(key);
+    else early.add(key);
+  };
+  const drift = new DriftWatcher(o.member, applier, log, enqueue);
+
+  // Drift correction from the member alone, before (and without) the hub.
+  const records = await retry(() => store.list(o.signal), { attempts: 10, signal: o.signal });
+  for (const s of records) {
+    try {
+      const prepared = await preparedOf(applier, s);
+      if (prepared) drift.set(s.record.delivery, s.record.drift, prepared, s.record.driftCounts);
+    } catch (err) {
+      log.warn({ delivery: s.record.delivery, err: errorMessage(err) }, 'could not restore the desired state of a record');
+    }
+    enqueue(s.record.delivery);
+  }
+  log.info({ records: records.length, hub: hub.server }, 'agent started');
+
+  const deliveries = new Informer({ client: hub, resource: { ...CLUSTER_DELIVERIES, namespace: memberNamespace(o.cluster) }, name: 'clusterdeliveries' });
+  const reconciler = new DeliveryReconciler({ hub, hubKc, deliveries, store, applier, drift });
+  controller = runController({ name: 'fleet-agent', informers: [deliveries], reconcile: (k, ctx) => reconciler.reconcile(k, ctx), workers: 2, signal: o.signal });
+  for (const k of early) controller.queue.add(k);
+  const heartbeat = runHeartbeat({ cluster: o.cluster, hub, member: o.member, agentVersion: o.agentVersion, log, signal: o.signal });
+
+  await new Promise<void>((resolve) => {
+    if (o.signal.aborted) resolve();
+    else o.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  log.info('stopping');
+  await controller.stop();
+  await Promise.all([deliveries.stop(), drift.stop(), heartbeat]);
+  hub.close();
+  log.info('stopped');
+}
