@@ -42,9 +42,9 @@ export function memberStatus(input: StatusInput): StatusOutput {
   const prev = input.status ?? {};
   const now = input.now;
   const prevJoined = prev.conditions?.find((c) => c.type === 'Joined')?.status === 'True';
-  let conditions: Condition[] = (prev.conditions ?? []) as Condition[];
+  let conditions: Condition[] = (prev.conditions ?? []);
   const set = (c: Omit<Condition, 'lastTransitionTime'>): void => {
-    conditions = setCondition(conditions, c as Condition, now);
+    conditions = setCondition(conditions, c, now);
   };
 
   const joined = input.accepted && (prevJoined || input.csr === 'issued');
