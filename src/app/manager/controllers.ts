@@ -10,5 +10,6 @@ export function controllers(): ControllerModule[] {
     { name: 'celldeployment', start: async (ctx) => (await import('../../release/modules.js')).runCellDeploymentController(ctx) },
     { name: 'releaseorder', start: async (ctx) => (await import('../../release/modules.js')).runReleaseOrderController(ctx) },
     { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
+    { name: 'membercluster', start: async (ctx) => (await import('../../fleet/member/controller.js')).runMemberClusterController(ctx, { autoAccept: process.env.PLINTH_FLEET_AUTO_ACCEPT }) },
   ];
 }

@@ -4,7 +4,6 @@ import { isNotFound } from '../../kube/api-error.js';
 import { sleep } from '../../kube/clock.js';
 import { EventRecorder } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
-import type { KubeObject } from '../../kube/resource.js';
 import type { MemberCluster } from '../../api/index.js';
 import { age } from '../../term/age.js';
 import { LABEL_ARCH, LABEL_REGION, LABEL_TIER, memberNamespace } from '../names.js';
