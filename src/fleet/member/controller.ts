@@ -15,7 +15,7 @@ import { parseCsr } from './csr.js';
 import { decideCsr, memberOfCsr, type JoinCsr, type MemberView } from './decide.js';
 import { ensureObjects } from './ensure.js';
 import { ANNOTATION_CSR, APPROVE_REASON, CLIENT_SIGNER, COMPONENT, FIELD_MANAGER, JOIN_USER, RES } from './keys.js';
-import { memberAccessObjects } from './rbac.js';
+import { AGENT_CLUSTER_ROLE, agentClusterRoleObject, memberAccessObjects } from './rbac.js';
 import { parseLabelSelector } from './selector-parse.js';
 import { conditionChanges, memberStatus, type LeaseView } from './status.js';
 
@@ -102,6 +102,23 @@ export function startMemberClusterController(opts: MemberControllerOptions): Con
     reconcile,
   });
 
+  /** The shared agent ClusterRole: deploy/hub installs it; a local hub gets it from here (created once when missing). */
+  let agentRole: Promise<void> | undefined;
+  const ensureAgentRole = (signal: AbortSignal): Promise<void> =>
+    (agentRole ??= (async () => {
+      try {
+        await client.get(RES.clusterRoles, AGENT_CLUSTER_ROLE, { signal });
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        await client.create(RES.clusterRoles, agentClusterRoleObject(), { fieldManager: FIELD_MANAGER, signal }).catch((e: unknown) => {
+          if (!isAlreadyExists(e)) throw e;
+        });
+      }
+    })().catch((err: unknown) => {
+      agentRole = undefined;
+      throw err;
+    }));
+
   async function reconcile(name: string, rc: ReconcileContext): Promise<Result> {
     const signal = rc.signal;
     let mc = getMember(name);
@@ -143,6 +160,7 @@ export function startMemberClusterController(opts: MemberControllerOptions): Con
     if (accepted && mc.metadata?.deletionTimestamp === undefined) {
       const mark = `${mc.metadata?.uid ?? ''}/${mc.metadata?.generation ?? 0}`;
       if (!ensured.has(mark)) {
+        await ensureAgentRole(signal);
         await ensureObjects(client, memberAccessObjects(name, { name, uid: mc.metadata?.uid ?? '' }), { signal });
         ensured.add(mark);
       }
@@ -212,7 +230,11 @@ export function startMemberClusterController(opts: MemberControllerOptions): Con
     await client.replace(RES.csrs, name, { ...fresh, status: { ...fresh.status, conditions } }, { subresource: 'approval', signal });
   }
 
-  return controller;
+  // The informers are this controller's own: they stop with it.
+  const done = controller.done.then(async () => {
+    await Promise.all([members.stop(), csrs.stop(), leases.stop()]);
+  });
+  return { name: controller.name, queue: controller.queue, ready: controller.ready, done, stop: async (o) => { await controller.stop(o); await done; } };
 }
 
 /** The manager's entry point (a ControllerModule's start). */

@@ -34,7 +34,11 @@ export function joinAccessObjects(): KubeObject[] {
   ];
 }
 
-/** The agent's rules in its member namespace on the hub. */
+/**
+ * The agent's rules in its member namespace on the hub: one shared ClusterRole (`AGENT_CLUSTER_ROLE`), bound by a
+ * RoleBinding in each member namespace. The manager may only `bind` it (deploy/hub), so it needs no lease or
+ * ClusterDelivery-status rights of its own in member namespaces, and no `escalate`.
+ */
 export const AGENT_NAMESPACE_RULES: PolicyRule[] = [
   { apiGroups: [FLEET_GROUP], resources: ['clusterdeliveries'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [FLEET_GROUP], resources: ['clusterdeliveries/status'], verbs: ['update', 'patch'] },
@@ -52,10 +56,18 @@ export const agentClusterRules = (cluster: string): PolicyRule[] => [
 /** The agent's rules in FLEET_NAMESPACE: read where artifacts are served. */
 export const HUB_INFO_RULES: PolicyRule[] = [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'], resourceNames: [HUB_INFO_CONFIGMAP] }];
 
+/** The shared ClusterRole of every agent's namespace rights (deploy/hub/clusterrole.yaml holds the same rules). */
+export const AGENT_CLUSTER_ROLE = 'plinth:fleet-agent';
+
+/** That ClusterRole as an object (the controller creates it when missing, e.g. on a local hub). */
+export function agentClusterRoleObject(): KubeObject {
+  return { apiVersion: RBAC, kind: 'ClusterRole', metadata: { name: AGENT_CLUSTER_ROLE, labels: { 'app.kubernetes.io/part-of': 'plinth' } }, rules: AGENT_NAMESPACE_RULES } as KubeObject;
+}
+
 /** The name of a member's ClusterRole, ClusterRoleBinding and hub-info Role/RoleBinding. */
 export const memberRbacName = (cluster: string): string => `plinth:member:${cluster}`;
-/** The Role and RoleBinding in the member namespace. */
-export const AGENT_ROLE = 'plinth-agent';
+/** The RoleBinding in the member namespace (to AGENT_CLUSTER_ROLE). */
+export const AGENT_ROLE_BINDING = 'plinth-agent';
 
 export interface Owner {
   name: string;
@@ -63,8 +75,8 @@ export interface Owner {
 }
 
 /**
- * Everything an accepted member gets on the hub, in creation order: its namespace, then the Roles and
- * ClusterRole, then their bindings to the agent user `agentUser(cluster)`. All owned by the MemberCluster.
+ * Everything an accepted member gets on the hub, in creation order: its namespace, then the hub-info Role and its
+ * ClusterRole, then the bindings (the namespace one to the shared AGENT_CLUSTER_ROLE) to the agent user `agentUser(cluster)`. All owned by the MemberCluster.
  */
 export function memberAccessObjects(cluster: string, owner: Owner): KubeObject[] {
   const ownerReferences = [{ apiVersion: `${FLEET_GROUP}/${FLEET_VERSION}`, kind: 'MemberCluster', name: owner.name, uid: owner.uid, controller: true, blockOwnerDeletion: false }];
@@ -76,10 +88,9 @@ export function memberAccessObjects(cluster: string, owner: Owner): KubeObject[]
   const name = memberRbacName(cluster);
   return [
     { apiVersion: 'v1', kind: 'Namespace', metadata: meta(ns) },
-    { apiVersion: RBAC, kind: 'Role', metadata: meta(AGENT_ROLE, ns), rules: AGENT_NAMESPACE_RULES } as KubeObject,
     { apiVersion: RBAC, kind: 'Role', metadata: meta(name, FLEET_NAMESPACE), rules: HUB_INFO_RULES } as KubeObject,
     { apiVersion: RBAC, kind: 'ClusterRole', metadata: meta(name), rules: agentClusterRules(cluster) } as KubeObject,
-    { apiVersion: RBAC, kind: 'RoleBinding', metadata: meta(AGENT_ROLE, ns), roleRef: roleRef('Role', AGENT_ROLE), subjects: user } as KubeObject,
+    { apiVersion: RBAC, kind: 'RoleBinding', metadata: meta(AGENT_ROLE_BINDING, ns), roleRef: roleRef('ClusterRole', AGENT_CLUSTER_ROLE), subjects: user } as KubeObject,
     { apiVersion: RBAC, kind: 'RoleBinding', metadata: meta(name, FLEET_NAMESPACE), roleRef: roleRef('Role', name), subjects: user } as KubeObject,
     { apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: meta(name), roleRef: roleRef('ClusterRole', name), subjects: user } as KubeObject,
   ];
