@@ -261,6 +261,10 @@ describe('fleet membership: token create → join → accept → agent identity 
 
   test('a second join under a joined name is denied with a reason', async () => {
     const t2 = JSON.parse(await ok(hub.kubeconfigPath, 'fleet', 'token', 'create', '-o', 'json'));
+    // The joined member itself refuses to replace its working credential unless told to.
+    const again = await plinth(member.kubeconfigPath, 'fleet', 'join', 'edge-1', '--hub', t2.hub, '--token', t2.token, '--hub-ca-data', t2.caData);
+    assert.equal(again.code, 1);
+    assert.match(again.stderr, /FLEET_ALREADY_JOINED/);
     // The impostor runs from another cluster (the hub itself here), so the real member's Secret is untouched.
     const out = JSON.parse(await ok(hub.kubeconfigPath, 'fleet', 'join', 'edge-1', '--hub', t2.hub, '--token', t2.token, '--hub-ca-data', t2.caData, '-o', 'json'));
     const denied = await until('the Denied condition', async () => (await hubAdmin.get<any>(RES.csrs, out.csr)).status?.conditions?.find((c: any) => c.type === 'Denied'));

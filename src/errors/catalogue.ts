@@ -333,6 +333,12 @@ export const ERRORS = {
     exit: 1,
     http: 401,
   },
+  FLEET_ALREADY_JOINED: {
+    message: 'this member has joined a hub already (Secret plinth-system/plinth-agent-hub holds a hub kubeconfig); a new join would replace its key',
+    hint: 'to join again (after `plinth fleet leave` on the hub, or to another hub) add --force',
+    exit: 1,
+    http: 409,
+  },
   FLEET_JOIN_NOT_STARTED: {
     message: 'this member has not joined a hub: no key or certificate request in the Secret plinth-system/plinth-agent-hub',
     hint: 'run `plinth fleet join NAME --hub URL --token T` against this member first',

@@ -22,6 +22,8 @@ export interface JoinOptions {
   hub: HubEndpoint;
   token: string;
   labels?: Record<string, string>;
+  /** Replace a completed join's key and kubeconfig (re-join after leave, or another hub). */
+  force?: boolean;
   signal?: AbortSignal;
 }
 
@@ -53,6 +55,7 @@ export function checkMemberName(name: string): void {
  */
 export async function startJoin(member: KubeClient, opts: JoinOptions): Promise<JoinStarted> {
   checkMemberName(opts.name);
+  if (!opts.force && (await readAgentSecret(member, opts.signal))?.data?.[SECRET_KEYS.kubeconfig]) throw new PlinthError('FLEET_ALREADY_JOINED', {});
   const { privateKeyPem } = generateMemberKey();
   const name = csrName(opts.name);
   const request = buildCsr(privateKeyPem, { commonName: agentUser(opts.name), organizations: [AGENT_GROUP] });

@@ -100,11 +100,12 @@ export function registerFleetMemberCommands(fleet: Command): void {
     .option('--hub-ca-file <file>', "the hub API server's CA bundle (PEM)")
     .option('--hub-ca-data <base64>', "the hub API server's CA bundle, base64 of the PEM (as `token create` prints it)")
     .option('--labels <k=v,...>', 'labels the member asks for, e.g. tier=edge,region=east,arch=arm64')
+    .option('--force', 'join again although this member holds a hub kubeconfig already (after leave, or another hub)', false)
     .option('--wait', 'wait until the hub accepts and the certificate is issued, then write the hub kubeconfig', false)
     .option('--timeout <seconds>', 'with --wait: give up after this long', '600')
     .option('-o, --output <format>', 'output format: table|json|yaml', 'table')
     .addHelpText('after', '\nThe key stays in the member (Secret plinth-system/plinth-agent-hub); the hub gets only the request.')
-    .action((name: string, opts: { hub: string; token: string; hubCaFile?: string; hubCaData?: string; labels?: string; wait: boolean; timeout: string }, cmd: Command) =>
+    .action((name: string, opts: { hub: string; token: string; hubCaFile?: string; hubCaData?: string; labels?: string; wait: boolean; force: boolean; timeout: string }, cmd: Command) =>
       act(async (o: typeof opts, g) => {
         quietLogs(g);
         const { readFileSync } = await import('node:fs');
@@ -120,7 +121,7 @@ export function registerFleetMemberCommands(fleet: Command): void {
         const labels = parseLabelList(o.labels);
         const s = await openClient(g, { userAgent: 'plinth-cli/fleet' });
         try {
-          const started = await startJoin(s.client, { name, hub: { server: o.hub, caPem }, token: o.token, labels });
+          const started = await startJoin(s.client, { name, hub: { server: o.hub, caPem }, token: o.token, labels, force: o.force });
           let state: { state: string; notAfter?: string } = { state: 'pending' };
           if (o.wait) {
             if (process.stderr.isTTY) process.stderr.write(`waiting for the hub to accept ${name} (plinth fleet accept ${name})…\n`);
