@@ -478,6 +478,59 @@ export const ERRORS = {
     hint: "check that the hub's fleet server runs and publishes its URL and CA in ConfigMap plinth-fleet/plinth-hub, and that this member may read the delivery",
     exit: 1,
     http: 502,
+  FLEET_HUB_UNKNOWN: {
+    message: 'cannot tell the hub\'s address and CA from the kubeconfig: {detail}',
+    hint: 'use a kubeconfig whose current context points at the hub (--kubeconfig, --context)',
+    exit: 1,
+    http: 400,
+  },
+  FLEET_JOIN_TOKEN_REJECTED: {
+    message: 'the hub {hub} refused the join token (HTTP {status}): it is expired, revoked or not a join token',
+    hint: 'ask the hub admin for a new one (`plinth fleet token create`) and run `plinth fleet join` again',
+    exit: 1,
+    http: 401,
+  },
+  FLEET_ALREADY_JOINED: {
+    message: 'this member has joined a hub already (Secret plinth-system/plinth-agent-hub holds a hub kubeconfig); a new join would replace its key',
+    hint: 'to join again (after `plinth fleet leave` on the hub, or to another hub) add --force',
+    exit: 1,
+    http: 409,
+  },
+  FLEET_JOIN_NOT_STARTED: {
+    message: 'this member has not joined a hub: no key or certificate request in the Secret plinth-system/plinth-agent-hub',
+    hint: 'run `plinth fleet join NAME --hub URL --token T` against this member first',
+    exit: 1,
+    http: 409,
+  },
+  FLEET_JOIN_DENIED: {
+    message: 'the hub did not issue a certificate for {csr}: {detail}',
+    hint: 'if the name is taken, choose another or have the hub admin `plinth fleet leave` the old member; then join again',
+    exit: 1,
+    http: 409,
+  },
+  FLEET_JOIN_TIMEOUT: {
+    message: 'no certificate was issued for {csr} in time: the hub has not accepted this member yet',
+    hint: 'ask the hub admin to run `plinth fleet accept NAME`; the agent picks the certificate up when it starts',
+    exit: 1,
+    http: 504,
+  },
+  FLEET_MEMBER_NOT_FOUND: {
+    message: 'there is no member cluster "{name}" on this hub',
+    hint: 'list them with `plinth fleet clusters`',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_LEAVE_NOT_CONFIRMED: {
+    message: 'leaving removes member "{name}", its namespace {namespace} and every ClusterDelivery in it',
+    hint: 'run again with --yes to confirm',
+    exit: 1,
+    http: 400,
+  },
+  FLEET_LEAVE_TIMEOUT: {
+    message: 'member "{name}" was deleted but its namespace {namespace} is still there after {seconds}s',
+    hint: 'check that the garbage collector runs (kube-controller-manager) and what holds the namespace (`kubectl get ns {namespace} -o yaml`)',
+    exit: 1,
+    http: 504,
   },
 } as const satisfies Record<string, ErrorSpec>;
 
