@@ -1,5 +1,4 @@
 import type { ClusterDeliverySpecT, FleetDeliveryStatusT } from '../../api/index.js';
-import { rfc3339 } from '../../kube/clock.js';
 import { setCondition, type Condition } from '../../kube/status.js';
 import { advanceWaves, type WaveStatusT } from './advance.js';
 import { aggregate } from './aggregate.js';
@@ -61,7 +60,7 @@ export function planRollout(inp: RolloutInput): RolloutOutput {
   const history: FleetHistoryEntryT[] = [];
   const events: PlannedEvent[] = [];
   const out: RolloutOutput = { status: st, upserts: [], deletes: [], events, pause: false, clearConfirmations: false };
-  let conds: Condition[] = (prev.conditions ?? []) as Condition[];
+  let conds: Condition[] = (prev.conditions ?? []);
   const cond = (type: string, ok: boolean, reason: string, message: string): void => {
     conds = setCondition(conds, { type, status: ok ? 'True' : 'False', reason, message: message.slice(0, 1000), observedGeneration: d.generation }, now);
   };
