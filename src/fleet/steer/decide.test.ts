@@ -13,7 +13,7 @@ const fd = (status: FleetDeliveryStatusT, spec: Partial<FleetDelivery['spec']> =
     metadata: { name: 'app', namespace: 'ns', resourceVersion: '7' },
     spec: { sourceRef: { name: 's' }, path: '', placement: { clusterSelector: {} }, prune: true, drift: 'Correct', suspend: false, paused: false, confirmedWaves: [], ...spec },
     status,
-  }) as FleetDelivery;
+  });
 
 const refused = (fn: () => unknown, re: RegExp): void => {
   assert.throws(fn, (err: unknown) => err instanceof PlinthError && err.code === 'FLEET_ACTION_REFUSED' && re.test(err.message));
