@@ -532,6 +532,24 @@ export const ERRORS = {
     exit: 1,
     http: 504,
   },
+  FLEET_DELIVERY_NOT_FOUND: {
+    message: 'no FleetDelivery named "{name}" in namespace {namespace}',
+    hint: 'list them with `plinth fleet deliveries -A`, and pick the namespace with -n',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_ACTION_REFUSED: {
+    message: 'cannot {action} fleet delivery {namespace}/{name}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 409,
+  },
+  FLEET_ROLLOUT_FAILED: {
+    message: 'fleet delivery {namespace}/{name} ended {phase}: {detail}',
+    hint: 'see `plinth fleet status {name} -n {namespace}` for the failing clusters',
+    exit: 1,
+    http: 409,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

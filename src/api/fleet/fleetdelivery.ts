@@ -89,6 +89,12 @@ export const FleetDeliveryStatus = Type.Object({
   ),
   history: Type.Optional(Type.Array(FleetHistoryEntry, { maxItems: 200 })),
   conditions: Type.Optional(Conditions),
+  rolloutHash: Type.Optional(Type.String({ description: 'Hash of the desired state every cluster gets (digest, overrides, targetNamespace, prune, drift); a change starts a new rollout.' })),
+  rolledBackFrom: Type.Optional(Type.String({ description: 'The revision the last rollback left; the source is not rolled out again while it still points at it.' })),
+  rollbackHandledAt: Type.Optional(Timestamp({ description: 'The spec.rollback.requestedAt the controller has acted on.' })),
+  revisions: Type.Optional(
+    Type.Array(Type.Object({ revision: Type.String(), digest: Type.String() }), { maxItems: 10, description: 'Recent revisions and their artifacts, newest last (targets of `rollback --to`).' }),
+  ),
 });
 
 export const FleetDeliveryKind = {

@@ -18,5 +18,6 @@ export function controllers(settings: ModuleSettings = {}): ControllerModule[] {
     { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
     { name: 'fleet-server', start: async (ctx) => (await import('../../fleet/hub/module.js')).runFleetServer(ctx, settings.fleet) },
     { name: 'membercluster', start: async (ctx) => (await import('../../fleet/member/controller.js')).runMemberClusterController(ctx, { autoAccept: process.env.PLINTH_FLEET_AUTO_ACCEPT }) },
+    { name: 'fleetdelivery', start: async (ctx) => (await import('../../fleet/delivery/modules.js')).runFleetDeliveryController(ctx) },
   ];
 }
