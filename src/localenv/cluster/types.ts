@@ -42,6 +42,17 @@ export interface ClusterOptions {
   goGC?: number;
   kwok?: KwokOptions;
   /**
+   * A light fleet member (src/localenv/cluster/member.ts): only the controllers a member needs, a lighter
+   * API server, Go runtime limits (GOMAXPROCS=1, GOMEMLIMIT, GOGC 50 unless goGC), 1 node in 1 zone and
+   * 300 s node leases unless nodes/zones/nodeLeaseSeconds say otherwise. Default false.
+   */
+  member?: boolean;
+  /**
+   * Store the cluster's data in this already running etcd (startSharedEtcd()) under the key prefix
+   * `/plinth-members/<name>` instead of starting an etcd of its own. The cluster never stops that etcd.
+   */
+  sharedEtcd?: { endpoint: string; stateDir: string };
+  /**
    * Leave the processes running when this Node process exits (`plinth up`). Default false: a
    * watchdog kills the cluster as soon as this process dies, even by SIGKILL.
    */
@@ -115,6 +126,10 @@ export interface ClusterRecord {
   nodeLeaseSeconds?: number;
   goGC?: number;
   shape?: { zones: number; cellsPerZone: number };
+  /** A light fleet member (ClusterOptions.member). */
+  member?: boolean;
+  /** Its etcd is shared (startSharedEtcd()): the endpoint, the shared etcd's state dir and this cluster's key prefix. */
+  sharedEtcd?: { endpoint: string; stateDir: string; prefix: string };
 }
 
 /** A cluster found on disk by listClusters(). */
