@@ -200,6 +200,7 @@ export class LocalClusterImpl implements LocalCluster {
       cellsPerZone: this.shape.cellsPerZone,
       zone: opts.zone,
       kubeletVersion: this.version,
+      ...(this.record.nodeLabels ? { labels: this.record.nodeLabels } : {}),
     });
     await this.waitNodes(names, 'True');
     return names;

@@ -166,6 +166,7 @@ function startingRecord(
     ...(layout.goGC === undefined ? {} : { goGC: layout.goGC }),
     shape: { zones: shape.zones, cellsPerZone: shape.cellsPerZone },
     ...(layout.member ? { member: true } : {}),
+    ...(opts.nodeLabels ? { nodeLabels: { ...opts.nodeLabels } } : {}),
     ...(opts.sharedEtcd && layout.etcdPrefix
       ? { sharedEtcd: { endpoint: opts.sharedEtcd.endpoint, stateDir: resolve(opts.sharedEtcd.stateDir), prefix: layout.etcdPrefix } }
       : {}),
@@ -244,7 +245,7 @@ async function startControllersAndRegisterNodes(cluster: LocalClusterImpl, api: 
     cluster.launch('kube-controller-manager', true),
     cluster.launch('kube-scheduler', true),
     cluster.launch('kwok', true),
-    createNodes(api, shape.nodes, { ...shape, kubeletVersion: cluster.version }).then((n) => {
+    createNodes(api, shape.nodes, { ...shape, kubeletVersion: cluster.version, ...(cluster.record.nodeLabels ? { labels: cluster.record.nodeLabels } : {}) }).then((n) => {
       nodeNames = n;
     }),
   ]);

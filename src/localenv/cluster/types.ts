@@ -26,6 +26,8 @@ export interface ClusterOptions {
   zones?: number;
   /** Cells per zone; nodes of a zone are spread over `<zone>-cell-1..k` (default 1). */
   cellsPerZone?: number;
+  /** Labels added to every simulated node (they win over ours), e.g. `{'kubernetes.io/arch': 'arm64'}`: kwok then reports that architecture. */
+  nodeLabels?: Record<string, string>;
   /** Where certs, kubeconfig, etcd data, logs and cluster.json live. Default `<cacheDir>/clusters/<name>`. */
   stateDir?: string;
   /** Extra kube-apiserver flags (appended, so they override ours). */
@@ -128,6 +130,8 @@ export interface ClusterRecord {
   shape?: { zones: number; cellsPerZone: number };
   /** A light fleet member (ClusterOptions.member). */
   member?: boolean;
+  /** ClusterOptions.nodeLabels, for nodes added later. */
+  nodeLabels?: Record<string, string>;
   /** Its etcd is shared (startSharedEtcd()): the endpoint, the shared etcd's state dir and this cluster's key prefix. */
   sharedEtcd?: { endpoint: string; stateDir: string; prefix: string };
 }
