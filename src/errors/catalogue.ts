@@ -547,6 +547,33 @@ export const ERRORS = {
   FLEET_ROLLOUT_FAILED: {
     message: 'fleet delivery {namespace}/{name} ended {phase}: {detail}',
     hint: 'see `plinth fleet status {name} -n {namespace}` for the failing clusters',
+  FLEET_GIT_FAILED: {
+    message: 'the local Git server failed: {command}: {detail}',
+    hint: 'check that `git` (with `git daemon`) is installed and on PATH, and see the log named above',
+    exit: 1,
+    http: 500,
+  },
+  FLEET_LOCAL_MEMBER_UNKNOWN: {
+    message: 'no local member cluster "{cluster}" (local members: {known})',
+    hint: 'list them with `plinth status`; start members with `plinth up --members N` or `plinth fleet create NAME --provider local`',
+    exit: 1,
+    http: 404,
+  },
+  FLEET_PROVIDER_UNKNOWN: {
+    message: 'unknown cluster provider "{provider}" (known: {known})',
+    hint: 'pass --provider local; other installers plug in through the provider interface (docs/fleet/local.md)',
+    exit: 1,
+    http: 400,
+  },
+  FLEET_CLUSTER_EXISTS: {
+    message: 'cluster "{cluster}" already exists with provider {provider}',
+    hint: 'pick another name, or remove it first with `plinth fleet recycle {cluster}`',
+    exit: 1,
+    http: 409,
+  },
+  FLEET_RECYCLE_NOT_CONFIRMED: {
+    message: 'not recycling cluster "{cluster}": {why}',
+    hint: 'pass --yes to recycle it without asking (its deliveries, its membership and the cluster itself are deleted)',
     exit: 1,
     http: 409,
   },

@@ -3,6 +3,7 @@ import { listClusters, stopCluster } from '../../localenv/index.js';
 import { confirmPurge } from './confirm.js';
 import { stopManager } from '../manager/process.js';
 import { PlinthError } from '../../errors/index.js';
+import { memberClusterNames, membersDown } from './fleet/down-members.js';
 
 export interface DownOptions {
   name: string;
@@ -19,7 +20,9 @@ export interface DownOptions {
  */
 export async function down(opts: DownOptions): Promise<void> {
   const clusters = await listClusters();
-  const targets = opts.all ? clusters : clusters.filter((c) => c.name === opts.name);
+  // A hub's members stop with their hub (membersDown), not as clusters of their own.
+  const members = await memberClusterNames(clusters.map((c) => c.stateDir));
+  const targets = (opts.all ? clusters : clusters.filter((c) => c.name === opts.name)).filter((c) => c.name === opts.name || !members.has(c.name));
   if (targets.length === 0) {
     if (opts.all) {
       process.stderr.write('no local clusters are running\n');
@@ -31,6 +34,8 @@ export async function down(opts: DownOptions): Promise<void> {
   for (const c of targets) {
     const wasRunning = Object.values(c.componentsAlive).some(Boolean);
     const hadManager = await stopManager(c.stateDir);
+    const fleet = await membersDown(c.stateDir, { purge: opts.purge });
+    if (fleet.length > 0) process.stderr.write(`stopped ${fleet.length} member cluster(s) (${fleet.join(', ')}), their agents and the local Git server${opts.purge ? '; deleted their data' : ''}\n`);
     // Clusters of `plinth up` and `plinth local start` keep their data; a test's throw-away cluster does not.
     const kept = !c.removeStateOnStop;
     await stopCluster(c.name, { stateDir: c.stateDir });

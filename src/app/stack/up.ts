@@ -9,6 +9,7 @@ import { openClient } from '../../kube/client.js';
 import { progress } from '../../term/progress.js';
 import type { OutputFormat } from '../../term/output.js';
 import type { KubeVersionName } from '../../localenv/build/index.js';
+import type { MembersUpResult } from './fleet/up-members.js';
 
 export interface UpOptions {
   name: string;
@@ -17,6 +18,8 @@ export interface UpOptions {
   nodes: number;
   zones: number;
   manager: boolean;
+  /** Also start this many member clusters with their agents and a local Git server (`--members N`). */
+  members?: number;
   output: OutputFormat;
 }
 
@@ -31,6 +34,8 @@ export interface UpResult {
   reused: boolean;
   /** created: first start; restarted: from the data `plinth down` kept; running: it was already up. */
   action: StartedLocal['action'];
+  /** With --members: the member clusters and the Git server. */
+  fleet?: MembersUpResult;
 }
 
 interface NodeList {
@@ -80,6 +85,7 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     }
     const state = { created: 'ready', restarted: 'restarted with its data', running: 'already running' }[c.action];
     p.done(`local cluster "${opts.name}" (Kubernetes ${c.version}) is ${state}`);
+    const fleet = opts.members === undefined ? undefined : await upMembers(opts, c, version);
 
     const result: UpResult = {
       name: opts.name,
@@ -95,11 +101,33 @@ export async function up(opts: UpOptions): Promise<UpResult> {
       ...(manager?.alive ? { manager: { pid: manager.pid, metricsUrl: `http://127.0.0.1:${manager.metricsPort}/metrics`, log: manager.logFile } } : {}),
       reused,
       action: c.action,
+      ...(fleet ? { fleet } : {}),
     };
     printResult(result, opts.output);
     return result;
   } catch (err) {
     p.fail('setting up Plinth on the local cluster failed');
+    throw err;
+  }
+}
+
+/** The members around the hub just started (up-members.ts), with their own progress line. */
+async function upMembers(opts: UpOptions, hub: StartedLocal, version: KubeVersionName): Promise<MembersUpResult> {
+  const { membersUp } = await import('./fleet/up-members.js');
+  const p = progress();
+  p.update(`starting ${opts.members} member cluster(s)`);
+  try {
+    const r = await membersUp({
+      hub: { name: hub.name, stateDir: hub.stateDir, kubeconfig: hub.kubeconfig, server: hub.server },
+      count: opts.members ?? 0,
+      kubeVersion: version,
+      onProgress: (m) => p.update(m),
+    });
+    p.done(`${r.members.length} member cluster(s) running with their agents; Git server at ${r.git.url}`);
+    if (r.joinUnavailable) process.stderr.write('note: this build has no `plinth fleet join`: the members run unjoined\n');
+    return r;
+  } catch (err) {
+    p.fail('starting the member clusters failed');
     throw err;
   }
 }
@@ -123,14 +151,23 @@ function printResult(r: UpResult, output: OutputFormat): void {
     `  CRDs:       ${r.crds.join(', ')}`,
     r.manager ? `  manager:    running (pid ${r.manager.pid}, metrics ${r.manager.metricsUrl}, log ${r.manager.log})` : '  manager:    not started',
     `  kubeconfig: ${r.kubeconfig}`,
+    ...(r.fleet ? fleetLines(r.fleet) : []),
     '',
     'Try next:',
     `  export KUBECONFIG=${r.kubeconfig}`,
     '  kubectl get nodes -L topology.kubernetes.io/zone',
     '  kubectl get crds -l app.kubernetes.io/part-of=plinth',
     '  npx plinth status',
+    ...(r.fleet ? [`  git clone ${r.fleet.git.url}   # change, commit, git push: the hub delivers it`, `  export KUBECONFIG=$(npx plinth kubeconfig --cluster ${r.fleet.members[0]?.name ?? 'NAME'})`] : []),
     '  npx plinth down        # stop everything, keep the data (--purge deletes it)',
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+function fleetLines(f: MembersUpResult): string[] {
+  return [
+    `  members:    ${f.members.map((m) => `${m.name} (${Object.values(m.labels).join('/')})`).join(', ')}`,
+    `  git:        ${f.git.url}`,
+  ];
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Binaries } from '../build/index.js';
 import type { Pki } from './certs.js';
 import type { ComponentName } from './types.js';
+import { MEMBER_CONTROLLERS, memberApiserverArgs, memberControllerManagerArgs, memberGoEnv } from './member.js';
 
 /** Service and pod networks of every local cluster (nothing routes them; they only need to be valid). */
 export const SERVICE_CIDR = '10.96.0.0/16';
@@ -29,6 +30,12 @@ export interface Layout {
   nodeLeaseSeconds: number;
   /** GOGC for every component, when set. */
   goGC?: number;
+  /** A fleet member (member.ts): fewer controllers, a lighter API server, Go runtime limits. */
+  member?: boolean;
+  /** etcd runs elsewhere (shared by members) at etcdClient; this cluster starts none. */
+  sharedEtcd?: boolean;
+  /** The API server's key prefix in etcd (default: Kubernetes' /registry). */
+  etcdPrefix?: string;
 }
 
 /** A kubelet's node lease duration, and the default grace period of the node lifecycle controller. */
@@ -44,21 +51,22 @@ export interface CommandLine {
 export const logFile = (stateDir: string, c: ComponentName): string => join(stateDir, 'logs', `${c}.log`);
 export const etcdDataDir = (stateDir: string): string => join(stateDir, 'etcd');
 
-function etcd(l: Layout): Omit<CommandLine, 'env'> {
-  const client = `http://127.0.0.1:${l.ports.etcdClient}`;
-  const peer = `http://127.0.0.1:${l.ports.etcdPeer}`;
+/** etcd's command line: plain HTTP on loopback, one member, throw-away durability. */
+export function etcdCommand(o: { bin: string; name: string; dataDir: string; clientPort: number; peerPort: number }): Omit<CommandLine, 'env'> {
+  const client = `http://127.0.0.1:${o.clientPort}`;
+  const peer = `http://127.0.0.1:${o.peerPort}`;
   return {
-    bin: l.bin.etcd,
+    bin: o.bin,
     args: [
-      `--name=${l.name}`,
-      `--data-dir=${etcdDataDir(l.stateDir)}`,
+      `--name=${o.name}`,
+      `--data-dir=${o.dataDir}`,
       `--listen-client-urls=${client}`,
       `--advertise-client-urls=${client}`,
       `--listen-peer-urls=${peer}`,
       `--initial-advertise-peer-urls=${peer}`,
-      `--initial-cluster=${l.name}=${peer}`,
+      `--initial-cluster=${o.name}=${peer}`,
       '--initial-cluster-state=new',
-      `--initial-cluster-token=${l.name}`,
+      `--initial-cluster-token=${o.name}`,
       // Throw-away data on a developer machine: trade durability for speed.
       '--unsafe-no-fsync=true',
       '--quota-backend-bytes=4294967296',
@@ -66,6 +74,10 @@ function etcd(l: Layout): Omit<CommandLine, 'env'> {
       '--log-level=warn',
     ],
   };
+}
+
+function etcd(l: Layout): Omit<CommandLine, 'env'> {
+  return etcdCommand({ bin: l.bin.etcd, name: l.name, dataDir: etcdDataDir(l.stateDir), clientPort: l.ports.etcdClient, peerPort: l.ports.etcdPeer });
 }
 
 function apiserver(l: Layout): Omit<CommandLine, 'env'> {
@@ -90,6 +102,8 @@ function apiserver(l: Layout): Omit<CommandLine, 'env'> {
       '--profiling=false',
       '--shutdown-delay-duration=0s',
       '--endpoint-reconciler-type=lease',
+      ...(l.etcdPrefix ? [`--etcd-prefix=${l.etcdPrefix}`] : []),
+      ...(l.member ? memberApiserverArgs() : []),
       ...l.apiserverArgs,
     ],
   };
@@ -109,7 +123,8 @@ function controllerManager(l: Layout): Omit<CommandLine, 'env'> {
       '--leader-elect=false',
       // All default controllers: deployment, replicaset, endpoint, endpointslice, garbagecollector,
       // disruption, namespace, serviceaccount(-token), nodelifecycle, job, statefulset, daemonset, ...
-      '--controllers=*',
+      // (a member runs fewer: member.ts; a repeated --controllers would add to the list, not replace it)
+      l.member ? `--controllers=${MEMBER_CONTROLLERS.join(',')}` : '--controllers=*',
       '--use-service-account-credentials=true',
       `--service-account-private-key-file=${l.pki.saKey}`,
       `--root-ca-file=${l.pki.caCert}`,
@@ -128,6 +143,7 @@ function controllerManager(l: Layout): Omit<CommandLine, 'env'> {
       '--large-cluster-size-threshold=50',
       '--kube-api-qps=100',
       '--kube-api-burst=200',
+      ...(l.member ? memberControllerManagerArgs() : []),
       ...l.controllerManagerArgs,
     ],
   };
@@ -181,7 +197,9 @@ function command(c: ComponentName, l: Layout): Omit<CommandLine, 'env'> {
 }
 
 export function commandLine(c: ComponentName, l: Layout): CommandLine {
-  return { ...command(c, l), env: l.goGC === undefined ? {} : { GOGC: String(l.goGC) } };
+  const env: Record<string, string> = l.member ? memberGoEnv(c) : {};
+  if (l.goGC !== undefined) env.GOGC = String(l.goGC);
+  return { ...command(c, l), env };
 }
 
 /** The ports a component listens on, by name, as cluster.json records them. */

@@ -7,6 +7,9 @@ export { startCluster } from './start.js';
 export { listClusters, stopCluster } from './registry.js';
 export { restartCluster, type RestartedCluster, type RestartOptions } from './restart.js';
 export { defaultStateDir, clustersRoot } from './state.js';
+export { startSharedEtcd, stopSharedEtcd, type SharedEtcd, type SharedEtcdOptions } from './shared-etcd.js';
+export { sharedEtcdAlive } from './shared-etcd-record.js';
+export { MEMBER_CONTROLLERS } from './member.js';
 export {
   COMPONENTS,
   type ClusterOptions,

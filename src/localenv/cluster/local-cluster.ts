@@ -134,7 +134,9 @@ export class LocalClusterImpl implements LocalCluster {
     await Promise.all([...CLIENTS, 'kube-apiserver' as const].map((c) => this.runners[c].stop()));
     await this.runners.etcd.stop();
     await killAll(this.stateDir, this.record);
-    await releasePorts(Object.values(this.layout.ports));
+    // A shared etcd's port is not this cluster's to release.
+    const { etcdClient, etcdPeer, ...own } = this.layout.ports;
+    await releasePorts(this.layout.sharedEtcd ? Object.values(own) : [etcdClient, etcdPeer, ...Object.values(own)]);
     if (this.record.phase !== 'failed') this.record.phase = 'stopped';
     if (this.record.removeStateOnStop) {
       await this.writes.catch(() => undefined);
@@ -198,6 +200,7 @@ export class LocalClusterImpl implements LocalCluster {
       cellsPerZone: this.shape.cellsPerZone,
       zone: opts.zone,
       kubeletVersion: this.version,
+      ...(this.record.nodeLabels ? { labels: this.record.nodeLabels } : {}),
     });
     await this.waitNodes(names, 'True');
     return names;

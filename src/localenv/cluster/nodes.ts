@@ -30,7 +30,7 @@ async function simulatedNodes(api: Api): Promise<NodeObj[]> {
   return list.items;
 }
 
-function nodeManifest(p: PlannedNode, kubeletVersion: string): unknown {
+function nodeManifest(p: PlannedNode, kubeletVersion: string, extraLabels: Record<string, string> = {}): unknown {
   const cidr = nodePodCidr(p.index);
   return {
     apiVersion: 'v1',
@@ -46,6 +46,7 @@ function nodeManifest(p: PlannedNode, kubeletVersion: string): unknown {
         [REGION_LABEL]: 'local',
         [ZONE_LABEL]: p.zone,
         [CELL_LABEL]: p.cell,
+        ...extraLabels,
       },
       annotations: {
         [KWOK_NODE_ANNOTATION]: KWOK_NODE_VALUE,
@@ -71,7 +72,7 @@ function nodeManifest(p: PlannedNode, kubeletVersion: string): unknown {
 export async function createNodes(
   api: Api,
   n: number,
-  opts: { zones: number; cellsPerZone: number; zone?: string; kubeletVersion: string },
+  opts: { zones: number; cellsPerZone: number; zone?: string; kubeletVersion: string; labels?: Record<string, string> },
 ): Promise<string[]> {
   if (n <= 0) return [];
   const existing: ExistingNode[] = (await simulatedNodes(api)).map((o) => {
@@ -84,7 +85,7 @@ export async function createNodes(
     };
   });
   const plan = planNodes(existing, n, opts.zones, opts.cellsPerZone, opts.zone);
-  await Promise.all(plan.map((p) => api.post('/api/v1/nodes', nodeManifest(p, opts.kubeletVersion))));
+  await Promise.all(plan.map((p) => api.post('/api/v1/nodes', nodeManifest(p, opts.kubeletVersion, opts.labels))));
   return plan.map((p) => p.name);
 }
 

@@ -6,7 +6,7 @@ import { pkiPaths, tlsMaterial } from './certs.js';
 import { DEFAULT_NODE_LEASE_SECONDS, portsOf, type Layout } from './components.js';
 import { moveTakenPorts, rewriteKubeconfigs } from './kept-ports.js';
 import { nodesNotYet } from './nodes.js';
-import { NotReady, ProcessExited, waitFor } from './readiness.js';
+import { etcdHealthy, NotReady, ProcessExited, waitFor } from './readiness.js';
 import { ComponentRunner, lastError } from './runner.js';
 import { defaultStateDir, isLive, killAll, readRecord, validName, writeRecord } from './state.js';
 import { COMPONENTS, type ClusterRecord, type ComponentName } from './types.js';
@@ -48,6 +48,8 @@ function layoutOf(rec: ClusterRecord, bin: Layout['bin']): Layout {
     controllerManagerArgs: rec.controllerManagerArgs ?? [],
     nodeLeaseSeconds: rec.nodeLeaseSeconds ?? DEFAULT_NODE_LEASE_SECONDS,
     ...(rec.goGC === undefined ? {} : { goGC: rec.goGC }),
+    ...(rec.member ? { member: true } : {}),
+    ...(rec.sharedEtcd ? { sharedEtcd: true, etcdPrefix: rec.sharedEtcd.prefix } : {}),
   };
 }
 
@@ -78,6 +80,19 @@ async function releaseNodeLeases(api: Api): Promise<void> {
   const path = '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases';
   const leases = await api.get<{ items: { metadata: { name: string } }[] }>(path).catch(() => ({ items: [] }));
   await Promise.all(leases.items.map((l) => api.delete(`${path}/${l.metadata.name}`).catch(() => undefined)));
+}
+
+/** A member on a shared etcd starts no etcd of its own: the shared one must be running (the stack starts it first). */
+async function waitShared(shared: NonNullable<ClusterRecord['sharedEtcd']>, cluster: string): Promise<void> {
+  try {
+    await waitFor(() => etcdHealthy(shared.endpoint), { timeoutMs: 10_000 });
+  } catch (err) {
+    throw new PlinthError(
+      'CLUSTER_START_FAILED',
+      { cluster, component: 'etcd (shared)', detail: `${shared.endpoint} does not answer: ${errorMessage(err)}`, log: join(shared.stateDir, 'logs', 'etcd.log') },
+      { cause: err },
+    );
+  }
 }
 
 /**
@@ -140,7 +155,8 @@ export async function restartCluster(name: string, opts: RestartOptions = {}): P
   };
   const t0 = Date.now();
   try {
-    await launch('etcd');
+    if (rec.sharedEtcd) await waitShared(rec.sharedEtcd, name);
+    else await launch('etcd');
     await launch('kube-apiserver');
     if (record.server !== rec.server) {
       progress(`the API server moved from ${rec.server} to ${record.server}: rewriting the kubeconfigs`);

@@ -15,6 +15,8 @@ import { pidAlive } from '../../kube/proc.js';
 import { freePorts } from './ports.js';
 import { cleanStale, defaultStateDir, isLive, readRecord, RECORD_FILE, validName } from './state.js';
 import { MAX_ZONES } from './topology.js';
+import { MEMBER_DEFAULT_NODES, MEMBER_GOGC, MEMBER_NODE_LEASE_SECONDS, memberEtcdPrefix } from './member.js';
+import { etcdHealthy, waitFor } from './readiness.js';
 import { COMPONENTS, type ClusterOptions, type ClusterRecord, type ComponentRecord, type ComponentName, type LocalCluster } from './types.js';
 import { startWatchdog } from './watchdog.js';
 
@@ -30,8 +32,8 @@ function invalid(what: string, detail: string, fix: string): PlinthError {
 }
 
 function checkOptions(o: ClusterOptions): { nodes: number; zones: number; cellsPerZone: number } {
-  const nodes = o.nodes ?? 3;
-  const zones = o.zones ?? 3;
+  const nodes = o.nodes ?? (o.member ? MEMBER_DEFAULT_NODES : 3);
+  const zones = o.zones ?? (o.member ? 1 : 3);
   const cellsPerZone = o.cellsPerZone ?? 1;
   if (!Number.isInteger(nodes) || nodes < 0) throw invalid('nodes', String(nodes), 'give a whole number >= 0');
   if (!Number.isInteger(zones) || zones < 1 || zones > MAX_ZONES) throw invalid('zones', String(zones), `give 1..${MAX_ZONES}`);
@@ -97,9 +99,20 @@ function identify(opts: ClusterOptions): { name: string; stateDir: string; versi
   return { name, stateDir: resolve(opts.stateDir ?? defaultStateDir(name)), versionName: opts.version ?? 'new' };
 }
 
-/** Draw (and reserve) six free loopback ports and lay out every file of the cluster in its state dir. */
+/** The client port of a shared etcd's endpoint (http://127.0.0.1:<port>). */
+function sharedEtcdPort(endpoint: string): number {
+  const port = Number(new URL(endpoint).port);
+  if (!Number.isInteger(port) || port <= 0) throw invalid('sharedEtcd', endpoint, 'give the endpoint startSharedEtcd() returned (http://127.0.0.1:<port>)');
+  return port;
+}
+
+/** Draw (and reserve) six free loopback ports (four with a shared etcd) and lay out every file of the cluster in its state dir. */
 async function reservePortsAndLayout(name: string, stateDir: string, bin: Binaries, opts: ClusterOptions): Promise<Layout> {
-  const [etcdClient = 0, etcdPeer = 0, apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0] = await freePorts(6);
+  const shared = opts.sharedEtcd;
+  const own = shared ? [] : await freePorts(2);
+  const [etcdClient = 0, etcdPeer = 0] = shared ? [sharedEtcdPort(shared.endpoint), 0] : own;
+  const [apiserver = 0, controllerManager = 0, scheduler = 0, kwok = 0] = await freePorts(4, new Set([etcdClient]));
+  const goGC = opts.goGC ?? (opts.member ? MEMBER_GOGC : undefined);
   return {
     name,
     stateDir,
@@ -114,8 +127,10 @@ async function reservePortsAndLayout(name: string, stateDir: string, bin: Binari
     kwokConfig: join(stateDir, 'kwok', 'kwok.yaml'),
     apiserverArgs: opts.apiserverArgs ?? [],
     controllerManagerArgs: opts.controllerManagerArgs ?? [],
-    nodeLeaseSeconds: opts.nodeLeaseSeconds ?? DEFAULT_NODE_LEASE_SECONDS,
-    ...(opts.goGC === undefined ? {} : { goGC: opts.goGC }),
+    nodeLeaseSeconds: opts.nodeLeaseSeconds ?? (opts.member ? MEMBER_NODE_LEASE_SECONDS : DEFAULT_NODE_LEASE_SECONDS),
+    ...(goGC === undefined ? {} : { goGC }),
+    ...(opts.member ? { member: true } : {}),
+    ...(shared ? { sharedEtcd: true, etcdPrefix: memberEtcdPrefix(name) } : {}),
   };
 }
 
@@ -150,6 +165,11 @@ function startingRecord(
     nodeLeaseSeconds: layout.nodeLeaseSeconds,
     ...(layout.goGC === undefined ? {} : { goGC: layout.goGC }),
     shape: { zones: shape.zones, cellsPerZone: shape.cellsPerZone },
+    ...(layout.member ? { member: true } : {}),
+    ...(opts.nodeLabels ? { nodeLabels: { ...opts.nodeLabels } } : {}),
+    ...(opts.sharedEtcd && layout.etcdPrefix
+      ? { sharedEtcd: { endpoint: opts.sharedEtcd.endpoint, stateDir: resolve(opts.sharedEtcd.stateDir), prefix: layout.etcdPrefix } }
+      : {}),
   };
 }
 
@@ -182,11 +202,25 @@ async function writeCertsAndStartEtcd(
       nodeCount: nodes,
       nodeLeaseSeconds: layout.nodeLeaseSeconds,
     }),
-    cluster.launch('etcd', true),
+    layout.sharedEtcd ? waitSharedEtcd(cluster) : cluster.launch('etcd', true),
   ]);
   const tls = await tlsMaterial(pki, 'admin');
   cluster.tls = tls;
   return { pki, tls };
+}
+
+/** A member on a shared etcd starts none: that etcd must answer. */
+async function waitSharedEtcd(cluster: LocalClusterImpl): Promise<void> {
+  const endpoint = cluster.record.sharedEtcd?.endpoint ?? cluster.etcdEndpoint;
+  try {
+    await waitFor(() => etcdHealthy(endpoint), { timeoutMs: 10_000 });
+  } catch (err) {
+    throw new PlinthError(
+      'CLUSTER_START_FAILED',
+      { cluster: cluster.name, component: 'etcd (shared)', detail: `${endpoint} does not answer: ${errorMessage(err)}`, log: cluster.record.sharedEtcd?.stateDir ?? '' },
+      { cause: err },
+    );
+  }
 }
 
 /** The API server (its port may move if taken), then the kubeconfigs that name its final address. */
@@ -211,7 +245,7 @@ async function startControllersAndRegisterNodes(cluster: LocalClusterImpl, api: 
     cluster.launch('kube-controller-manager', true),
     cluster.launch('kube-scheduler', true),
     cluster.launch('kwok', true),
-    createNodes(api, shape.nodes, { ...shape, kubeletVersion: cluster.version }).then((n) => {
+    createNodes(api, shape.nodes, { ...shape, kubeletVersion: cluster.version, ...(cluster.record.nodeLabels ? { labels: cluster.record.nodeLabels } : {}) }).then((n) => {
       nodeNames = n;
     }),
   ]);

@@ -6,6 +6,7 @@ import { pidAlive } from '../../kube/proc.js';
 import { COMPONENTS, type ClusterRecord, type ClusterStatus } from './types.js';
 import { LOCAL_CLUSTER_RECORD } from '../../kube/cache-dir.js';
 import { writeAtomic } from '../../kube/atomic-file.js';
+import { sharedEtcdAlive } from './shared-etcd-record.js';
 
 export const RECORD_FILE = LOCAL_CLUSTER_RECORD;
 
@@ -35,6 +36,8 @@ export async function writeRecord(rec: ClusterRecord): Promise<void> {
 export function componentsAlive(rec: ClusterRecord): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const c of COMPONENTS) out[c] = isClusterProcess(rec.components[c]?.pid, rec.stateDir);
+  // A member on a shared etcd has none of its own: the shared one must run.
+  if (rec.sharedEtcd) out.etcd = sharedEtcdAlive(rec.sharedEtcd.stateDir);
   return out;
 }
 

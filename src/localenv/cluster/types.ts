@@ -26,6 +26,8 @@ export interface ClusterOptions {
   zones?: number;
   /** Cells per zone; nodes of a zone are spread over `<zone>-cell-1..k` (default 1). */
   cellsPerZone?: number;
+  /** Labels added to every simulated node (they win over ours), e.g. `{'kubernetes.io/arch': 'arm64'}`: kwok then reports that architecture. */
+  nodeLabels?: Record<string, string>;
   /** Where certs, kubeconfig, etcd data, logs and cluster.json live. Default `<cacheDir>/clusters/<name>`. */
   stateDir?: string;
   /** Extra kube-apiserver flags (appended, so they override ours). */
@@ -41,6 +43,17 @@ export interface ClusterOptions {
   /** GOGC of the Go processes (etcd, API server, controller manager, scheduler, kwok). Default: Go's own (100). */
   goGC?: number;
   kwok?: KwokOptions;
+  /**
+   * A light fleet member (src/localenv/cluster/member.ts): only the controllers a member needs, a lighter
+   * API server, Go runtime limits (GOMAXPROCS=1, GOMEMLIMIT, GOGC 50 unless goGC), 1 node in 1 zone and
+   * 300 s node leases unless nodes/zones/nodeLeaseSeconds say otherwise. Default false.
+   */
+  member?: boolean;
+  /**
+   * Store the cluster's data in this already running etcd (startSharedEtcd()) under the key prefix
+   * `/plinth-members/<name>` instead of starting an etcd of its own. The cluster never stops that etcd.
+   */
+  sharedEtcd?: { endpoint: string; stateDir: string };
   /**
    * Leave the processes running when this Node process exits (`plinth up`). Default false: a
    * watchdog kills the cluster as soon as this process dies, even by SIGKILL.
@@ -115,6 +128,12 @@ export interface ClusterRecord {
   nodeLeaseSeconds?: number;
   goGC?: number;
   shape?: { zones: number; cellsPerZone: number };
+  /** A light fleet member (ClusterOptions.member). */
+  member?: boolean;
+  /** ClusterOptions.nodeLabels, for nodes added later. */
+  nodeLabels?: Record<string, string>;
+  /** Its etcd is shared (startSharedEtcd()): the endpoint, the shared etcd's state dir and this cluster's key prefix. */
+  sharedEtcd?: { endpoint: string; stateDir: string; prefix: string };
 }
 
 /** A cluster found on disk by listClusters(). */

@@ -1,10 +1,21 @@
 import type { Command } from 'commander';
 import { intOption } from '../context.js';
 import { act } from '../run.js';
+import { PlinthError } from '../../../errors/index.js';
 
 function versionOption(value: string): 'old' | 'new' {
   if (value === 'old' || value === 'new') return value;
   throw Object.assign(new Error('--kube-version must be "old" (Kubernetes 1.24) or "new" (1.34)'), { code: 'commander.invalidArgument' });
+}
+
+/** `--members` alone means 3 (the issue's default); `--members N` N, 0..64. */
+function membersOption(value: string | true): number {
+  if (value === true) return 3;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 64) {
+    throw new PlinthError('INVALID_ARGUMENT', { what: '--members', detail: value, fix: 'give a whole number from 0 to 64, or --members alone for 3' });
+  }
+  return n;
 }
 
 /** `plinth up | down | status | kubeconfig | prepare`: the local embedded Kubernetes and the Plinth manager. */
@@ -17,15 +28,17 @@ export function registerLocalCommands(program: Command): void {
     .option('--nodes <n>', 'number of simulated nodes', intOption('--nodes', 1, 5000), 6)
     .option('--zones <n>', 'number of zones the nodes are spread over', intOption('--zones', 1, 26), 3)
     .option('--no-manager', 'do not start the Plinth controller manager')
+    .option('--members [n]', 'also start N light member clusters (default 3) with their agents, and a local Git server with a sample repository')
     .option('-o, --output <format>', 'output format: table|json|yaml', 'table')
     .addHelpText(
       'after',
       '\nThe first run builds Kubernetes from Go modules (a few minutes); later runs start in seconds.\nA cluster stopped by `plinth down` starts again with its data, on the same ports.\nStop everything with `plinth down`.',
     )
     .action(
-      act(async (opts: { name: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number; manager: boolean }, g) => {
+      act(async (opts: { name: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number; manager: boolean; members?: string | true }, g) => {
         const { up } = await import('../../stack/up.js');
-        await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, output: g.output });
+        const members = opts.members === undefined ? undefined : membersOption(opts.members);
+        await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, output: g.output, ...(members === undefined ? {} : { members }) });
       }),
     );
 
@@ -58,12 +71,43 @@ export function registerLocalCommands(program: Command): void {
 
   program
     .command('kubeconfig')
-    .description("print the path of a local cluster's admin kubeconfig (use: export KUBECONFIG=$(plinth kubeconfig))")
-    .option('--name <name>', 'name of the local cluster', 'plinth')
+    .description("print the path of a local cluster's admin kubeconfig (use: export KUBECONFIG=$(plinth kubeconfig)); --cluster for a member's")
+    .option('--name <name>', 'name of the local (hub) cluster', 'plinth')
+    .option('--cluster <member>', "a member cluster of that hub (e.g. province-1): print the member's kubeconfig")
     .action(
-      act(async (opts: { name: string }) => {
-        const { kubeconfigPath } = await import('../../stack/status.js');
-        process.stdout.write((await kubeconfigPath(opts.name)) + '\n');
+      act(async (opts: { name: string; cluster?: string }) => {
+        const { kubeconfigPath, memberKubeconfigPath } = await import('../../stack/status.js');
+        const path = opts.cluster === undefined ? await kubeconfigPath(opts.name) : await memberKubeconfigPath(opts.name, opts.cluster);
+        process.stdout.write(path + '\n');
+      }),
+    );
+
+  program
+    .command('agent-supervisor', { hidden: true })
+    .description('run `plinth agent` for a local member and restart it when it dies, with backoff (started by `plinth up --members`)')
+    .requiredOption('--agent-dir <dir>', "where the supervisor records the agent (manager.json) and its log (agent.log)")
+    .requiredOption('--cluster <member>', "the member's fleet name")
+    .requiredOption('--member-kubeconfig <file>', "the member cluster's kubeconfig")
+    .option('--hub-kubeconfig <file>', "the agent's hub kubeconfig (default: the agent reads the member Secret that `plinth fleet join` wrote)")
+    .action(
+      act(async (opts: { agentDir: string; cluster: string; memberKubeconfig: string; hubKubeconfig?: string }) => {
+        const { superviseManager } = await import('../../manager/supervisor.js');
+        const { agentCommand, agentLog } = await import('../../stack/fleet/agents.js');
+        const { cliEntry } = await import('../../stack/fleet/join.js');
+        const stop = new AbortController();
+        process.once('SIGTERM', () => stop.abort());
+        process.once('SIGINT', () => stop.abort());
+        process.on('SIGHUP', () => undefined);
+        const target = { name: opts.cluster, kubeconfig: opts.memberKubeconfig, agentDir: opts.agentDir, ...(opts.hubKubeconfig ? { hubKubeconfig: opts.hubKubeconfig } : {}) };
+        await superviseManager({
+          stateDir: opts.agentDir,
+          command: agentCommand(target, cliEntry()),
+          logFile: agentLog(opts.agentDir),
+          metricsPort: 0,
+          kubeconfig: opts.memberKubeconfig,
+          backoff: { initialMs: 1000, maxMs: 30_000 },
+          signal: stop.signal,
+        });
       }),
     );
 

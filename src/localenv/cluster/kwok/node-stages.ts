@@ -82,7 +82,8 @@ function initTemplate(kubeletVersion: string): string {
     `capacity: {{ with get $st "capacity" }}{{ toJson . }}{{ else }}${cap}{{ end }}`,
     `allocatable: {{ with get $st "allocatable" }}{{ toJson . }}{{ else }}${cap}{{ end }}`,
     'nodeInfo:',
-    '  architecture: amd64',
+    // The architecture the node's kubernetes.io/arch label names (a member may simulate arm64 nodes).
+    '  architecture: {{ get (.metadata.labels | default dict) "kubernetes.io/arch" | default "amd64" | Quote }}',
     '  operatingSystem: linux',
     '  osImage: "Plinth simulated node (kwok)"',
     '  kernelVersion: "6.1.0-kwok"',
