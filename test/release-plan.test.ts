@@ -112,7 +112,7 @@ describe('ReleasePlan', { timeout: 900_000 }, () => {
     assert.ok(at('AppCompleted', 'order') < at('AppStarted', 'web'));
     const users = h.filter((e) => e.by !== 'system:plinth').map((e) => `${e.action}#${e.stage ?? '-'} by ${e.by}`);
     assert.deepEqual(users, ['Confirm#1 by plinth-admin', 'Confirm#2 by plinth-admin']);
-    const history = await cliOk(kubeconfig, 'release', 'plan', 'history', 'rp/v2', '-n', ns);
+    const history = await cliOk(kubeconfig, 'release', 'plan', 'history', 'rplan/v2', '-n', ns);
     assert.match(history, /plinth-admin\s+Confirm\s+2/);
     assert.match(history, /system:plinth\s+Completed/);
   });

@@ -101,7 +101,8 @@ export const ReleasePlanKind = {
   kind: 'ReleasePlan',
   plural: 'releaseplans',
   singular: 'releaseplan',
-  shortNames: ['rp'],
+  // Not `rp`: ReleasePolicy has had that short name in this group since it was released (the API server refuses a second).
+  shortNames: ['rplan'],
   categories: RELEASE_CATEGORIES,
   scope: 'Namespaced',
   description: 'An ordered release of several applications (发布单 across apps): stages from dependencies, one beta, confirmation, pause, rollback and one history.',

@@ -31,7 +31,7 @@ export interface PlanActionResult {
 
 /** A plan by name, or RELEASE_NOT_FOUND saying how to list them. */
 export async function getPlan(client: KubeClient, namespace: string, name: string): Promise<ReleasePlan> {
-  const plain = name.replace(/^(releaseplans?|rp)(\.apps\.plinth\.dev)?\//, '');
+  const plain = name.replace(/^(releaseplans?|rplan|rp)(\.apps\.plinth\.dev)?\//, '');
   try {
     return await client.get<ReleasePlan>(inNamespace(RELEASE_PLANS, namespace), plain);
   } catch (err) {

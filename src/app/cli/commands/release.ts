@@ -36,7 +36,7 @@ function actionCommand(release: Command, verb: Verb, description: string, extra?
   );
 }
 
-const PLAN_HELP = 'NAME is a ReleasePlan (releaseplan/NAME, rp/NAME or NAME) in the namespace (-n).';
+const PLAN_HELP = 'NAME is a ReleasePlan (releaseplan/NAME, rplan/NAME or NAME) in the namespace (-n).';
 
 /** `plinth release plan status | confirm | pause | resume | rollback | history NAME`: act on release plans. */
 function registerPlanCommands(release: Command): void {
