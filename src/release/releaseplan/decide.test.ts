@@ -77,6 +77,7 @@ test('a plan sharing an app with one that goes first waits with Conflict=True na
   assert.equal(c?.status, 'True');
   assert.match(c?.message ?? '', /app order is also in ReleasePlan older/);
   assert.deepEqual(r.actions, []);
+  assert.ok(r.requeueAfterMs !== undefined, 'the other plan does not tell this one when it finishes: it looks again');
 });
 
 test('stages run in order; with needConfirm stage 2 waits for confirmedStages 1, and a confirmed stage confirms the apps\' orders', () => {

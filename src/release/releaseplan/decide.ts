@@ -6,6 +6,9 @@ import { appStatus, confirmOrder, imagesMatch, POLL_MS, steerPause, type Step } 
 import { condition, prepare, started } from './start.js';
 import { PLAN_ACTOR, PLAN_CONDITIONS, type DecideInput, type DecideOutput, type PlanPhase, type Say } from './types.js';
 
+/** How often an Invalid plan is checked again (an app may be created meanwhile). */
+export const INVALID_POLL_MS = 5000;
+
 /**
  * Pure: the next status of a ReleasePlan and what to do to the apps. In order:
  *  1. before any app started: check the plan (stages, apps exist, no other active plan goes first) and store
@@ -31,7 +34,11 @@ export function decide(input: DecideInput): DecideOutput {
   if (prev === 'RolledBack') return label(out);
   if (prev === 'Completed' && !plan.spec.rollback) return label(out);
   if (!started(s) && !plan.spec.rollback) {
-    if (!prepare(input, s, say)) return label(out);
+    if (!prepare(input, s, say)) {
+      // Neither the apps nor the other plans tell this plan when they change: look again.
+      out.requeueAfterMs = s.phase === 'Invalid' ? INVALID_POLL_MS : POLL_MS;
+      return label(out);
+    }
   }
   if (plan.spec.rollback) {
     if (!started(s)) {
