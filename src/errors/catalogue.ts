@@ -135,6 +135,12 @@ export const ERRORS = {
     exit: 1,
     http: 409,
   },
+  RELEASE_PLAN_ACTION_REFUSED: {
+    message: 'cannot {action} release plan {namespace}/{plan}: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 409,
+  },
   RELEASE_FAILED: {
     message: 'release order {namespace}/{order} failed{detail}',
     hint: '{fix}',

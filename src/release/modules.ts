@@ -32,3 +32,8 @@ export async function runReleasePolicyController(ctx: ManagerContext): Promise<v
   const c = (await import('./policy/controller.js')).startReleasePolicyController({ client: ctx.client, signal: ctx.signal });
   await c.done;
 }
+
+export async function runReleasePlanController(ctx: ManagerContext): Promise<void> {
+  const c = (await import('./releaseplan/controller.js')).startReleasePlanController({ client: ctx.client, signal: ctx.signal });
+  await c.done;
+}

@@ -15,6 +15,7 @@ export function controllers(settings: ModuleSettings = {}): ControllerModule[] {
   return [
     { name: 'celldeployment', start: async (ctx) => (await import('../../release/modules.js')).runCellDeploymentController(ctx) },
     { name: 'releaseorder', start: async (ctx) => (await import('../../release/modules.js')).runReleaseOrderController(ctx) },
+    { name: 'releaseplan', start: async (ctx) => (await import('../../release/modules.js')).runReleasePlanController(ctx) },
     { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
     { name: 'fleet-server', start: async (ctx) => (await import('../../fleet/hub/module.js')).runFleetServer(ctx, settings.fleet) },
     { name: 'membercluster', start: async (ctx) => (await import('../../fleet/member/controller.js')).runMemberClusterController(ctx, { autoAccept: process.env.PLINTH_FLEET_AUTO_ACCEPT }) },

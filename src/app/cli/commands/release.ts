@@ -36,11 +36,71 @@ function actionCommand(release: Command, verb: Verb, description: string, extra?
   );
 }
 
+const PLAN_HELP = 'NAME is a ReleasePlan (releaseplan/NAME, rplan/NAME or NAME) in the namespace (-n).';
+
+/** `plinth release plan status | confirm | pause | resume | rollback | history NAME`: act on release plans. */
+function registerPlanCommands(release: Command): void {
+  const plan = release
+    .command('plan')
+    .description('see and steer release plans (ordered releases of several apps): status, confirm, pause, resume, rollback, history')
+    .addHelpText('after', `\n${PLAN_HELP}`);
+  const session = async (g: GlobalOptions): Promise<import('../../../kube/client.js').Session> => {
+    quietLogs(g);
+    const { openClient } = await import('../../../kube/client.js');
+    return openClient(g, { userAgent: 'plinth-cli/release-plan' });
+  };
+  for (const [verb, what] of [
+    ['status', 'show a release plan: phase, stages, apps and what to do next'],
+    ['history', "show a release plan's history: every decision, when, and who took it"],
+  ] as const) {
+    plan
+      .command(`${verb} <name>`)
+      .description(what)
+      .option('-o, --output <format>', OUTPUT_HELP, 'table')
+      .addHelpText('after', `\n${PLAN_HELP}`)
+      .action((name: string, opts: object, cmd: Command) =>
+        act(async (_o: object, g) => {
+          const s = await session(g);
+          try {
+            const view = await import('../release/plan.js');
+            await (verb === 'status' ? view.showPlanStatus(s, name, g.output) : view.showPlanHistory(s, name, g.output));
+          } finally {
+            s.close();
+          }
+        })(opts, cmd),
+      );
+  }
+  const verbs: [Verb, string][] = [
+    ['confirm', 'confirm the stage that waits for confirmation (spec.confirmedStages); the apps\' own release orders follow'],
+    ['pause', 'pause a plan: no app starts, the running apps\' releases are paused (spec.paused: true)'],
+    ['resume', 'resume a paused plan and the app releases it paused (spec.paused: false)'],
+    ['rollback', 'roll a plan back: the started apps return to their images from before, the last released first (spec.rollback: true)'],
+  ];
+  for (const [verb, what] of verbs) {
+    plan
+      .command(`${verb} <name>`)
+      .description(what)
+      .option('-o, --output <format>', OUTPUT_HELP, 'table')
+      .addHelpText('after', `\n${PLAN_HELP}\nThe action is recorded in the plan's status.history with who did it (SelfSubjectReview).`)
+      .action((name: string, opts: object, cmd: Command) =>
+        act(async (_o: object, g) => {
+          const s = await session(g);
+          try {
+            const { runPlanAction, renderPlanActionResult } = await import('../../../release/steer/plan-actions.js');
+            process.stdout.write(renderPlanActionResult(await runPlanAction(s, verb, name), g.output));
+          } finally {
+            s.close();
+          }
+        })(opts, cmd),
+      );
+  }
+}
+
 /** `plinth release status | confirm | pause | resume | rollback | history NAME`: act on release orders. */
 export function registerReleaseCommands(program: Command): void {
   const release = program
     .command('release')
-    .description('see and steer releases of CellDeployments: status, confirm, pause, resume, rollback, history')
+    .description('see and steer releases of CellDeployments: status, confirm, pause, resume, rollback, history; plan: ordered releases of several apps')
     .addHelpText('after', `\n${NAME_HELP}\n-n NAMESPACE as in kubectl (default: the kubeconfig context's namespace, else "default").`);
 
   release
@@ -88,4 +148,6 @@ export function registerReleaseCommands(program: Command): void {
         }
       })(opts, cmd),
     );
+
+  registerPlanCommands(release);
 }
