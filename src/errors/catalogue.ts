@@ -484,6 +484,7 @@ export const ERRORS = {
     hint: "check that the hub's fleet server runs and publishes its URL and CA in ConfigMap plinth-fleet/plinth-hub, and that this member may read the delivery",
     exit: 1,
     http: 502,
+  },
   FLEET_HUB_UNKNOWN: {
     message: 'cannot tell the hub\'s address and CA from the kubeconfig: {detail}',
     hint: 'use a kubeconfig whose current context points at the hub (--kubeconfig, --context)',
@@ -553,7 +554,10 @@ export const ERRORS = {
   FLEET_ROLLOUT_FAILED: {
     message: 'fleet delivery {namespace}/{name} ended {phase}: {detail}',
     hint: 'see `plinth fleet status {name} -n {namespace}` for the failing clusters',
-  FLEET_GIT_FAILED: {
+    exit: 1,
+    http: 409,
+  },
+  FLEET_LOCAL_GIT_FAILED: {
     message: 'the local Git server failed: {command}: {detail}',
     hint: 'check that `git` (with `git daemon`) is installed and on PATH, and see the log named above',
     exit: 1,

@@ -43,7 +43,7 @@ async function git(args: string[], cwd?: string): Promise<string> {
     const { stdout } = await run('git', args, { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
     return stdout;
   } catch (err) {
-    throw new PlinthError('FLEET_GIT_FAILED', { command: `git ${args.join(' ')}`, detail: errorMessage(err) }, { cause: err });
+    throw new PlinthError('FLEET_LOCAL_GIT_FAILED', { command: `git ${args.join(' ')}`, detail: errorMessage(err) }, { cause: err });
   }
 }
 
@@ -109,7 +109,7 @@ export async function startGitDaemon(rec: GitDaemonRecord): Promise<GitDaemonRec
   } finally {
     closeSync(fd);
   }
-  if (pid === undefined) throw new PlinthError('FLEET_GIT_FAILED', { command: `git ${args.join(' ')}`, detail: 'could not start' });
+  if (pid === undefined) throw new PlinthError('FLEET_LOCAL_GIT_FAILED', { command: `git ${args.join(' ')}`, detail: 'could not start' });
   const started: GitDaemonRecord = { ...rec, pid, ...(readProcStat(pid) ? { startTime: readProcStat(pid)!.startTime } : {}) };
   for (let i = 0; i < 100; i++) {
     if (await portAnswers(rec.port)) return started;
@@ -117,7 +117,7 @@ export async function startGitDaemon(rec: GitDaemonRecord): Promise<GitDaemonRec
     await sleep(100);
   }
   await stopGitDaemon(started);
-  throw new PlinthError('FLEET_GIT_FAILED', { command: `git ${args.join(' ')}`, detail: `not listening on 127.0.0.1:${rec.port}; see ${rec.log}` });
+  throw new PlinthError('FLEET_LOCAL_GIT_FAILED', { command: `git ${args.join(' ')}`, detail: `not listening on 127.0.0.1:${rec.port}; see ${rec.log}` });
 }
 
 /** Stop the daemon and the children it forked for connections (its process group). */
