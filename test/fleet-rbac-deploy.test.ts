@@ -110,7 +110,7 @@ describe('deploy/ manifests and the manager RBAC', () => {
     await applyAll(hubAdmin, manifests('deploy/hub').filter((o) => o.kind !== 'Deployment' && o.kind !== 'Service'), false);
     const manager = await saClient(hubAdmin, hub, 'plinth-system', 'plinth-manager');
     const stop = new AbortController();
-    const c = startMemberClusterController({ client: manager, signal: stop.signal });
+    const c = startMemberClusterController({ client: manager, signal: stop.signal, autoAccept: 'tier=edge' });
     try {
       await c.ready;
       const t = await createJoinToken(hubAdmin, hub.kubeConfig, 600);
@@ -135,6 +135,14 @@ describe('deploy/ manifests and the manager RBAC', () => {
       } finally {
         agent.close();
       }
+      // The auto-accept policy: a member asking for tier=edge is accepted without an admin (it joins from the hub
+      // cluster here, whose own plinth-system Secret stands in for a second member's).
+      const t2 = await createJoinToken(hubAdmin, hub.kubeConfig, 600);
+      await startJoin(hubAdmin, { name: 'e1', hub: { server: t2.hub, caPem: Buffer.from(t2.caData, 'base64').toString() }, token: t2.token, labels: { tier: 'edge' } });
+      const auto = await completeJoin(hubAdmin, { wait: true, timeoutMs: 45_000 });
+      assert.equal(auto.state, 'issued');
+      assert.equal((await hubAdmin.get<any>(RES.memberClusters, 'e1')).spec.accepted, true);
+      assert.equal((await hubAdmin.get<any>(RES.memberClusters, 'm1')).metadata.labels.tier, 'province');
     } finally {
       stop.abort();
       await c.done;
