@@ -4,7 +4,7 @@
 // GitHub, Gitea and GitLab formats, and the hub-info ConfigMap.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
@@ -392,5 +392,38 @@ describe('fleet hub HTTPS server on a real hub', () => {
       moduleStop.abort();
       await running;
     }
+  });
+
+  test('`plinth manager --fleet-listen --data-dir` runs the server with the flags given and stops on SIGTERM', async () => {
+    const dataDir = join(dir, 'data');
+    const cms = inNamespace(CORE.configMaps, FLEET_NAMESPACE);
+    const before = (await client.get<{ data: Record<string, string> }>(cms, HUB_INFO_CONFIGMAP)).data.artifactURL;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/app/cli/main.ts', 'manager', '--kubeconfig', cluster.kubeconfigPath, '--no-leader-elect', '--metrics-port', '0', '--fleet-listen', '127.0.0.1:0', '--data-dir', dataDir],
+      { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, PLINTH_LOG_LEVEL: 'info' } },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      let hub: FleetServer | undefined;
+      await waitFor(async () => {
+        const cm = await client.get<{ data: Record<string, string> }>(cms, HUB_INFO_CONFIGMAP);
+        if (cm.data.artifactURL === before) return false;
+        hub = { url: cm.data.artifactURL!, ca: cm.data['ca.crt']!, close: () => Promise.resolve() };
+        return true;
+      }, `the manager's fleet server to publish its URL (stderr: ${stderr.slice(-2000)})`, 60_000, 200);
+      assert.match(hub!.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const health = await call(hub!, '/healthz');
+      assert.equal(health.status, 200);
+      const r = await call(hub!, artifactPath(A.digest), agentA);
+      assert.equal(r.status, 200, r.body.toString());
+      assert.deepEqual(r.body, A.bytes);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    assert.equal(await exited, 0, stderr.slice(-2000));
+    assert.match(stderr, /fleet server stopped/);
   });
 });

@@ -461,6 +461,12 @@ export const ERRORS = {
     exit: 1,
     http: 401,
   },
+  FLEET_HUB_API_ERROR: {
+    message: "the hub's API server could not answer the fleet server: {detail}",
+    hint: "retry shortly; if it persists, check the API server and the manager's RBAC (docs/fleet/hub-http.md)",
+    exit: 1,
+    http: 503,
+  },
   FLEET_TLS_INVALID: {
     message: 'the fleet server TLS material is unusable: {detail}',
     hint: 'give both --fleet-tls-cert and --fleet-tls-key as PEM files (or neither, for a self-signed certificate made at start)',

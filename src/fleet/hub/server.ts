@@ -3,6 +3,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { PlinthError, asPlinthError, errorMessage } from '../../errors/index.js';
+import { isKubeApiError, isTransientApiError } from '../../kube/api-error.js';
 import type { KubeClient } from '../../kube/http.js';
 import type { Logger } from '../../kube/log.js';
 import { retry } from '../../kube/retry.js';
@@ -133,7 +134,8 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
       fleetRequestDuration.labels(route, String(res.statusCode)).observe((performance.now() - started) / 1000);
     });
     handle(req, res).catch((err: unknown) => {
-      const e = asPlinthError(err);
+      // A failed TokenReview, SubjectAccessReview or read is the hub's trouble, not the caller's: 503, never the API server's own status.
+      const e = isKubeApiError(err) || isTransientApiError(err) ? new PlinthError('FLEET_HUB_API_ERROR', { detail: errorMessage(err) }, { cause: err }) : asPlinthError(err);
       log.error({ method: req.method, path: req.url, err: errorMessage(err) }, 'fleet server request failed');
       sendError(res, e);
     });
