@@ -9,7 +9,7 @@ import type { ResourceRef } from '../../kube/resource.js';
 import { rfc3339 } from '../../kube/clock.js';
 import { writeStatus } from '../../kube/status.js';
 import { decodeArtifact } from '../artifact.js';
-import { applyOverrides, type UnmatchedOverride } from '../overrides/apply.js';
+import { applyOverrides } from '../overrides/apply.js';
 import type { MemberApplier, Prepared } from './applier.js';
 import type { DriftWatcher } from './drift.js';
 import { fetchArtifact, readHubInfo } from './hub.js';
@@ -192,7 +192,7 @@ export class DeliveryReconciler {
 
 /** Adds an `OverridesMatched` condition naming overrides that matched nothing. */
 function withUnmatched(s: ClusterDeliveryStatusT, record: AgentRecord | undefined): ClusterDeliveryStatusT {
-  const unmatched = (record as (AgentRecord & { unmatched?: UnmatchedOverride[] }) | undefined)?.unmatched ?? [];
+  const unmatched = record?.unmatched ?? [];
   const others = (s.conditions ?? []).filter((c) => c.type !== 'OverridesMatched');
   const prev = (s.conditions ?? []).find((c) => c.type === 'OverridesMatched');
   const status = unmatched.length > 0 ? 'False' : 'True';

@@ -1,6 +1,7 @@
 // The agent's heartbeat on the hub: its Lease (renewed every 10 s, 40 s duration) and its MemberCluster status.
 import type { Logger } from 'pino';
-import { MemberClusterKind, type MemberCluster, type MemberClusterStatusT } from '../../api/fleet/membercluster.js';
+import { FLEET_GROUP, FLEET_VERSION } from '../../api/fleet/group.js';
+import type { MemberCluster, MemberClusterStatusT } from '../../api/fleet/membercluster.js';
 import { errorMessage } from '../../errors/index.js';
 import { isNotFound } from '../../kube/api-error.js';
 import { rfc3339Micro, sleep } from '../../kube/clock.js';
@@ -72,7 +73,7 @@ export async function reportMember(o: HeartbeatOptions): Promise<boolean> {
   const version = await o.member.request<{ gitVersion?: string }>({ method: 'GET', path: '/version', signal: o.signal, target: 'version' });
   const nodes = (await o.member.list<Node>(ref('v1', 'nodes'), { signal: o.signal })).items;
   const counted = countNodes(nodes);
-  const mcs = ref(`${MemberClusterKind.group}/${MemberClusterKind.version}`, MemberClusterKind.plural);
+  const mcs = ref(`${FLEET_GROUP}/${FLEET_VERSION}`, 'memberclusters');
   const r = await writeStatus({
     client: o.hub,
     resource: mcs,
