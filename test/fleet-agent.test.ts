@@ -326,7 +326,7 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
           versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
         },
       };
-      const widget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } } as KubeObject;
+      const widget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } };
       await deliver(8, [widget, ns('web'), deploy('app:8'), { ...cm('small', { a: '1' }), metadata: { name: 'small' } }, crd], { targetNamespace: 'web' });
       await applied(8);
       assert.ok(await exists(ref('example.com/v1', 'widgets', 'web'), 'w1'), 'the custom resource is applied after its CRD, in targetNamespace');

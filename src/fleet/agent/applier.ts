@@ -69,8 +69,8 @@ export class MemberApplier {
     const out: Prepared[] = [];
     for (const o of applyOrder(objects)) {
       const obj = structuredClone(o);
-      obj.metadata.labels = { ...((obj.metadata.labels as Record<string, string> | undefined) ?? {}), [LABEL_AGENT_RECORD]: opts.recordId };
-      obj.metadata.annotations = { ...((obj.metadata.annotations as Record<string, string> | undefined) ?? {}), [ANNOTATION_AGENT_DELIVERY]: opts.delivery };
+      obj.metadata.labels = { ...((obj.metadata.labels) ?? {}), [LABEL_AGENT_RECORD]: opts.recordId };
+      obj.metadata.annotations = { ...((obj.metadata.annotations) ?? {}), [ANNOTATION_AGENT_DELIVERY]: opts.delivery };
       const r = (await this.resourceOf(obj.apiVersion, obj.kind)) ?? defined.get(`${obj.apiVersion}/${obj.kind}`);
       if (r?.namespaced && !obj.metadata.namespace) obj.metadata.namespace = opts.targetNamespace ?? 'default';
       if (r && !r.namespaced) delete obj.metadata.namespace;
@@ -115,7 +115,7 @@ export class MemberApplier {
   async applyOne(obj: KubeObject, signal?: AbortSignal): Promise<KubeObject> {
     const r = await this.resourceOf(obj.apiVersion, obj.kind, obj.metadata.namespace);
     if (!r) throw new Error(`the member does not serve ${obj.apiVersion} ${obj.kind}`);
-    return apply<KubeObject>(this.client, r.resource, obj as KubeObject & Record<string, unknown>, { fieldManager: AGENT_FIELD_MANAGER, force: true, signal });
+    return apply<KubeObject>(this.client, r.resource, obj, { fieldManager: AGENT_FIELD_MANAGER, force: true, signal });
   }
 
   private async waitEstablished(names: string[], signal?: AbortSignal, timeoutMs = 30_000): Promise<void> {

@@ -5,7 +5,6 @@ import { errorMessage } from '../../errors/index.js';
 import { requeueAfter, type ReconcileContext, type Result } from '../../kube/controller.js';
 import type { KubeClient } from '../../kube/http.js';
 import type { Informer } from '../../kube/informer.js';
-import type { ResourceRef } from '../../kube/resource.js';
 import { rfc3339 } from '../../kube/clock.js';
 import { writeStatus } from '../../kube/status.js';
 import { decodeArtifact } from '../artifact.js';
@@ -96,8 +95,8 @@ export class DeliveryReconciler {
     try {
       await writeStatus({
         client: this.d.hub,
-        resource: { ...CLUSTER_DELIVERIES, namespace: cd.metadata!.namespace! } as ResourceRef,
-        name: cd.metadata!.name!,
+        resource: { ...CLUSTER_DELIVERIES, namespace: cd.metadata.namespace! },
+        name: cd.metadata.name!,
         current: cd as never,
         signal: ctx.signal,
         desired: (obj) => withUnmatched(deliveryStatus((obj as unknown as ClusterDelivery).status, input), record),

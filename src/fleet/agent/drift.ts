@@ -67,6 +67,7 @@ export class DriftWatcher {
     }
     this.entries.set(delivery, { mode, refs, paused: false, counts: prev?.counts ?? { ...counts }, drifted: new Map() });
     for (const p of prepared) if (p.resource) this.ensureInformer(p.resource);
+    this.dropUnusedInformers();
     for (const k of refs) this.check(k);
   }
 
@@ -80,6 +81,17 @@ export class DriftWatcher {
     const e = this.entries.get(delivery);
     for (const k of e?.refs ?? []) this.desired.delete(k);
     this.entries.delete(delivery);
+    this.dropUnusedInformers();
+  }
+
+  /** Stop watching kinds no delivery applies any more (their CRD may be gone). */
+  private dropUnusedInformers(): void {
+    const used = new Set([...this.desired.values()].map((d) => resourceKey(d.resource)));
+    for (const [rk, inf] of this.informers) {
+      if (used.has(rk)) continue;
+      this.informers.delete(rk);
+      inf.stop().catch(() => undefined);
+    }
   }
 
   counts(delivery: string): DriftCounts | undefined {

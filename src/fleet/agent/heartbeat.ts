@@ -88,18 +88,28 @@ export async function reportMember(o: HeartbeatOptions): Promise<boolean> {
 export async function runHeartbeat(o: HeartbeatOptions): Promise<void> {
   let n = 0;
   let failing = false;
+  let reportFailing = false;
   while (!o.signal.aborted) {
     try {
       await renewLease(o);
-      if (n % 3 === 0 || failing) await reportMember(o);
       if (failing) o.log.info('hub reachable again: lease renewed');
       failing = false;
-      n++;
     } catch (err) {
       if (o.signal.aborted) break;
-      if (!failing) o.log.warn({ err: errorMessage(err) }, 'heartbeat failed; retrying');
+      if (!failing) o.log.warn({ err: errorMessage(err) }, 'lease renewal failed; retrying');
       failing = true;
     }
+    if (!failing && (n % 3 === 0 || reportFailing)) {
+      try {
+        await reportMember(o);
+        reportFailing = false;
+      } catch (err) {
+        if (o.signal.aborted) break;
+        if (!reportFailing) o.log.warn({ err: errorMessage(err) }, 'MemberCluster status not written; retrying');
+        reportFailing = true;
+      }
+    }
+    n++;
     await sleep(failing ? 3_000 : LEASE_RENEW_MS, o.signal).catch(() => undefined);
   }
 }

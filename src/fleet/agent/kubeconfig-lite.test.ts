@@ -23,9 +23,7 @@ test('a client-certificate kubeconfig gives the server, CA, cert and key without
   assert.equal(kc.getCurrentUser()?.exec, undefined);
   const opts: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(opts);
-  assert.equal(String(opts.ca), 'CA');
-  assert.equal(String(opts.cert), 'CERT');
-  assert.equal(String(opts.key), 'KEY');
+  assert.deepEqual([opts.ca, opts.cert, opts.key], [Buffer.from('CA'), Buffer.from('CERT'), Buffer.from('KEY')]);
   assert.equal(opts.servername, 'kubernetes');
   assert.deepEqual(opts.headers, {});
   assert.equal(kc.getContextObject(kc.getCurrentContext())?.namespace, 'plinth-member-a');

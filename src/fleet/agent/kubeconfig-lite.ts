@@ -101,7 +101,7 @@ class LiteKubeConfig {
 export async function kubeConfigFromText(text: string, where: string, contextName?: string): Promise<KubeConfig> {
   let raw: RawConfig;
   try {
-    raw = (parseKubeYaml(text) ?? {}) as RawConfig;
+    raw = (parseKubeYaml(text) ?? {});
   } catch (err) {
     throw new PlinthError('KUBECONFIG_INVALID', { path: where, detail: errorMessage(err) }, { cause: err });
   }
