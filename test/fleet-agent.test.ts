@@ -255,22 +255,22 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
   });
 
   test('killed with SIGKILL mid-apply, the restarted agent finishes; an applied sequence is not applied again', async () => {
-    const many = Array.from({ length: 150 }, (_, i) => cm(`bulk-${i}`, { i: String(i) }));
+    const many = Array.from({ length: 300 }, (_, i) => cm(`bulk-${i}`, { i: String(i) }));
     await deliver(6, [ns('web'), deploy('app:2'), ...many]);
     const a = agent!;
     await waitFor(() => a.events('applying').some((e) => e.sequence === 6), 'the apply of sequence 6 started', 30_000, 5);
-    await sleep(150);
+    await sleep(100);
     a.child.kill('SIGKILL');
     await a.exited;
     const existing = (await mc.list(CMS, { labelSelector: 'fleet.plinth.dev/agent-record' })).items.filter((o) => o.metadata!.name!.startsWith('bulk-')).length;
     const rec = await mc.get<{ data: Record<string, string> }>(ref('v1', 'configmaps', 'plinth-system'), recordName(`${HUB_NS}/${CD_NAME}`));
     const phase = (JSON.parse(rec.data['state.json']!) as { phase: string }).phase;
-    console.log(`killed with ${existing} of 150 ConfigMaps applied; record phase ${phase}`);
+    console.log(`killed with ${existing} of 300 ConfigMaps applied; record phase ${phase}`);
     assert.equal(phase, 'Applying');
     agent = new Agent(agentArgs());
     await applied(6);
     const after = (await mc.list(CMS, { labelSelector: 'fleet.plinth.dev/agent-record' })).items.filter((o) => o.metadata!.name!.startsWith('bulk-'));
-    assert.equal(after.length, 150);
+    assert.equal(after.length, 300);
     assert.ok(!(await exists(CMS, 'cfg2')), 'cfg2, dropped by sequence 6, is pruned even though the first apply was killed');
     // A clean stop and a new start: sequence 6 is recorded as applied, so nothing is applied again.
     agent.child.kill('SIGTERM');
