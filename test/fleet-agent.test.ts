@@ -92,6 +92,17 @@ class Agent {
   }
 }
 
+/** Sequence 4: overrides of every kind. */
+const revision4 = (): [KubeObject[], Record<string, unknown>] => [
+  [ns('web'), deploy('app:2'), cm('cfg2', { b: '1' })],
+  {
+    overrides: [
+      { images: [{ container: 'app', image: 'app:3' }], replicas: 2, labels: { team: 'edge' } },
+      { patches: [{ target: { kind: 'ConfigMap', name: 'cfg2' }, patch: [{ op: 'test', path: '/data/b', value: '1' }, { op: 'add', path: '/data/c', value: 'patched' }] }] },
+    ],
+  },
+];
+
 describe('plinth agent: a hub (new) and a member (old)', () => {
   let hub: LocalCluster;
   let member: LocalCluster;
@@ -214,12 +225,7 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
   });
 
   test('overrides: image, replicas, label and patch', async () => {
-    await deliver(4, [ns('web'), deploy('app:2'), cm('cfg2', { b: '1' })], {
-      overrides: [
-        { images: [{ container: 'app', image: 'app:3' }], replicas: 2, labels: { team: 'edge' } },
-        { patches: [{ target: { kind: 'ConfigMap', name: 'cfg2' }, patch: [{ op: 'test', path: '/data/b', value: '1' }, { op: 'add', path: '/data/c', value: 'patched' }] }] },
-      ],
-    });
+    await deliver(4, ...revision4());
     await applied(4);
     const d = await getDeploy();
     assert.equal(d.spec.template.spec.containers[0]!.image, 'app:3');
@@ -242,6 +248,17 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     const deleteMs = Date.now() - t1;
     console.log(`drift corrected in ${editMs} ms (edit) and ${deleteMs} ms (delete)`);
     await waitFor(async () => ((await status()).drift?.corrected ?? 0) >= before + 2, 'drift counted in status', 20_000, 200);
+  });
+
+  test('a suspended delivery is left alone; resumed, its drift is corrected', async () => {
+    const [objects, extra] = revision4();
+    await deliver(4, objects, { ...extra, suspend: true });
+    await waitFor(async () => (await status()).conditions?.some((c) => c.reason === 'Suspended') === true, 'Suspended in status', 15_000, 200);
+    await mc.patch(DEPLOYS, 'api', { spec: { replicas: 6 } }, 'merge');
+    await sleep(2_000);
+    assert.equal((await getDeploy()).spec.replicas, 6, 'not corrected while suspended');
+    await deliver(4, objects, { ...extra, suspend: false });
+    await waitFor(async () => (await getDeploy()).spec.replicas === 2, 'corrected once resumed', 15_000, 100);
   });
 
   test('drift in Report mode is reported, not corrected', async () => {

@@ -61,6 +61,9 @@ export class DeliveryReconciler {
     }
     const spec = cd.spec;
     const rec = stored?.record;
+    // Suspended: no apply and no drift correction until resumed.
+    if (spec.suspend) this.d.drift.pause(key);
+    else this.d.drift.resume(key);
     let error: string | undefined;
     let stale: number | undefined;
     if (rec && spec.sequence < rec.sequence) {

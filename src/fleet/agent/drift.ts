@@ -77,6 +77,14 @@ export class DriftWatcher {
     if (e) e.paused = true;
   }
 
+  /** React again (after a suspend); checks every object at once. */
+  resume(delivery: string): void {
+    const e = this.entries.get(delivery);
+    if (!e?.paused) return;
+    e.paused = false;
+    for (const k of e.refs) this.check(k);
+  }
+
   remove(delivery: string): void {
     const e = this.entries.get(delivery);
     for (const k of e?.refs ?? []) this.desired.delete(k);
