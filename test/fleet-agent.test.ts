@@ -4,9 +4,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { installCrds } from '../src/api/install.js';
@@ -60,10 +61,10 @@ class Agent {
   readonly lines: string[] = [];
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
-  constructor(args: string[]) {
+  constructor(args: string[], entry: string[] = ['--import', 'tsx', 'src/app/cli/main.ts']) {
     const env: NodeJS.ProcessEnv = { ...process.env, PLINTH_LOG_LEVEL: 'info' };
     delete env.NODE_TEST_CONTEXT;
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', 'agent', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    this.child = spawn(process.execPath, [...entry, 'agent', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     let buf = '';
     this.child.stderr!.setEncoding('utf8');
     this.child.stderr!.on('data', (d: string) => {
@@ -90,6 +91,17 @@ class Agent {
     return Math.round(Number(m?.[1] ?? 0) / 1024);
   }
 }
+
+/** Sequence 4: overrides of every kind. */
+const revision4 = (): [KubeObject[], Record<string, unknown>] => [
+  [ns('web'), deploy('app:2'), cm('cfg2', { b: '1' })],
+  {
+    overrides: [
+      { images: [{ container: 'app', image: 'app:3' }], replicas: 2, labels: { team: 'edge' } },
+      { patches: [{ target: { kind: 'ConfigMap', name: 'cfg2' }, patch: [{ op: 'test', path: '/data/b', value: '1' }, { op: 'add', path: '/data/c', value: 'patched' }] }] },
+    ],
+  },
+];
 
 describe('plinth agent: a hub (new) and a member (old)', () => {
   let hub: LocalCluster;
@@ -213,12 +225,7 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
   });
 
   test('overrides: image, replicas, label and patch', async () => {
-    await deliver(4, [ns('web'), deploy('app:2'), cm('cfg2', { b: '1' })], {
-      overrides: [
-        { images: [{ container: 'app', image: 'app:3' }], replicas: 2, labels: { team: 'edge' } },
-        { patches: [{ target: { kind: 'ConfigMap', name: 'cfg2' }, patch: [{ op: 'test', path: '/data/b', value: '1' }, { op: 'add', path: '/data/c', value: 'patched' }] }] },
-      ],
-    });
+    await deliver(4, ...revision4());
     await applied(4);
     const d = await getDeploy();
     assert.equal(d.spec.template.spec.containers[0]!.image, 'app:3');
@@ -243,6 +250,17 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await waitFor(async () => ((await status()).drift?.corrected ?? 0) >= before + 2, 'drift counted in status', 20_000, 200);
   });
 
+  test('a suspended delivery is left alone; resumed, its drift is corrected', async () => {
+    const [objects, extra] = revision4();
+    await deliver(4, objects, { ...extra, suspend: true });
+    await waitFor(async () => (await status()).conditions?.some((c) => c.reason === 'Suspended') === true, 'Suspended in status', 15_000, 200);
+    await mc.patch(DEPLOYS, 'api', { spec: { replicas: 6 } }, 'merge');
+    await sleep(2_000);
+    assert.equal((await getDeploy()).spec.replicas, 6, 'not corrected while suspended');
+    await deliver(4, objects, { ...extra, suspend: false });
+    await waitFor(async () => (await getDeploy()).spec.replicas === 2, 'corrected once resumed', 15_000, 100);
+  });
+
   test('drift in Report mode is reported, not corrected', async () => {
     await deliver(5, [ns('web'), deploy('app:2'), cm('cfg2', { b: '1' })], { drift: 'Report' });
     await applied(5);
@@ -254,22 +272,22 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
   });
 
   test('killed with SIGKILL mid-apply, the restarted agent finishes; an applied sequence is not applied again', async () => {
-    const many = Array.from({ length: 150 }, (_, i) => cm(`bulk-${i}`, { i: String(i) }));
+    const many = Array.from({ length: 300 }, (_, i) => cm(`bulk-${i}`, { i: String(i) }));
     await deliver(6, [ns('web'), deploy('app:2'), ...many]);
     const a = agent!;
     await waitFor(() => a.events('applying').some((e) => e.sequence === 6), 'the apply of sequence 6 started', 30_000, 5);
-    await sleep(150);
+    await sleep(100);
     a.child.kill('SIGKILL');
     await a.exited;
     const existing = (await mc.list(CMS, { labelSelector: 'fleet.plinth.dev/agent-record' })).items.filter((o) => o.metadata!.name!.startsWith('bulk-')).length;
     const rec = await mc.get<{ data: Record<string, string> }>(ref('v1', 'configmaps', 'plinth-system'), recordName(`${HUB_NS}/${CD_NAME}`));
     const phase = (JSON.parse(rec.data['state.json']!) as { phase: string }).phase;
-    console.log(`killed with ${existing} of 150 ConfigMaps applied; record phase ${phase}`);
+    console.log(`killed with ${existing} of 300 ConfigMaps applied; record phase ${phase}`);
     assert.equal(phase, 'Applying');
     agent = new Agent(agentArgs());
     await applied(6);
     const after = (await mc.list(CMS, { labelSelector: 'fleet.plinth.dev/agent-record' })).items.filter((o) => o.metadata!.name!.startsWith('bulk-'));
-    assert.equal(after.length, 150);
+    assert.equal(after.length, 300);
     assert.ok(!(await exists(CMS, 'cfg2')), 'cfg2, dropped by sequence 6, is pruned even though the first apply was killed');
     // A clean stop and a new start: sequence 6 is recorded as applied, so nothing is applied again.
     agent.child.kill('SIGTERM');
@@ -303,5 +321,48 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     agent!.child.kill('SIGTERM');
     assert.equal(await agent!.exited, 0);
     agent = undefined;
+  });
+
+  test('the compiled agent stays small: resident memory after an apply, a drift and 20 s of heartbeats', async () => {
+    // The CLI compiled as `npm run build` would (esbuild, tsx's own compiler; dynamic imports kept lazy as chunks).
+    const { build } = await import('esbuild');
+    const out = mkdtempSync(join(tmpdir(), 'plinth-agent-'));
+    symlinkSync(join(process.cwd(), 'node_modules'), join(out, 'node_modules'));
+    await build({ entryPoints: ['src/app/cli/main.ts'], bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outdir: out, logLevel: 'error' });
+    agent = new Agent(agentArgs(), [join(out, 'main.js')]);
+    try {
+      // A CRD and a custom resource of it (without a namespace: it gets targetNamespace) in one revision.
+      const crd: KubeObject = {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'widgets.example.com' },
+        spec: {
+          group: 'example.com',
+          scope: 'Namespaced',
+          names: { plural: 'widgets', singular: 'widget', kind: 'Widget', listKind: 'WidgetList' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      };
+      const widget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { size: 3 } };
+      await deliver(8, [widget, ns('web'), deploy('app:8'), { ...cm('small', { a: '1' }), metadata: { name: 'small' } }, crd], { targetNamespace: 'web' });
+      await applied(8);
+      assert.ok(await exists(ref('example.com/v1', 'widgets', 'web'), 'w1'), 'the custom resource is applied after its CRD, in targetNamespace');
+      assert.ok(await exists(CMS, 'small'));
+      await mc.patch(DEPLOYS, 'api', { spec: { replicas: 3 } }, 'merge');
+      await waitFor(async () => (await getDeploy()).spec.replicas === 1, 'drift corrected by the compiled agent', 15_000, 100);
+      await sleep(20_000);
+      const rss = agent.rssMB();
+      console.log(`compiled agent RSS: ${rss} MB (node 20 alone: about 41 MB)`);
+      assert.ok(rss <= 80, `the agent's resident memory is ${rss} MB`);
+      // The member leaves the delivery's placement: the ClusterDelivery goes, the agent prunes and drops its record.
+      await hc.delete(CDS, CD_NAME);
+      await waitFor(async () => !(await exists(ref('apps/v1', 'deployments', 'web'), 'api')) && !(await exists(ref('example.com/v1', 'widgets', 'web'), 'w1')), 'inventory pruned', 30_000, 200);
+      await waitFor(async () => !(await exists(ref('v1', 'configmaps', 'plinth-system'), recordName(`${HUB_NS}/${CD_NAME}`))), 'record deleted', 30_000, 200);
+    } finally {
+      agent.child.kill('SIGTERM');
+      assert.equal(await agent.exited, 0);
+      agent = undefined;
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -26,6 +26,20 @@ export interface Prepared {
   resource: ResourceRef | undefined;
 }
 
+/** The resources that the CRDs among `objects` define, by `apiVersion/kind` (their kinds are not served yet). */
+export function crdResources(objects: readonly KubeObject[]): Map<string, { resource: ResourceRef; namespaced: boolean }> {
+  const out = new Map<string, { resource: ResourceRef; namespaced: boolean }>();
+  for (const o of objects) {
+    if (o.kind !== 'CustomResourceDefinition') continue;
+    const spec = o.spec as { group?: string; scope?: string; names?: { kind?: string; plural?: string }; versions?: Array<{ name: string }> } | undefined;
+    if (!spec?.group || !spec.names?.kind || !spec.names.plural) continue;
+    for (const v of spec.versions ?? []) {
+      out.set(`${spec.group}/${v.name}/${spec.names.kind}`, { resource: { group: spec.group, version: v.name, plural: spec.names.plural }, namespaced: spec.scope !== 'Cluster' });
+    }
+  }
+  return out;
+}
+
 function failureOf(r: Pick<ObjectRef, 'kind' | 'namespace' | 'name'>, message: string): Failure {
   return { kind: r.kind, ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name, message: clipMessage(message, 1000) };
 }
@@ -51,15 +65,15 @@ export class MemberApplier {
    * agent's (label LABEL_AGENT_RECORD = recordId, annotation = the delivery).
    */
   async prepare(objects: readonly KubeObject[], opts: { recordId: string; delivery: string; targetNamespace?: string }): Promise<Prepared[]> {
+    const defined = crdResources(objects);
     const out: Prepared[] = [];
     for (const o of applyOrder(objects)) {
       const obj = structuredClone(o);
-      obj.metadata.labels = { ...((obj.metadata.labels as Record<string, string> | undefined) ?? {}), [LABEL_AGENT_RECORD]: opts.recordId };
-      obj.metadata.annotations = { ...((obj.metadata.annotations as Record<string, string> | undefined) ?? {}), [ANNOTATION_AGENT_DELIVERY]: opts.delivery };
-      const r = await this.resourceOf(obj.apiVersion, obj.kind);
+      obj.metadata.labels = { ...((obj.metadata.labels) ?? {}), [LABEL_AGENT_RECORD]: opts.recordId };
+      obj.metadata.annotations = { ...((obj.metadata.annotations) ?? {}), [ANNOTATION_AGENT_DELIVERY]: opts.delivery };
+      const r = (await this.resourceOf(obj.apiVersion, obj.kind)) ?? defined.get(`${obj.apiVersion}/${obj.kind}`);
       if (r?.namespaced && !obj.metadata.namespace) obj.metadata.namespace = opts.targetNamespace ?? 'default';
       if (r && !r.namespaced) delete obj.metadata.namespace;
-      if (!r && !obj.metadata.namespace && opts.targetNamespace) obj.metadata.namespace = opts.targetNamespace;
       out.push({ obj, resource: r ? (obj.metadata.namespace ? { ...r.resource, namespace: obj.metadata.namespace } : r.resource) : undefined });
     }
     return out;
@@ -101,7 +115,7 @@ export class MemberApplier {
   async applyOne(obj: KubeObject, signal?: AbortSignal): Promise<KubeObject> {
     const r = await this.resourceOf(obj.apiVersion, obj.kind, obj.metadata.namespace);
     if (!r) throw new Error(`the member does not serve ${obj.apiVersion} ${obj.kind}`);
-    return apply<KubeObject>(this.client, r.resource, obj as KubeObject & Record<string, unknown>, { fieldManager: AGENT_FIELD_MANAGER, force: true, signal });
+    return apply<KubeObject>(this.client, r.resource, obj, { fieldManager: AGENT_FIELD_MANAGER, force: true, signal });
   }
 
   private async waitEstablished(names: string[], signal?: AbortSignal, timeoutMs = 30_000): Promise<void> {

@@ -5,11 +5,10 @@ import { errorMessage } from '../../errors/index.js';
 import { requeueAfter, type ReconcileContext, type Result } from '../../kube/controller.js';
 import type { KubeClient } from '../../kube/http.js';
 import type { Informer } from '../../kube/informer.js';
-import type { ResourceRef } from '../../kube/resource.js';
 import { rfc3339 } from '../../kube/clock.js';
 import { writeStatus } from '../../kube/status.js';
 import { decodeArtifact } from '../artifact.js';
-import { applyOverrides, type UnmatchedOverride } from '../overrides/apply.js';
+import { applyOverrides } from '../overrides/apply.js';
 import type { MemberApplier, Prepared } from './applier.js';
 import type { DriftWatcher } from './drift.js';
 import { fetchArtifact, readHubInfo } from './hub.js';
@@ -62,6 +61,9 @@ export class DeliveryReconciler {
     }
     const spec = cd.spec;
     const rec = stored?.record;
+    // Suspended: no apply and no drift correction until resumed.
+    if (spec.suspend) this.d.drift.pause(key);
+    else this.d.drift.resume(key);
     let error: string | undefined;
     let stale: number | undefined;
     if (rec && spec.sequence < rec.sequence) {
@@ -96,8 +98,8 @@ export class DeliveryReconciler {
     try {
       await writeStatus({
         client: this.d.hub,
-        resource: { ...CLUSTER_DELIVERIES, namespace: cd.metadata!.namespace! } as ResourceRef,
-        name: cd.metadata!.name!,
+        resource: { ...CLUSTER_DELIVERIES, namespace: cd.metadata.namespace! },
+        name: cd.metadata.name!,
         current: cd as never,
         signal: ctx.signal,
         desired: (obj) => withUnmatched(deliveryStatus((obj as unknown as ClusterDelivery).status, input), record),
@@ -192,7 +194,7 @@ export class DeliveryReconciler {
 
 /** Adds an `OverridesMatched` condition naming overrides that matched nothing. */
 function withUnmatched(s: ClusterDeliveryStatusT, record: AgentRecord | undefined): ClusterDeliveryStatusT {
-  const unmatched = (record as (AgentRecord & { unmatched?: UnmatchedOverride[] }) | undefined)?.unmatched ?? [];
+  const unmatched = record?.unmatched ?? [];
   const others = (s.conditions ?? []).filter((c) => c.type !== 'OverridesMatched');
   const prev = (s.conditions ?? []).find((c) => c.type === 'OverridesMatched');
   const status = unmatched.length > 0 ? 'False' : 'True';

@@ -67,6 +67,7 @@ export class DriftWatcher {
     }
     this.entries.set(delivery, { mode, refs, paused: false, counts: prev?.counts ?? { ...counts }, drifted: new Map() });
     for (const p of prepared) if (p.resource) this.ensureInformer(p.resource);
+    this.dropUnusedInformers();
     for (const k of refs) this.check(k);
   }
 
@@ -76,10 +77,29 @@ export class DriftWatcher {
     if (e) e.paused = true;
   }
 
+  /** React again (after a suspend); checks every object at once. */
+  resume(delivery: string): void {
+    const e = this.entries.get(delivery);
+    if (!e?.paused) return;
+    e.paused = false;
+    for (const k of e.refs) this.check(k);
+  }
+
   remove(delivery: string): void {
     const e = this.entries.get(delivery);
     for (const k of e?.refs ?? []) this.desired.delete(k);
     this.entries.delete(delivery);
+    this.dropUnusedInformers();
+  }
+
+  /** Stop watching kinds no delivery applies any more (their CRD may be gone). */
+  private dropUnusedInformers(): void {
+    const used = new Set([...this.desired.values()].map((d) => resourceKey(d.resource)));
+    for (const [rk, inf] of this.informers) {
+      if (used.has(rk)) continue;
+      this.informers.delete(rk);
+      inf.stop().catch(() => undefined);
+    }
   }
 
   counts(delivery: string): DriftCounts | undefined {

@@ -1,6 +1,7 @@
 // The agent's heartbeat on the hub: its Lease (renewed every 10 s, 40 s duration) and its MemberCluster status.
 import type { Logger } from 'pino';
-import { MemberClusterKind, type MemberCluster, type MemberClusterStatusT } from '../../api/fleet/membercluster.js';
+import { FLEET_GROUP, FLEET_VERSION } from '../../api/fleet/group.js';
+import type { MemberCluster, MemberClusterStatusT } from '../../api/fleet/membercluster.js';
 import { errorMessage } from '../../errors/index.js';
 import { isNotFound } from '../../kube/api-error.js';
 import { rfc3339Micro, sleep } from '../../kube/clock.js';
@@ -72,7 +73,7 @@ export async function reportMember(o: HeartbeatOptions): Promise<boolean> {
   const version = await o.member.request<{ gitVersion?: string }>({ method: 'GET', path: '/version', signal: o.signal, target: 'version' });
   const nodes = (await o.member.list<Node>(ref('v1', 'nodes'), { signal: o.signal })).items;
   const counted = countNodes(nodes);
-  const mcs = ref(`${MemberClusterKind.group}/${MemberClusterKind.version}`, MemberClusterKind.plural);
+  const mcs = ref(`${FLEET_GROUP}/${FLEET_VERSION}`, 'memberclusters');
   const r = await writeStatus({
     client: o.hub,
     resource: mcs,
@@ -87,18 +88,28 @@ export async function reportMember(o: HeartbeatOptions): Promise<boolean> {
 export async function runHeartbeat(o: HeartbeatOptions): Promise<void> {
   let n = 0;
   let failing = false;
+  let reportFailing = false;
   while (!o.signal.aborted) {
     try {
       await renewLease(o);
-      if (n % 3 === 0 || failing) await reportMember(o);
       if (failing) o.log.info('hub reachable again: lease renewed');
       failing = false;
-      n++;
     } catch (err) {
       if (o.signal.aborted) break;
-      if (!failing) o.log.warn({ err: errorMessage(err) }, 'heartbeat failed; retrying');
+      if (!failing) o.log.warn({ err: errorMessage(err) }, 'lease renewal failed; retrying');
       failing = true;
     }
+    if (!failing && (n % 3 === 0 || reportFailing)) {
+      try {
+        await reportMember(o);
+        reportFailing = false;
+      } catch (err) {
+        if (o.signal.aborted) break;
+        if (!reportFailing) o.log.warn({ err: errorMessage(err) }, 'MemberCluster status not written; retrying');
+        reportFailing = true;
+      }
+    }
+    n++;
     await sleep(failing ? 3_000 : LEASE_RENEW_MS, o.signal).catch(() => undefined);
   }
 }

@@ -4,10 +4,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { PlinthError, errorMessage } from '../../errors/index.js';
 import { isNotFound } from '../../kube/api-error.js';
 import type { KubeClient } from '../../kube/http.js';
-import { loadKubeConfig } from '../../kube/kubeconfig.js';
 import { ref } from '../../kube/resource.js';
 import { retry } from '../../kube/retry.js';
 import { FLEET_NAMESPACE, HUB_INFO_CONFIGMAP } from '../names.js';
+import { kubeConfigFromFile, kubeConfigFromText } from './kubeconfig-lite.js';
 
 /** The member Secret (in the agent's namespace) that `plinth fleet join` fills with the hub kubeconfig. */
 export const HUB_SECRET = 'plinth-agent-hub';
@@ -18,7 +18,7 @@ export const HUB_SECRET_KEY = 'kubeconfig';
  * Missing or unusable: FLEET_AGENT_NO_HUB_CREDENTIAL.
  */
 export async function hubKubeConfig(opts: { cluster: string; file?: string; member: KubeClient; namespace: string; signal?: AbortSignal }): Promise<KubeConfig> {
-  if (opts.file) return loadKubeConfig({ kubeconfig: opts.file });
+  if (opts.file) return kubeConfigFromFile(opts.file);
   let secret: { data?: Record<string, string> };
   try {
     secret = await opts.member.get<{ data?: Record<string, string> }>(ref('v1', 'secrets', opts.namespace), HUB_SECRET, { signal: opts.signal });
@@ -30,15 +30,12 @@ export async function hubKubeConfig(opts: { cluster: string; file?: string; memb
   }
   const b64 = secret.data?.[HUB_SECRET_KEY];
   if (!b64) throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `Secret ${opts.namespace}/${HUB_SECRET} has no key ${HUB_SECRET_KEY} (the join is not complete)` });
-  const { KubeConfig: KC } = await import('@kubernetes/client-node');
-  const kc = new KC();
+  const where = `Secret ${opts.namespace}/${HUB_SECRET}`;
   try {
-    kc.loadFromString(Buffer.from(b64, 'base64').toString('utf8'));
+    return await kubeConfigFromText(Buffer.from(b64, 'base64').toString('utf8'), where);
   } catch (err) {
-    throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `Secret ${opts.namespace}/${HUB_SECRET}: ${errorMessage(err)}` }, { cause: err });
+    throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `${where}: ${errorMessage(err)}` }, { cause: err });
   }
-  if (!kc.getCurrentCluster() || !kc.getCurrentUser()) throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `Secret ${opts.namespace}/${HUB_SECRET}: no current context` });
-  return kc;
 }
 
 /** What the hub publishes for agents in ConfigMap FLEET_NAMESPACE/HUB_INFO_CONFIGMAP. */

@@ -7,6 +7,7 @@ import { isNotFound } from '../../kube/api-error.js';
 import type { KubeClient } from '../../kube/http.js';
 import { ref } from '../../kube/resource.js';
 import { AGENT_FIELD_MANAGER } from '../names.js';
+import type { UnmatchedOverride } from '../overrides/apply.js';
 import type { ObjectRef } from './objects.js';
 
 /** Label on the agent's record ConfigMaps (value: the record id, also the LABEL_AGENT_RECORD of its objects). */
@@ -45,6 +46,8 @@ export interface AgentRecord {
   /** The failures of the last apply (object and message). */
   failures?: Array<{ kind: string; namespace?: string; name: string; message: string }>;
   driftCounts: DriftCounts;
+  /** Overrides that matched no object of this revision. */
+  unmatched?: UnmatchedOverride[];
 }
 
 /** A record and the artifact bytes it applied (kept so the agent can run with the hub away). */

@@ -41,11 +41,11 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   await retry(() => ensureNamespace(o.member, o.namespace, o.signal), { attempts: 10, signal: o.signal });
   const store = new RecordStore(o.member, o.namespace);
   const applier = new MemberApplier(o.member, new Discovery(o.member), log);
-  let controller: Controller | undefined;
-  const early = new Set<string>();
+  // Keys to reconcile that come before the controller runs (records, early drift) wait here.
+  const ctl: { controller?: Controller; early: Set<string> } = { early: new Set() };
   const enqueue = (key: string): void => {
-    if (controller) controller.queue.add(key);
-    else early.add(key);
+    if (ctl.controller) ctl.controller.queue.add(key);
+    else ctl.early.add(key);
   };
   const drift = new DriftWatcher(o.member, applier, log, enqueue);
 
@@ -62,10 +62,17 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   }
   log.info({ records: records.length, hub: hub.server }, 'agent started');
 
-  const deliveries = new Informer({ client: hub, resource: { ...CLUSTER_DELIVERIES, namespace: memberNamespace(o.cluster) }, name: 'clusterdeliveries' });
+  const deliveries = new Informer({
+    client: hub,
+    resource: { ...CLUSTER_DELIVERIES, namespace: memberNamespace(o.cluster) },
+    name: 'clusterdeliveries',
+    // Catch up soon after the hub returns (the default backoff grows to 30 s).
+    backoff: { initialMs: 200, maxMs: 5_000 },
+  });
   const reconciler = new DeliveryReconciler({ hub, hubKc, deliveries, store, applier, drift });
-  controller = runController({ name: 'fleet-agent', informers: [deliveries], reconcile: (k, ctx) => reconciler.reconcile(k, ctx), workers: 2, signal: o.signal });
-  for (const k of early) controller.queue.add(k);
+  const controller = runController({ name: 'fleet-agent', informers: [deliveries], reconcile: (k, ctx) => reconciler.reconcile(k, ctx), workers: 2, signal: o.signal });
+  ctl.controller = controller;
+  for (const k of ctl.early) controller.queue.add(k);
   const heartbeat = runHeartbeat({ cluster: o.cluster, hub, member: o.member, agentVersion: o.agentVersion, log, signal: o.signal });
 
   await new Promise<void>((resolve) => {

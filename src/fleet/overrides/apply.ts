@@ -108,7 +108,7 @@ export function applyOverrides(objects: readonly KubeObject[], overrides: readon
       const add = ov[field];
       if (!add || Object.keys(add).length === 0) continue;
       if (out.length === 0) unmatched.push({ override: i, field, detail: 'no objects' });
-      for (const o of out) o.metadata[field] = { ...((o.metadata[field] as Record<string, string> | undefined) ?? {}), ...add };
+      for (const o of out) o.metadata[field] = { ...((o.metadata[field]) ?? {}), ...add };
     }
     for (const p of ov.patches ?? []) {
       let hit = false;

@@ -11,17 +11,21 @@ export function registerAgentCommand(program: Command): void {
     .option('--data-namespace <ns>', "the member namespace of the agent's records and hub Secret", 'plinth-system')
     .action(
       act(async (opts: { cluster: string; hubKubeconfig?: string; dataNamespace: string }, g) => {
-        const { openClient } = await import('../../../kube/client.js');
+        // Not openClient: the agent keeps its memory small by not loading @kubernetes/client-node (kubeconfig-lite.ts).
+        const { localKubeconfig } = await import('../../../kube/cache-dir.js');
+        const { KubeClient } = await import('../../../kube/http.js');
+        const { kubeConfigFromFile, memberKubeconfigPath } = await import('../../../fleet/agent/kubeconfig-lite.js');
         const { runAgent } = await import('../../../fleet/agent/run.js');
         const { plinthVersion } = await import('../version.js');
         const stop = new AbortController();
         process.once('SIGTERM', () => stop.abort());
         process.once('SIGINT', () => stop.abort());
-        const member = await openClient(g, { userAgent: `plinth-agent/${plinthVersion()}`, requestTimeoutMs: 30_000 });
+        const kc = await kubeConfigFromFile(memberKubeconfigPath(g.kubeconfig, localKubeconfig()), g.context);
+        const member = await KubeClient.fromKubeConfig(kc, { userAgent: `plinth-agent/${plinthVersion()}`, requestTimeoutMs: 30_000 });
         try {
           await runAgent({
             cluster: opts.cluster,
-            member: member.client,
+            member,
             ...(opts.hubKubeconfig ? { hubKubeconfig: opts.hubKubeconfig } : {}),
             namespace: opts.dataNamespace,
             agentVersion: plinthVersion(),
