@@ -41,13 +41,18 @@ interface Run {
   stdout: string;
   stderr: string;
 }
+const cliMs: number[] = [];
 function plinth(...args: string[]): Promise<Run> {
+  const t0 = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', ...args, '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => {
+    cliMs.push(Date.now() - t0);
+    resolve({ code, stdout, stderr });
+  }));
 }
 async function ok(...args: string[]): Promise<string> {
   const r = await plinth(...args);
@@ -133,7 +138,8 @@ const waitPhase = (phase: string, timeoutMs = 60_000): Promise<FleetDelivery> =>
 const waitWave = (wave: string, phase: string): Promise<FleetDelivery> => eventually(`wave ${wave} ${phase}`, async () => { const fd = await getFd(); return fd.status?.waves?.find((w) => w.name === wave)?.phase === phase ? fd : undefined; });
 
 // ---- the agents: apply what they are given, healthy unless told otherwise -----------------------------------
-const behaviour = new Map<string, 'Healthy' | 'Degraded' | 'silent'>();
+/** cluster → the revision its agent reports Degraded (with a failure) at; every other revision is Healthy. */
+const badRevision = new Map<string, string>();
 let agentsStop = false;
 let agentsDone: Promise<void> = Promise.resolve();
 function runAgents(): void {
@@ -143,8 +149,7 @@ function runAgents(): void {
         const list = await client.list<ClusterDelivery>(RES.clusterDeliveries, { labelSelector: LABEL_DELIVERY_NAME });
         for (const cd of list.items) {
           const c = cd.metadata.labels?.[LABEL_CLUSTER] ?? '';
-          const b = behaviour.get(c) ?? 'Healthy';
-          if (b === 'silent') continue;
+          const b = badRevision.get(c) === cd.spec.revision ? 'Degraded' : 'Healthy';
           const st = cd.status ?? {};
           if (st.appliedSequence === cd.spec.sequence && st.health === b) continue;
           cd.status = { observedGeneration: cd.metadata.generation, appliedSequence: cd.spec.sequence, appliedRevision: cd.spec.revision, appliedDigest: cd.spec.artifact.digest, health: b, objects: 1, ...(b === 'Degraded' ? { failures: [{ kind: 'Deployment', namespace: 'web', name: 'web', message: 'progress deadline exceeded' }] } : {}) };
@@ -253,6 +258,7 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
   });
 
   after(async () => {
+    process.stderr.write(`CLI runs (ms): ${cliMs.join(', ')}\n`);
     agentsStop = true;
     await agentsDone;
     await running?.stop();
@@ -336,7 +342,7 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
   });
 
   test('a failure past maxFailures pauses; a rollback through the CLI returns the moved cluster at a higher sequence', async () => {
-    behaviour.set('p1', 'Degraded');
+    badRevision.set('p1', 'c4');
     await publish('c4', { digest: digest(4) });
     const paused = await waitPhase('Paused');
     assert.equal(paused.spec.paused, true);
@@ -345,7 +351,6 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
     assert.ok(paused.status?.history?.some((h) => h.action === 'Paused' && h.by === SYSTEM_ACTOR));
     const before = await cds();
     assert.equal(before['p1']?.revision, 'c4');
-    behaviour.set('p1', 'Healthy');
     const r = JSON.parse(await ok('fleet', 'rollout', 'rollback', NAME, '-n', NS, '-o', 'json')) as { changed: boolean; by: { user: string } };
     assert.ok(r.changed);
     const fd = await waitPhase('RolledBack');
@@ -364,7 +369,7 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
     await client.patch(inNamespace(RES.fleetDeliveries, NS), NAME, { spec: { rollout: { ...fd0.spec.rollout, onFailure: 'Rollback' } } }, 'merge');
     await publish('c5', { digest: digest(5) });
     await waitWave('provinces', 'WaitingForConfirm');
-    behaviour.set('p2', 'Degraded');
+    badRevision.set('p2', 'c5');
     await confirm();
     const fd = await waitPhase('RolledBack', 90_000);
     assert.equal(fd.status?.revision, 'c2');
@@ -373,7 +378,6 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
     assert.deepEqual(Object.values(now).map((v) => v.revision), Array(6).fill('c2'));
     assert.ok(now['p1']!.sequence === now['p2']!.sequence && now['p1']!.sequence > now['p3']!.sequence, 'p1 and p2 moved and came back with the new sequence; p3 never moved');
     assert.ok(specWrites.get('p3@c5') === undefined);
-    behaviour.set('p2', 'Healthy');
   });
 
   test('a cluster removed from placement loses its ClusterDelivery; deleting the delivery removes them all', async () => {
