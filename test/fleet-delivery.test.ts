@@ -284,6 +284,7 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
   test('three waves: canary, provinces confirmed through the CLI one at a time with a soak, then the rest; writes counted', async () => {
     await waitWave('provinces', 'WaitingForConfirm');
     assert.deepEqual(await revisions(), { p1: 'c1' }, 'nothing moves before the confirmation');
+    const watching = plinth('fleet', 'rollout', 'status', NAME, '-n', NS, '-w');
     const user = await confirm();
     const seen: string[] = [];
     await eventually('p2 and p3 moved', async () => {
@@ -297,6 +298,12 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
     assert.ok(soaking.status?.waves?.find((w) => w.name === 'provinces')?.healthySince);
     assert.equal((await cds())['e1'], undefined, 'the last wave waits for the soak');
     const done = await waitPhase('Succeeded');
+    const w = await watching;
+    assert.equal(w.code, 0, `the watch ends 0 on Succeeded: ${w.stderr}`);
+    const lines = w.stdout.trim().split('\n');
+    assert.ok(lines.length >= 2, `a line per change: ${w.stdout}`);
+    assert.doesNotMatch(lines[0]!, / Succeeded \[/, 'it started before the end');
+    assert.match(lines[lines.length - 1]!, /^web c1 seq 1 Succeeded \[canary:Succeeded provinces:Succeeded others:Succeeded\] 6\/6 healthy, 0 failed$/);
     assert.deepEqual(await revisions(), { p1: 'c1', p2: 'c1', p3: 'c1', e1: 'c1', e2: 'c1', h1: 'c1' });
     assert.deepEqual((await getCd('e1'))?.spec.overrides, [{ replicas: 1 }]);
     assert.equal((await getCd('p1'))?.spec.overrides, undefined);

@@ -286,7 +286,8 @@ test('a cluster placed into a wave that already succeeded moves at once; one pla
   w.step();
   assert.equal(w.wave('provinces'), 'WaitingForConfirm');
   w.members.push({ name: 'p0', labels: {}, accepted: true }, { name: 'e9', labels: { tier: 'edge' }, accepted: true });
-  w.spec = { ...w.spec, rollout: { ...threeWaves(), waves: threeWaves()!.waves!.map((x) => (x.name === 'canary' ? { ...x, clusterNames: ['p1', 'p0'] } : x)) } };
+  const r = threeWaves()!;
+  w.spec = { ...w.spec, rollout: { ...r, waves: r.waves!.map((x) => (x.name === 'canary' ? { ...x, clusterNames: ['p1', 'p0'] } : x)) } };
   w.step();
   assert.equal(w.cds.get('p0')?.spec.revision, 'c1');
   assert.equal(w.cds.get('e9'), undefined);
