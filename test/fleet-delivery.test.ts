@@ -278,6 +278,8 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
     assert.equal(cond('OverridesMatched')?.status, 'False');
     assert.match(cond('OverridesMatched')?.message ?? '', /overrides\[1\]/);
     assert.ok(fd.metadata.finalizers?.includes(DELIVERY_FINALIZER));
+    // The decision is recorded in the status first, then the ClusterDeliveries follow.
+    await eventually('the canary moved', async () => (await revisions())['p1'] === 'c1');
     assert.deepEqual(await revisions(), { p1: 'c1' }, 'only the canary moves first');
   });
 
@@ -313,6 +315,7 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
     assert.equal(confirmEntry?.wave, 'provinces');
     for (const c of Object.keys(CLUSTERS)) assert.equal(specWrites.get(`${c}@c1`), 1, `one ClusterDelivery write for ${c} at c1`);
     assert.ok(fdWrites <= 3 * 6, `FleetDelivery writes ${fdWrites} within 3 per cluster`);
+    process.stderr.write(`revision c1 on 6 clusters: 6 ClusterDelivery writes, ${fdWrites} FleetDelivery writes (spec and status, the CLI's included); confirmed by ${user}\n`);
     const table = await ok('fleet', 'deliveries', '-A');
     assert.match(table, /apps\s+web\s+repo\/web\s+Succeeded\s+c1/);
     const status = await ok('fleet', 'status', NAME, '-n', NS);
