@@ -4,7 +4,8 @@ import { Discovery } from '../../kube/discovery.js';
 import { EventRecorder } from '../../kube/events.js';
 import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
-import { inNamespace, objectKey, type KubeObject } from '../../kube/resource.js';
+import { inNamespace, type KubeObject } from '../../kube/resource.js';
+import { expectWrite } from './expect.js';
 import { deliverySources } from './events.js';
 import { ensureFinalizer, finalizeDelivery } from './finalizer.js';
 import { artifactBaseUrl, clusterDeliveriesOf, deliveryKeyOf, getDelivery, getSource, memberViews, type DeliveryInformers } from './informers.js';
@@ -60,11 +61,7 @@ export function startFleetDeliveryController(opts: FleetDeliveryControllerOption
   });
   void controller.done.then(() => unsubscribe.forEach((u) => u()));
 
-  const expect = (key: string, written: KubeObject, cache: { get(k: string): KubeObject | undefined }): void => {
-    const cached = cache.get(objectKey(written));
-    if (cached?.metadata?.resourceVersion === written.metadata?.resourceVersion) return;
-    expectations.expectObject(key, written);
-  };
+  const expect = (key: string, written: KubeObject, cache: { get(k: string): KubeObject | undefined }): void => expectWrite(expectations, key, written, cache);
 
   async function reconcile(key: string, rc: ReconcileContext): Promise<Result> {
     let fd = getDelivery(inf, key);
@@ -117,7 +114,9 @@ export function startFleetDeliveryController(opts: FleetDeliveryControllerOption
     const existing = new Map<string, ClusterDelivery>(cds.map((c) => [c.cluster, c.object]));
     const sync = await syncClusterDeliveries(client, object.metadata.namespace ?? '', object.metadata.name ?? '', out.upserts, out.deletes, existing, rc.signal);
     for (const cd of sync.written) expect(key, asKube(cd), inf.clusterDeliveries);
-    if (sync.deleted.length > 0) expectations.expectDeletions(key, sync.deleted.map((c) => existing.get(c)?.metadata.uid).filter((u): u is string => !!u));
+    // Deletions the cache has not shown yet (one it already dropped would never be observed again).
+    const gone = sync.deleted.map((c) => existing.get(c)).filter((cd) => cd && inf.clusterDeliveries.get(`${cd.metadata.namespace ?? ''}/${cd.metadata.name ?? ''}`)?.metadata?.uid === cd.metadata.uid);
+    if (gone.length > 0) expectations.expectDeletions(key, gone.map((cd) => cd?.metadata.uid ?? ''));
     if (sync.written.length > 0 || sync.deleted.length > 0) {
       rc.log.info({ written: sync.written.length, deleted: sync.deleted.length, sequence: out.status.sequence }, 'cluster deliveries written');
     }

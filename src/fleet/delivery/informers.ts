@@ -38,7 +38,8 @@ export function createDeliveryInformers(client: KubeClient): DeliveryInformers {
     clusterDeliveries: new Informer({ client, resource: RES.clusterDeliveries, name: 'clusterdeliveries', labelSelector: LABEL_DELIVERY_NAME, indexers: { [BY_DELIVERY]: deliveryKeyOf } }),
     sources: new Informer({ client, resource: RES.gitSources, name: 'gitsources' }),
     members: new Informer({ client, resource: RES.memberClusters, name: 'memberclusters' }),
-    hubInfo: new Informer({ client, resource: inNamespace(RES.configMaps, FLEET_NAMESPACE), name: 'fleet-hub-info', fieldSelector: `metadata.name=${HUB_INFO_CONFIGMAP}` }),
+    // One object that rarely changes: a quiet watch is normal there, not a stall.
+    hubInfo: new Informer({ client, resource: inNamespace(RES.configMaps, FLEET_NAMESPACE), name: 'fleet-hub-info', fieldSelector: `metadata.name=${HUB_INFO_CONFIGMAP}`, stallTimeoutMs: 0 }),
   };
 }
 

@@ -262,3 +262,33 @@ test('history is append-only and bounded with a note of what was dropped', () =>
   assert.match(h[0]!.message ?? '', /^3 older/);
   assert.deepEqual(h.slice(1).map((e) => e.action), ['A3', 'A4', 'A5', 'A6']);
 });
+
+test('suspend marks every ClusterDelivery suspended without a new sequence, and nothing else moves', () => {
+  const w = new World({}, ['p1', 'p2']);
+  w.step();
+  w.agents();
+  w.step();
+  w.spec = { ...w.spec, suspend: true };
+  w.source = { found: true, commit: 'c2', digest: D2 };
+  w.step();
+  assert.equal(w.status?.phase, 'Suspended');
+  assert.deepEqual([...w.cds.values()].map((c) => [c.spec.suspend, c.spec.sequence, c.spec.revision]), [[true, 1, 'c1'], [true, 1, 'c1']]);
+  w.spec = { ...w.spec, suspend: false };
+  w.step();
+  assert.equal(w.status?.revision, 'c2');
+  assert.ok([...w.cds.values()].every((c) => !c.spec.suspend));
+});
+
+test('a cluster placed into a wave that already succeeded moves at once; one placed into a later wave waits', () => {
+  const w = new World({ rollout: threeWaves() }, ['p1', 'p2', 'e1']);
+  w.step();
+  w.agents();
+  w.step();
+  assert.equal(w.wave('provinces'), 'WaitingForConfirm');
+  w.members.push({ name: 'p0', labels: {}, accepted: true }, { name: 'e9', labels: { tier: 'edge' }, accepted: true });
+  const r = threeWaves()!;
+  w.spec = { ...w.spec, rollout: { ...r, waves: r.waves!.map((x) => (x.name === 'canary' ? { ...x, clusterNames: ['p1', 'p0'] } : x)) } };
+  w.step();
+  assert.equal(w.cds.get('p0')?.spec.revision, 'c1');
+  assert.equal(w.cds.get('e9'), undefined);
+});

@@ -48,7 +48,7 @@ export function decideTarget(d: DeliveryView, source: SourceView): TargetDecisio
     if (!to) return { kind: 'rollbackRefused', requestedAt: req.requestedAt, message: 'rollback refused: the delivery has no previous revision' };
     const digest = knownDigest(st, to);
     if (!digest) return { kind: 'rollbackRefused', requestedAt: req.requestedAt, message: `rollback refused: revision ${to} is not one this delivery ran (known: ${knownRevisions(st).join(', ') || 'none'})` };
-    if (to === st.revision && st.phase !== 'Progressing' && st.phase !== 'WaitingForConfirm' && st.phase !== 'Paused' && st.phase !== 'Failed') {
+    if (to === st.revision) {
       return { kind: 'rollbackRefused', requestedAt: req.requestedAt, message: `rollback refused: revision ${to} is the one the delivery runs` };
     }
     return { kind: 'rollback', to: { revision: to, digest }, requestedAt: req.requestedAt, message: `rollback requested from ${st.revision ?? '(none)'} to ${to}` };

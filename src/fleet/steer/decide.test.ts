@@ -38,7 +38,7 @@ test('rollback needs a previous or known revision and something to undo', () => 
   assert.deepEqual(decideRollback(two, undefined, 'T').set, { rollback: { requestedAt: 'T' } });
   assert.deepEqual(decideRollback(two, 'c1', 'T').set, { rollback: { toRevision: 'c1', requestedAt: 'T' } });
   refused(() => decideRollback(two, 'c9', 'T'), /not one it ran/);
-  refused(() => decideRollback(two, 'c2', 'T'), /already runs/);
+  refused(() => decideRollback(two, 'c2', 'T'), /is the one it rolls out or runs/);
 });
 
 test('the history patch appends, guarded by the resourceVersion, and replaces a full history with a bounded one', () => {

@@ -59,8 +59,7 @@ export function decideRollback(fd: FleetDelivery, to: string | undefined, now: s
     const known = [...new Set([...(st.revisions ?? []).map((r) => r.revision), ...(st.previousRevision ? [st.previousRevision] : [])])];
     throw refuse(fd, 'rollback', `revision ${target} is not one it ran`, `pick one of: ${known.join(', ') || '(none)'}`);
   }
-  const settled = st.phase === 'Succeeded' || st.phase === 'RolledBack' || st.phase === 'RollingBack';
-  if (target === st.revision && settled) throw refuse(fd, 'rollback', `it already runs revision ${target} (${st.phase})`, 'nothing to roll back');
+  if (target === st.revision) throw refuse(fd, 'rollback', `revision ${target} is the one it rolls out or runs (${st.phase ?? 'Pending'})`, 'name an earlier revision with --to, or pause the rollout');
   const set: NonNullable<FleetDecision['set']> = { rollback: { ...(to ? { toRevision: to } : {}), requestedAt: now } };
   return { set, message: `rollback requested: every cluster that moved returns to ${target} at once, with a new sequence; the source is not rolled out again until it has a new commit` };
 }
