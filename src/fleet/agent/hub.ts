@@ -8,10 +8,12 @@ import { ref } from '../../kube/resource.js';
 import { retry } from '../../kube/retry.js';
 import { FLEET_NAMESPACE, HUB_INFO_CONFIGMAP } from '../names.js';
 import { kubeConfigFromFile, kubeConfigFromText } from './kubeconfig-lite.js';
+import { AGENT_HUB_SECRET, SECRET_KEYS } from '../member/keys.js';
 
 /** The member Secret (in the agent's namespace) that `plinth fleet join` fills with the hub kubeconfig. */
-export const HUB_SECRET = 'plinth-agent-hub';
-export const HUB_SECRET_KEY = 'kubeconfig';
+/** The member Secret the join writes (src/fleet/member/join.ts) and the key of the complete hub kubeconfig in it. */
+export const HUB_SECRET = AGENT_HUB_SECRET;
+export const HUB_SECRET_KEY = SECRET_KEYS.kubeconfig;
 
 /**
  * The hub kubeconfig: the file given, else the member Secret `<namespace>/plinth-agent-hub` key `kubeconfig`.
@@ -28,9 +30,16 @@ export async function hubKubeConfig(opts: { cluster: string; file?: string; memb
     }
     throw err;
   }
-  const b64 = secret.data?.[HUB_SECRET_KEY];
-  if (!b64) throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `Secret ${opts.namespace}/${HUB_SECRET} has no key ${HUB_SECRET_KEY} (the join is not complete)` });
   const where = `Secret ${opts.namespace}/${HUB_SECRET}`;
+  let b64 = secret.data?.[HUB_SECRET_KEY];
+  if (!b64 && secret.data?.[SECRET_KEYS.csr]) {
+    // Joined but not yet accepted: wait for the hub to approve the join's CSR and write the hub kubeconfig, so
+    // an agent started right after `plinth fleet join` (as `plinth up` does) needs no second step.
+    const { completeJoin } = await import('../member/join.js');
+    const r = await completeJoin(opts.member, { wait: true, signal: opts.signal });
+    if (r.state === 'issued') b64 = Buffer.from(r.kubeconfig, 'utf8').toString('base64');
+  }
+  if (!b64) throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `${where} has no key ${HUB_SECRET_KEY} (the join is not complete)` });
   try {
     return await kubeConfigFromText(Buffer.from(b64, 'base64').toString('utf8'), where);
   } catch (err) {

@@ -10,10 +10,9 @@ import { retry } from '../../kube/retry.js';
 import { AGENT_GROUP, AGENT_NAMESPACE, agentUser } from '../names.js';
 import { buildCsr, csrName, generateMemberKey } from './csr.js';
 import { hubClient, hubKubeconfigYaml, type HubEndpoint } from './hub-client.js';
-import { AGENT_HUB_SECRET, ANNOTATION_REQUESTED_LABELS, CERT_EXPIRATION_SECONDS, CLIENT_SIGNER, FIELD_MANAGER, RES } from './keys.js';
+import { AGENT_HUB_SECRET, SECRET_KEYS, ANNOTATION_REQUESTED_LABELS, CERT_EXPIRATION_SECONDS, CLIENT_SIGNER, FIELD_MANAGER, RES } from './keys.js';
 
 /** Keys of the member Secret AGENT_NAMESPACE/plinth-agent-hub. */
-export const SECRET_KEYS = { key: 'tls.key', cert: 'tls.crt', ca: 'ca.crt', hub: 'hub', csr: 'csr', token: 'token', kubeconfig: 'kubeconfig' } as const;
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

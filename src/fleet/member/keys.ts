@@ -11,6 +11,8 @@ export const JOIN_USER = (fleetNamespace: string): string => `system:serviceacco
 
 /** The member-side Secret (in AGENT_NAMESPACE) with the agent's hub key, CSR name, hub URL, CA and (once issued) kubeconfig. */
 export const AGENT_HUB_SECRET = 'plinth-agent-hub';
+/** The keys of the member Secret AGENT_HUB_SECRET. */
+export const SECRET_KEYS = { key: 'tls.key', cert: 'tls.crt', ca: 'ca.crt', hub: 'hub', csr: 'csr', token: 'token', kubeconfig: 'kubeconfig' } as const;
 
 /** The signer of agent client certificates. */
 export const CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
