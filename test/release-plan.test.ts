@@ -261,6 +261,13 @@ describe('ReleasePlan', { timeout: 900_000 }, () => {
     assert.equal((await c.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), apiOrder)).spec.paused, false, 'resuming the plan resumed what it paused');
     for (const n of ['api', 'front']) assert.equal(image(await getCd(c, ns, n)), img(n, 2));
     await waitDeploymentComplete(c, ns, 'cache', img('cache', 2));
+    for (const n of ['api', 'front']) {
+      await eventually(`${n}: strategy.beta and needConfirm restored`, async () => {
+        const st = (await getCd(c, ns, n)).spec.strategy;
+        return st?.beta === false && st.needConfirm === false ? true : undefined;
+      });
+    }
+    p = await waitPlan(c, ns, 'v2', (x) => (x.status?.apps ?? []).every((a) => a.strategyBefore === undefined), 'the restores recorded');
     const users = (p.status?.history ?? []).filter((e) => e.by !== 'system:plinth').map((e) => e.action);
     assert.deepEqual(users, ['Pause', 'Confirm', 'Resume', 'Pause', 'Resume']);
   });
