@@ -4,6 +4,8 @@
 //    confirmation with the real CLI; the plan confirms the apps' own release orders; history names the user;
 //  - a failure in stage 2 (order's new image never gets Ready) pauses the plan naming the app; rollback through
 //    the CLI returns the started apps in reverse dependency order, one after the other (seen by a watcher);
+//  - one beta across all: every CellDeployment releases its beta batch, the plan waits; pause and resume
+//    through the CLI reach the apps' release orders;
 //  - the plan controller stopped mid-plan and started again continues: every app released once;
 //  - bad input: a dependency cycle, an unknown application, two plans on the same app (and what admission
 //    refuses at once: an unknown dependency, an app listed twice, a changed app list).
@@ -15,7 +17,7 @@ import { KubeApiError } from '../src/kube/api-error.js';
 import { Informer } from '../src/kube/informer.js';
 import { CORE, inNamespace, type KubeObject } from '../src/kube/resource.js';
 import { RES } from '../src/release/keys.js';
-import { cdRef, cellDeployment, ensureNamespace, eventually, getCd, orders, runControllersInProcess, startReleaseCluster, waitPhase, type ReleaseEnv } from './support/release-env.js';
+import { cdRef, cellDeployment, ensureNamespace, eventually, getCd, orders, pods, runControllersInProcess, startReleaseCluster, waitPhase, type ReleaseEnv } from './support/release-env.js';
 import {
   cli,
   cliOk,
@@ -213,6 +215,61 @@ describe('ReleasePlan', { timeout: 900_000 }, () => {
       assert.equal(done.status?.history?.filter((e) => e.action === 'AppStarted' && e.app === n).length, 1);
       assert.deepEqual(done.status?.apps?.find((a) => a.name === n)?.fromImages, [{ container: 'web', image: img(n, 1) }], `${n}: the images before the plan, not after`);
     }
+  });
+
+  test('one beta across all: each CellDeployment releases its beta batch, then the plan waits; pause and resume reach the apps\' releases', async () => {
+    const ns = 'plan-beta';
+    const c = env.client;
+    await ensureNamespace(c, ns);
+    const units = ['zone-a', 'zone-b'];
+    // api is the slower one (eight pods, one per batch after the beta), so that a pause finds its release running.
+    for (const n of ['api', 'front']) await c.create(cdRef(ns), cellDeployment(ns, n, { replicas: n === 'api' ? 8 : 4, units, image: img(n, 1), strategy: { drainSeconds: 3 } }));
+    await c.create(inNamespace(CORE.deployments, ns), deployment(ns, 'cache', img('cache', 1)));
+    for (const n of ['api', 'front']) await waitPhase(c, ns, n, 'Completed', 120_000);
+    await waitDeploymentComplete(c, ns, 'cache', img('cache', 1));
+    await c.create(planRef(ns), releasePlan(ns, 'v2', { beta: true, apps: [app('api', 'CellDeployment', 2), app('cache', 'Deployment', 2), app('front', 'CellDeployment', 2, ['api'])] }));
+
+    let p = await waitPlan(c, ns, 'v2', (x) => x.status?.phase === 'WaitingForConfirm', 'waiting after the beta stage');
+    assert.deepEqual(p.status?.stages?.map((s) => [s.beta === true, s.apps, s.phase]), [[true, ['api', 'front'], 'Succeeded'], [false, ['api', 'cache'], 'WaitingForConfirm'], [false, ['front'], 'Pending']]);
+    for (const n of ['api', 'front']) {
+      const cd = await getCd(c, ns, n);
+      assert.equal(cd.spec.strategy?.beta, true);
+      assert.equal(cd.spec.strategy?.needConfirm, true);
+      const onNew = (await pods(c, ns, n)).filter((x) => x.spec?.containers[0]?.image === img(n, 2));
+      assert.equal(onNew.length, units.length, `${n}: only its beta batch (one pod per unit) runs the new image`);
+    }
+    const cache = await c.get<V1Deployment>(inNamespace(CORE.deployments, ns), 'cache');
+    assert.equal(cache.spec?.template.spec?.containers[0]?.image, img('cache', 1), 'a plain Deployment has no beta batch: untouched in the beta stage');
+
+    // Paused before the confirmation: the confirmed stage waits for the resume.
+    await cliOk(kubeconfig, 'release', 'plan', 'pause', 'v2', '-n', ns);
+    assert.match(await cliOk(kubeconfig, 'release', 'plan', 'confirm', 'v2', '-n', ns), /confirmed stage 2 of 3 \(api, cache\): spec.confirmedStages 0 → 1; it starts once the plan is resumed/);
+    p = await waitPlan(c, ns, 'v2', (x) => x.status?.phase === 'Paused', 'Paused');
+    const apiOrder = p.status?.apps?.find((a) => a.name === 'api')?.releaseOrder ?? '';
+    assert.equal((await c.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), apiOrder)).spec.confirmedBatches, 0);
+    await cliOk(kubeconfig, 'release', 'plan', 'resume', 'v2', '-n', ns);
+    await eventually('the plan confirmed api\'s remaining batches', async () => ((await c.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), apiOrder)).spec.confirmedBatches > 0 ? true : undefined));
+    await cliOk(kubeconfig, 'release', 'plan', 'pause', 'v2', '-n', ns);
+    const held = await eventually('api\'s release paused by the plan', async () => {
+      const o = await c.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), apiOrder);
+      return o.spec.paused ? o : undefined;
+    });
+    assert.notEqual(held.status?.phase, 'Completed');
+    assert.equal((await getPlan(c, ns, 'v2')).status?.apps?.find((a) => a.name === 'api')?.pausedByPlan, true);
+    await cliOk(kubeconfig, 'release', 'plan', 'resume', 'v2', '-n', ns);
+    p = await waitPlan(c, ns, 'v2', (x) => x.status?.phase === 'Completed', 'Completed', 180_000);
+    assert.equal((await c.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), apiOrder)).spec.paused, false, 'resuming the plan resumed what it paused');
+    for (const n of ['api', 'front']) assert.equal(image(await getCd(c, ns, n)), img(n, 2));
+    await waitDeploymentComplete(c, ns, 'cache', img('cache', 2));
+    for (const n of ['api', 'front']) {
+      await eventually(`${n}: strategy.beta and needConfirm restored`, async () => {
+        const st = (await getCd(c, ns, n)).spec.strategy;
+        return st?.beta === false && st.needConfirm === false ? true : undefined;
+      });
+    }
+    p = await waitPlan(c, ns, 'v2', (x) => (x.status?.apps ?? []).every((a) => a.strategyBefore === undefined), 'the restores recorded');
+    const users = (p.status?.history ?? []).filter((e) => e.by !== 'system:plinth').map((e) => e.action);
+    assert.deepEqual(users, ['Pause', 'Confirm', 'Resume', 'Pause', 'Resume']);
   });
 
   test('bad input: a cycle, an unknown application, two plans on one app — each flagged with what to change; admission refuses the rest', async () => {

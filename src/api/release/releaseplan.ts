@@ -69,6 +69,12 @@ export const PlanAppStatus = Type.Object({
   phase: PlanAppPhase,
   fromImages: Type.Optional(Type.Array(ContainerImage, { description: 'The images before the plan changed them (what a rollback restores).' })),
   releaseOrder: Type.Optional(Type.String({ description: 'CellDeployment: the ReleaseOrder of its release (or of its rollback).' })),
+  strategyBefore: Type.Optional(
+    Type.Object(
+      { beta: Type.Boolean(), needConfirm: Type.Boolean() },
+      { description: 'Beta plans: the CellDeployment\'s strategy.beta and needConfirm before the beta stage set them; restored once the app is done.' },
+    ),
+  ),
   pausedByPlan: Type.Optional(Type.Boolean({ description: 'The plan paused this app\'s release (and resumes it when the plan is resumed).' })),
   message: Type.Optional(Type.String()),
 });

@@ -62,6 +62,10 @@ export async function runAction(client: KubeClient, plan: ReleasePlan, a: PlanAc
       else if (a.order) await client.patch(inNamespace(RES.releaseOrders, ns), a.order, { spec: { paused: a.paused } }, 'merge', opts);
       return;
     }
+    case 'restoreStrategy': {
+      await client.patch(inNamespace(RES.cellDeployments, ns), a.app, { spec: { strategy: a.strategy } }, 'merge', opts);
+      return;
+    }
     case 'pausePlan': {
       if (plan.spec.paused) return;
       await client.patch(inNamespace(RELEASE_PLANS, ns), plan.metadata.name ?? '', { spec: { paused: true } }, 'merge', opts);

@@ -165,3 +165,27 @@ test('pause reaches the running apps and resume releases only what the plan paus
   assert.equal(out.actions.filter((a) => a.type === 'pauseApp' && !a.paused).length, 2);
   assert.ok(p.status?.history?.some((h) => h.action === 'Resumed'));
 });
+
+test('beta: the strategy fields the beta stage set are restored once the app is done', () => {
+  const images = old();
+  for (const n of ['config', 'order', 'web']) images.set(n, at(`${n}:1`, { strategy: { beta: false, needConfirm: false } }));
+  const see = (): Map<string, AppObs> => images;
+  let { plan: p, out } = run(plan({ beta: true, apps: [{ name: 'config', kind: 'CellDeployment', images: [{ container: 'web', image: 'config:2' }] }] }), see);
+  assert.deepEqual(out.status.apps?.[0]?.strategyBefore, { beta: false, needConfirm: false });
+  images.set('config', at('config:2', { state: 'Progressing', strategy: { beta: true, needConfirm: true }, order: { name: 'c', phase: 'WaitingForConfirm', batches: 2, confirmedBatches: 0, paused: false, firstBatchDone: true } }));
+  ({ plan: p, out } = run(p, see, 2));
+  assert.equal(out.status.phase, 'WaitingForConfirm');
+  assert.equal(out.actions.filter((a) => a.type === 'restoreStrategy').length, 0, 'not while the app still releases');
+  p = { ...p, spec: { ...p.spec, confirmedStages: 1 } };
+  images.set('config', at('config:2', { strategy: { beta: true, needConfirm: true } }));
+  ({ plan: p, out } = run(p, see));
+  assert.equal(out.status.phase, 'Completed');
+  ({ plan: p, out } = run(p, see));
+  assert.deepEqual(out.actions, [{ type: 'restoreStrategy', app: 'config', strategy: { beta: false, needConfirm: false } }]);
+  assert.ok(out.requeueAfterMs !== undefined, 'a finished plan still retries the restore');
+  images.set('config', at('config:2', { strategy: { beta: false, needConfirm: false } }));
+  ({ plan: p, out } = run(p, see));
+  assert.deepEqual(out.actions, []);
+  assert.equal(p.status?.apps?.[0]?.strategyBefore, undefined);
+  assert.ok(p.status?.history?.some((h) => h.action === 'StrategyRestored'));
+});

@@ -22,6 +22,13 @@ export const INVALID_POLL_MS = 5000;
  * Every decision is appended to status.history with by system:plinth.
  */
 export function decide(input: DecideInput): DecideOutput {
+  const out = decideOnce(input);
+  // A strategy to restore is looked at again even on a finished plan (a failed restore is retried).
+  if (out.actions.some((a) => a.type === 'restoreStrategy')) out.requeueAfterMs = Math.min(out.requeueAfterMs ?? POLL_MS, POLL_MS);
+  return out;
+}
+
+function decideOnce(input: DecideInput): DecideOutput {
   const { plan, now } = input;
   const out: DecideOutput = { status: structuredClone(plan.status ?? {}), actions: [] };
   const s = out.status;
@@ -31,6 +38,7 @@ export function decide(input: DecideInput): DecideOutput {
   };
   const step: Step = { input, out, say };
   const prev: PlanPhase = s.phase ?? 'Pending';
+  restoreStrategies(step);
   if (prev === 'RolledBack') return label(out);
   if (prev === 'Completed' && !plan.spec.rollback) return label(out);
   if (!started(s) && !plan.spec.rollback) {
@@ -164,6 +172,7 @@ function driveApp(step: Step, st: PlanStageT, name: string, paused: boolean): 'd
   if (a.phase === 'Pending') {
     if (paused) return 'running';
     a.fromImages = spec.images.map((i) => ({ container: i.container, image: o.images[i.container] ?? '' }));
+    if (beta && o.strategy) a.strategyBefore = { ...o.strategy };
     a.phase = 'Starting';
     const to = spec.images.map((i) => `${i.container}=${i.image}`).join(', ');
     step.say('AppStarted', { stage: st.index, app: name, message: `${kind} ${name}: ${to}${beta ? ' (beta batch first)' : ''}` });
@@ -201,3 +210,21 @@ function driveApp(step: Step, st: PlanStageT, name: string, paused: boolean): 'd
   return 'running';
 }
 
+
+/**
+ * A beta plan set strategy.beta and needConfirm on its CellDeployments; once an app is done (Completed or
+ * RolledBack) they get their values from before back, and the record goes when the CellDeployment shows them.
+ */
+function restoreStrategies(step: Step): void {
+  for (const a of step.out.status.apps ?? []) {
+    const before = a.strategyBefore;
+    if (!before || (a.phase !== 'Completed' && a.phase !== 'RolledBack')) continue;
+    const now = step.input.apps.get(a.name)?.strategy;
+    if (!now || (now.beta === before.beta && now.needConfirm === before.needConfirm)) {
+      delete a.strategyBefore;
+      step.say('StrategyRestored', { app: a.name, message: `CellDeployment ${a.name}: strategy.beta ${String(before.beta)}, strategy.needConfirm ${String(before.needConfirm)} as before the plan` });
+      continue;
+    }
+    step.out.actions.push({ type: 'restoreStrategy', app: a.name, strategy: before });
+  }
+}

@@ -41,6 +41,17 @@ function stalled(order: ReleaseOrder): string | undefined {
 async function observeCellDeployment(client: KubeClient, ns: string, name: string, signal?: AbortSignal): Promise<AppObs> {
   const cd = await getOrUndefined(client.get<CellDeployment>(inNamespace(RES.cellDeployments, ns), name, { signal }));
   if (!cd) return MISSING;
+  const current = cd.status?.releaseOrder;
+  const ro = current ? await getOrUndefined(client.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), current, { signal })) : undefined;
+  return cellDeploymentObs(cd, ro);
+}
+
+/**
+ * Pure: what the plan sees of a CellDeployment and its current ReleaseOrder (status.releaseOrder, if read):
+ * Failed when the order of its template as it is now is Failed, RolledBack or Stalled; Completed when the
+ * CellDeployment is Completed on its current generation (and that order Completed).
+ */
+export function cellDeploymentObs(cd: CellDeployment, ro: ReleaseOrder | undefined): AppObs {
   const st = cd.status;
   const settled = (st?.observedGeneration ?? -1) >= (cd.metadata.generation ?? 0);
   const obs: AppObs = {
@@ -51,7 +62,6 @@ async function observeCellDeployment(client: KubeClient, ns: string, name: strin
     paused: false,
     strategy: { beta: cd.spec.strategy?.beta === true, needConfirm: cd.spec.strategy?.needConfirm === true },
   };
-  const ro = st?.releaseOrder ? await getOrUndefined(client.get<ReleaseOrder>(inNamespace(RES.releaseOrders, ns), st.releaseOrder, { signal })) : undefined;
   // Only the order of the template as it is now says how this release goes.
   const order = ro && ro.spec.toRevision === st?.updateRevision ? ro : undefined;
   if (order) {
@@ -67,9 +77,10 @@ async function observeCellDeployment(client: KubeClient, ns: string, name: strin
     obs.order = o;
     obs.paused = o.paused && !['Completed', 'RolledBack', 'Superseded', 'Failed'].includes(o.phase);
     const stall = stalled(order);
+    const last = order.status?.history?.at(-1)?.message;
     if (o.phase === 'Failed' || o.phase === 'RolledBack') {
       obs.state = 'Failed';
-      obs.message = `ReleaseOrder ${o.name} is ${o.phase}${order.status?.history?.at(-1)?.message ? `: ${order.status.history.at(-1)?.message ?? ''}` : ''}`;
+      obs.message = `ReleaseOrder ${o.name} is ${o.phase}${last ? `: ${last}` : ''}`;
     } else if (stall !== undefined) {
       obs.state = 'Failed';
       obs.message = `ReleaseOrder ${o.name} is Stalled: ${stall}`;
@@ -81,7 +92,15 @@ async function observeCellDeployment(client: KubeClient, ns: string, name: strin
 
 async function observeDeployment(client: KubeClient, ns: string, name: string, signal?: AbortSignal): Promise<AppObs> {
   const d = await getOrUndefined(client.get<V1Deployment>(inNamespace(CORE.deployments, ns), name, { signal }));
-  if (!d) return MISSING;
+  return d ? deploymentObs(d) : MISSING;
+}
+
+/**
+ * Pure: what the plan sees of a Deployment: Failed past its progressDeadlineSeconds (Progressing=False,
+ * ProgressDeadlineExceeded); Completed when its rollout of the current generation is complete (every replica
+ * updated and available, no old one left).
+ */
+export function deploymentObs(d: V1Deployment): AppObs {
   const st = d.status;
   const want = d.spec?.replicas ?? 1;
   const settled = (st?.observedGeneration ?? -1) >= (d.metadata?.generation ?? 0);
@@ -89,7 +108,7 @@ async function observeDeployment(client: KubeClient, ns: string, name: string, s
   const progressing = st?.conditions?.find((c) => c.type === 'Progressing');
   if (settled && progressing?.status === 'False' && progressing.reason === 'ProgressDeadlineExceeded') {
     obs.state = 'Failed';
-    obs.message = `Deployment ${name} is past its progressDeadlineSeconds: ${progressing.message ?? 'no progress'}`;
+    obs.message = `Deployment ${d.metadata?.name ?? ''} is past its progressDeadlineSeconds: ${progressing.message ?? 'no progress'}`;
   } else if (settled && (st?.updatedReplicas ?? 0) === want && (st?.availableReplicas ?? 0) === want && (st?.replicas ?? 0) === want) {
     obs.state = 'Completed';
   }

@@ -5,6 +5,9 @@ import { PLAN_CONDITIONS, type AppObs, type DecideInput, type PlanStatus, type S
 
 type StatusCondition = NonNullable<PlanStatus['conditions']>[number];
 
+/** The reason of Valid=False for each problem of the dependencies. */
+const REASONS = { cycle: 'DependencyCycle', unknownDependency: 'UnknownDependency', duplicate: 'DuplicateApp' } as const;
+
 /** Whether any app of the plan was touched (its images recorded or set): the plan has started. */
 export function started(s: PlanStatus): boolean {
   return (s.apps ?? []).some((a) => a.phase !== 'Pending');
@@ -46,7 +49,7 @@ export function prepare(input: DecideInput, s: PlanStatus, say: Say): boolean {
   const problem = r.ok ? appProblem(plan, input.apps) : r.problem.message;
   if (problem !== undefined) {
     if (s.phase !== 'Invalid' || s.conditions?.find((c) => c.type === PLAN_CONDITIONS.valid)?.message !== problem) say('Invalid', { message: problem });
-    condition(s, PLAN_CONDITIONS.valid, 'False', r.ok ? 'AppNotReleasable' : r.problem.kind === 'cycle' ? 'DependencyCycle' : 'UnknownDependency', problem, now);
+    condition(s, PLAN_CONDITIONS.valid, 'False', r.ok ? 'AppNotReleasable' : REASONS[r.problem.kind], problem, now);
     s.phase = 'Invalid';
     return false;
   }

@@ -52,7 +52,8 @@ export type PlanAction =
   | { type: 'setImages'; app: string; kind: string; images: ContainerImageT[]; holdAfterBeta?: boolean; unpause?: boolean }
   | { type: 'confirmOrder'; app: string; order: string; confirmedBatches: number; stage: number }
   | { type: 'pauseApp'; app: string; kind: string; order?: string; paused: boolean }
-  | { type: 'pausePlan'; message: string };
+  | { type: 'pausePlan'; message: string }
+  | { type: 'restoreStrategy'; app: string; strategy: { beta: boolean; needConfirm: boolean } };
 
 export interface DecideInput {
   plan: ReleasePlan;
