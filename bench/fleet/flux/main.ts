@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     });
     members.sort((a, b) => a.name.localeCompare(b.name));
     git = await startGitServer();
-    await git.createRepo(REPO, workloadFiles(0));
+    const initial = await git.createRepo(REPO, workloadFiles(0));
     peer = await startFluxPeer({
       hub,
       members,
@@ -79,6 +79,8 @@ async function main(): Promise<void> {
     }
     log('waiting for revision 0 on every member');
     await Promise.all(watches.map((w) => w.at(0, 300_000)));
+    // Flux's own health check of revision 0 too: a Kustomization still waiting on it would hold revision 1.
+    await peer.hubWatch.kustomizationsAt(initial, members.length, 300_000);
     const m = await measureCommits({ peer, git, repo: REPO, members: watches, commits: COMMITS, firstRevision: 1, trigger: TRIGGER, onProgress: log });
     process.stdout.write(report(m, peer));
     const out = process.env['BENCH_FLUX_JSON'];
