@@ -5,6 +5,8 @@
 // fleet`) runs the same pieces next to Plinth on the same members and commits.
 //   BENCH_FLUX_MEMBERS (3)  BENCH_FLUX_COMMITS (5)  BENCH_FLUX_TRIGGER (webhook|poll)  BENCH_FLUX_INTERVAL (1m)
 //   BENCH_FLUX_CONCURRENT (kustomize-controller --concurrent; default max(4, members))
+//   BENCH_FLUX_NAMESPACE (where Flux puts the workload on the members, default flux-fleet-bench: Plinth, run on
+//   the same members and commits, keeps the directory's own namespace)
 import { writeFileSync } from 'node:fs';
 import { KubeClient } from '../../../src/kube/http.js';
 import { forEachLimit } from '../../../src/kube/pool.js';
@@ -20,6 +22,7 @@ const COMMITS = Number(process.env['BENCH_FLUX_COMMITS'] ?? 5);
 const TRIGGER = (process.env['BENCH_FLUX_TRIGGER'] ?? 'webhook') === 'poll' ? 'poll' : 'webhook';
 const INTERVAL = process.env['BENCH_FLUX_INTERVAL'] ?? '1m';
 const CONCURRENT = process.env['BENCH_FLUX_CONCURRENT'] ? Number(process.env['BENCH_FLUX_CONCURRENT']) : undefined;
+const TARGET_NAMESPACE = process.env['BENCH_FLUX_NAMESPACE'] ?? 'flux-fleet-bench';
 const REPO = 'fleet';
 
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
@@ -68,12 +71,13 @@ async function main(): Promise<void> {
       path: WORKLOAD_PATH,
       interval: INTERVAL,
       kustomizeConcurrent: CONCURRENT,
+      targetNamespace: TARGET_NAMESPACE,
       onProgress: log,
     });
     for (const m of members) {
       const client = await KubeClient.fromKubeConfig(m.cluster.kubeConfig, { userAgent: 'plinth-bench/flux-watch' });
       clients.push(client);
-      const w = new MemberWatch(m.name, client);
+      const w = new MemberWatch(m.name, client, TARGET_NAMESPACE);
       await w.start();
       watches.push(w);
     }
