@@ -25,6 +25,13 @@ const CONCURRENT = process.env['BENCH_FLUX_CONCURRENT'] ? Number(process.env['BE
 const TARGET_NAMESPACE = process.env['BENCH_FLUX_NAMESPACE'] ?? 'flux-fleet-bench';
 const REPO = 'fleet';
 
+/** Milliseconds of a simple Go duration (`30s`, `1m`, `1m30s`, `1h`). */
+function durationMs(d: string): number {
+  let ms = 0;
+  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) ms += Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1_000 }[m[2] as 'h' | 'm' | 's'];
+  return ms;
+}
+
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
 const mib = (b: number | undefined): string => (b === undefined || Number.isNaN(b) ? 'n/a' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
 
@@ -85,7 +92,17 @@ async function main(): Promise<void> {
     await Promise.all(watches.map((w) => w.at(0, 300_000)));
     // Flux's own health check of revision 0 too: a Kustomization still waiting on it would hold revision 1.
     await peer.hubWatch.kustomizationsAt(initial, members.length, 300_000);
-    const m = await measureCommits({ peer, git, repo: REPO, members: watches, commits: COMMITS, firstRevision: 1, trigger: TRIGGER, onProgress: log });
+    const m = await measureCommits({
+      peer,
+      git,
+      repo: REPO,
+      members: watches,
+      commits: COMMITS,
+      firstRevision: 1,
+      trigger: TRIGGER,
+      pushDelayMs: TRIGGER === 'poll' ? (): number => Math.floor(Math.random() * durationMs(INTERVAL)) : undefined,
+      onProgress: log,
+    });
     process.stdout.write(report(m, peer));
     const out = process.env['BENCH_FLUX_JSON'];
     if (out) writeFileSync(out, JSON.stringify({ build: peer.install.build, ...m }, null, 2));

@@ -6,6 +6,7 @@
 // Kustomization Ready at the commit) before the next commit, so one commit's tail never overlaps the next.
 // Hub API writes are counted per commit between those settled points (writes.ts); the controllers' CPU and
 // memory are read from /proc.
+import { sleep } from '../../../src/kube/clock.js';
 import type { ProcessMemory } from './controllers.js';
 import type { GitServer } from './git-server.js';
 import type { FluxPeer } from './run.js';
@@ -25,6 +26,12 @@ export interface MeasureOptions {
   firstRevision: number;
   /** `webhook`: trigger() right after the push; `poll`: wait for the GitRepository's interval. */
   trigger: 'webhook' | 'poll';
+  /**
+   * A pause before each push (ms). With `poll` the push should land at a random phase of the poll interval
+   * (pass a random value in [0, interval)): pushing right after the previous commit settled would always land
+   * at the same phase and measure one point of the interval, not its spread.
+   */
+  pushDelayMs?: () => number;
   /** Per commit (default 10 min; a poll at 1m needs up to a minute plus jitter). */
   timeoutMs?: number;
   onProgress?: (msg: string) => void;
@@ -83,6 +90,8 @@ export async function measureCommits(opts: MeasureOptions): Promise<FluxMeasurem
   let lastAfter = firstScrape;
   for (let i = 0; i < opts.commits; i++) {
     const revision = opts.firstRevision + i;
+    const delay = opts.pushDelayMs?.() ?? 0;
+    if (delay > 0) await sleep(delay);
     const pushStart = Date.now();
     const commit = await opts.git.commit(opts.repo, workloadFiles(revision), `revision ${revision}`);
     const pushed = Date.now();
