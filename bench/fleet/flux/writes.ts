@@ -2,10 +2,9 @@
 // verb, group, resource, subresource and code) scraped before and after a window. The counter cannot name the
 // client, so the window is chosen where Flux is the only writer of everything but Leases: the hub runs no
 // workloads (no nodes), the bench writes only the one trigger patch (counted: it is the Receiver's write), and
-// the background writers that remain are left out by resource: kube-controller-manager's and kube-scheduler's
-// leader-election renewals (coordination.k8s.io leases) and the API server's own endpoints reconciler (core
-// endpoints, discovery.k8s.io endpointslices: about one write per 6 s seen on an idle hub). Flux writes none
-// of those.
+// the background writers that remain are left out by resource: Lease renewals (coordination.k8s.io leases)
+// and core endpoints (an idle hub with no client at all showed, over 30 s, 3 Lease PUTs and 3 endpoints POSTs
+// answered 422), plus discovery.k8s.io endpointslices for the same reason. Flux writes none of those.
 import type { KubeClient } from '../../../src/kube/http.js';
 import { promSamples } from '../../../src/kube/prom-text.js';
 
