@@ -38,6 +38,7 @@ for pair in "source-controller $SOURCE_CONTROLLER_VERSION" "kustomize-controller
   cp -r "$src" "$work/$name"
   chmod -R u+w "$work/$name"
   cp "$src"/config/crd/bases/*.yaml "$work/out/crds/"
+  chmod u+w "$work"/out/crds/*.yaml
   echo "flux peer: building $name $version with $(go env GOVERSION)" >&2
   start=$(date +%s.%N)
   (cd "$work/$name" && go mod edit -dropreplace="$module/api" &&

@@ -5,6 +5,8 @@
 // fleet`) runs the same pieces next to Plinth on the same members and commits.
 //   BENCH_FLUX_MEMBERS (3)  BENCH_FLUX_COMMITS (5)  BENCH_FLUX_TRIGGER (webhook|poll)  BENCH_FLUX_INTERVAL (1m)
 //   BENCH_FLUX_CONCURRENT (kustomize-controller --concurrent; default max(4, members))
+//   BENCH_FLUX_NAMESPACE (where Flux puts the workload on the members, default flux-fleet-bench: Plinth, run on
+//   the same members and commits, keeps the directory's own namespace)
 import { writeFileSync } from 'node:fs';
 import { KubeClient } from '../../../src/kube/http.js';
 import { forEachLimit } from '../../../src/kube/pool.js';
@@ -20,7 +22,15 @@ const COMMITS = Number(process.env['BENCH_FLUX_COMMITS'] ?? 5);
 const TRIGGER = (process.env['BENCH_FLUX_TRIGGER'] ?? 'webhook') === 'poll' ? 'poll' : 'webhook';
 const INTERVAL = process.env['BENCH_FLUX_INTERVAL'] ?? '1m';
 const CONCURRENT = process.env['BENCH_FLUX_CONCURRENT'] ? Number(process.env['BENCH_FLUX_CONCURRENT']) : undefined;
+const TARGET_NAMESPACE = process.env['BENCH_FLUX_NAMESPACE'] ?? 'flux-fleet-bench';
 const REPO = 'fleet';
+
+/** Milliseconds of a simple Go duration (`30s`, `1m`, `1m30s`, `1h`). */
+function durationMs(d: string): number {
+  let ms = 0;
+  for (const m of d.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) ms += Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1_000 }[m[2] as 'h' | 'm' | 's'];
+  return ms;
+}
 
 const log = (m: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 23)} ${m}\n`);
 const mib = (b: number | undefined): string => (b === undefined || Number.isNaN(b) ? 'n/a' : `${(b / 1024 / 1024).toFixed(1)} MiB`);
@@ -60,7 +70,7 @@ async function main(): Promise<void> {
     });
     members.sort((a, b) => a.name.localeCompare(b.name));
     git = await startGitServer();
-    await git.createRepo(REPO, workloadFiles(0));
+    const initial = await git.createRepo(REPO, workloadFiles(0));
     peer = await startFluxPeer({
       hub,
       members,
@@ -68,18 +78,31 @@ async function main(): Promise<void> {
       path: WORKLOAD_PATH,
       interval: INTERVAL,
       kustomizeConcurrent: CONCURRENT,
+      targetNamespace: TARGET_NAMESPACE,
       onProgress: log,
     });
     for (const m of members) {
       const client = await KubeClient.fromKubeConfig(m.cluster.kubeConfig, { userAgent: 'plinth-bench/flux-watch' });
       clients.push(client);
-      const w = new MemberWatch(m.name, client);
+      const w = new MemberWatch(m.name, client, TARGET_NAMESPACE);
       await w.start();
       watches.push(w);
     }
     log('waiting for revision 0 on every member');
     await Promise.all(watches.map((w) => w.at(0, 300_000)));
-    const m = await measureCommits({ peer, git, repo: REPO, members: watches, commits: COMMITS, firstRevision: 1, trigger: TRIGGER, onProgress: log });
+    // Flux's own health check of revision 0 too: a Kustomization still waiting on it would hold revision 1.
+    await peer.hubWatch.kustomizationsAt(initial, members.length, 300_000);
+    const m = await measureCommits({
+      peer,
+      git,
+      repo: REPO,
+      members: watches,
+      commits: COMMITS,
+      firstRevision: 1,
+      trigger: TRIGGER,
+      pushDelayMs: TRIGGER === 'poll' ? (): number => Math.floor(Math.random() * durationMs(INTERVAL)) : undefined,
+      onProgress: log,
+    });
     process.stdout.write(report(m, peer));
     const out = process.env['BENCH_FLUX_JSON'];
     if (out) writeFileSync(out, JSON.stringify({ build: peer.install.build, ...m }, null, 2));

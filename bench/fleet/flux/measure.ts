@@ -6,6 +6,7 @@
 // Kustomization Ready at the commit) before the next commit, so one commit's tail never overlaps the next.
 // Hub API writes are counted per commit between those settled points (writes.ts); the controllers' CPU and
 // memory are read from /proc.
+import { sleep } from '../../../src/kube/clock.js';
 import type { ProcessMemory } from './controllers.js';
 import type { GitServer } from './git-server.js';
 import type { FluxPeer } from './run.js';
@@ -25,6 +26,12 @@ export interface MeasureOptions {
   firstRevision: number;
   /** `webhook`: trigger() right after the push; `poll`: wait for the GitRepository's interval. */
   trigger: 'webhook' | 'poll';
+  /**
+   * A pause before each push (ms). With `poll` the push should land at a random phase of the poll interval
+   * (pass a random value in [0, interval)): pushing right after the previous commit settled would always land
+   * at the same phase and measure one point of the interval, not its spread.
+   */
+  pushDelayMs?: () => number;
   /** Per commit (default 10 min; a poll at 1m needs up to a minute plus jitter). */
   timeoutMs?: number;
   onProgress?: (msg: string) => void;
@@ -71,6 +78,40 @@ function record(w: Writes): Record<string, number> {
   return Object.fromEntries([...w.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+export interface CommitTimes {
+  artifactMs: number;
+  memberMs: Record<string, number>;
+  allMs: number;
+  fluxReadyMs: number;
+}
+
+/**
+ * One commit already pushed at `pushedAt`: sends the Receiver's trigger (with `webhook`) and resolves when
+ * every member runs `revision` and Flux reports every Kustomization Ready at `commit`, with the times from the
+ * push. For a side-by-side run where the caller pushes once and waits for Plinth and Flux together.
+ */
+export async function awaitFluxCommit(o: {
+  peer: FluxPeer;
+  members: MemberWatch[];
+  revision: number;
+  commit: string;
+  pushedAt: number;
+  trigger: 'webhook' | 'poll';
+  timeoutMs: number;
+}): Promise<CommitTimes> {
+  const artifact = o.peer.hubWatch.artifactAt(o.commit, o.timeoutMs);
+  const members = Promise.all(o.members.map((m) => m.at(o.revision, o.timeoutMs)));
+  const flux = o.peer.hubWatch.kustomizationsAt(o.commit, o.members.length, o.timeoutMs);
+  const triggered = o.trigger === 'webhook' ? o.peer.trigger() : Promise.resolve();
+  const [artifactAt, memberAts, fluxAt] = await Promise.all([artifact, members, flux, triggered]);
+  return {
+    artifactMs: artifactAt - o.pushedAt,
+    memberMs: Object.fromEntries(o.members.map((m, j) => [m.name, memberAts[j]! - o.pushedAt])),
+    allMs: Math.max(...memberAts) - o.pushedAt,
+    fluxReadyMs: fluxAt - o.pushedAt,
+  };
+}
+
 export async function measureCommits(opts: MeasureOptions): Promise<FluxMeasurement> {
   const progress = opts.onProgress ?? ((): void => undefined);
   const timeoutMs = opts.timeoutMs ?? 600_000;
@@ -83,27 +124,21 @@ export async function measureCommits(opts: MeasureOptions): Promise<FluxMeasurem
   let lastAfter = firstScrape;
   for (let i = 0; i < opts.commits; i++) {
     const revision = opts.firstRevision + i;
+    const delay = opts.pushDelayMs?.() ?? 0;
+    if (delay > 0) await sleep(delay);
     const pushStart = Date.now();
     const commit = await opts.git.commit(opts.repo, workloadFiles(revision), `revision ${revision}`);
     const pushed = Date.now();
-    const artifact = peer.hubWatch.artifactAt(commit, timeoutMs);
-    const members = opts.members.map((m) => m.at(revision, timeoutMs));
-    const flux = peer.hubWatch.kustomizationsAt(commit, opts.members.length, timeoutMs);
-    const triggered = opts.trigger === 'webhook' ? peer.trigger() : Promise.resolve();
-    const [artifactAt, memberAts, fluxAt] = await Promise.all([artifact, Promise.all(members), flux, triggered]);
+    const t = await awaitFluxCommit({ peer, members: opts.members, revision, commit, pushedAt: pushed, trigger: opts.trigger, timeoutMs });
     const after = await scrapeWrites(peer.hubClient);
     const w = writesBetween(before, after);
     before = after;
     lastAfter = after;
-    const memberMs = Object.fromEntries(opts.members.map((m, j) => [m.name, memberAts[j]! - pushed]));
     const sample: CommitSample = {
       revision,
       commit,
       pushMs: pushed - pushStart,
-      artifactMs: artifactAt - pushed,
-      memberMs,
-      allMs: Math.max(...memberAts) - pushed,
-      fluxReadyMs: fluxAt - pushed,
+      ...t,
       hubWrites: record(w),
       hubWritesTotal: totalOf(w),
     };

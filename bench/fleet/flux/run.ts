@@ -25,6 +25,8 @@ export interface FluxPeerOptions {
    * with the webhook trigger it only matters as the fallback poll.
    */
   interval?: string;
+  /** Kustomization spec.targetNamespace (see FluxFleetSpec): where Flux puts the workload on each member. */
+  targetNamespace?: string;
   /** Kustomization spec.wait (default true: Flux checks the health of what it applied, as Plinth's agent does). */
   wait?: boolean;
   /** kustomize-controller --concurrent (default: the number of members, so no member waits for a worker). */
@@ -78,6 +80,7 @@ export async function startFluxPeer(opts: FluxPeerOptions): Promise<FluxPeer> {
     interval: opts.interval ?? '1m',
     wait: opts.wait ?? true,
     timeout: '5m',
+    targetNamespace: opts.targetNamespace,
     members: opts.members.map((m) => ({ name: m.name, kubeconfig: readFileSync(m.cluster.kubeconfigPath, 'utf8') })),
   };
   progress(`flux: creating the GitRepository and ${spec.members.length} Kustomizations`);

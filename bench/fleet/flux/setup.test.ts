@@ -34,5 +34,24 @@ test('one shared GitRepository; per member a kubeconfig Secret and a Kustomizati
   assert.deepEqual(ks.spec['sourceRef'], { kind: 'GitRepository', name: 'fleet' });
   assert.equal(ks.spec['path'], './apps/web');
   assert.equal(ks.spec['prune'], true);
+  assert.equal(ks.spec['targetNamespace'], undefined, 'no targetNamespace unless asked');
   assert.equal(kustomizationName('m2'), 'member-m2');
+});
+
+test('a targetNamespace moves Flux’s copy of the workload out of Plinth’s way', () => {
+  const objs = fluxFleetObjects({
+    namespace: 'flux-bench',
+    source: 'fleet',
+    url: 'http://x/fleet.git',
+    branch: 'main',
+    path: 'apps/web',
+    interval: '1m',
+    wait: false,
+    timeout: '5m',
+    targetNamespace: 'flux-fleet-bench',
+    members: [{ name: 'm1', kubeconfig: 'kc' }],
+  });
+  const ks = objs.find((o) => o.kind === 'Kustomization') as { spec: Record<string, unknown> };
+  assert.equal(ks.spec['targetNamespace'], 'flux-fleet-bench');
+  assert.equal(ks.spec['wait'], false);
 });

@@ -65,6 +65,12 @@ export interface FluxFleetSpec {
   wait: boolean;
   /** Kustomization spec.timeout (Go duration). */
   timeout: string;
+  /**
+   * Kustomization spec.targetNamespace: kustomize puts every namespaced object there and renames the Namespace
+   * object of the directory to it, so Flux can deliver the same commits to the same members as Plinth without
+   * the two fighting over the same objects. Unset: the directory's own namespace.
+   */
+  targetNamespace?: string;
   members: FleetMember[];
 }
 
@@ -107,6 +113,7 @@ export function fluxFleetObjects(spec: FluxFleetSpec): ApplyObject[] {
         wait: spec.wait,
         timeout: spec.timeout,
         sourceRef: { kind: 'GitRepository', name: spec.source },
+        ...(spec.targetNamespace ? { targetNamespace: spec.targetNamespace } : {}),
         kubeConfig: { secretRef: { name: kubeconfigSecretName(m.name), key: 'value' } },
       },
     });

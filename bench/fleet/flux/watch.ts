@@ -72,22 +72,24 @@ export class MemberWatch extends ConditionWatch {
   private readonly cm: Informer<KubeObject & ConfigMapLike>;
   private readonly dep: Informer<KubeObject & DeploymentLike>;
 
+  /** `namespace`: where the workload lands on the member (a Kustomization's targetNamespace, if it has one). */
   constructor(
     readonly name: string,
     client: KubeClient,
+    private readonly namespace: string = WORKLOAD_NAMESPACE,
   ) {
     super();
     this.cm = this.add(
-      new Informer<KubeObject & ConfigMapLike>({ client, resource: ref('v1', 'configmaps', WORKLOAD_NAMESPACE), fieldSelector: `metadata.name=${CONFIGMAP_NAME}`, name: `${name}-cm` }),
+      new Informer<KubeObject & ConfigMapLike>({ client, resource: ref('v1', 'configmaps', namespace), fieldSelector: `metadata.name=${CONFIGMAP_NAME}`, name: `${name}-cm` }),
     );
     this.dep = this.add(
-      new Informer<KubeObject & DeploymentLike>({ client, resource: ref('apps/v1', 'deployments', WORKLOAD_NAMESPACE), fieldSelector: `metadata.name=${DEPLOYMENT_NAME}`, name: `${name}-deploy` }),
+      new Informer<KubeObject & DeploymentLike>({ client, resource: ref('apps/v1', 'deployments', namespace), fieldSelector: `metadata.name=${DEPLOYMENT_NAME}`, name: `${name}-deploy` }),
     );
   }
 
   /** Revision `revision` is applied (ConfigMap value) and healthy (Deployment rolled out). */
   isAt(revision: number): boolean {
-    return configMapAt(this.cm.get(`${WORKLOAD_NAMESPACE}/${CONFIGMAP_NAME}`), revision) && deploymentHealthyAt(this.dep.get(`${WORKLOAD_NAMESPACE}/${DEPLOYMENT_NAME}`), revision);
+    return configMapAt(this.cm.get(`${this.namespace}/${CONFIGMAP_NAME}`), revision) && deploymentHealthyAt(this.dep.get(`${this.namespace}/${DEPLOYMENT_NAME}`), revision);
   }
 
   at(revision: number, timeoutMs: number): Promise<number> {

@@ -5,13 +5,15 @@ import { parseWrites, totalOf, writesBetween } from './writes.js';
 const line = (verb: string, group: string, resource: string, sub: string, v: number): string =>
   `apiserver_request_total{code="200",component="apiserver",dry_run="",group="${group}",resource="${resource}",scope="resource",subresource="${sub}",verb="${verb}",version="v1"} ${v}`;
 
-test('writes are counted by verb, group, resource and subresource; reads and leases are left out', () => {
+test('writes are counted by verb, group, resource and subresource; reads and the hub’s own background writes are left out', () => {
   const text = [
     '# HELP apiserver_request_total x',
     line('PATCH', 'source.toolkit.fluxcd.io', 'gitrepositories', 'status', 3),
     line('PATCH', 'source.toolkit.fluxcd.io', 'gitrepositories', 'status', 2),
     line('POST', '', 'events', '', 4),
     line('PUT', 'coordination.k8s.io', 'leases', '', 50),
+    line('POST', '', 'endpoints', '', 7),
+    line('PUT', 'discovery.k8s.io', 'endpointslices', '', 2),
     line('GET', 'kustomize.toolkit.fluxcd.io', 'kustomizations', '', 9),
     line('APPLY', 'kustomize.toolkit.fluxcd.io', 'kustomizations', '', 1),
   ].join('\n');
