@@ -233,6 +233,34 @@ describe('GitSource controller on a real hub and a real git daemon', () => {
     assert.deepEqual(gs.status?.artifact, good.status?.artifact);
   });
 
+  test('an HTTP(S) token from the Secret is sent; a wrong or missing one is refused in words', async () => {
+    const httpBase = await git.startHttp({ username: 'bot', password: 'tok-123' });
+    git.createRepo('private');
+    const c1 = git.commit('private', { 'cm.yaml': cm('private') });
+    const url = `${httpBase}/private.git`;
+    const secrets = inNamespace(SOURCE_RES.secrets, NS);
+    const b64 = (v: string): string => Buffer.from(v).toString('base64');
+    await client.create(secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'good-token', namespace: NS }, data: { username: b64('bot'), password: b64('tok-123') } });
+    await client.create(secrets, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bad-token', namespace: NS }, data: { username: b64('bot'), password: b64('wrong-456') } });
+    await createSource('private-good', url, { branch: 'main' }, { secretRef: { name: 'good-token' } });
+    await createSource('private-bad', url, { branch: 'main' }, { secretRef: { name: 'bad-token' } });
+    await createSource('private-none', url, { branch: 'main' });
+    await createSource('private-nosecret', url, { branch: 'main' }, { secretRef: { name: 'absent' } });
+    await createDelivery('private-good', 'private-good', '');
+    const good = await waitSource('private-good', `commit ${c1}`, (s) => s.status?.commit === c1 && !!s.status.artifact);
+    assert.equal(ready(good)?.status, 'True');
+    for (const name of ['private-bad', 'private-none']) {
+      const gs = await waitSource(name, 'Ready=False', (s) => ready(s)?.status === 'False');
+      assert.equal(ready(gs)?.reason, 'AuthRefused', JSON.stringify(ready(gs)));
+      assert.match(ready(gs)?.message ?? '', /^the Git server refused access to http:\/\/127\.0\.0\.1:\d+\/private\.git: /);
+      assert.doesNotMatch(JSON.stringify(gs.status), /tok-123|wrong-456|d3JvbmctNDU2|dG9rLTEyMw/, 'no credential in the status');
+    }
+    assert.ok(git.httpRefused() >= 2);
+    const missing = await waitSource('private-nosecret', 'Ready=False', (s) => ready(s)?.status === 'False');
+    assert.equal(ready(missing)?.reason, 'InvalidSpec');
+    assert.match(ready(missing)?.message ?? '', /Secret fleet-source\/absent cannot be used: it does not exist/);
+  });
+
   test('plinth fleet sources lists them: a table of a namespace, -A -o json', async () => {
     const table = await plinth(['fleet', 'sources', '-n', NS, '--kubeconfig', cluster.kubeconfigPath]);
     assert.equal(table.code, 0, table.stderr);
