@@ -233,6 +233,19 @@ describe('GitSource controller on a real hub and a real git daemon', () => {
     assert.deepEqual(gs.status?.artifact, good.status?.artifact);
   });
 
+  test('a suspended source is not fetched, not even by a webhook, until it is resumed', async () => {
+    const url = git.createRepo('paused');
+    const c1 = git.commit('paused', { 'cm.yaml': cm('p') });
+    await createSource('paused', url, { branch: 'main' }, { suspend: true, interval: '1s' });
+    // The webhook is accepted once the controller's cache holds the source, and still fetches nothing.
+    await waitFor(() => triggers.trigger(NS, 'paused'), 'the controller knows the source', 10_000);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal(git.uploadPacks('paused'), 0, 'no request reached the Git server');
+    assert.equal((await getSource('paused')).status?.commit, undefined);
+    await client.patch(gsRes, 'paused', { spec: { suspend: false } }, 'merge');
+    await waitSource('paused', `commit ${c1}`, (s) => s.status?.commit === c1);
+  });
+
   test('an HTTP(S) token from the Secret is sent; a wrong or missing one is refused in words', async () => {
     const httpBase = await git.startHttp({ username: 'bot', password: 'tok-123' });
     git.createRepo('private');

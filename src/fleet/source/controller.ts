@@ -188,6 +188,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
       cont = page.metadata.continue || undefined;
     } while (cont);
     await store.gc(referenced);
+    await git.pruneContent(new Set(sources.list().flatMap((s) => (s.status?.commit ? [s.status.commit] : []))));
   }
 
   /** A path already rendered at this commit (its artifact still on disk, or its error) needs no new render. */

@@ -87,9 +87,10 @@ export class SourceFetcher {
     if (req.ref.kind !== 'commit') {
       this.count(key, 'lsRemotes');
       head = await this.git.lsRemote(req);
-      if (prev && head === prev.commit) return prev;
+      // The tree may have been pruned since: checkout makes it again from the cache (and is cheap when it exists).
+      if (prev && head === prev.commit) return { ...prev, dir: await this.git.checkout(req.url, prev.commit) };
     } else if (prev && prev.commit.startsWith(req.ref.name)) {
-      return prev;
+      return { ...prev, dir: await this.git.checkout(req.url, prev.commit) };
     }
     this.count(key, 'fetches');
     const commit = await this.git.fetch(req, head);
