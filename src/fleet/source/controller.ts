@@ -19,6 +19,7 @@ import { GitCache, type FetchRequest } from './git.js';
 import { parseInterval, repoDir, sourceRef, type GitRef } from './ref.js';
 import { renderDirectory } from './render-dir.js';
 import { sourceStatus, type CheckOutcome, type PathResult } from './status.js';
+import { renderDuration } from './metrics.js';
 import { ArtifactStore, type ArtifactOrigin } from './store.js';
 import type { FetchTriggers } from './triggers.js';
 
@@ -137,10 +138,13 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     let p = renders.get(k);
     if (!p) {
       p = (async (): Promise<{ bytes: Buffer; objects: number } | { error: string }> => {
+        const end = renderDuration.startTimer();
         try {
           const objects = await renderDirectory(fetched.dir, dir);
+          end({ result: 'ok' });
           return { bytes: encodeArtifact(objects).bytes, objects: objects.length };
         } catch (err) {
+          end({ result: 'error' });
           if (err instanceof PlinthError) return { error: err.message };
           throw err;
         }
