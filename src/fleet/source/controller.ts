@@ -8,6 +8,7 @@ import { DONE, requeueAfter, runController, type Controller, type ReconcileConte
 import { Discovery } from '../../kube/discovery.js';
 import { EventRecorder } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
+import type { ManagerContext } from '../../kube/module.js';
 import { Informer } from '../../kube/informer.js';
 import { ref, inNamespace, type KubeObject } from '../../kube/resource.js';
 import { writeStatus } from '../../kube/status.js';
@@ -280,7 +281,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
 }
 
 /** The manager's entry point: runs the GitSource controller until `ctx.signal` aborts. */
-export async function runGitSourceController(ctx: { client: KubeClient; signal: AbortSignal; dataDir: string; store?: ArtifactStore; triggers?: FetchTriggers }): Promise<void> {
+export async function runGitSourceController(ctx: ManagerContext & { dataDir: string; store?: ArtifactStore; triggers?: FetchTriggers }): Promise<void> {
   const c = startGitSourceController({ client: ctx.client, signal: ctx.signal, dataDir: ctx.dataDir, store: ctx.store, triggers: ctx.triggers });
   await c.done;
 }
