@@ -10,6 +10,7 @@ import { EventRecorder } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
 import type { ManagerContext } from '../../kube/module.js';
 import { Informer } from '../../kube/informer.js';
+import { logger } from '../../kube/log.js';
 import { ref, inNamespace, type KubeObject } from '../../kube/resource.js';
 import { writeStatus } from '../../kube/status.js';
 import { PlinthError, errorMessage } from '../../errors/index.js';
@@ -72,11 +73,12 @@ const reasonOf = (err: unknown): string => {
   }
 };
 
-/** The paths (relative to the source's spec.path) that the source's FleetDeliveries use. */
+/**
+ * The paths (relative to the source's spec.path) that the source's FleetDeliveries use, exactly as they spell
+ * them: status.artifacts[].path is what a delivery looks its artifact up by.
+ */
 function deliveryPaths(deliveries: readonly FleetDelivery[]): string[] {
-  const out = new Set<string>();
-  for (const d of deliveries) out.add((d.spec.path ?? '').replace(/^\.\/?/, '').replace(/\/+$/, ''));
-  return [...out].sort();
+  return [...new Set(deliveries.map((d) => d.spec.path ?? ''))].sort();
 }
 
 /** Status-only updates of a GitSource are the controller's own writes: they enqueue nothing. */
@@ -103,6 +105,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     indexers: { source: (d) => [deliverySourceKey(d)] },
   });
   const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
+  const log = logger('fleet-source');
   const forced = new Set<string>();
   /** fetch key → the GitSources that share it (to wake them when one of them sees a new commit). */
   const sharing = new Map<string, Set<string>>();
@@ -133,7 +136,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     }
   }
 
-  /** Renders one directory of a commit once, whichever sources ask (the memo keeps the newest few hundred). */
+  /** Renders one directory of a commit once, whichever sources ask (the memo keeps the newest 32). */
   function renderOnce(fetched: FetchResult, dir: string): Promise<{ bytes: Buffer; objects: number } | { error: string }> {
     const k = `${fetched.commit}\0${dir}`;
     let p = renders.get(k);
@@ -141,12 +144,13 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
       p = (async (): Promise<{ bytes: Buffer; objects: number } | { error: string }> => {
         const end = renderDuration.startTimer();
         try {
-          const objects = await renderDirectory(fetched.dir, dir);
+          const objects = await renderDirectory(fetched.dir, dir, { onProgress: (line) => log.info({ line }, 'kustomize') });
           end({ result: 'ok' });
           return { bytes: encodeArtifact(objects).bytes, objects: objects.length };
         } catch (err) {
           end({ result: 'error' });
-          if (err instanceof PlinthError) return { error: err.message };
+          // What the commit holds is an answer for good; anything else (no kustomize yet, a disk error) is retried.
+          if (err instanceof PlinthError && (err.code === 'FLEET_RENDER_FAILED' || err.code === 'FLEET_SOURCE_PATH_INVALID')) return { error: err.message };
           throw err;
         }
       })();
