@@ -42,7 +42,7 @@ describe('GitSource controller on a real hub and a real git daemon', () => {
   let dataDir: string;
   let controller: GitSourceController;
   const triggers = new FetchTriggers();
-  const ac = new AbortController();
+  let ac = new AbortController();
 
   const gsRes = inNamespace(SOURCE_RES.gitSources, NS);
   const fdRes = inNamespace(SOURCE_RES.fleetDeliveries, NS);
@@ -272,6 +272,21 @@ describe('GitSource controller on a real hub and a real git daemon', () => {
     const missing = await waitSource('private-nosecret', 'Ready=False', (s) => ready(s)?.status === 'False');
     assert.equal(ready(missing)?.reason, 'InvalidSpec');
     assert.match(ready(missing)?.message ?? '', /Secret fleet-source\/absent cannot be used: it does not exist/);
+  });
+
+  test('a restarted controller (same data dir) asks Git only for the head: no fetch, no render, no status write', async () => {
+    const before = await getSource('shared-a');
+    const requests = git.uploadPacks('shared');
+    ac.abort();
+    await controller.done;
+    ac = new AbortController(); // the suite's after() stops this one
+    controller = startGitSourceController({ client, signal: ac.signal, dataDir, triggers });
+    await controller.ready;
+    await waitFor(() => git.uploadPacks('shared') >= requests + 1, 'the new controller checked the head', 15_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(git.uploadPacks('shared'), requests + 1, 'one ls-remote for both sources, and no fetch: the commit is in the cache');
+    const now = await getSource('shared-a');
+    assert.equal(now.metadata.resourceVersion, before.metadata.resourceVersion, 'status unchanged, not even rewritten');
   });
 
   test('plinth fleet sources lists them: a table of a namespace, -A -o json', async () => {
