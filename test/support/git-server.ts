@@ -78,7 +78,8 @@ export async function startGitServer(): Promise<GitServer> {
     const p = spawn(
       'git',
       ['daemon', '--reuseaddr', '--export-all', '--enable=receive-pack', '--verbose', '--log-destination=stderr', `--base-path=${root}`, '--listen=127.0.0.1', `--port=${port}`, root],
-      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+      // Not detached: a test runner killed with its process group takes the daemon along.
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let buf = '';
     p.stderr.setEncoding('utf8');
@@ -98,7 +99,7 @@ export async function startGitServer(): Promise<GitServer> {
       proc = p;
       break;
     }
-    killGroup(p);
+    stopDaemon(p);
     if (attempt >= 3) {
       await rm(root, { recursive: true, force: true });
       throw new Error(`git daemon did not start: ${log}`);
@@ -173,7 +174,7 @@ export async function startGitServer(): Promise<GitServer> {
       if (http) await new Promise<void>((r) => http!.close(() => r()));
       if (proc) {
         const exited = new Promise<void>((r) => (proc!.exitCode !== null || proc!.signalCode !== null ? r() : proc!.once('exit', () => r())));
-        killGroup(proc);
+        stopDaemon(proc);
         await Promise.race([exited, sleep(5000)]);
         proc = undefined;
       }
@@ -183,14 +184,9 @@ export async function startGitServer(): Promise<GitServer> {
   return server;
 }
 
-/** The daemon and the upload-packs it forked share its process group (it was started detached). */
-function killGroup(p: ChildProcess): void {
-  if (p.pid === undefined) return;
-  try {
-    process.kill(-p.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
+/** Stops the daemon; the upload-packs it forked for connections end with their connections. */
+function stopDaemon(p: ChildProcess): void {
+  if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
 }
 
 async function answers(port: number, p: ChildProcess): Promise<boolean> {
