@@ -5,6 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +31,14 @@ export interface GitServer {
   head(name: string, branch?: string): string | undefined;
   /** upload-pack requests (ls-remote, fetch, clone) the daemon served for a repository so far. */
   uploadPacks(name: string): number;
-  /** Stops the daemon (and everything it forked) and removes the repositories. */
+  /**
+   * Serves the same repositories over smart HTTP (`git http-backend` behind a Node server on loopback) that
+   * demands HTTP Basic auth with these credentials; returns http://127.0.0.1:PORT (repositories at /NAME.git).
+   */
+  startHttp(auth: { username: string; password: string }): Promise<string>;
+  /** Requests the HTTP server refused (401) so far. */
+  httpRefused(): number;
+  /** Stops the daemon (and everything it forked), the HTTP server, and removes the repositories. */
   stop(): Promise<void>;
 }
 
@@ -70,7 +78,8 @@ export async function startGitServer(): Promise<GitServer> {
     const p = spawn(
       'git',
       ['daemon', '--reuseaddr', '--export-all', '--enable=receive-pack', '--verbose', '--log-destination=stderr', `--base-path=${root}`, '--listen=127.0.0.1', `--port=${port}`, root],
-      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+      // Not detached: a test runner killed with its process group takes the daemon along.
+      { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let buf = '';
     p.stderr.setEncoding('utf8');
@@ -90,13 +99,15 @@ export async function startGitServer(): Promise<GitServer> {
       proc = p;
       break;
     }
-    killGroup(p);
+    stopDaemon(p);
     if (attempt >= 3) {
       await rm(root, { recursive: true, force: true });
       throw new Error(`git daemon did not start: ${log}`);
     }
   }
   const base = `git://127.0.0.1:${port}`;
+  let http: Server | undefined;
+  let refused = 0;
   const dir = (name: string): string => join(root, `${name}.git`);
 
   const server: GitServer = {
@@ -144,10 +155,26 @@ export async function startGitServer(): Promise<GitServer> {
       return r.status === 0 ? r.stdout.trim() : undefined;
     },
     uploadPacks: (name) => requests.get(name) ?? 0,
+    async startHttp(auth) {
+      const expected = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+      http = createHttpServer((req, res) => {
+        if (req.headers.authorization !== expected) {
+          refused++;
+          res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="plinth-test"' });
+          res.end('authentication required\n');
+          return;
+        }
+        cgi(root, req, res, auth.username);
+      });
+      await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', () => resolve()));
+      return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    },
+    httpRefused: () => refused,
     async stop() {
+      if (http) await new Promise<void>((r) => http!.close(() => r()));
       if (proc) {
         const exited = new Promise<void>((r) => (proc!.exitCode !== null || proc!.signalCode !== null ? r() : proc!.once('exit', () => r())));
-        killGroup(proc);
+        stopDaemon(proc);
         await Promise.race([exited, sleep(5000)]);
         proc = undefined;
       }
@@ -157,14 +184,9 @@ export async function startGitServer(): Promise<GitServer> {
   return server;
 }
 
-/** The daemon and the upload-packs it forked share its process group (it was started detached). */
-function killGroup(p: ChildProcess): void {
-  if (p.pid === undefined) return;
-  try {
-    process.kill(-p.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
+/** Stops the daemon; the upload-packs it forked for connections end with their connections. */
+function stopDaemon(p: ChildProcess): void {
+  if (p.exitCode === null && p.signalCode === null) p.kill('SIGTERM');
 }
 
 async function answers(port: number, p: ChildProcess): Promise<boolean> {
@@ -177,4 +199,53 @@ async function answers(port: number, p: ChildProcess): Promise<boolean> {
     await sleep(100);
   }
   return false;
+}
+
+/** One request through `git http-backend` (CGI): the body in, the CGI headers turned into the HTTP response. */
+function cgi(root: string, req: IncomingMessage, res: ServerResponse, user: string): void {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const child = spawn('git', ['http-backend'], {
+    env: {
+      ...process.env,
+      GIT_PROJECT_ROOT: root,
+      GIT_HTTP_EXPORT_ALL: '1',
+      PATH_INFO: decodeURIComponent(url.pathname),
+      QUERY_STRING: url.search.replace(/^\?/, ''),
+      REQUEST_METHOD: req.method ?? 'GET',
+      CONTENT_TYPE: req.headers['content-type'] ?? '',
+      REMOTE_USER: user,
+      REMOTE_ADDR: '127.0.0.1',
+      GIT_PROTOCOL: String(req.headers['git-protocol'] ?? ''),
+      HTTP_CONTENT_ENCODING: String(req.headers['content-encoding'] ?? ''),
+    },
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  req.pipe(child.stdin);
+  let head = Buffer.alloc(0);
+  let sent = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (sent) {
+      res.write(chunk);
+      return;
+    }
+    head = Buffer.concat([head, chunk]);
+    const end = head.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    let status = 200;
+    const headers: Record<string, string> = {};
+    for (const line of head.subarray(0, end).toString('latin1').split('\r\n')) {
+      const i = line.indexOf(':');
+      const k = line.slice(0, i).trim();
+      const v = line.slice(i + 1).trim();
+      if (k.toLowerCase() === 'status') status = Number(v.split(' ')[0]);
+      else headers[k] = v;
+    }
+    res.writeHead(status, headers);
+    res.write(head.subarray(end + 4));
+    sent = true;
+  });
+  child.on('close', () => {
+    if (!sent) res.writeHead(500);
+    res.end();
+  });
 }

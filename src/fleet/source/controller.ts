@@ -8,7 +8,9 @@ import { DONE, requeueAfter, runController, type Controller, type ReconcileConte
 import { Discovery } from '../../kube/discovery.js';
 import { EventRecorder } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
+import type { ManagerContext } from '../../kube/module.js';
 import { Informer } from '../../kube/informer.js';
+import { logger } from '../../kube/log.js';
 import { ref, inNamespace, type KubeObject } from '../../kube/resource.js';
 import { writeStatus } from '../../kube/status.js';
 import { PlinthError, errorMessage } from '../../errors/index.js';
@@ -19,6 +21,7 @@ import { GitCache, type FetchRequest } from './git.js';
 import { parseInterval, repoDir, sourceRef, type GitRef } from './ref.js';
 import { renderDirectory } from './render-dir.js';
 import { sourceStatus, type CheckOutcome, type PathResult } from './status.js';
+import { renderDuration } from './metrics.js';
 import { ArtifactStore, type ArtifactOrigin } from './store.js';
 import type { FetchTriggers } from './triggers.js';
 
@@ -70,11 +73,12 @@ const reasonOf = (err: unknown): string => {
   }
 };
 
-/** The paths (relative to the source's spec.path) that the source's FleetDeliveries use. */
+/**
+ * The paths (relative to the source's spec.path) that the source's FleetDeliveries use, exactly as they spell
+ * them: status.artifacts[].path is what a delivery looks its artifact up by.
+ */
 function deliveryPaths(deliveries: readonly FleetDelivery[]): string[] {
-  const out = new Set<string>();
-  for (const d of deliveries) out.add((d.spec.path ?? '').replace(/^\.\/?/, '').replace(/\/+$/, ''));
-  return [...out].sort();
+  return [...new Set(deliveries.map((d) => d.spec.path ?? ''))].sort();
 }
 
 /** Status-only updates of a GitSource are the controller's own writes: they enqueue nothing. */
@@ -101,6 +105,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     indexers: { source: (d) => [deliverySourceKey(d)] },
   });
   const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
+  const log = logger('fleet-source');
   const forced = new Set<string>();
   /** fetch key → the GitSources that share it (to wake them when one of them sees a new commit). */
   const sharing = new Map<string, Set<string>>();
@@ -131,17 +136,21 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     }
   }
 
-  /** Renders one directory of a commit once, whichever sources ask (the memo keeps the newest few hundred). */
+  /** Renders one directory of a commit once, whichever sources ask (the memo keeps the newest 32). */
   function renderOnce(fetched: FetchResult, dir: string): Promise<{ bytes: Buffer; objects: number } | { error: string }> {
     const k = `${fetched.commit}\0${dir}`;
     let p = renders.get(k);
     if (!p) {
       p = (async (): Promise<{ bytes: Buffer; objects: number } | { error: string }> => {
+        const end = renderDuration.startTimer();
         try {
-          const objects = await renderDirectory(fetched.dir, dir);
+          const objects = await renderDirectory(fetched.dir, dir, { onProgress: (line) => log.info({ line }, 'kustomize') });
+          end({ result: 'ok' });
           return { bytes: encodeArtifact(objects).bytes, objects: objects.length };
         } catch (err) {
-          if (err instanceof PlinthError) return { error: err.message };
+          end({ result: 'error' });
+          // What the commit holds is an answer for good; anything else (no kustomize yet, a disk error) is retried.
+          if (err instanceof PlinthError && (err.code === 'FLEET_RENDER_FAILED' || err.code === 'FLEET_SOURCE_PATH_INVALID')) return { error: err.message };
           throw err;
         }
       })();
@@ -188,6 +197,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
       cont = page.metadata.continue || undefined;
     } while (cont);
     await store.gc(referenced);
+    await git.pruneContent(new Set(sources.list().flatMap((s) => (s.status?.commit ? [s.status.commit] : []))));
   }
 
   /** A path already rendered at this commit (its artifact still on disk, or its error) needs no new render. */
@@ -275,7 +285,7 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
 }
 
 /** The manager's entry point: runs the GitSource controller until `ctx.signal` aborts. */
-export async function runGitSourceController(ctx: { client: KubeClient; signal: AbortSignal; dataDir: string; store?: ArtifactStore; triggers?: FetchTriggers }): Promise<void> {
+export async function runGitSourceController(ctx: ManagerContext & { dataDir: string; store?: ArtifactStore; triggers?: FetchTriggers }): Promise<void> {
   const c = startGitSourceController({ client: ctx.client, signal: ctx.signal, dataDir: ctx.dataDir, store: ctx.store, triggers: ctx.triggers });
   await c.done;
 }

@@ -102,7 +102,7 @@ export function classifyGitFailure(stderr: string): GitFailure {
   )
     return 'auth';
   if (
-    /could not resolve host|unable to connect|connection refused|connection timed out|no route to host|network is unreachable|repository not found|not found|does not appear to be a git repository|repository not exported|could not read from remote repository|unable to access|timed out|couldn't connect|failed to connect|early eof|the remote end hung up/.test(
+    /could not resolve host|unable to connect|connection refused|connection timed out|no route to host|network is unreachable|repository not found|no such repository|not found|does not appear to be a git repository|repository not exported|could not read from remote repository|unable to access|timed out|couldn't connect|failed to connect|early eof|the remote end hung up/.test(
       s,
     )
   )

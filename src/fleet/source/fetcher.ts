@@ -4,6 +4,7 @@
 import { errorMessage } from '../../errors/index.js';
 import { credentialsKey } from './auth.js';
 import type { FetchRequest, GitCache } from './git.js';
+import { gitRequests } from './metrics.js';
 import { describeRef } from './ref.js';
 
 export interface FetchResult {
@@ -28,6 +29,17 @@ export interface FetcherStats {
 /** The key that decides sharing: URL, ref and a digest of the credentials. */
 export function fetchKey(req: Pick<FetchRequest, 'url' | 'ref' | 'credentials'>): string {
   return `${req.url}#${describeRef(req.ref)}#${credentialsKey(req.credentials)}`;
+}
+
+async function counted<T>(op: 'ls-remote' | 'fetch', p: Promise<T>): Promise<T> {
+  try {
+    const v = await p;
+    gitRequests.labels(op, 'ok').inc();
+    return v;
+  } catch (err) {
+    gitRequests.labels(op, 'error').inc();
+    throw err;
+  }
 }
 
 export class SourceFetcher {
@@ -86,13 +98,14 @@ export class SourceFetcher {
     let head: string | undefined;
     if (req.ref.kind !== 'commit') {
       this.count(key, 'lsRemotes');
-      head = await this.git.lsRemote(req);
-      if (prev && head === prev.commit) return prev;
+      head = await counted('ls-remote', this.git.lsRemote(req));
+      // The tree may have been pruned since: checkout makes it again from the cache (and is cheap when it exists).
+      if (prev && head === prev.commit) return { ...prev, dir: await this.git.checkout(req.url, prev.commit) };
     } else if (prev && prev.commit.startsWith(req.ref.name)) {
-      return prev;
+      return { ...prev, dir: await this.git.checkout(req.url, prev.commit) };
     }
     this.count(key, 'fetches');
-    const commit = await this.git.fetch(req, head);
+    const commit = await counted('fetch', this.git.fetch(req, head));
     const dir = await this.git.checkout(req.url, commit);
     return { commit, dir, fetchedAt: new Date(this.now()) };
   }

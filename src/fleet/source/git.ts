@@ -2,7 +2,7 @@
 // checked-out content directory per commit (reused by every GitSource and path at that commit).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlinthError } from '../../errors/index.js';
 import { gitAuthEnv, type GitCredentials } from './auth.js';
@@ -151,6 +151,25 @@ export class GitCache {
       }
       return dir;
     });
+  }
+
+  /**
+   * Removes checked-out trees no longer needed: all but the commits in `keep` and the `newest` most recently
+   * made ones. Returns the removed commits.
+   */
+  async pruneContent(keep: ReadonlySet<string>, newest = 20): Promise<string[]> {
+    const root = join(this.root, 'content');
+    let names: string[];
+    try {
+      names = (await readdir(root)).filter((n) => /^[0-9a-f]{40,64}$/.test(n));
+    } catch {
+      return [];
+    }
+    const dated = await Promise.all(names.map(async (n) => ({ n, at: (await stat(join(root, n))).mtimeMs })));
+    dated.sort((a, b) => b.at - a.at);
+    const gone = dated.slice(newest).map((d) => d.n).filter((n) => !keep.has(n));
+    for (const n of gone) await this.locked(join(root, n), () => rm(join(root, n), { recursive: true, force: true }));
+    return gone;
   }
 
   private async initRepo(repo: string): Promise<void> {

@@ -5,7 +5,10 @@ import { PlinthError } from '../../errors/index.js';
 import { parseInterval, refNameProblem, remoteRef, repoDir, sourceRef } from './ref.js';
 import { classifyGitFailure } from './exec.js';
 import { parseLsRemote } from './git.js';
-import { credentialsFromSecret, credentialsKey, httpAuthConfig } from './auth.js';
+import { credentialsFromSecret, credentialsKey, gitAuthEnv, httpAuthConfig } from './auth.js';
+import { existsSync, mkdtempSync, readFileSync as read, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KUSTOMIZE_VERSION } from './kustomize.js';
 
 test('refs are checked as git check-ref-format would, and never read as an option', () => {
@@ -42,6 +45,7 @@ test("git's failures are told apart: auth refused, unreachable, unknown ref", ()
   assert.equal(classifyGitFailure("fatal: unable to access 'https://h/r.git/': The requested URL returned error: 403"), 'auth');
   assert.equal(classifyGitFailure('fatal: unable to connect to 127.0.0.1:\n127.0.0.1[0: 127.0.0.1]: errno=Connection refused'), 'unreachable');
   assert.equal(classifyGitFailure("fatal: remote error: access denied or repository not exported: /nope.git"), 'unreachable');
+  assert.equal(classifyGitFailure('fatal: remote error: no such repository: /nope.git'), 'unreachable');
   assert.equal(classifyGitFailure("fatal: unable to access 'https://nowhere.invalid/': Could not resolve host: nowhere.invalid"), 'unreachable');
   assert.equal(classifyGitFailure("fatal: couldn't find remote ref refs/heads/nope"), 'unknown-ref');
   assert.equal(classifyGitFailure('error: something else'), 'other');
@@ -69,4 +73,24 @@ test('credentials: a token becomes a header scoped to the URL, and sharing is ke
 test('.ci/install-kustomize builds the version the renderer pins', () => {
   const script = readFileSync(new URL('../../../.ci/install-kustomize', import.meta.url), 'utf8');
   assert.match(script, new RegExp(`^KUSTOMIZE_VERSION=${KUSTOMIZE_VERSION.replace(/\./g, '\\.')}$`, 'm'));
+});
+
+test('an SSH key goes to a 0600 file named only by GIT_SSH_COMMAND, and is removed after', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'plinth-auth-'));
+  try {
+    const auth = await gitAuthEnv('git@git.example:team/repo.git', { secret: 'ns/ssh', identity: 'KEY-MATERIAL', knownHosts: 'git.example ssh-ed25519 AAAA' }, root);
+    const cmd = auth.env.GIT_SSH_COMMAND ?? '';
+    const key = /-i '([^']+)'/.exec(cmd)?.[1];
+    assert.ok(key, cmd);
+    assert.equal(statSync(key).mode & 0o777, 0o600);
+    assert.equal(read(key, 'utf8'), 'KEY-MATERIAL\n');
+    assert.match(cmd, /IdentitiesOnly=yes .*BatchMode=yes .*StrictHostKeyChecking=yes .*UserKnownHostsFile='[^']+known_hosts'/);
+    assert.doesNotMatch(cmd, /KEY-MATERIAL/);
+    await auth.cleanup();
+    assert.equal(existsSync(key), false);
+    // An https URL needs a token: a Secret holding only an SSH key is refused for it.
+    await assert.rejects(gitAuthEnv('https://git.example/r.git', { secret: 'ns/ssh', identity: 'K' }, root), /needs `password`/);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

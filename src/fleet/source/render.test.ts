@@ -44,8 +44,14 @@ test('invalid YAML names file:line of the whole file, also in a later document',
   const text = `${cm('ok')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: broken\ndata:\n  a: [1, 2\n`;
   const err = failure(() => parseManifestFile({ path: 'apps/web/cm.yaml', text }, 'apps/web'));
   assert.equal(err.code, 'FLEET_RENDER_FAILED');
-  // The broken flow sequence opens on line 11 and js-yaml reports where it gave up (the end, line 12).
-  assert.match(err.message, /^cannot render apps\/web: apps\/web\/cm\.yaml:1[12]: invalid YAML: /);
+  // The broken flow sequence opens on line 11 and js-yaml reports where it gave up (past the end), so the last line with text is named.
+  assert.match(err.message, /^cannot render apps\/web: apps\/web\/cm\.yaml:11: invalid YAML: /);
+});
+
+test('an error inside a later document names the exact line of the file', () => {
+  const second = (bad: string): string => `${cm('a')}---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n${bad}\ndata: {}\n`;
+  assert.match(failure(() => parseManifestFile({ path: 'f.yaml', text: second('\tlabels: {}') }, '')).message, /^cannot render \/: f\.yaml:10: invalid YAML: tab characters/);
+  assert.match(failure(() => parseManifestFile({ path: 'f.yaml', text: second('  name: c: d') }, '')).message, /f\.yaml:10: invalid YAML: bad indentation/);
 });
 
 test('an object without apiVersion, kind or name is refused at its line', () => {

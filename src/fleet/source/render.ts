@@ -116,7 +116,9 @@ export function parseManifestFile(file: ManifestFile, dir: string): KubeObject[]
       doc = parseKubeYaml(chunk.text);
     } catch (err) {
       const e = err as { mark?: { line?: number }; reason?: string; message?: string };
-      const line = chunk.line + (e.mark?.line ?? 0);
+      // js-yaml marks where it gave up, which for an unclosed bracket is past the end: name the last line that has text.
+      const lastText = chunk.text.trimEnd().split('\n').length - 1;
+      const line = chunk.line + Math.min(e.mark?.line ?? 0, lastText);
       throw renderError(dir, `${file.path}:${line}`, `invalid YAML: ${(e.reason ?? e.message ?? String(err)).split('\n')[0]}`);
     }
     if (doc === null || doc === undefined) continue; // an empty document (comments only)
