@@ -74,7 +74,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined | false>, 
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}${log ? `\n--- log tail:\n${log.join('').slice(-4000)}` : ''}`);
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}${log ? `\n--- log tail:\n${log.join('').slice(-4000)}` : ''}`);
     await sleep(200);
   }
 }
@@ -198,7 +198,7 @@ describe('fleet end to end: Git → hub → agents → members', () => {
         paused: false,
         confirmedWaves: [],
       },
-    } as unknown as FleetDelivery);
+    });
     for (const m of members) {
       await until(`v1 on ${m.name}`, async () => (await m.client!.get<{ data?: Record<string, string> }>(CONFIGMAPS('web'), 'web-config')).data?.['value'] === 'v1', 90_000, managerLog);
     }

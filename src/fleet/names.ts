@@ -55,3 +55,9 @@ export const ARTIFACT_MEDIA_TYPE = 'application/vnd.plinth.artifact.v1+json';
 export const artifactDigest = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 /** The path, on the hub's fleet HTTP server, of an artifact. */
 export const artifactPath = (digest: string): string => `/artifacts/${digest}`;
+
+/**
+ * The annotation a verified webhook push sets on its GitSource (the RFC 3339 time of the push), the way Flux's
+ * `reconcile.fluxcd.io/requestedAt` asks for a reconcile: the GitSource controller fetches at once when it changes.
+ */
+export const PUSH_REQUESTED_ANNOTATION = 'fleet.plinth.dev/push-requested-at';

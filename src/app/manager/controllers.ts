@@ -17,6 +17,14 @@ export function controllers(settings: ModuleSettings = {}): ControllerModule[] {
     { name: 'releaseorder', start: async (ctx) => (await import('../../release/modules.js')).runReleaseOrderController(ctx) },
     { name: 'releaseplan', start: async (ctx) => (await import('../../release/modules.js')).runReleasePlanController(ctx) },
     { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
+    {
+      name: 'gitsource',
+      start: async (ctx) => {
+        const { runGitSourceController } = await import('../../fleet/source/controller.js');
+        const { defaultDataDir } = await import('../../fleet/hub/module.js');
+        await runGitSourceController({ ...ctx, dataDir: settings.fleet?.dataDir ?? defaultDataDir() });
+      },
+    },
     { name: 'fleet-server', start: async (ctx) => (await import('../../fleet/hub/module.js')).runFleetServer(ctx, settings.fleet) },
     { name: 'membercluster', start: async (ctx) => (await import('../../fleet/member/controller.js')).runMemberClusterController(ctx, { autoAccept: process.env.PLINTH_FLEET_AUTO_ACCEPT }) },
     { name: 'fleetdelivery', start: async (ctx) => (await import('../../fleet/delivery/modules.js')).runFleetDeliveryController(ctx) },

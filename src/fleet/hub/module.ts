@@ -7,6 +7,7 @@ import type { KubeClient } from '../../kube/http.js';
 import type { ManagerContext } from '../../kube/module.js';
 import { inNamespace } from '../../kube/resource.js';
 import type { ArtifactReader } from '../artifact.js';
+import { PUSH_REQUESTED_ANNOTATION } from '../names.js';
 import { diskArtifactReader } from './disk-reader.js';
 import { GIT_SOURCES, type OnPush } from './hooks.js';
 import { startFleetServer } from './server.js';
@@ -38,12 +39,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.PLINTH_DATA_DIR && env.PLINTH_DATA_DIR !== '' ? env.PLINTH_DATA_DIR : join(cacheDir(env), 'data');
 }
 
-/**
- * The annotation a verified webhook push sets on its GitSource (RFC 3339 time of the push), the way
- * Flux's `reconcile.fluxcd.io/requestedAt` asks for a reconcile: a GitSource controller that sees it
- * change fetches at once. It survives a restart of the manager and reaches whichever instance leads.
- */
-export const PUSH_REQUESTED_ANNOTATION = 'fleet.plinth.dev/push-requested-at';
+export { PUSH_REQUESTED_ANNOTATION };
 
 /** The default onPush: records the push on the GitSource (one merge patch of one annotation). */
 export function annotatePush(client: KubeClient): OnPush {

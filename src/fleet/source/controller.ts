@@ -24,6 +24,7 @@ import { sourceStatus, type CheckOutcome, type PathResult } from './status.js';
 import { renderDuration } from './metrics.js';
 import { ArtifactStore, type ArtifactOrigin } from './store.js';
 import type { FetchTriggers } from './triggers.js';
+import { PUSH_REQUESTED_ANNOTATION } from '../names.js';
 
 const GV = `${GitSourceKind.group}/${GitSourceKind.version}`;
 export const SOURCE_RES = {
@@ -81,8 +82,11 @@ function deliveryPaths(deliveries: readonly FleetDelivery[]): string[] {
   return [...new Set(deliveries.map((d) => d.spec.path ?? ''))].sort();
 }
 
-/** Status-only updates of a GitSource are the controller's own writes: they enqueue nothing. */
-const sourceChanged = (a: KubeObject, b: KubeObject): boolean => a.metadata?.generation !== b.metadata?.generation || a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp;
+/** Status-only updates of a GitSource are the controller's own writes: they enqueue nothing; a webhook push does. */
+const sourceChanged = (a: KubeObject, b: KubeObject): boolean =>
+  a.metadata?.generation !== b.metadata?.generation ||
+  a.metadata?.deletionTimestamp !== b.metadata?.deletionTimestamp ||
+  a.metadata?.annotations?.[PUSH_REQUESTED_ANNOTATION] !== b.metadata?.annotations?.[PUSH_REQUESTED_ANNOTATION];
 /** The GitSource key a FleetDelivery uses. */
 const deliverySourceKey = (d: FleetDelivery): string => `${d.metadata?.namespace ?? ''}/${d.spec?.sourceRef?.name ?? ''}`;
 /** A FleetDelivery matters here only for its source and path. */
@@ -107,6 +111,8 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
   const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
   const log = logger('fleet-source');
   const forced = new Set<string>();
+  /** The push annotation each GitSource had when last checked: a new value forces a fetch. */
+  const pushes = new Map<string, string>();
   /** fetch key → the GitSources that share it (to wake them when one of them sees a new commit). */
   const sharing = new Map<string, Set<string>>();
   const renders = new Map<string, Promise<{ bytes: Buffer; objects: number } | { error: string }>>();
@@ -237,12 +243,16 @@ export function startGitSourceController(opts: GitSourceControllerOptions): GitS
     const gs = sources.get(key);
     if (!gs || gs.metadata.deletionTimestamp) {
       forced.delete(key);
+      pushes.delete(key);
       for (const group of sharing.values()) group.delete(key);
       return DONE;
     }
     if (gs.spec.suspend) return DONE;
     const intervalMs = parseInterval(gs.spec.interval ?? '') ?? DEFAULT_INTERVAL_MS;
-    const force = forced.delete(key);
+    const push = gs.metadata.annotations?.[PUSH_REQUESTED_ANNOTATION];
+    const pushed = push !== undefined && pushes.get(key) !== push;
+    if (push !== undefined) pushes.set(key, push);
+    const force = forced.delete(key) || pushed;
     // A poll shares any check younger than most of the interval (another source of the same URL and ref made it).
     const outcome = await check(gs, key, rc, force ? 0 : Math.floor(intervalMs * 0.8));
     const ns = gs.metadata.namespace ?? '';
