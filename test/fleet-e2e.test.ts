@@ -169,9 +169,8 @@ describe('fleet end to end: Git → hub → agents → members', () => {
       assert.ok(mc.status?.kubernetesVersion?.startsWith(m.name === 'province-1' ? 'v1.24' : 'v1.34'), `${m.name} reports its version: ${mc.status?.kubernetesVersion}`);
       assert.ok((mc.status?.nodeCount ?? 0) >= 1);
     }
-    const listed = JSON.parse(await ok(hub.kubeconfigPath, 'fleet', 'clusters', '-o', 'json')) as { items?: { metadata: { name: string } }[] } | { metadata: { name: string } }[];
-    const names = (Array.isArray(listed) ? listed : (listed.items ?? [])).map((x) => x.metadata.name).sort();
-    assert.deepEqual(names, ['edge-1', 'province-1']);
+    const names = (await ok(hub.kubeconfigPath, 'fleet', 'clusters', '-o', 'name')).trim().split('\n').sort();
+    assert.deepEqual(names, ['membercluster/edge-1', 'membercluster/province-1']);
   });
 
   test('a commit reaches both members, with the edge override', async () => {
