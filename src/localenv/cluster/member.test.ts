@@ -8,7 +8,7 @@ function layout(extra: Partial<Layout> = {}): Layout {
   return {
     name: 'm1',
     stateDir: '/s',
-    bin: bin as unknown as Layout['bin'],
+    bin: bin,
     pki: { dir: '/s/pki', caCert: 'ca', caKey: 'cak', apiserverCert: 'a', apiserverKey: 'ak', saPub: 'sp', saKey: 'sk' } as unknown as Layout['pki'],
     ports: { etcdClient: 1, etcdPeer: 2, apiserver: 3, controllerManager: 4, scheduler: 5, kwok: 6 },
     kubeconfigs: { controllerManager: 'cm', scheduler: 'sc', kwok: 'kw' },
