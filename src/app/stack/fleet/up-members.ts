@@ -20,11 +20,10 @@ export interface MembersUpOptions {
   /** How many `plinth up --members` members there should be (members made by `fleet create` come on top). */
   count: number;
   kubeVersion: 'old' | 'new';
-  joiner?: MembersUpJoiner;
+  /** How members join (default: the membership CLI commands). */
+  joiner?: MemberJoiner;
   onProgress?: (m: string) => void;
 }
-
-type MembersUpJoiner = MemberJoiner;
 
 export interface MemberView {
   name: string;
