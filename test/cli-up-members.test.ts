@@ -212,7 +212,8 @@ test('plinth up --members 2: hub, members, agents and Git server; status, kubeco
   assert.ok(stopped.views.every((v) => v.phase === 'Stopped'));
 
   // up again: the same members on the same API servers, the same Git server with the same repository.
-  const up2 = plinth('up', '--name', hub, '--members', '2', '-o', 'json');
+  // (no --members: a hub with recorded members brings them back)
+  const up2 = plinth('up', '--name', hub, '-o', 'json');
   assert.equal(up2.code, 0, up2.stderr);
   const r2 = JSON.parse(up2.stdout) as { action: string; fleet: { members: { name: string; action: string }[]; git: { url: string } } };
   assert.equal(r2.action, 'restarted');
