@@ -48,6 +48,16 @@ function procRssBytes(pid: number): number {
   }
 }
 
+/** Proportional set size: shared pages (the same binary's text in 32 API servers) counted once overall. */
+function procPssBytes(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 interface Proc {
   cluster: string;
   component: string;
@@ -105,10 +115,11 @@ async function main(): Promise<void> {
       });
     }
     if (members > 0) {
-      etcd = await startSharedEtcd({ name: 'measure-members-etcd' });
+      etcd = await startSharedEtcd({ name: 'measure-members-etcd', detached: true });
       await forEachLimit(Array.from({ length: members }, (_, i) => i), Number(values.parallel), async (i) => {
         const s = Date.now();
-        clusters.push(await startCluster({ name: `measure-member-${i + 1}`, version, member: true, sharedEtcd: etcd! }));
+        // Detached, as `plinth up` starts members: no watchdog process per member (stopped in `finally`).
+        clusters.push(await startCluster({ name: `measure-member-${i + 1}`, version, member: true, sharedEtcd: etcd!, detached: true }));
         starts.push(Date.now() - s);
       });
     }
@@ -121,7 +132,7 @@ async function main(): Promise<void> {
     const before = new Map(procs.map((p) => [p.pid, procCpuTicks(p.pid)]));
     const windowS = Number(values.window);
     await sleep(windowS * 1000);
-    const rows = procs.map((p) => ({ ...p, rss: procRssBytes(p.pid), cpu: ((procCpuTicks(p.pid) - before.get(p.pid)!) / TICK / windowS) * 100 }));
+    const rows = procs.map((p) => ({ ...p, rss: procRssBytes(p.pid), pss: procPssBytes(p.pid), cpu: ((procCpuTicks(p.pid) - before.get(p.pid)!) / TICK / windowS) * 100 }));
     const byCluster = new Map<string, typeof rows>();
     for (const r of rows) byCluster.set(r.cluster, [...(byCluster.get(r.cluster) ?? []), r]);
     for (const [name, rs] of byCluster) {
@@ -134,8 +145,10 @@ async function main(): Promise<void> {
     const per = memberRows.length > 0 ? byCluster.size - (etcd ? 1 : 0) : 1;
     const totalRss = rows.reduce((s, r) => s + r.rss, 0);
     const totalCpu = rows.reduce((s, r) => s + r.cpu, 0);
+    const totalPss = rows.reduce((s, r) => s + r.pss, 0);
     process.stdout.write(
       `TOTAL ${clusters.length} clusters: ${mib(totalRss)} MiB RSS (${mib(totalRss / per)} MiB each incl. shared etcd), ` +
+        `${mib(totalPss)} MiB PSS (${mib(totalPss / per)} MiB each), ` +
         `idle CPU ${totalCpu.toFixed(1)}% of one core (${(totalCpu / per).toFixed(2)}% each), over ${windowS} s\n`,
     );
     const load1 = loadavg();

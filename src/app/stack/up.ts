@@ -10,6 +10,7 @@ import { progress } from '../../term/progress.js';
 import type { OutputFormat } from '../../term/output.js';
 import type { KubeVersionName } from '../../localenv/build/index.js';
 import type { MembersUpResult } from './fleet/up-members.js';
+import { readFleetRecord } from './fleet/record.js';
 
 export interface UpOptions {
   name: string;
@@ -85,7 +86,9 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     }
     const state = { created: 'ready', restarted: 'restarted with its data', running: 'already running' }[c.action];
     p.done(`local cluster "${opts.name}" (Kubernetes ${c.version}) is ${state}`);
-    const fleet = opts.members === undefined ? undefined : await upMembers(opts, c, version);
+    // A hub whose members `plinth down` stopped brings them back even without --members.
+    const members = opts.members ?? (await readFleetRecord(stateDir))?.members.filter((m) => m.origin === 'up').length;
+    const fleet = members === undefined ? undefined : await upMembers({ ...opts, members }, c, version);
 
     const result: UpResult = {
       name: opts.name,

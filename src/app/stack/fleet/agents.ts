@@ -50,7 +50,7 @@ export function agentCommand(t: AgentTarget, entry: readonly string[], env: Node
     if (!Array.isArray(parsed) || parsed.length === 0 || !parsed.every((x) => typeof x === 'string')) {
       throw new PlinthError('INVALID_ARGUMENT', { what: AGENT_COMMAND_ENV, detail: custom, fix: 'give a JSON array of strings, e.g. ["node","agent.js","{cluster}"]' });
     }
-    return (parsed as string[]).map((a) =>
+    return (parsed).map((a) =>
       a.replaceAll('{cluster}', t.name).replaceAll('{kubeconfig}', t.kubeconfig).replaceAll('{hubKubeconfig}', t.hubKubeconfig ?? ''),
     );
   }

@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { PlinthError, errorMessage } from '../../../errors/index.js';
 import { labelsArg } from './plan.js';
+import { sleep } from '../../../kube/clock.js';
 
 const run = promisify(execFile);
 
@@ -60,6 +61,23 @@ export function tokenOf(out: string): string {
   return last;
 }
 
+/**
+ * `plinth fleet accept NAME`, waiting (up to a minute) for the hub's MemberCluster controller to have
+ * made the MemberCluster from the join's CSR: right after `join` it may not exist yet.
+ */
+async function acceptWhenListed(t: JoinTarget, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await plinth(['fleet', 'accept', t.name, '--kubeconfig', t.hubKubeconfig]);
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await sleep(1000);
+    }
+  }
+}
+
 /** Joins by running `plinth fleet token create | join | accept`. */
 export function cliMemberJoiner(): MemberJoiner {
   let known: boolean | undefined;
@@ -81,7 +99,7 @@ export function cliMemberJoiner(): MemberJoiner {
         '--labels', labelsArg(t.labels),
         '--kubeconfig', t.memberKubeconfig,
       ]);
-      await plinth(['fleet', 'accept', t.name, '--kubeconfig', t.hubKubeconfig]);
+      await acceptWhenListed(t);
     },
   };
 }

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { forEachLimit } from '../../../kube/pool.js';
 import { freePorts } from '../../../localenv/cluster/ports.js';
-import { defaultStateDir } from '../../../localenv/index.js';
+import { defaultStateDir, startSharedEtcd } from '../../../localenv/index.js';
 import { membersEtcdName } from '../../../fleet/provider/local.js';
 import { ensureSampleRepo, repoUrl, startGitDaemon, type GitDaemonRecord } from './git-daemon.js';
 import { cliMemberJoiner, type MemberJoiner } from './join.js';
@@ -20,11 +20,10 @@ export interface MembersUpOptions {
   /** How many `plinth up --members` members there should be (members made by `fleet create` come on top). */
   count: number;
   kubeVersion: 'old' | 'new';
-  joiner?: MembersUpJoiner;
+  /** How members join (default: the membership CLI commands). */
+  joiner?: MemberJoiner;
   onProgress?: (m: string) => void;
 }
-
-type MembersUpJoiner = MemberJoiner;
 
 export interface MemberView {
   name: string;
@@ -60,6 +59,9 @@ export async function membersUp(o: MembersUpOptions): Promise<MembersUpResult> {
   const kept = await readFleetRecord(hub.stateDir);
   const rec: FleetStackRecord = kept ?? { hub: hub.name, members: [], etcd: { name: membersEtcdName(hub.name), stateDir: defaultStateDir(membersEtcdName(hub.name)) } };
 
+  // The members' etcd once, before members start in parallel (each would otherwise race to start it).
+  progress('starting the members\' shared etcd');
+  await startSharedEtcd({ name: rec.etcd.name, stateDir: rec.etcd.stateDir, detached: true });
   progress('starting the local Git server');
   const git = await gitUp(hub.stateDir, rec.git);
   rec.git = git.rec;
