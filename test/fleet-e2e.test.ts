@@ -206,10 +206,13 @@ describe('fleet end to end: Git → hub → agents → members', () => {
     assert.equal(edgeDeploy.metadata.labels?.['fleet.example/tier'], 'edge');
     const provinceDeploy = await members[0]!.client!.get<{ spec: { replicas: number } }>(DEPLOYMENTS('web'), 'web');
     assert.equal(provinceDeploy.spec.replicas, 1, 'no override on the province member');
+    let seen = '';
     await until('the delivery reports every cluster healthy', async () => {
       const d = await hubClient.get<FleetDelivery>(DELIVERIES, 'web');
+      const cds = await Promise.all(members.map((m) => hubClient.list(ref(GV, 'clusterdeliveries', memberNamespace(m.name)))));
+      seen = JSON.stringify({ delivery: d.status, clusters: cds.map((l) => l.items.map((i) => (i as { status?: unknown }).status)) });
       return d.status?.clusters?.healthy === 2 && d.status.clusters.placed === 2 ? d : undefined;
-    }, 90_000);
+    }, 90_000).catch((err: unknown) => assert.fail(`${String(err)}\nlast seen: ${seen}`));
   });
 
   test('a signed webhook push brings the next commit to both members at once (no poll: interval is 10m)', async () => {

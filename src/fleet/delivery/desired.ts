@@ -26,7 +26,15 @@ export function desiredContent(d: DeliveryView, target: { revision: string; dige
   return c;
 }
 
-const canon = (v: unknown): string => JSON.stringify(v ?? null);
+/**
+ * A canonical JSON text: object keys sorted at every depth. The API server returns objects with its own key order
+ * (Go's, sorted), so a comparison by plain JSON.stringify would see a change on every read.
+ */
+export function canon(v: unknown): string {
+  return JSON.stringify(v ?? null, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
 
 /**
  * Whether an existing ClusterDelivery already carries the desired state (what the agent applies: revision,

@@ -42,3 +42,19 @@ test('overrides are picked per cluster in order, reduced to their changes; one m
   assert.deepEqual(sel.byCluster.get('e1'), [{ labels: { a: 'b' } }]);
   assert.deepEqual(sel.unmatched, [2]);
 });
+
+test('sameDesiredState does not depend on key order (the API server returns its own order)', async () => {
+  const { sameDesiredState, canon } = await import('./desired.js');
+  assert.equal(canon({ b: 1, a: { d: [{ y: 1, x: 2 }], c: 3 } }), '{"a":{"c":3,"d":[{"x":2,"y":1}]},"b":1}');
+  const want = {
+    delivery: { namespace: 'fleet', name: 'web' },
+    revision: 'c1',
+    artifact: { digest: 'sha256:' + '0'.repeat(64), url: 'https://hub/artifacts/x' },
+    overrides: [{ replicas: 2, labels: { tier: 'edge' } }],
+    prune: true,
+    drift: 'Correct' as const,
+    suspend: false,
+  };
+  const fromApi = { ...want, sequence: 1, overrides: [{ labels: { tier: 'edge' }, replicas: 2 }] };
+  assert.ok(sameDesiredState(fromApi, want));
+});

@@ -66,7 +66,9 @@ export function registerManagerCommand(program: Command): void {
         const kubeconfig = g.kubeconfig ?? path.join(opts.stateDir, 'kubeconfig');
         await superviseManager({
           stateDir: opts.stateDir,
-          command: [process.execPath, ...process.execArgv, entry, 'manager', '--kubeconfig', kubeconfig, '--metrics-port', String(opts.metricsPort)],
+          // The local cluster's manager keeps its fleet data (Git cache, artifacts) in the cluster's state dir, so
+          // `plinth down --purge` removes it with the rest.
+          command: [process.execPath, ...process.execArgv, entry, 'manager', '--kubeconfig', kubeconfig, '--metrics-port', String(opts.metricsPort), '--data-dir', path.join(opts.stateDir, 'manager-data')],
           logFile: path.join(opts.stateDir, 'manager.log'),
           metricsPort: opts.metricsPort,
           kubeconfig,

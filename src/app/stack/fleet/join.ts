@@ -90,7 +90,7 @@ export function cliMemberJoiner(): MemberJoiner {
       return known;
     },
     async join(t: JoinTarget): Promise<void> {
-      const token = tokenOf(await plinth(['fleet', 'token', 'create', '--kubeconfig', t.hubKubeconfig]));
+      const token = tokenOf(await plinth(['fleet', 'token', 'create', '-o', 'json', '--kubeconfig', t.hubKubeconfig]));
       await plinth([
         'fleet', 'join', t.name,
         '--hub', t.hubServer,
