@@ -14,6 +14,7 @@ import { cliMemberJoiner, type MemberJoiner } from './join.js';
 import { ensureMember, hubCaFile, type HubContext } from './member-lifecycle.js';
 import { planMembers } from './plan.js';
 import { readFleetRecord, writeFleetRecord, type FleetStackRecord, type StackMember } from './record.js';
+import { applySampleDeliveries } from './sample.js';
 
 export interface MembersUpOptions {
   hub: Omit<HubContext, 'caFile'>;
@@ -88,6 +89,10 @@ export async function membersUp(o: MembersUpOptions): Promise<MembersUpResult> {
     progress(`member ${spec.name} ${e.action}${e.joinedNow ? ', joined' : ''}`);
   });
   views.sort((a, b) => specs.findIndex((s) => s.name === a.name) - specs.findIndex((s) => s.name === b.name));
+  if (await joiner.available()) {
+    progress('creating the sample deliveries (namespace fleet-sample on the hub)');
+    await applySampleDeliveries(hub.kubeconfig, repoUrl(git.rec.port));
+  }
   return {
     members: views,
     git: { url: repoUrl(git.rec.port), baseDir: git.rec.baseDir, createdSample: git.createdSample },
