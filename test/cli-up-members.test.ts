@@ -4,9 +4,8 @@
 // prints a member's; each member's API server answers (the edge member's nodes are arm64); `plinth fleet
 // create|recycle --provider local` adds and removes a member (one cycle timed); `plinth down` leaves no
 // process behind and keeps the data; `plinth up` brings the same stack back; `down --purge` deletes it.
-//
-// The agent: when this branch has no `plinth agent` command yet (src/app/cli/commands/agent.ts), the
-// supervisor runs a stand-in process (PLINTH_STACK_AGENT_COMMAND) so the supervision is still tested.
+// The members join the hub through the real `plinth fleet token create | join | accept`, run the real agent, and
+// the sample deliveries `up` creates bring the sample repository to them (the edge member through its overlay).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -19,11 +18,7 @@ import { KubeClient } from '../src/kube/http.js';
 import { ref } from '../src/kube/resource.js';
 
 const hub = `tfleet-${randomBytes(3).toString('hex')}`;
-const agentExists = existsSync('src/app/cli/commands/agent.ts');
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  ...(agentExists ? {} : { PLINTH_STACK_AGENT_COMMAND: JSON.stringify([process.execPath, '-e', 'setInterval(() => {}, 1 << 30)', `plinth-agent-standin-{cluster}`]) }),
-};
+const env: NodeJS.ProcessEnv = { ...process.env };
 
 function plinth(...args: string[]): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', ...args], { encoding: 'utf8', timeout: 600_000, env });
@@ -104,7 +99,6 @@ function lsRemote(url: string): string {
 
 test('plinth up --members 2: hub, members, agents and Git server; status, kubeconfig, create/recycle, down, up again', { timeout: 1_200_000 }, async (t) => {
   t.after(() => void plinth('down', '--name', hub, '--purge', '--yes'));
-  if (!agentExists) t.diagnostic('no `plinth agent` command on this branch: agents are a stand-in process under the real supervisor');
 
   const up = plinth('up', '--name', hub, '--nodes', '1', '--zones', '1', '--members', '2', '-o', 'json');
   assert.equal(up.code, 0, up.stderr);
@@ -172,6 +166,25 @@ test('plinth up --members 2: hub, members, agents and Git server; status, kubeco
     assert.ok(existsSync(join(work, 'c', 'overlays', 'edge', 'kustomization.yaml')));
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+
+  // The sample deliveries reach both members through their agents: the base on province-1, the edge overlay
+  // (label site=edge) on edge-1.
+  for (const v of st.views.filter((x) => x.role === 'member')) {
+    const client = await clientFor(v.kubeconfig);
+    try {
+      const deadline = Date.now() + 120_000;
+      let cm: { metadata: { labels?: Record<string, string> }; data?: Record<string, string> } | undefined;
+      while (!cm && Date.now() < deadline) {
+        cm = await client.get<typeof cm & object>(ref('v1', 'configmaps', 'hello'), 'hello').catch(() => undefined);
+        if (!cm) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.ok(cm, `${v.name}: the sample ConfigMap arrived from Git`);
+      assert.equal(cm.data?.['greeting'], 'Hello from the fleet');
+      assert.equal(cm.metadata.labels?.['site'], v.member === 'edge-1' ? 'edge' : undefined, `${v.name}: the edge overlay applies only on edge members`);
+    } finally {
+      client.close();
+    }
   }
 
   // fleet create + recycle with the local provider: one cycle, timed.
