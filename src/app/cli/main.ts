@@ -3,6 +3,7 @@
 // Each command group registers its flags here; its code is imported only when it runs.
 import { basename } from 'node:path';
 import { Command } from 'commander';
+import { registerConsoleCommand } from './commands/console.js';
 import { registerFleetCommands } from './commands/fleet.js';
 import { registerLocalCommands } from './commands/local.js';
 import { registerManagerCommand } from './commands/manager.js';
@@ -22,6 +23,7 @@ const program = new Command(asPlugin ? 'kubectl plinth' : 'plinth')
   .showHelpAfterError('(run with --help for usage)')
   .configureHelp({ sortSubcommands: true });
 
+registerConsoleCommand(program);
 registerFleetCommands(program);
 registerLocalCommands(program);
 registerManagerCommand(program);

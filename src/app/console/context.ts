@@ -6,12 +6,15 @@ import { PlinthError } from '../../errors/index.js';
 import type { Session } from '../../kube/client.js';
 import type { KubeClient } from '../../kube/http.js';
 import { asUser } from './impersonate.js';
+import type { LinkCodes } from './admin-link.js';
 import type { ConsoleSession, SessionStore } from './session.js';
 
 export interface ConsoleContext {
   /** The console's own client (TokenReview, SubjectAccessReview, informers); user calls go through `userClient`. */
   client: KubeClient;
   sessions: SessionStore;
+  /** One-time sign-in codes (the local admin's link). */
+  links: LinkCodes;
   /** Set the Secure flag on the session cookie (when served over TLS). */
   secureCookie: boolean;
 }

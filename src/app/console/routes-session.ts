@@ -1,8 +1,9 @@
 /** `POST|GET|DELETE /api/v1/session`: sign in with a Kubernetes bearer token, who am I, sign out. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PlinthError } from '../../errors/index.js';
 import type { ConsoleContext } from './context.js';
 import { sessionOf } from './context.js';
-import { ErrorBodySchema, SessionCreateBody, SessionView, type SessionCreateBodyT } from './schemas.js';
+import { ErrorBodySchema, LinkQuery, SessionCreateBody, SessionView, type SessionCreateBodyT } from './schemas.js';
 import { SESSION_COOKIE, type ConsoleSession } from './session.js';
 import { reviewToken } from './token-login.js';
 
@@ -27,6 +28,19 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ConsoleContext)
       const s = ctx.sessions.create(identity);
       setSessionCookie(ctx, reply, s);
       return view(s);
+    },
+  );
+  app.get<{ Querystring: { code: string } }>(
+    '/api/v1/session/link',
+    {
+      config: { public: true },
+      schema: { summary: 'Redeem a one-time sign-in link (printed by `plinth console`): sets the session cookie and redirects to /', querystring: LinkQuery, response: { 303: { type: 'null' }, 401: ErrorBodySchema } },
+    },
+    async (req, reply) => {
+      const identity = ctx.links.redeem(req.query.code);
+      if (!identity) throw new PlinthError('CONSOLE_SIGNIN_REFUSED', { detail: 'the sign-in link is unknown, already used or expired' });
+      setSessionCookie(ctx, reply, ctx.sessions.create(identity));
+      await reply.redirect('/', 303);
     },
   );
   app.get('/api/v1/session', { schema: { summary: 'Who the session is: user, groups, the CSRF token for writes, the expiry', response: { 200: SessionView, 401: ErrorBodySchema } } }, (req) =>

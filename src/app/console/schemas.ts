@@ -25,6 +25,8 @@ export const ErrorBodySchema = Type.Object(
 export const SessionCreateBody = Type.Object({ token: Type.String({ minLength: 1, maxLength: 16384, description: 'A Kubernetes bearer token.' }) }, { additionalProperties: false });
 export type SessionCreateBodyT = Static<typeof SessionCreateBody>;
 
+export const LinkQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false });
+
 export const SessionView = Type.Object({
   user: Type.String(),
   groups: Type.Array(Type.String()),

@@ -6,6 +6,7 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { PlinthError } from '../../errors/index.js';
 import type { KubeClient } from '../../kube/http.js';
+import { LinkCodes } from './admin-link.js';
 import type { ConsoleContext } from './context.js';
 import { sessionOf } from './context.js';
 import { errorReply } from './errors.js';
@@ -20,6 +21,7 @@ export interface ConsoleOptions {
   /** The console's own client: TokenReview, SubjectAccessReview, informers, and (impersonating) user calls. */
   client: KubeClient;
   sessions?: SessionStore;
+  links?: LinkCodes;
   /** Set the Secure flag on the session cookie (behind TLS). */
   secureCookie?: boolean;
   /** Run the informers of the live events (default true). */
@@ -32,6 +34,7 @@ export interface ConsoleOptions {
 export interface ConsoleServer {
   app: FastifyInstance;
   sessions: SessionStore;
+  links: LinkCodes;
   events: EventHub | undefined;
   close(): Promise<void>;
 }
@@ -49,7 +52,8 @@ function validationError(err: FastifyError): PlinthError {
 /** Builds the server (not listening); `events` informers are started and synced. */
 export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer> {
   const sessions = opts.sessions ?? new SessionStore();
-  const ctx: ConsoleContext = { client: opts.client, sessions, secureCookie: opts.secureCookie ?? opts.https !== undefined };
+  const links = opts.links ?? new LinkCodes();
+  const ctx: ConsoleContext = { client: opts.client, sessions, links, secureCookie: opts.secureCookie ?? opts.https !== undefined };
   const app = Fastify({
     logger: opts.logRequests ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -99,6 +103,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   return {
     app,
     sessions,
+    links,
     events,
     close: async () => {
       await events?.stop();
