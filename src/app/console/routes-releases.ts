@@ -93,6 +93,11 @@ export function registerReleaseRoutes(app: FastifyInstance, ctx: ConsoleContext)
         body: ActionBody,
         response: { 200: ActionResultSchema, ...ERRORS, 409: ErrorBodySchema },
       },
+      // The body is optional: none is the same as {}.
+      preValidation: (req, _reply, done) => {
+        req.body ??= {};
+        done();
+      },
     },
     async (req): Promise<ActionResult> => {
       const s = steerSession(ctx, req, req.params.ns);
