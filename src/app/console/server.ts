@@ -67,12 +67,22 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   });
   await app.register(cookie);
 
-  app.addHook('onRequest', async (req) => {
-    if (req.routeOptions.config.public === true || req.routeOptions.url === undefined) return;
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (req.routeOptions.config.public === true || req.routeOptions.url === undefined) {
+      done();
+      return;
+    }
     const s = sessions.get(req.cookies[SESSION_COOKIE]);
-    if (!s) throw new PlinthError('CONSOLE_NOT_SIGNED_IN', { detail: req.cookies[SESSION_COOKIE] ? 'the session ended (expired, idle too long, or signed out)' : 'no session cookie' });
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(s, req.headers[CSRF_HEADER])) throw new PlinthError('CONSOLE_CSRF');
+    if (!s) {
+      done(new PlinthError('CONSOLE_NOT_SIGNED_IN', { detail: req.cookies[SESSION_COOKIE] ? 'the session ended (expired, idle too long, or signed out)' : 'no session cookie' }));
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !csrfMatches(s, req.headers[CSRF_HEADER])) {
+      done(new PlinthError('CONSOLE_CSRF'));
+      return;
+    }
     req.consoleSession = s;
+    done();
   });
   app.setErrorHandler(async (err: FastifyError, _req, reply) => {
     const { status, body } = errorReply(err.validation ? validationError(err) : err.statusCode === 400 && !(err instanceof PlinthError) ? new PlinthError('INVALID_ARGUMENT', { what: 'request', detail: err.message, fix: 'send valid JSON' }) : err);
