@@ -101,13 +101,16 @@ class Caller {
 }
 
 /** An SSE subscription: `next` waits for an event matching `pred`, returning it and every event seen before it. */
-function subscribe(c: Caller, query = ''): { next: (pred: (e: ChangeEvent) => boolean, timeoutMs?: number) => Promise<{ event: ChangeEvent; before: ChangeEvent[] }>; ready: Promise<void>; close: () => void } {
+function subscribe(
+  c: Caller,
+  query = '',
+): { next: (pred: (e: ChangeEvent) => boolean, timeoutMs?: number) => Promise<{ event: ChangeEvent; before: ChangeEvent[] }>; ready: Promise<void>; ended: Promise<void>; close: () => void } {
   const ac = new AbortController();
   const seen: ChangeEvent[] = [];
   let wake: (() => void) | undefined;
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
-  void (async () => {
+  const ended = (async () => {
     const res = await fetch(`${base}/api/v1/events${query}`, { headers: { cookie: c.cookie }, signal: ac.signal });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
@@ -129,6 +132,7 @@ function subscribe(c: Caller, query = ''): { next: (pred: (e: ChangeEvent) => bo
   let from = 0;
   return {
     ready,
+    ended,
     close: () => ac.abort(),
     next: async (pred, timeoutMs = 5000) => {
       const end = Date.now() + timeoutMs;
@@ -300,6 +304,10 @@ describe('console API', { timeout: 600_000 }, () => {
     assert.ok(want >= 1);
     await events.next((e) => e.kind === 'ReleaseOrder' && e.name === order && e.summary.confirmedBatches === want, 1000 + 300);
     assert.ok(Date.now() - w < 3000);
+    // Signing out ends the stream (at the next event or keep-alive).
+    assert.equal((await alice.call('DELETE', '/api/v1/session')).status, 204);
+    await env.client.patch(cdRef(NS), 'web', { metadata: { annotations: { touched: 'yes' } } }, 'merge');
+    await Promise.race([events.ended, new Promise((_r, reject) => setTimeout(() => reject(new Error('the stream did not end after sign-out')), 3000))]);
     events.close();
     const stored = await getOrder(env.client, NS, order);
     const byAlice = (stored.status?.history ?? []).filter((h) => h.by === ALICE).map((h) => h.action);

@@ -62,6 +62,8 @@ const PLURAL: Record<ChangeEvent['kind'], string> = { ReleaseOrder: 'releaseorde
 
 interface Subscriber {
   identity: ConsoleIdentity;
+  /** The stream ends once this says the session ended. */
+  live: () => boolean;
   namespace: string | undefined;
   res: ServerResponse;
   /** Events are checked and written in order, one after the other. */
@@ -95,7 +97,7 @@ export class EventHub {
   async start(): Promise<void> {
     for (const inf of this.informers) inf.start();
     this.heartbeat = setInterval(() => {
-      for (const s of this.subscribers) s.res.write(': keep-alive\n\n');
+      for (const s of this.subscribers) if (this.stillLive(s)) s.res.write(': keep-alive\n\n');
     }, 15_000);
     this.heartbeat.unref();
     await Promise.all(this.informers.map((i) => i.synced));
@@ -109,10 +111,10 @@ export class EventHub {
   }
 
   /** Streams events to `res` (an SSE response whose headers this writes) until the client goes away. */
-  subscribe(identity: ConsoleIdentity, namespace: string | undefined, res: ServerResponse): void {
+  subscribe(identity: ConsoleIdentity, live: () => boolean, namespace: string | undefined, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 2000\n: connected\n\n');
-    const sub: Subscriber = { identity, namespace, res, chain: Promise.resolve() };
+    const sub: Subscriber = { identity, live, namespace, res, chain: Promise.resolve() };
     this.subscribers.add(sub);
     res.on('close', () => this.subscribers.delete(sub));
   }
@@ -121,9 +123,18 @@ export class EventHub {
     return this.subscribers.size;
   }
 
+  /** Ends the stream of a subscriber whose session ended. */
+  private stillLive(s: Subscriber): boolean {
+    if (s.live()) return true;
+    this.subscribers.delete(s);
+    s.res.end();
+    return false;
+  }
+
   private publish(ev: ChangeEvent): void {
     const data = `event: change\ndata: ${JSON.stringify(ev)}\n\n`;
     for (const s of this.subscribers) {
+      if (!this.stillLive(s)) continue;
       if (s.namespace !== undefined && s.namespace !== ev.namespace) continue;
       s.chain = s.chain
         .then(async () => {

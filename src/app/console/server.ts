@@ -103,7 +103,8 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     async (req, reply) => {
       if (!events) throw new PlinthError('CONSOLE_NO_ROUTE', { method: 'GET', url: '/api/v1/events (live events are off)' });
       reply.hijack();
-      events.subscribe(sessionOf(req).identity, req.query.namespace, reply.raw);
+      const s = sessionOf(req);
+      events.subscribe(s.identity, () => sessions.isLive(s.id), req.query.namespace, reply.raw);
       return Promise.resolve();
     },
   );

@@ -19,7 +19,10 @@ test('a session lives until its absolute expiry, and ends when idle too long', (
   assert.equal(store.size, 0);
 
   const idle = store.create(alice);
-  t += 4_000;
+  t += 2_000;
+  assert.equal(store.isLive(idle.id), true);
+  t += 2_000;
+  assert.equal(store.isLive(idle.id), false, 'isLive does not count as a use');
   assert.equal(store.get(idle.id), undefined, 'unused for idleMs');
 });
 

@@ -84,6 +84,13 @@ export class SessionStore {
     return s;
   }
 
+  /** Whether the session is still live, without counting this as a use (for long-lived streams). */
+  isLive(id: string): boolean {
+    const s = this.sessions.get(id);
+    const t = this.now();
+    return s !== undefined && t < s.expiresAt && t - s.lastSeenAt < this.idleMs;
+  }
+
   /** Ends a session; whether it existed. */
   delete(id: string | undefined): boolean {
     return id ? this.sessions.delete(id) : false;
