@@ -76,8 +76,8 @@ export class EventHub {
   private readonly access: AccessCache;
   private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(client: KubeClient) {
-    this.access = new AccessCache(client);
+  constructor(client: KubeClient, access: AccessCache = new AccessCache(client)) {
+    this.access = access;
     const watch = (kind: ChangeEvent['kind'], inf: Informer): void => {
       inf.addHandler({
         // The initial list's adds are not news to a browser that fetched the list itself.

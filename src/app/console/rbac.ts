@@ -59,6 +59,8 @@ export function consoleRole(): ApplyObject {
     { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
     { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
     { apiGroups: ['apps.plinth.dev'], resources: ['celldeployments', 'releaseorders'], verbs: READ },
+    // GET /api/v1/namespaces: the namespaces each user may list releases in (asked per namespace by SubjectAccessReview).
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['list'] },
   ]);
 }
 

@@ -39,6 +39,8 @@ test('GET /api/v1/openapi.json is an OpenAPI 3 document with every route and the
     ['/api/v1/namespaces/{ns}/releases/{name}', 'get'],
     ['/api/v1/namespaces/{ns}/releases/{name}/{action}', 'post'],
     ['/api/v1/events', 'get'],
+    ['/api/v1/namespaces', 'get'],
+    ['/api/v1/session/link', 'get'],
     ['/healthz', 'get'],
   ] as const) {
     assert.ok(doc.paths[path]?.[method], `${method} ${path} documented`);

@@ -6,12 +6,14 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { PlinthError } from '../../errors/index.js';
 import type { KubeClient } from '../../kube/http.js';
+import { AccessCache } from './access.js';
 import { LinkCodes } from './admin-link.js';
 import type { ConsoleContext } from './context.js';
 import { sessionOf } from './context.js';
 import { errorReply } from './errors.js';
 import { EventHub } from './events.js';
 import { openApiDocument, routeDocs, type RouteDoc } from './openapi.js';
+import { registerNamespaceRoutes } from './routes-namespaces.js';
 import { registerReleaseRoutes } from './routes-releases.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { EventsQuery, type EventsQueryT } from './schemas.js';
@@ -93,10 +95,12 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     await reply.code(status).send(body);
   });
 
-  const events = opts.events === false ? undefined : new EventHub(opts.client);
+  const access = new AccessCache(opts.client);
+  const events = opts.events === false ? undefined : new EventHub(opts.client, access);
   app.get('/healthz', { config: { public: true }, schema: { summary: 'Liveness: 200 ok' } }, () => Promise.resolve({ ok: true }));
   registerSessionRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
+  registerNamespaceRoutes(app, ctx, access);
   app.get<{ Querystring: EventsQueryT }>(
     '/api/v1/events',
     { schema: { summary: 'Server-Sent Events (event: change) of ReleaseOrders and CellDeployments the user may list', querystring: EventsQuery } },
