@@ -593,6 +593,30 @@ export const ERRORS = {
     exit: 1,
     http: 409,
   },
+  CONSOLE_NOT_SIGNED_IN: {
+    message: 'not signed in: {detail}',
+    hint: 'sign in with POST /api/v1/session {"token": "..."} (a Kubernetes bearer token, e.g. from `kubectl create token`)',
+    exit: 1,
+    http: 401,
+  },
+  CONSOLE_SIGNIN_REFUSED: {
+    message: 'sign-in refused: {detail}',
+    hint: 'give a valid Kubernetes bearer token for this cluster, e.g. from `kubectl create token SERVICEACCOUNT -n NAMESPACE`',
+    exit: 1,
+    http: 401,
+  },
+  CONSOLE_CSRF: {
+    message: 'a write without the right X-Plinth-CSRF header was refused',
+    hint: 'send the csrfToken of GET /api/v1/session in the X-Plinth-CSRF header',
+    exit: 1,
+    http: 403,
+  },
+  CONSOLE_NO_ROUTE: {
+    message: 'no API route {method} {url}',
+    hint: 'see the routes in /api/v1/openapi.json',
+    exit: 1,
+    http: 404,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

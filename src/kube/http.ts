@@ -111,7 +111,8 @@ interface Transport {
   port: number;
   basePath: string;
   tls: https.RequestOptions;
-  headers: Record<string, string>;
+  /** An array value is sent as one header line per element (e.g. Impersonate-Group). */
+  headers: Record<string, string | string[]>;
   auth: string | undefined;
   agent: http.Agent;
   watchAgent: http.Agent;
@@ -178,6 +179,17 @@ export class KubeClient {
       watchAgent: mk(Infinity),
     };
     return new KubeClient(kc, t, opts);
+  }
+
+  /**
+   * A view of this client that adds `extra` headers to every request (an array value: one header line per
+   * element), e.g. `Impersonate-User` and `Impersonate-Group`. It shares this client's sockets and credentials;
+   * closing either closes both.
+   */
+  withHeaders(extra: Readonly<Record<string, string | readonly string[]>>): KubeClient {
+    const headers: Record<string, string | string[]> = { ...this.t.headers };
+    for (const [k, v] of Object.entries(extra)) headers[k] = typeof v === 'string' ? v : [...v];
+    return new KubeClient(this.kc, { ...this.t, headers }, { requestTimeoutMs: this.requestTimeoutMs });
   }
 
   /** Close idle sockets. In-flight requests and watches are not interrupted. */
@@ -360,7 +372,7 @@ export class KubeClient {
     const target = opts.target ?? opts.path;
     const payload =
       opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
-    const headers: Record<string, string | number> = { ...t.headers };
+    const headers: Record<string, string | string[] | number> = { ...t.headers };
     if (opts.accept !== undefined) headers.Accept = opts.accept;
     if (payload !== undefined) {
       headers['Content-Type'] = opts.contentType ?? 'application/json';

@@ -4,6 +4,7 @@
 import { basename } from 'node:path';
 import { Command } from 'commander';
 import { registerAgentCommand } from './commands/agent.js';
+import { registerConsoleCommand } from './commands/console.js';
 import { registerFleetCommands } from './commands/fleet.js';
 import { registerLocalCommands } from './commands/local.js';
 import { registerManagerCommand } from './commands/manager.js';
@@ -24,6 +25,7 @@ const program = new Command(asPlugin ? 'kubectl plinth' : 'plinth')
   .configureHelp({ sortSubcommands: true });
 
 registerAgentCommand(program);
+registerConsoleCommand(program);
 registerFleetCommands(program);
 registerLocalCommands(program);
 registerManagerCommand(program);
