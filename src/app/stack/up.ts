@@ -4,6 +4,7 @@ import { prepare } from './prepare.js';
 import { startLocalCluster, type StartedLocal } from './start-local.js';
 import { readManager, spawnManager, stopManager } from '../manager/process.js';
 import { installCrds } from '../../api/install.js';
+import { installAggregatedRoles } from '../console/rbac.js';
 import { ref } from '../../kube/resource.js';
 import { openClient } from '../../kube/client.js';
 import { progress } from '../../term/progress.js';
@@ -72,6 +73,8 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     const { client } = await openClient({ kubeconfig }, { userAgent: 'plinth-cli/up' });
     p.update('installing Plinth CRDs');
     const crds = await installCrds(client);
+    // Plinth's ClusterRoles aggregated into view/edit/admin, so a user bound to `view` reads Plinth objects.
+    await installAggregatedRoles(client);
     const nodeList = await client.list<NodeList['items'][number]>(ref('v1', 'nodes'));
     client.close();
 
