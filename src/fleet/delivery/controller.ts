@@ -5,7 +5,7 @@ import { EventRecorder } from '../../kube/events.js';
 import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
 import { inNamespace, type KubeObject } from '../../kube/resource.js';
-import { expectWrite } from './expect.js';
+import { expectWrite } from '../../kube/expect-write.js';
 import { deliverySources } from './events.js';
 import { ensureFinalizer, finalizeDelivery } from './finalizer.js';
 import { artifactBaseUrl, clusterDeliveriesOf, deliveryKeyOf, getDelivery, getSource, memberViews, type DeliveryInformers } from './informers.js';

@@ -7,7 +7,7 @@ import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
 import { templateHash, topologyProblems, unitTargets } from '../plan/index.js';
 import { BY_CELL_DEPLOYMENT, getCellDeployment, ordersOf, ownerCellDeploymentKey, podsOf, type ReleaseInformers } from '../informers.js';
-import { expectWrite } from '../expect.js';
+import { expectWrite } from '../../kube/expect-write.js';
 import { COMPONENT, DEFAULT_DRAIN_SECONDS } from '../keys.js';
 import { SLICES_BY_POD_UID } from '../pod/endpoints.js';
 import { controllerUid, podRevision } from '../pod/state.js';

@@ -4,7 +4,7 @@ import { EventRecorder } from '../../kube/events.js';
 import { Expectations } from '../../kube/expectations.js';
 import type { KubeClient } from '../../kube/http.js';
 import { asKube, getCellDeployment, getReleaseOrder, ordersOf, podsOf, type ReleaseInformers } from '../informers.js';
-import { expectWrite } from '../expect.js';
+import { expectWrite } from '../../kube/expect-write.js';
 import { inNamespace } from '../../kube/resource.js';
 import { COMPONENT, FIELD_MANAGER, RES } from '../keys.js';
 import { latestOrder } from '../orders.js';

@@ -5,7 +5,7 @@ import type { EventRecorder } from '../../../kube/events.js';
 import type { Expectations } from '../../../kube/expectations.js';
 import type { KubeClient } from '../../../kube/http.js';
 import type { KubeObject } from '../../../kube/resource.js';
-import { expectWrite } from '../../expect.js';
+import { expectWrite } from '../../../kube/expect-write.js';
 import type { EndpointSliceLike } from '../../pod/endpoints.js';
 import type { ReleaseView } from '../../view.js';
 import type { Revisions } from '../revisions.js';

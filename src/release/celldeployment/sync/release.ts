@@ -1,7 +1,7 @@
 import type { ReleaseOrder } from '../../../api/index.js';
 import { isAlreadyExists } from '../../../kube/api-error.js';
 import { inNamespace } from '../../../kube/resource.js';
-import { expectWrite } from '../../expect.js';
+import { expectWrite } from '../../../kube/expect-write.js';
 import { asKube } from '../../informers.js';
 import { KEYS, RELEASE_API_VERSION, RES } from '../../keys.js';
 import { orderName, sequenceOf } from '../../orders.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Expectations } from '../kube/expectations.js';
-import { expectWrite, versionAtLeast } from './expect.js';
+import { Expectations } from './expectations.js';
+import { expectWrite, versionAtLeast } from './expect-write.js';
 
 test('resourceVersion comparison: numeric when both are integers, else equality', () => {
   assert.ok(versionAtLeast('10', '9'));

@@ -1,5 +1,5 @@
-import type { Expectations } from '../kube/expectations.js';
-import { objectKey, type KubeObject } from '../kube/resource.js';
+import type { Expectations } from './expectations.js';
+import { objectKey, type KubeObject } from './resource.js';
 
 /**
  * Whether resourceVersion `a` is at least `b`. resourceVersions are opaque, but every API server backed by
