@@ -7,7 +7,7 @@
 // on the members; the agents' hub identities are refused other members' namespaces.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -21,8 +21,8 @@ import { installCrds } from '../src/api/install.js';
 import { FLEET_GROUP, FLEET_VERSION, type FleetDelivery, type GitSource, type MemberCluster } from '../src/api/index.js';
 import { FLEET_NAMESPACE, HUB_INFO_CONFIGMAP, memberNamespace } from '../src/fleet/names.js';
 import { startGitServer, type GitServer } from './support/git-server.js';
+import { background, ok, stopProcess, until } from './support/cli.js';
 
-const CLI = ['--import', 'tsx', 'src/app/cli/main.ts'];
 const GV = `${FLEET_GROUP}/${FLEET_VERSION}`;
 const MEMBERS = ref(GV, 'memberclusters');
 const SOURCES = ref(GV, 'gitsources', 'fleet');
@@ -30,54 +30,6 @@ const DELIVERIES = ref(GV, 'fleetdeliveries', 'fleet');
 const CONFIGMAPS = (ns: string) => ref('v1', 'configmaps', ns);
 const DEPLOYMENTS = (ns: string) => ref('apps/v1', 'deployments', ns);
 const WEBHOOK_TOKEN = 'e2e-webhook-secret';
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function plinth(kubeconfig: string, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [...CLI, ...args, '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-async function ok(kubeconfig: string, ...args: string[]): Promise<string> {
-  const r = await plinth(kubeconfig, ...args);
-  assert.equal(r.code, 0, `plinth ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-/** A long-running `plinth …` process whose output goes to a log collected for failures. */
-function background(kubeconfig: string, log: string[], env: NodeJS.ProcessEnv, ...args: string[]): ChildProcess {
-  const child = spawn(process.execPath, [...CLI, ...args, '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  const keep = (d: string): void => {
-    log.push(d);
-    if (log.length > 400) log.splice(0, log.length - 400);
-  };
-  child.stdout.setEncoding('utf8').on('data', keep);
-  child.stderr.setEncoding('utf8').on('data', keep);
-  return child;
-}
-async function stopProcess(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(10_000)]);
-  if (child.exitCode === null) child.kill('SIGKILL');
-}
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, log?: string[]): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}${last ? ` (last error: ${last instanceof Error ? last.message : JSON.stringify(last)})` : ''}${log ? `\n--- log tail:\n${log.join('').slice(-4000)}` : ''}`);
-    await sleep(200);
-  }
-}
 
 /** The sample application at one value: a Namespace, a ConfigMap and a Deployment. */
 function app(value: string): Record<string, string> {

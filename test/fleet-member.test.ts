@@ -2,12 +2,11 @@
 // leaves; the MemberCluster controller runs in this process against the hub; the API servers decide every RBAC answer.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { KubeClient } from '../src/kube/http.js';
 import { isKubeApiError } from '../src/kube/api-error.js';
-import { rfc3339Micro, sleep } from '../src/kube/clock.js';
+import { rfc3339Micro } from '../src/kube/clock.js';
 import { ref } from '../src/kube/resource.js';
 import { installCrds } from '../src/api/install.js';
 import { FLEET_GROUP, FLEET_VERSION } from '../src/api/index.js';
@@ -17,34 +16,9 @@ import { completeJoin } from '../src/fleet/member/join.js';
 import { buildCsr, generateMemberKey } from '../src/fleet/member/csr.js';
 import { RES } from '../src/fleet/member/keys.js';
 import type { Controller } from '../src/kube/controller.js';
+import { ok, plinth, until } from './support/cli.js';
 
-const CLI = ['--import', 'tsx', 'src/app/cli/main.ts'];
 const CD = (ns: string) => ref(`${FLEET_GROUP}/${FLEET_VERSION}`, 'clusterdeliveries', ns);
-type Run = { code: number | null; stdout: string; stderr: string };
-
-function plinth(kubeconfig: string, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [...CLI, ...args, '--kubeconfig', kubeconfig], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-async function ok(kubeconfig: string, ...args: string[]): Promise<string> {
-  const r = await plinth(kubeconfig, ...args);
-  assert.equal(r.code, 0, `plinth ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** The HTTP status of a call that must fail (403 forbidden, 401 unauthenticated). */
 async function status(p: Promise<unknown>): Promise<number> {
