@@ -1,0 +1,271 @@
+// The REAL manager process (`plinth manager`, every controller of src/app/manager/controllers.ts, leader-elected),
+// authenticated as the plinth-manager ServiceAccount bound ONLY by deploy/hub, drives each controller once on one NEW
+// hub: a CellDeployment release, a ReleasePlan over a CellDeployment and a Deployment, a member join (CSR approved,
+// namespace and RBAC written), a FleetDelivery writing a ClusterDelivery, the hub-info ConfigMap and an artifact
+// served to a token and to the agent's certificate. The manager's log must hold no `forbidden`: RBAC too narrow for
+// any path driven here fails this test.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { startCluster, type LocalCluster } from '../src/localenv/index.js';
+import { KubeClient } from '../src/kube/http.js';
+import { Discovery } from '../src/kube/discovery.js';
+import { apply } from '../src/kube/apply.js';
+import { rfc3339Micro, sleep } from '../src/kube/clock.js';
+import { ensureNamespace } from '../src/kube/namespaces.js';
+import { CORE, inNamespace, type KubeObject } from '../src/kube/resource.js';
+import { parseKubeYaml, parseKubeYamlAll } from '../src/kube/yaml.js';
+import { errorMessage } from '../src/errors/index.js';
+import { installCrds } from '../src/api/install.js';
+import type { ClusterDelivery, GitSource } from '../src/api/index.js';
+import { encodeArtifact } from '../src/fleet/artifact.js';
+import { AGENT_LEASE, FLEET_NAMESPACE, HUB_INFO_CONFIGMAP, artifactPath, clusterDeliveryName, memberNamespace } from '../src/fleet/names.js';
+import { createJoinToken } from '../src/fleet/member/token.js';
+import { completeJoin, startJoin } from '../src/fleet/member/join.js';
+import { RES as MEMBER_RES } from '../src/fleet/member/keys.js';
+import { FLEET_API_VERSION, RES as FLEET_RES } from '../src/fleet/delivery/keys.js';
+import { KEYS, RES as RELEASE_RES } from '../src/release/keys.js';
+import { RELEASE_PLANS } from '../src/release/releaseplan/act.js';
+import { cellDeployment, createService, waitOrder, waitPhase, currentOrderName } from './support/release-env.js';
+
+/** The objects of a kustomization directory, in its resources order. */
+function manifests(dir: string): KubeObject[] {
+  const k = parseKubeYaml(readFileSync(join(dir, 'kustomization.yaml'), 'utf8')) as { resources: string[] };
+  return k.resources.flatMap((f) => parseKubeYamlAll(readFileSync(join(dir, f), 'utf8')) as KubeObject[]).filter((o) => o && o.kind);
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) assert.fail(`timed out waiting for ${what}${last ? `: ${errorMessage(last)}` : ''}`);
+    await sleep(250);
+  }
+}
+
+async function saToken(admin: KubeClient, ns: string, sa: string): Promise<string> {
+  const tr = await admin.request<{ status: { token: string } }>({
+    method: 'POST',
+    path: `/api/v1/namespaces/${ns}/serviceaccounts/${sa}/token`,
+    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
+    contentType: 'application/json',
+  });
+  return tr.status.token;
+}
+
+/** One GET to the fleet server, trusting only the CA it published. */
+function get(url: string, ca: string, auth: { token?: string; cert?: string; key?: string }): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, { method: 'GET', ca, cert: auth.cert, key: auth.key, agent: false, headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {} }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const APPS = 'shop';
+const DELIVERIES = 'apps';
+
+describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 900_000 }, () => {
+  let hub: LocalCluster;
+  let admin: KubeClient;
+  let dir: string;
+  let manager: ChildProcess | undefined;
+  let exited: Promise<number | null> = Promise.resolve(null);
+  const log: string[] = [];
+
+  before(async () => {
+    hub = await startCluster({ version: 'new', nodes: 3, zones: 3, kwok: { inPlaceDelayMs: 200 } });
+    admin = await KubeClient.fromKubeConfig(hub.kubeConfig);
+    await installCrds(admin);
+    // deploy/hub through the API (not the Deployment and Service: the manager runs here as a process).
+    const discovery = new Discovery(admin);
+    for (const o of manifests('deploy/hub').filter((x) => x.kind !== 'Deployment' && x.kind !== 'Service')) {
+      const r = await discovery.refFor(o.apiVersion ?? '', o.kind ?? '', o.metadata?.namespace);
+      assert.ok(r, `${o.apiVersion} ${o.kind} is served`);
+      await apply(admin, r, o as KubeObject & Record<string, unknown>, { fieldManager: 'plinth-rbac-test' });
+    }
+    dir = mkdtempSync(join(tmpdir(), 'plinth-rbac-'));
+    const kc = new KubeConfig();
+    const caData = hub.kubeConfig.getCurrentCluster()?.caData;
+    kc.loadFromOptions({
+      clusters: [{ name: 'hub', server: hub.server, caData }],
+      users: [{ name: 'plinth-manager', token: await saToken(admin, 'plinth-system', 'plinth-manager') }],
+      contexts: [{ name: 'm', cluster: 'hub', user: 'plinth-manager' }],
+      currentContext: 'm',
+    });
+    writeFileSync(join(dir, 'kubeconfig'), kc.exportConfig(), { mode: 0o600 });
+    mkdirSync(join(dir, 'data'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PLINTH_LOG_LEVEL: 'info' };
+    delete env['NODE_TEST_CONTEXT'];
+    delete env['KUBECONFIG'];
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/app/cli/main.ts', 'manager', '--kubeconfig', join(dir, 'kubeconfig'), '--leader-elect-namespace', 'plinth-system', '--metrics-port', '0', '--fleet-listen', '127.0.0.1:0', '--data-dir', join(dir, 'data')],
+      { env, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const take = (b: Buffer): void => {
+      log.push(...b.toString('utf8').split('\n').filter((l) => l !== ''));
+    };
+    child.stdout?.on('data', take);
+    child.stderr?.on('data', take);
+    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    manager = child;
+  });
+
+  after(async () => {
+    if (manager && manager.exitCode === null) {
+      manager.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) {
+      writeFileSync(join(dir, 'manager.log'), `${log.join('\n')}\n`);
+      process.stderr.write(`manager log: ${join(dir, 'manager.log')} (${log.length} lines)\n`);
+    }
+    admin?.close();
+    await hub?.stop();
+    if (dir && process.env.PLINTH_TEST_KEEP !== '1') rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('it becomes leader and starts every controller', async () => {
+    await eventually('the manager leads', () => Promise.resolve(log.some((l) => l.includes('became leader')) ? true : manager?.exitCode !== null ? assert.fail(`the manager exited:\n${log.join('\n')}`) : false), 60_000);
+    const lease = await admin.get<{ spec: { holderIdentity?: string } }>(inNamespace(CORE.leases, 'plinth-system'), 'plinth-manager');
+    assert.ok(lease.spec.holderIdentity, 'the manager holds its Lease');
+  });
+
+  test('a CellDeployment release completes: pods created, then updated in place', async () => {
+    await ensureNamespace(admin, APPS);
+    await createService(admin, APPS, 'web');
+    await admin.create(inNamespace(RELEASE_RES.cellDeployments, APPS), cellDeployment(APPS, 'web', { replicas: 3, strategy: { batchSize: 3, drainSeconds: 0 } }));
+    await waitPhase(admin, APPS, 'web', 'Completed', 120_000);
+    const podsOf = async (): Promise<V1Pod[]> => (await admin.list<V1Pod>(inNamespace(CORE.pods, APPS), { labelSelector: `${KEYS.cellDeployment}=web` })).items;
+    assert.equal((await podsOf()).length, 3);
+    await admin.patch(inNamespace(RELEASE_RES.cellDeployments, APPS), 'web', { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.local/web:2', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } } }, 'merge');
+    const order = await currentOrderName(admin, APPS, 'web');
+    await waitOrder(admin, APPS, order, (o) => o.status?.phase === 'Completed', 'completed', 120_000);
+    await waitPhase(admin, APPS, 'web', 'Completed', 120_000);
+    assert.deepEqual((await podsOf()).map((p) => p.spec?.containers[0]?.image), ['registry.local/web:2', 'registry.local/web:2', 'registry.local/web:2']);
+  });
+
+  test('a ReleasePlan moves a CellDeployment, then a Deployment that depends on it', async () => {
+    await admin.create(inNamespace(CORE.deployments, APPS), {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'api', namespace: APPS },
+      spec: { replicas: 1, selector: { matchLabels: { app: 'api' } }, template: { metadata: { labels: { app: 'api' } }, spec: { containers: [{ name: 'api', image: 'registry.local/api:1' }] } } },
+    });
+    await admin.create(inNamespace(RELEASE_PLANS, APPS), {
+      apiVersion: 'apps.plinth.dev/v1alpha1',
+      kind: 'ReleasePlan',
+      metadata: { name: 'v3', namespace: APPS },
+      spec: {
+        apps: [
+          { name: 'web', kind: 'CellDeployment', images: [{ container: 'web', image: 'registry.local/web:3' }] },
+          { name: 'api', kind: 'Deployment', images: [{ container: 'api', image: 'registry.local/api:3' }], dependsOn: ['web'] },
+        ],
+        needConfirm: false,
+        beta: false,
+        confirmedStages: 0,
+        paused: false,
+        rollback: false,
+      },
+    });
+    await eventually('the plan Completed', async () => (await admin.get<{ status?: { phase?: string } }>(inNamespace(RELEASE_PLANS, APPS), 'v3')).status?.phase === 'Completed', 180_000);
+    const d = await admin.get<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(inNamespace(CORE.deployments, APPS), 'api');
+    assert.equal(d.spec.template.spec.containers[0]?.image, 'registry.local/api:3');
+  });
+
+  let agentAuth: { cert: string; key: string } | undefined;
+
+  test('a member join is accepted: CSR approved, namespace and RBAC written by the manager', async () => {
+    const t = await createJoinToken(admin, hub.kubeConfig, 600);
+    // The hub stands in for the member (the join keeps its key in plinth-system there).
+    const started = await startJoin(admin, { name: 'm1', hub: { server: t.hub, caPem: Buffer.from(t.caData, 'base64').toString() }, token: t.token, labels: { tier: 'edge' } });
+    await eventually('the MemberCluster from the CSR', () => admin.get(MEMBER_RES.memberClusters, 'm1'));
+    await admin.patch(MEMBER_RES.memberClusters, 'm1', { spec: { accepted: true } }, 'merge');
+    const joined = await completeJoin(admin, { wait: true, timeoutMs: 60_000 });
+    assert.equal(joined.state, 'issued');
+    const csr = await admin.get<{ status: { conditions: { type: string; reason: string }[] } }>(MEMBER_RES.csrs, started.csr);
+    assert.equal(csr.status.conditions.find((x) => x.type === 'Approved')?.reason, 'PlinthAccepted');
+    await admin.get(MEMBER_RES.namespaces, memberNamespace('m1'));
+    await admin.get({ ...MEMBER_RES.roleBindings, namespace: memberNamespace('m1') }, 'plinth-agent');
+    await admin.get(MEMBER_RES.clusterRoleBindings, 'plinth:member:m1');
+    await admin.get({ ...MEMBER_RES.roleBindings, namespace: FLEET_NAMESPACE }, 'plinth:member:m1');
+    // The agent's heartbeat (written here as its agent would): the manager reads it and says Connected.
+    await admin.create(inNamespace(CORE.leases, memberNamespace('m1')), { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: AGENT_LEASE }, spec: { holderIdentity: 'm1', leaseDurationSeconds: 600, renewTime: rfc3339Micro(Date.now()) } });
+    await eventually('Connected=True', async () => (await admin.get<{ status?: { conditions?: { type: string; status: string }[] } }>(MEMBER_RES.memberClusters, 'm1')).status?.conditions?.some((c) => c.type === 'Connected' && c.status === 'True'));
+    const kc = new KubeConfig();
+    kc.loadFromString(joined.state === 'issued' ? joined.kubeconfig : '');
+    const user = kc.getCurrentUser();
+    assert.ok(user?.certData && user.keyData, 'the issued kubeconfig holds a client certificate');
+    agentAuth = { cert: Buffer.from(user.certData, 'base64').toString(), key: Buffer.from(user.keyData, 'base64').toString() };
+  });
+
+  test('a FleetDelivery over a GitSource with a published artifact writes the ClusterDelivery; the fleet server serves it', async () => {
+    const info = await eventually('the hub-info ConfigMap', async () => (await admin.get<{ data?: Record<string, string> }>(inNamespace(CORE.configMaps, FLEET_NAMESPACE), HUB_INFO_CONFIGMAP)).data);
+    assert.ok(info['artifactURL']?.startsWith('https://127.0.0.1:'), info['artifactURL']);
+    const ca = info['ca.crt'] ?? '';
+    const { bytes, digest } = encodeArtifact([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'hello', namespace: 'default' }, data: { a: '1' } }]);
+    mkdirSync(join(dir, 'data', 'fleet', 'artifacts', 'sha256'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'fleet', 'artifacts', 'sha256', digest.slice('sha256:'.length)), bytes);
+
+    await ensureNamespace(admin, DELIVERIES);
+    const sources = inNamespace(FLEET_RES.gitSources, DELIVERIES);
+    await admin.create(sources, { apiVersion: FLEET_API_VERSION, kind: 'GitSource', metadata: { name: 'repo', namespace: DELIVERIES }, spec: { url: 'file:///nonexistent/repo.git', ref: { branch: 'main' }, interval: '1h', suspend: true } });
+    const gs = await admin.get<GitSource>(sources, 'repo');
+    gs.status = { ...(gs.status ?? {}), commit: 'c0ffee0000000000000000000000000000000001', artifacts: [{ path: 'hello', digest, objects: 1 }] };
+    await admin.replace(sources, 'repo', gs, { subresource: 'status' });
+    await admin.create(inNamespace(FLEET_RES.fleetDeliveries, DELIVERIES), {
+      apiVersion: FLEET_API_VERSION,
+      kind: 'FleetDelivery',
+      metadata: { name: 'hello', namespace: DELIVERIES },
+      spec: { sourceRef: { name: 'repo' }, path: 'hello', placement: { clusterNames: ['m1'] }, prune: true, drift: 'Correct', suspend: false, paused: false, confirmedWaves: [] },
+    });
+    const cd = await eventually('the ClusterDelivery of m1', () => admin.get<ClusterDelivery>(inNamespace(FLEET_RES.clusterDeliveries, memberNamespace('m1')), clusterDeliveryName(DELIVERIES, 'hello')));
+    assert.equal(cd.spec.artifact.digest, digest);
+    assert.equal(cd.spec.artifact.url, info['artifactURL'] + artifactPath(digest));
+    await eventually('the FleetDelivery status', async () => (await admin.get<{ status?: { clusters?: { placed?: number } } }>(inNamespace(FLEET_RES.fleetDeliveries, DELIVERIES), 'hello')).status?.clusters?.placed === 1);
+
+    // A ServiceAccount allowed to get ClusterDeliveries in that namespace: TokenReview + SubjectAccessReview.
+    const ns = memberNamespace('m1');
+    await admin.create({ ...MEMBER_RES.serviceAccounts, namespace: ns }, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'reader' } });
+    await admin.create({ ...MEMBER_RES.serviceAccounts, namespace: ns }, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'nobody' } });
+    await admin.create({ ...MEMBER_RES.roleBindings, namespace: ns }, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'reader' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'plinth:fleet-agent' }, subjects: [{ kind: 'ServiceAccount', name: 'reader', namespace: ns }] });
+    const byToken = await eventually('the artifact for a token', async () => {
+      const r = await get(cd.spec.artifact.url, ca, { token: await saToken(admin, ns, 'reader') });
+      return r.status === 200 ? r : undefined;
+    }, 30_000);
+    assert.ok(byToken.body.equals(bytes), 'the exact bytes');
+    assert.equal((await get(cd.spec.artifact.url, ca, { token: await saToken(admin, ns, 'nobody') })).status, 403, 'a token without get clusterdeliveries there');
+    // The agent's client certificate, verified against the API server's client CA (kube-system ConfigMap).
+    assert.ok(agentAuth);
+    const byCert = await get(cd.spec.artifact.url, ca, agentAuth);
+    assert.equal(byCert.status, 200, byCert.body.toString());
+    assert.ok(byCert.body.equals(bytes));
+  });
+
+  test('the manager never met a forbidden, and stops cleanly', async () => {
+    assert.equal(manager?.exitCode, null, `the manager is still running:\n${log.slice(-20).join('\n')}`);
+    const denied = log.filter((l) => /forbidden/i.test(l));
+    assert.deepEqual(denied, [], 'no request of the manager was forbidden');
+    manager?.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const again = log.filter((l) => /forbidden/i.test(l));
+    assert.deepEqual(again, [], 'not on the way out either');
+  });
+});
