@@ -259,6 +259,17 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
     assert.ok(byCert.body.equals(bytes));
   });
 
+  test('the controllers recorded Events (events.k8s.io or core, whichever the hub serves)', async () => {
+    const byManager = async (ns: string): Promise<string[]> => {
+      const v1 = (await admin.list<{ reportingController?: string; reason?: string }>(inNamespace(CORE.eventsV1, ns))).items;
+      return v1.filter((e) => e.reportingController?.includes('plinth')).map((e) => `${e.reportingController}/${e.reason}`);
+    };
+    const release = await byManager(APPS);
+    assert.ok(release.length > 0, 'release events in the app namespace');
+    const member = await byManager('default');
+    assert.ok(member.some((e) => e.includes('JoinRequested')), `membership events: ${member.join(', ')}`);
+  });
+
   test('the manager never met a forbidden, and stops cleanly', async () => {
     assert.equal(manager?.exitCode, null, `the manager is still running:\n${log.slice(-20).join('\n')}`);
     const denied = log.filter((l) => /forbidden/i.test(l));
