@@ -80,6 +80,42 @@ function get(url: string, ca: string, auth: { token?: string; cert?: string; key
   });
 }
 
+/** `plinth ARGS` through tsx, its stdout and stderr lines appended to `lines`. */
+function plinth(args: string[], lines: string[]): { child: ChildProcess; exited: Promise<number | null> } {
+  const env: NodeJS.ProcessEnv = { ...process.env, PLINTH_LOG_LEVEL: 'info' };
+  delete env['NODE_TEST_CONTEXT'];
+  delete env['KUBECONFIG'];
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/cli/main.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const take = (b: Buffer): void => {
+    lines.push(...b.toString('utf8').split('\n').filter((l) => l !== ''));
+  };
+  child.stdout?.on('data', take);
+  child.stderr?.on('data', take);
+  return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+}
+
+/** A kubeconfig file for a ServiceAccount of `cluster` (a TokenRequest token). */
+async function saKubeconfig(admin: KubeClient, cluster: LocalCluster, ns: string, sa: string, file: string): Promise<KubeConfig> {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: cluster.server, caData: cluster.kubeConfig.getCurrentCluster()?.caData }],
+    users: [{ name: sa, token: await saToken(admin, ns, sa) }],
+    contexts: [{ name: 'x', cluster: 'c', user: sa }],
+    currentContext: 'x',
+  });
+  writeFileSync(file, kc.exportConfig(), { mode: 0o600 });
+  return kc;
+}
+
+async function applyManifests(admin: KubeClient, dir: string, skip: string[]): Promise<void> {
+  const discovery = new Discovery(admin);
+  for (const o of manifests(dir).filter((x) => !skip.includes(x.kind ?? ''))) {
+    const r = await discovery.refFor(o.apiVersion ?? '', o.kind ?? '', o.metadata?.namespace);
+    assert.ok(r, `${o.apiVersion} ${o.kind} is served`);
+    await apply(admin, r, o as KubeObject & Record<string, unknown>, { fieldManager: 'plinth-rbac-test' });
+  }
+}
+
 const APPS = 'shop';
 const DELIVERIES = 'apps';
 
@@ -98,39 +134,13 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
     admin = await KubeClient.fromKubeConfig(hub.kubeConfig);
     await installCrds(admin);
     // deploy/hub through the API (not the Deployment and Service: the manager runs here as a process).
-    const discovery = new Discovery(admin);
-    for (const o of manifests('deploy/hub').filter((x) => x.kind !== 'Deployment' && x.kind !== 'Service')) {
-      const r = await discovery.refFor(o.apiVersion ?? '', o.kind ?? '', o.metadata?.namespace);
-      assert.ok(r, `${o.apiVersion} ${o.kind} is served`);
-      await apply(admin, r, o as KubeObject & Record<string, unknown>, { fieldManager: 'plinth-rbac-test' });
-    }
+    await applyManifests(admin, 'deploy/hub', ['Deployment', 'Service']);
     dir = mkdtempSync(join(tmpdir(), 'plinth-rbac-'));
-    const kc = new KubeConfig();
-    const caData = hub.kubeConfig.getCurrentCluster()?.caData;
-    kc.loadFromOptions({
-      clusters: [{ name: 'hub', server: hub.server, caData }],
-      users: [{ name: 'plinth-manager', token: await saToken(admin, 'plinth-system', 'plinth-manager') }],
-      contexts: [{ name: 'm', cluster: 'hub', user: 'plinth-manager' }],
-      currentContext: 'm',
-    });
-    writeFileSync(join(dir, 'kubeconfig'), kc.exportConfig(), { mode: 0o600 });
-    managerClient = await KubeClient.fromKubeConfig(kc);
+    managerClient = await KubeClient.fromKubeConfig(await saKubeconfig(admin, hub, 'plinth-system', 'plinth-manager', join(dir, 'kubeconfig')));
     mkdirSync(join(dir, 'data'));
-    const env: NodeJS.ProcessEnv = { ...process.env, PLINTH_LOG_LEVEL: 'info' };
-    delete env['NODE_TEST_CONTEXT'];
-    delete env['KUBECONFIG'];
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/app/cli/main.ts', 'manager', '--kubeconfig', join(dir, 'kubeconfig'), '--leader-elect-namespace', 'plinth-system', '--metrics-port', '0', '--fleet-listen', '127.0.0.1:0', '--data-dir', join(dir, 'data')],
-      { env, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    const take = (b: Buffer): void => {
-      log.push(...b.toString('utf8').split('\n').filter((l) => l !== ''));
-    };
-    child.stdout?.on('data', take);
-    child.stderr?.on('data', take);
-    exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-    manager = child;
+    const p = plinth(['manager', '--kubeconfig', join(dir, 'kubeconfig'), '--leader-elect-namespace', 'plinth-system', '--metrics-port', '0', '--fleet-listen', '127.0.0.1:0', '--data-dir', join(dir, 'data')], log);
+    manager = p.child;
+    exited = p.exited;
   });
 
   after(async () => {
@@ -270,7 +280,7 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
   test('the GitSource controller, as the manager ServiceAccount, reads its Secret, renders, writes status and Events', async () => {
     git = await startGitServer();
     const url = git.createRepo('site');
-    const commit = git.commit('site', { 'hello/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello\n  namespace: default\ndata:\n  a: "1"\n' });
+    const commit = git.commit('site', { 'hello/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hello-git\n  namespace: default\ndata:\n  a: "1"\n' });
     const ns = 'git';
     await ensureNamespace(admin, ns);
     await admin.create(inNamespace(CORE.secrets, ns), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'site-auth' }, stringData: { username: 'reader', password: 'not-needed-by-git-daemon' } });
@@ -295,6 +305,38 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
     } finally {
       stop.abort();
       await running;
+    }
+  });
+
+  test("the agent, as deploy/agent's ServiceAccount on its member, applies, records, corrects drift and reports", async () => {
+    // The hub stands in for the member m1 (its plinth-system holds m1's join Secret with the issued hub kubeconfig).
+    await applyManifests(admin, 'deploy/agent', ['Deployment']);
+    await saKubeconfig(admin, hub, 'plinth-system', 'plinth-agent', join(dir, 'agent-kubeconfig'));
+    const lines: string[] = [];
+    const agent = plinth(['agent', '--cluster', 'm1', '--kubeconfig', join(dir, 'agent-kubeconfig')], lines);
+    try {
+      const cds = inNamespace(FLEET_RES.clusterDeliveries, memberNamespace('m1'));
+      for (const name of [clusterDeliveryName(DELIVERIES, 'hello'), clusterDeliveryName('git', 'site')]) {
+        await eventually(`${name} applied (agent: ${lines.slice(-3).join(' | ')})`, async () => {
+          const cd = await admin.get<ClusterDelivery>(cds, name);
+          return cd.status?.appliedDigest === cd.spec.artifact.digest;
+        }, 90_000);
+      }
+      const cms = inNamespace(CORE.configMaps, 'default');
+      await admin.get(cms, 'hello-git');
+      const first = (await admin.get<KubeObject>(cms, 'hello')).metadata?.uid;
+      await admin.delete(cms, 'hello');
+      await eventually('the deleted ConfigMap applied again (drift: Correct)', async () => {
+        const uid = (await admin.get<KubeObject>(cms, 'hello')).metadata?.uid;
+        return uid !== undefined && uid !== first;
+      }, 30_000);
+      await eventually('the MemberCluster status written by the agent', async () => (await admin.get<{ status?: { agentVersion?: string } }>(MEMBER_RES.memberClusters, 'm1')).status?.agentVersion, 60_000);
+      assert.equal(agent.child.exitCode, null, lines.slice(-10).join('\n'));
+      assert.deepEqual(lines.filter((l) => /forbidden/i.test(l)), [], 'no request of the agent was forbidden');
+    } finally {
+      agent.child.kill('SIGTERM');
+      await agent.exited;
+      if (dir) writeFileSync(join(dir, 'agent.log'), `${lines.join('\n')}\n`);
     }
   });
 
