@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
@@ -33,6 +34,8 @@ import { KEYS, RES as RELEASE_RES } from '../src/release/keys.js';
 import { RELEASE_PLANS } from '../src/release/releaseplan/act.js';
 import { startGitServer, type GitServer } from './support/git-server.js';
 import { runGitSourceController } from '../src/fleet/source/controller.js';
+import { PUSH_REQUESTED_ANNOTATION } from '../src/fleet/hub/module.js';
+import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
 import { cellDeployment, createService, waitOrder, waitPhase, currentOrderName } from './support/release-env.js';
 
 /** The objects of a kustomization directory, in its resources order. */
@@ -66,19 +69,21 @@ async function saToken(admin: KubeClient, ns: string, sa: string): Promise<strin
   return tr.status.token;
 }
 
-/** One GET to the fleet server, trusting only the CA it published. */
-function get(url: string, ca: string, auth: { token?: string; cert?: string; key?: string }): Promise<{ status: number; body: Buffer }> {
+/** One request to the fleet server, trusting only the CA it published. */
+function call(url: string, ca: string, auth: { token?: string; cert?: string; key?: string }, o: { method?: string; body?: Buffer; headers?: Record<string, string> } = {}): Promise<{ status: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    const req = https.request(url, { method: 'GET', ca, cert: auth.cert, key: auth.key, agent: false, headers: auth.token ? { Authorization: `Bearer ${auth.token}` } : {} }, (res) => {
+    const headers = { ...(auth.token ? { Authorization: `Bearer ${auth.token}` } : {}), ...(o.body ? { 'Content-Length': String(o.body.length) } : {}), ...o.headers };
+    const req = https.request(url, { method: o.method ?? 'GET', ca, cert: auth.cert, key: auth.key, agent: false, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(o.body);
   });
 }
+const get = (url: string, ca: string, auth: { token?: string; cert?: string; key?: string }): Promise<{ status: number; body: Buffer }> => call(url, ca, auth);
 
 /** `plinth ARGS` through tsx, its stdout and stderr lines appended to `lines`. */
 function plinth(args: string[], lines: string[]): { child: ChildProcess; exited: Promise<number | null> } {
@@ -338,6 +343,52 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
       await agent.exited;
       if (dir) writeFileSync(join(dir, 'agent.log'), `${lines.join('\n')}\n`);
     }
+  });
+
+  test('a ReleasePolicy holds a release while the upgrade lock Lease is held and reports its status', async () => {
+    const ns = 'policy';
+    await ensureNamespace(admin, ns);
+    const cd = cellDeployment(ns, 'pay', { replicas: 3, strategy: { batchSize: 3 } });
+    cd.metadata.labels = { app: 'pay', 'plinth.dev/system': 'payments' };
+    await admin.create(inNamespace(RELEASE_RES.cellDeployments, ns), cd);
+    await waitPhase(admin, ns, 'pay', 'Completed', 120_000);
+    const leases = inNamespace(CORE.leases, ns);
+    await admin.create(leases, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'cluster-upgrade' }, spec: { holderIdentity: 'upgrader-1', leaseDurationSeconds: 3600, renewTime: rfc3339Micro(Date.now()) } });
+    await admin.create(inNamespace(RELEASE_POLICIES, ns), {
+      apiVersion: 'apps.plinth.dev/v1alpha1',
+      kind: 'ReleasePolicy',
+      metadata: { name: 'lock', namespace: ns },
+      spec: { selector: { matchLabels: { app: 'pay' } }, preChecks: { conflicts: { upgradeLockLease: { namespace: ns, name: 'cluster-upgrade' }, systemLabel: 'plinth.dev/system' } } },
+    });
+    await eventually('the policy status', async () => (await admin.get<{ status?: { observedGeneration?: number } }>(inNamespace(RELEASE_POLICIES, ns), 'lock')).status?.observedGeneration === 1);
+    const before = (await admin.get<{ status?: { releaseOrder?: string } }>(inNamespace(RELEASE_RES.cellDeployments, ns), 'pay')).status?.releaseOrder;
+    await admin.patch(inNamespace(RELEASE_RES.cellDeployments, ns), 'pay', { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.local/web:9', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } } }, 'merge');
+    const order = await currentOrderName(admin, ns, 'pay', before);
+    await waitOrder(admin, ns, order, (o) => o.status?.phase === 'Blocked', 'Blocked by the lock', 60_000);
+    await admin.delete(leases, 'cluster-upgrade');
+    await waitOrder(admin, ns, order, (o) => o.status?.phase === 'Completed', 'Completed once the lock is gone', 120_000);
+  });
+
+  test('a signed Git webhook reaches the GitSource (fleet server: source and Secret read, push annotated)', async () => {
+    const info = (await admin.get<{ data: Record<string, string> }>(inNamespace(CORE.configMaps, FLEET_NAMESPACE), HUB_INFO_CONFIGMAP)).data;
+    await admin.create(inNamespace(CORE.secrets, 'git'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'site-hook' }, stringData: { token: 'hook-secret' } });
+    await admin.patch(inNamespace(FLEET_RES.gitSources, 'git'), 'site', { spec: { webhookSecretRef: { name: 'site-hook' } } }, 'merge');
+    const body = Buffer.from(JSON.stringify({ ref: 'refs/heads/main' }));
+    const sig = `sha256=${createHmac('sha256', 'hook-secret').update(body).digest('hex')}`;
+    const r = await call(`${info['artifactURL']}/hooks/git/git/site`, info['ca.crt'] ?? '', {}, { method: 'POST', body, headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': sig, 'X-GitHub-Event': 'push' } });
+    assert.ok(r.status >= 200 && r.status < 300, `${r.status} ${r.body.toString()}`);
+    const gs = await admin.get<{ metadata: { annotations?: Record<string, string> } }>(inNamespace(FLEET_RES.gitSources, 'git'), 'site');
+    assert.ok(gs.metadata.annotations?.[PUSH_REQUESTED_ANNOTATION], 'the push is recorded on the GitSource');
+  });
+
+  test('deleting a FleetDelivery removes its ClusterDeliveries (finalizer) and then itself', async () => {
+    await admin.delete(inNamespace(FLEET_RES.fleetDeliveries, DELIVERIES), 'hello');
+    await eventually('the FleetDelivery gone', async () => {
+      const left = await admin.list(inNamespace(FLEET_RES.fleetDeliveries, DELIVERIES));
+      return left.items.length === 0;
+    }, 60_000);
+    const cds = await admin.list(inNamespace(FLEET_RES.clusterDeliveries, memberNamespace('m1')));
+    assert.deepEqual(cds.items.map((c) => c.metadata?.name), [clusterDeliveryName('git', 'site')]);
   });
 
   test('the controllers recorded Events (events.k8s.io or core, whichever the hub serves)', async () => {
