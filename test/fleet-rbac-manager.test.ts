@@ -1,9 +1,11 @@
 // The REAL manager process (`plinth manager`, every controller of src/app/manager/controllers.ts, leader-elected),
 // authenticated as the plinth-manager ServiceAccount bound ONLY by deploy/hub, drives each controller once on one NEW
-// hub: a CellDeployment release, a ReleasePlan over a CellDeployment and a Deployment, a member join (CSR approved,
-// namespace and RBAC written), a FleetDelivery writing a ClusterDelivery, the hub-info ConfigMap and an artifact
-// served to a token and to the agent's certificate. The manager's log must hold no `forbidden`: RBAC too narrow for
-// any path driven here fails this test.
+// hub: a CellDeployment release, a ReleasePlan over a CellDeployment and a Deployment, a ReleasePolicy lock, a member
+// join (CSR approved, namespace and RBAC written), a FleetDelivery writing a ClusterDelivery and deleted through its
+// finalizer, the hub-info ConfigMap, an artifact served to a token and to the agent's certificate, a signed webhook.
+// The GitSource controller (not in the manager's list on this branch) runs in-process with the same token. The real
+// `plinth agent` runs with a token of deploy/agent's ServiceAccount (the hub stands in for the member). Any `forbidden`
+// in the manager's or the agent's log fails the test: RBAC too narrow for a path driven here fails it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
