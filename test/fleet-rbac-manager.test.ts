@@ -371,6 +371,20 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
     await waitOrder(admin, ns, order, (o) => o.status?.phase === 'Completed', 'Completed once the lock is gone', 120_000);
   });
 
+  test('a blue-green release switches its Service (services get, patch)', async () => {
+    const ns = 'bluegreen';
+    await ensureNamespace(admin, ns);
+    await createService(admin, ns, 'web');
+    await admin.create(inNamespace(RELEASE_RES.cellDeployments, ns), cellDeployment(ns, 'web', { replicas: 3, strategy: { type: 'BlueGreen', drainSeconds: 0, blueGreen: { activeService: 'web', scaleDownDelaySeconds: 0 } } }));
+    await waitPhase(admin, ns, 'web', 'Completed', 120_000);
+    const before = (await admin.get<{ status?: { releaseOrder?: string } }>(inNamespace(RELEASE_RES.cellDeployments, ns), 'web')).status?.releaseOrder;
+    await admin.patch(inNamespace(RELEASE_RES.cellDeployments, ns), 'web', { spec: { template: { spec: { containers: [{ name: 'web', image: 'registry.local/web:2', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] } } } }, 'merge');
+    const order = await currentOrderName(admin, ns, 'web', before);
+    const done = await waitOrder(admin, ns, order, (o) => o.status?.phase === 'Completed', 'Completed', 120_000);
+    const svc = await admin.get<{ spec: { selector?: Record<string, string> } }>(inNamespace(CORE.services, ns), 'web');
+    assert.equal(svc.spec.selector?.[KEYS.revision], done.spec.toRevision, 'the Service selects the green revision');
+  });
+
   test('a signed Git webhook reaches the GitSource (fleet server: source and Secret read, push annotated)', async () => {
     const info = (await admin.get<{ data: Record<string, string> }>(inNamespace(CORE.configMaps, FLEET_NAMESPACE), HUB_INFO_CONFIGMAP)).data;
     await admin.create(inNamespace(CORE.secrets, 'git'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'site-hook' }, stringData: { token: 'hook-secret' } });
