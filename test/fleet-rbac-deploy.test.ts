@@ -103,7 +103,7 @@ describe('deploy/ manifests and the manager RBAC', () => {
     const objs = manifests('deploy/agent');
     await applyAll(memberAdmin, objs.filter((o) => o.kind === 'Namespace'), false);
     const done = await applyAll(memberAdmin, objs, true);
-    assert.deepEqual(done.map((d) => d.split('/')[0]).sort(), ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'ServiceAccount']);
+    assert.deepEqual(done.map((d) => d.split('/')[0]).sort(), ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'Role', 'RoleBinding', 'ServiceAccount']);
   });
 
   test('as the manager ServiceAccount, with deploy/hub RBAC only, the MemberCluster controller runs a whole join', async () => {
