@@ -3,6 +3,7 @@ import { toCrd, type CustomResourceDefinition, type KindDefinition } from './crd
 import { CellDeploymentKind } from './release/celldeployment.js';
 import { ReleaseOrderKind } from './release/releaseorder.js';
 import { ReleasePolicyKind } from './release/releasepolicy.js';
+import { SidecarSetKind } from './release/sidecarset.js';
 import { MemberClusterKind } from './fleet/membercluster.js';
 import { GitSourceKind } from './fleet/gitsource.js';
 import { FleetDeliveryKind } from './fleet/fleetdelivery.js';
@@ -12,6 +13,7 @@ export * from './crd.js';
 export * from './release/celldeployment.js';
 export * from './release/releaseorder.js';
 export * from './release/releasepolicy.js';
+export * from './release/sidecarset.js';
 export { RELEASE_GROUP, RELEASE_VERSION } from './release/group.js';
 export * from './fleet/common.js';
 export * from './fleet/membercluster.js';
@@ -25,6 +27,7 @@ export const KINDS: readonly KindDefinition<TObject, TObject>[] = [
   CellDeploymentKind,
   ReleaseOrderKind,
   ReleasePolicyKind,
+  SidecarSetKind,
   MemberClusterKind,
   GitSourceKind,
   FleetDeliveryKind,
