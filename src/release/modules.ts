@@ -32,3 +32,8 @@ export async function runReleasePolicyController(ctx: ManagerContext): Promise<v
   const c = (await import('./policy/controller.js')).startReleasePolicyController({ client: ctx.client, signal: ctx.signal });
   await c.done;
 }
+
+/** The sidecar injector: the mutating webhook for SidecarSets, its configuration and the sets' status. */
+export async function runSidecarInjector(ctx: ManagerContext): Promise<void> {
+  await (await import('./sidecar/injector.js')).runSidecarInjector(ctx.client, ctx.signal, ctx.log);
+}

@@ -10,5 +10,6 @@ export function controllers(): ControllerModule[] {
     { name: 'celldeployment', start: async (ctx) => (await import('../../release/modules.js')).runCellDeploymentController(ctx) },
     { name: 'releaseorder', start: async (ctx) => (await import('../../release/modules.js')).runReleaseOrderController(ctx) },
     { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
+    { name: 'sidecar-injector', start: async (ctx) => (await import('../../release/modules.js')).runSidecarInjector(ctx) },
   ];
 }

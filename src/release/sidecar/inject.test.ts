@@ -49,6 +49,7 @@ test('native sidecars go first in initContainers with restartPolicy Always, anno
   assert.equal((out.spec!.initContainers![0] as { restartPolicy?: string }).restartPolicy, 'Always');
   assert.deepEqual(out.spec!.containers.map((c) => c.name), ['app']);
   assert.equal(out.metadata!.annotations![SIDECAR_KEYS.sets], 'mesh');
+  assert.equal(out.metadata!.labels![SIDECAR_KEYS.injected], 'true');
   assert.match(JSON.parse(out.metadata!.annotations![SIDECAR_KEYS.hash]!).mesh as string, /^[0-9a-f]{10}$/);
 });
 

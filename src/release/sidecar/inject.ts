@@ -10,6 +10,8 @@ export const SIDECAR_KEYS = {
   sets: `${RELEASE_GROUP}/sidecarsets`,
   /** JSON {set name: hash of what it injected} (sidecarSetHash). */
   hash: `${RELEASE_GROUP}/sidecar-hash`,
+  /** Pod label "true" on every injected pod: what the status counts list and watch. */
+  injected: `${RELEASE_GROUP}/sidecar-injected`,
 } as const;
 
 /** Namespaces the injector never touches (also excluded in the webhook configuration). */
@@ -156,5 +158,7 @@ export function planInjection(input: InjectionInput): InjectionPlan {
   const notes = { [SIDECAR_KEYS.sets]: sets.map((s) => s.metadata.name!).join(','), [SIDECAR_KEYS.hash]: JSON.stringify(hashes) };
   if (pod.metadata?.annotations === undefined) patch.push({ op: 'add', path: '/metadata/annotations', value: notes });
   else for (const [k, v] of Object.entries(notes)) patch.push({ op: 'add', path: `/metadata/annotations/${esc(k)}`, value: v });
+  if (pod.metadata?.labels === undefined) patch.push({ op: 'add', path: '/metadata/labels', value: { [SIDECAR_KEYS.injected]: 'true' } });
+  else patch.push({ op: 'add', path: `/metadata/labels/${esc(SIDECAR_KEYS.injected)}`, value: 'true' });
   return { kind: 'patch', sets: sets.map((s) => s.metadata.name!), patch };
 }
