@@ -9,7 +9,7 @@ function olderThan(a: SidecarSet, b: SidecarSet): boolean {
   const ta = String(a.metadata?.creationTimestamp ?? '');
   const tb = String(b.metadata?.creationTimestamp ?? '');
   if (ta !== tb) return new Date(ta).getTime() < new Date(tb).getTime();
-  return a.metadata!.name! < b.metadata!.name!;
+  return a.metadata.name! < b.metadata.name!;
 }
 
 export interface SidecarConflict {
@@ -29,7 +29,7 @@ export function conflictOf(set: SidecarSet, all: readonly SidecarSet[]): Sidecar
     if (!shared) continue;
     if (!selectorsMayOverlap(o.spec.selector, set.spec.selector)) continue;
     if (!selectorsMayOverlap(o.spec.namespaceSelector, set.spec.namespaceSelector)) continue;
-    return { other: o.metadata!.name!, container: shared.name };
+    return { other: o.metadata.name!, container: shared.name };
   }
   return undefined;
 }
@@ -43,7 +43,7 @@ export function validCondition(set: SidecarSet, all: readonly SidecarSet[]): Con
     status: 'False',
     reason: 'Conflict',
     message:
-      `SidecarSet ${set.metadata!.name!} injects container "${c.container}" as the older SidecarSet ${c.other} does, and their selectors can select the same pods: ` +
+      `SidecarSet ${set.metadata.name!} injects container "${c.container}" as the older SidecarSet ${c.other} does, and their selectors can select the same pods: ` +
       `rename the container, or narrow spec.selector (or spec.namespaceSelector) so it excludes the pods of ${c.other}; the webhook refuses pods both select`,
   };
 }

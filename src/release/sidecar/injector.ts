@@ -74,7 +74,7 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
     log,
     source: (namespace) => {
       if (!sets.hasSynced() || !namespaces.hasSynced()) return undefined;
-      const ns = namespaces.get(namespace) as V1Namespace | undefined;
+      const ns = namespaces.get(namespace);
       return { sets: allSets(), namespaceLabels: ns?.metadata?.labels ?? { 'kubernetes.io/metadata.name': namespace }, nativeSidecars: native };
     },
   });
@@ -100,7 +100,7 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
       const set = sets.get(key) as unknown as SidecarSet | undefined;
       if (!set) return DONE;
       const valid = validCondition(set, allSets());
-      const counts = countPods(set, pods.list() as V1Pod[]);
+      const counts = countPods(set, pods.list());
       await writeStatus({
         client,
         resource: SIDECAR_SETS,

@@ -23,7 +23,7 @@ export function injectedHashes(pod: V1Pod): Record<string, string> {
 
 /** matched: live pods carrying the set's sidecars; updated: of those, with the set's current hash; ready: of those, Ready. */
 export function countPods(set: SidecarSet, pods: readonly V1Pod[]): SidecarCounts {
-  const name = set.metadata!.name!;
+  const name = set.metadata.name!;
   const hash = sidecarSetHash(set);
   const out: SidecarCounts = { matched: 0, updated: 0, ready: 0 };
   for (const p of pods) {

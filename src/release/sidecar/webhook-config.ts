@@ -22,9 +22,9 @@ export function webhookConfiguration(sets: readonly SidecarSet[], client: { url:
   const clientConfig = 'url' in client ? { url: client.url, caBundle: ca } : { service: { ...client.service, path: '/mutate-pods' }, caBundle: ca };
   const exclude = { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: [...EXCLUDED_NAMESPACES] };
   const webhooks = [...sets]
-    .sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1))
+    .sort((a, b) => (a.metadata.name! < b.metadata.name! ? -1 : 1))
     .map((s) => ({
-      name: `${s.metadata!.name!}.sidecar.plinth.dev`,
+      name: `${s.metadata.name!}.sidecar.plinth.dev`,
       admissionReviewVersions: ['v1'],
       sideEffects: 'None',
       failurePolicy: FAILURE_POLICY,
