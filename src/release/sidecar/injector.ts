@@ -62,8 +62,8 @@ export async function clusterHasNativeSidecars(client: KubeClient, signal?: Abor
 export async function runSidecarInjector(client: KubeClient, signal: AbortSignal, log: Logger, opts: SidecarInjectorOptions = sidecarInjectorOptionsFromEnv()): Promise<void> {
   const native = await clusterHasNativeSidecars(client, signal);
   const sets = new Informer<KubeObject>({ client, resource: SIDECAR_SETS, name: 'sidecarsets' });
-  const namespaces = new Informer<KubeObject>({ client, resource: NAMESPACES, name: 'namespaces' });
-  const pods = new Informer<KubeObject>({ client, resource: PODS, name: 'sidecar-pods', labelSelector: `${SIDECAR_KEYS.injected}=true` });
+  const namespaces = new Informer<V1Namespace>({ client, resource: NAMESPACES, name: 'namespaces' });
+  const pods = new Informer<V1Pod>({ client, resource: PODS, name: 'sidecar-pods', labelSelector: `${SIDECAR_KEYS.injected}=true` });
   const allSets = (): SidecarSet[] => sets.list() as unknown as SidecarSet[];
   const cert = await makeServingCert({ ips: ['127.0.0.1'], dns: opts.service ? [`${opts.service.name}.${opts.service.namespace}.svc`] : ['localhost'] });
   const server = await serveWebhook({
