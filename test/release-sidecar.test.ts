@@ -172,4 +172,57 @@ describe('sidecar injection on the OLD cluster (1.24: first container, postStart
     const db = await client.create<V1Pod>(inNamespace(CORE.pods, ns), barePod(ns, 'db-1', 'db'));
     assertWhole(db, false);
   });
+
+  test('a new sidecar image is updated in place in batches of batchSize; the application container never restarts', async () => {
+    const { client } = env;
+    await client.patch(SETS, 'mesh', { spec: { updateStrategy: { batchSize: 2, paused: false } } }, 'merge');
+    await client.create(inNamespace(DEPLOYMENTS, ns), deployment(ns, 'api', 'web', 4));
+    const before = await eventually('6 injected pods running ready', async () => {
+      const ps = [...(await podsOf(client, ns, 'web')), ...(await podsOf(client, ns, 'api'))];
+      return ps.length === 6 && ps.every((p) => p.status?.containerStatuses?.length === 2 && p.status.containerStatuses.every((c) => c.ready)) ? ps : undefined;
+    });
+    const uids = new Map(before.map((p) => [p.metadata!.name!, p.metadata!.uid!]));
+    await eventually('status matched 6', async () => ((await client.get<SidecarSet>(SETS, 'mesh')).status?.matched === 6 ? true : undefined));
+
+    let maxInFlight = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const ps = [...(await podsOf(client, ns, 'web')), ...(await podsOf(client, ns, 'api'))];
+        const inFlight = ps.filter((p) => {
+          const spec = p.spec!.containers.find((c) => c.name === 'proxy')!.image;
+          const st = p.status?.containerStatuses?.find((c) => c.name === 'proxy');
+          return spec === 'registry.local/proxy:2' && !(st?.image === spec && st.ready);
+        }).length;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(50);
+      }
+    })();
+    try {
+      const cur = await client.get<SidecarSet>(SETS, 'mesh');
+      const containers = cur.spec.containers.map((c) => (c.name === 'proxy' ? { ...c, image: 'registry.local/proxy:2' } : c));
+      await client.patch(SETS, 'mesh', { spec: { containers } }, 'merge');
+      await eventually('every pod runs proxy:2 ready', async () => {
+        const ps = [...(await podsOf(client, ns, 'web')), ...(await podsOf(client, ns, 'api'))];
+        return ps.length === 6 && ps.every((p) => p.status?.containerStatuses?.find((c) => c.name === 'proxy')?.image === 'registry.local/proxy:2' && p.status.containerStatuses.every((c) => c.ready)) ? true : undefined;
+      }, 90_000);
+    } finally {
+      polling = false;
+      await poller;
+    }
+    const after = [...(await podsOf(client, ns, 'web')), ...(await podsOf(client, ns, 'api'))];
+    for (const p of after) {
+      assert.equal(uids.get(p.metadata!.name!), p.metadata!.uid, `pod ${p.metadata!.name} kept (in place, not recreated)`);
+      const app = p.status!.containerStatuses!.find((c) => c.name === 'app')!;
+      const proxy = p.status!.containerStatuses!.find((c) => c.name === 'proxy')!;
+      assert.equal(app.restartCount, 0, 'the application container was not restarted');
+      assert.equal(proxy.restartCount, 1, 'the sidecar restarted once, on its new image');
+    }
+    assert.ok(maxInFlight >= 1 && maxInFlight <= 2, `at most batchSize (2) pods updating at once, saw ${maxInFlight}`);
+    const set = await eventually('status updated 6', async () => {
+      const s = await client.get<SidecarSet>(SETS, 'mesh');
+      return s.status?.updated === 6 && s.status.matched === 6 ? s : undefined;
+    });
+    assert.equal(set.status!.ready, 6);
+  });
 });

@@ -18,7 +18,7 @@ export const SIDECAR_KEYS = {
 export const EXCLUDED_NAMESPACES = ['kube-system', 'plinth-system'] as const;
 
 export interface JsonPatchOp {
-  op: 'add' | 'replace';
+  op: 'add' | 'replace' | 'test';
   path: string;
   value: unknown;
 }

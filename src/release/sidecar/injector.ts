@@ -1,10 +1,10 @@
 import type { V1Namespace, V1Pod } from '@kubernetes/client-node';
 import type { SidecarSet } from '../../api/release/sidecarset.js';
-import { DONE, runController } from '../../kube/controller.js';
+import { DONE, requeueAfter, runController } from '../../kube/controller.js';
 import type { KubeClient } from '../../kube/http.js';
 import { Informer } from '../../kube/informer.js';
 import type { Logger } from '../../kube/log.js';
-import { ref, type KubeObject } from '../../kube/resource.js';
+import { inNamespace, ref, type KubeObject } from '../../kube/resource.js';
 import { setCondition, writeStatus } from '../../kube/status.js';
 import { RELEASE_API_VERSION } from '../keys.js';
 import { validCondition } from './conflicts.js';
@@ -12,6 +12,7 @@ import { SIDECAR_KEYS } from './inject.js';
 import { serveWebhook } from './server.js';
 import { makeServingCert } from './serving-cert.js';
 import { countPods } from './status.js';
+import { planSidecarUpgrade, upgradePatch } from './upgrade.js';
 import { applyWebhookConfiguration, webhookConfiguration } from './webhook-config.js';
 
 export const SIDECAR_SETS = ref(RELEASE_API_VERSION, 'sidecarsets');
@@ -113,7 +114,14 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
         },
         signal: rc.signal,
       });
-      return DONE;
+      if (valid.status !== 'True') return DONE;
+      // In-place upgrade: batches of updateStrategy.batchSize pods, the next once the previous run ready.
+      const plan = planSidecarUpgrade(set, pods.list());
+      for (const p of plan.next) {
+        await client.patch(inNamespace(PODS, p.metadata!.namespace!), p.metadata!.name!, upgradePatch(set, p), 'json', { signal: rc.signal });
+        rc.log.info({ set: key, pod: `${p.metadata!.namespace!}/${p.metadata!.name!}` }, 'sidecar updated in place');
+      }
+      return plan.behind > 0 || plan.inFlight > 0 ? requeueAfter(500) : DONE;
     },
   });
   // The configuration is written at start even with no SidecarSet (its CA bundle and URL change at every start).
