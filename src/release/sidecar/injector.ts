@@ -118,7 +118,7 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
       // In-place upgrade: batches of updateStrategy.batchSize pods, the next once the previous run ready.
       const plan = planSidecarUpgrade(set, pods.list());
       for (const p of plan.next) {
-        await client.patch(inNamespace(PODS, p.metadata!.namespace!), p.metadata!.name!, upgradePatch(set, p), 'json', { signal: rc.signal });
+        await client.patch(inNamespace(PODS, p.metadata!.namespace), p.metadata!.name!, upgradePatch(set, p), 'json', { signal: rc.signal });
         rc.log.info({ set: key, pod: `${p.metadata!.namespace!}/${p.metadata!.name!}` }, 'sidecar updated in place');
       }
       return plan.behind > 0 || plan.inFlight > 0 ? requeueAfter(500) : DONE;
