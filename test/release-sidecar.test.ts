@@ -109,6 +109,27 @@ describe('sidecar injection on the NEW cluster (native sidecars)', () => {
     await eventually('the entry of mesh-v2 removed', async () => ((await webhookNames(client)).length === 1 ? true : undefined));
   });
 
+  test('a new image of a native sidecar is patched in place onto the init container; the pods are kept', async () => {
+    const { client } = env;
+    const before = await podsOf(client, ns, 'web');
+    assert.equal(before.length, 2);
+    const cur = await client.get<SidecarSet>(SETS, 'mesh');
+    // batchSize 2, one batch: kwok does not simulate an init container's in-place restart (its status keeps the old
+    // image), so a pod patched here never settles and a second batch would wait for it forever. The batching
+    // itself is tested on the OLD cluster, where the sidecar is an ordinary container kwok restarts in place.
+    await client.patch(SETS, 'mesh', { spec: { updateStrategy: { batchSize: 2, paused: false }, containers: cur.spec.containers.map((c) => ({ ...c, image: 'registry.local/proxy:2' })) } }, 'merge');
+    const after = await eventually('both web pods on proxy:2', async () => {
+      const ps = await podsOf(client, ns, 'web');
+      return ps.length === 2 && ps.every((p) => p.spec!.initContainers![0]!.image === 'registry.local/proxy:2') ? ps : undefined;
+    });
+    for (const p of after) {
+      assert.ok(before.some((b) => b.metadata!.uid === p.metadata!.uid), 'the same pod, updated in place');
+      assert.equal(p.spec!.containers[0]!.image, 'registry.local/web:1');
+      assert.equal(p.status!.containerStatuses!.find((c) => c.name === 'app')!.restartCount, 0, 'the application container was not restarted');
+    }
+    await eventually('status updated 2', async () => ((await client.get<SidecarSet>(SETS, 'mesh')).status?.updated === 2 ? true : undefined));
+  });
+
   test('webhook down (injector stopped): selected pods are refused as failurePolicy Fail says, others created; none half-injected', async () => {
     const { client } = env;
     await injector!.stop();
