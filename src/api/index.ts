@@ -4,6 +4,7 @@ import { CellDeploymentKind } from './release/celldeployment.js';
 import { ReleaseOrderKind } from './release/releaseorder.js';
 import { ReleasePolicyKind } from './release/releasepolicy.js';
 import { ReleasePlanKind } from './release/releaseplan.js';
+import { SidecarSetKind } from './release/sidecarset.js';
 import { MemberClusterKind } from './fleet/membercluster.js';
 import { GitSourceKind } from './fleet/gitsource.js';
 import { FleetDeliveryKind } from './fleet/fleetdelivery.js';
@@ -14,6 +15,7 @@ export * from './release/celldeployment.js';
 export * from './release/releaseorder.js';
 export * from './release/releasepolicy.js';
 export * from './release/releaseplan.js';
+export * from './release/sidecarset.js';
 export { RELEASE_GROUP, RELEASE_VERSION } from './release/group.js';
 export * from './fleet/common.js';
 export * from './fleet/membercluster.js';
@@ -28,6 +30,7 @@ export const KINDS: readonly KindDefinition<TObject, TObject>[] = [
   ReleaseOrderKind,
   ReleasePolicyKind,
   ReleasePlanKind,
+  SidecarSetKind,
   MemberClusterKind,
   GitSourceKind,
   FleetDeliveryKind,

@@ -37,3 +37,8 @@ export async function runReleasePlanController(ctx: ManagerContext): Promise<voi
   const c = (await import('./releaseplan/controller.js')).startReleasePlanController({ client: ctx.client, signal: ctx.signal });
   await c.done;
 }
+
+/** The sidecar injector: the mutating webhook for SidecarSets, its configuration and the sets' status. */
+export async function runSidecarInjector(ctx: ManagerContext): Promise<void> {
+  await (await import('./sidecar/injector.js')).runSidecarInjector(ctx.client, ctx.signal, ctx.log);
+}

@@ -47,5 +47,6 @@ export function controllers(settings: ModuleSettings = {}): ControllerModule[] {
     },
     { name: 'membercluster', start: async (ctx) => (await import('../../fleet/member/controller.js')).runMemberClusterController(ctx, { autoAccept: process.env.PLINTH_FLEET_AUTO_ACCEPT }) },
     { name: 'fleetdelivery', start: async (ctx) => (await import('../../fleet/delivery/modules.js')).runFleetDeliveryController(ctx) },
+    { name: 'sidecar-injector', start: async (ctx) => (await import('../../release/modules.js')).runSidecarInjector(ctx) },
   ];
 }

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { V1Pod } from '@kubernetes/client-node';
+import type { SidecarSet } from '../../api/release/sidecarset.js';
+import { sidecarSetHash } from './hash.js';
+import { SIDECAR_KEYS } from './inject.js';
+import { planSidecarUpgrade, upgradePatch } from './upgrade.js';
+
+function set(image: string, batchSize = 2, paused = false): SidecarSet {
+  return {
+    apiVersion: 'apps.plinth.dev/v1alpha1',
+    kind: 'SidecarSet',
+    metadata: { name: 'mesh' },
+    spec: { selector: {}, containers: [{ name: 'proxy', image }], launchOrder: 'BeforeApp', updateStrategy: { batchSize, paused } },
+  };
+}
+
+function pod(name: string, hash: string, specImage: string, statusImage: string, ready = true): V1Pod {
+  return {
+    metadata: { name, namespace: 'shop', resourceVersion: '7', annotations: { [SIDECAR_KEYS.hash]: JSON.stringify({ mesh: hash }) } },
+    spec: { containers: [{ name: 'proxy', image: specImage }, { name: 'app', image: 'web:1' }] },
+    status: { containerStatuses: [{ name: 'proxy', image: statusImage, ready, restartCount: 0, imageID: '', started: true }] },
+  };
+}
+
+test('batches: at most batchSize pods in flight, in name order; none while paused', () => {
+  const v1 = set('proxy:1');
+  const v2 = set('proxy:2');
+  const old = sidecarSetHash(v1);
+  const now = sidecarSetHash(v2);
+  const pods = [pod('d', old, 'proxy:1', 'proxy:1'), pod('c', old, 'proxy:1', 'proxy:1'), pod('b', now, 'proxy:2', 'proxy:1'), pod('a', now, 'proxy:2', 'proxy:2')];
+  const plan = planSidecarUpgrade(v2, pods);
+  assert.equal(plan.inFlight, 1, 'b runs the old image still');
+  assert.equal(plan.behind, 2);
+  assert.deepEqual(plan.next.map((p) => p.metadata!.name), ['c']);
+  assert.deepEqual(planSidecarUpgrade(set('proxy:2', 2, true), pods).next, []);
+  assert.deepEqual(planSidecarUpgrade(set('proxy:2', 3), pods).next.map((p) => p.metadata!.name), ['c', 'd']);
+});
+
+test('the patch replaces only the sidecar image and records the hash, guarded by the resourceVersion', () => {
+  const v2 = set('proxy:2');
+  const ops = upgradePatch(v2, pod('a', sidecarSetHash(set('proxy:1')), 'proxy:1', 'proxy:1'));
+  assert.deepEqual(ops, [
+    { op: 'test', path: '/metadata/resourceVersion', value: '7' },
+    { op: 'replace', path: '/spec/containers/0/image', value: 'proxy:2' },
+    { op: 'replace', path: '/metadata/annotations/apps.plinth.dev~1sidecar-hash', value: JSON.stringify({ mesh: sidecarSetHash(v2) }) },
+  ]);
+});
