@@ -35,7 +35,6 @@ import { FLEET_API_VERSION, RES as FLEET_RES } from '../src/fleet/delivery/keys.
 import { KEYS, RES as RELEASE_RES } from '../src/release/keys.js';
 import { RELEASE_PLANS } from '../src/release/releaseplan/act.js';
 import { startGitServer, type GitServer } from './support/git-server.js';
-import { runGitSourceController } from '../src/fleet/source/controller.js';
 import { PUSH_REQUESTED_ANNOTATION } from '../src/fleet/hub/module.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
 import { cellDeployment, createService, waitOrder, waitPhase, currentOrderName } from './support/release-env.js';
@@ -282,8 +281,7 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
     assert.ok(byCert.body.equals(bytes));
   });
 
-  // The GitSource controller is not in the manager's list on this branch yet (src/fleet/source is finished on its own
-  // branch): it runs here in this process, with the manager's ServiceAccount token, and the same RBAC.
+  // The GitSource controller runs in the manager, as its ServiceAccount.
   test('the GitSource controller, as the manager ServiceAccount, reads its Secret, renders, writes status and Events', async () => {
     git = await startGitServer();
     const url = git.createRepo('site');
@@ -293,9 +291,7 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
     await admin.create(inNamespace(CORE.secrets, ns), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'site-auth' }, stringData: { username: 'reader', password: 'not-needed-by-git-daemon' } });
     await admin.create(inNamespace(FLEET_RES.gitSources, ns), { apiVersion: FLEET_API_VERSION, kind: 'GitSource', metadata: { name: 'site', namespace: ns }, spec: { url, ref: { branch: 'main' }, interval: '1h', suspend: false, secretRef: { name: 'site-auth' } } });
     await admin.create(inNamespace(FLEET_RES.fleetDeliveries, ns), { apiVersion: FLEET_API_VERSION, kind: 'FleetDelivery', metadata: { name: 'site', namespace: ns }, spec: { sourceRef: { name: 'site' }, path: 'hello', placement: { clusterNames: ['m1'] }, prune: true, drift: 'Correct', suspend: false, paused: false, confirmedWaves: [] } });
-    const stop = new AbortController();
-    const running = runGitSourceController({ client: managerClient, signal: stop.signal, dataDir: join(dir, 'data') });
-    try {
+    {
       const gs = await eventually('the GitSource rendered', async () => {
         const x = await admin.get<GitSource>(inNamespace(FLEET_RES.gitSources, ns), 'site');
         return x.status?.commit === commit && x.status.artifacts?.some((a) => a.path === 'hello' && a.digest) ? x : undefined;
@@ -309,9 +305,6 @@ describe('the manager process with exactly the RBAC of deploy/hub', { timeout: 9
         return list.some((e) => e.reason === 'NewCommit' && e.regarding?.name === 'site') ? list : undefined;
       }, 30_000);
       assert.ok(events.length > 0);
-    } finally {
-      stop.abort();
-      await running;
     }
   });
 
