@@ -13,7 +13,7 @@ function docs(file: string): unknown[] {
 }
 
 test('deploy/rbac/aggregate.yaml and console.yaml equal the generated objects', () => {
-  assert.deepEqual(docs('aggregate.yaml'), JSON.parse(JSON.stringify(aggregatedRoles())));
+  assert.deepEqual(docs('aggregate.yaml'), JSON.parse(JSON.stringify(aggregatedRoles())), 'deploy/rbac is out of date: run `npm run rbac`');
   assert.deepEqual(docs('console.yaml'), JSON.parse(JSON.stringify(consoleManifest())));
 });
 
