@@ -249,7 +249,7 @@ describe('fleet hub HTTPS server on a real hub', () => {
       assert.equal(e.code, 'FLEET_ARTIFACT_FORBIDDEN');
       assert.ok(e.message?.includes(agentUser('a')) && e.hint, e.message);
     }
-    const metrics = await plinthRegistry.getSingleMetricAsString('plinth_fleet_server_request_duration_seconds');
+    const metrics = await plinthRegistry().getSingleMetricAsString('plinth_fleet_server_request_duration_seconds');
     assert.match(metrics, /plinth_fleet_server_request_duration_seconds_count\{route="artifact",code="403"\} [2-9]/);
   });
 

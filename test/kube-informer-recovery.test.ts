@@ -11,7 +11,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { isGone } from '../src/kube/api-error.js';
 import { KubeClient } from '../src/kube/http.js';
 import { Informer } from '../src/kube/informer.js';
-import { informerRelists } from '../src/kube/metrics.js';
+import { metricValues } from '../src/kube/metrics.js';
 import { ref } from '../src/kube/resource.js';
 import { cacheState, ensureNamespace, eventMirror, freshList, kubeConfigVia, pool, sameState, sleep, stateDiff, waitFor } from './fixtures/kube-helpers.js';
 import { startTcpProxy, type TcpProxy } from './fixtures/tcp-proxy.js';
@@ -28,8 +28,7 @@ const cm = (name: string, gen: number): unknown => ({
 });
 
 async function relistCount(name: string): Promise<number> {
-  const m = await informerRelists.get();
-  return m.values.find((v) => v.labels.informer === name)?.value ?? 0;
+  return (await metricValues('plinth_informer_relists_total')).find((v) => v.labels.informer === name)?.value ?? 0;
 }
 
 for (const version of ['old', 'new'] as const) {

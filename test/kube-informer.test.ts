@@ -7,7 +7,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { KubeClient } from '../src/kube/http.js';
 import { Informer } from '../src/kube/informer.js';
 import { byLabel } from '../src/kube/indexer.js';
-import { informerEvents } from '../src/kube/metrics.js';
+import { metricValues } from '../src/kube/metrics.js';
 import { ref } from '../src/kube/resource.js';
 import { cacheState, ensureNamespace, eventMirror, freshList, pool, sameState, stateDiff, waitFor } from './fixtures/kube-helpers.js';
 
@@ -87,8 +87,7 @@ for (const version of ['old', 'new'] as const) {
       assert.equal(inf.byIndex('shard', '3').length, shard3, 'index follows the cache');
       assert.equal(inf.byIndex('shard', '4').length, 0, 'deleted objects leave the index');
       assert.equal(inf.stats.relists, 0);
-      const metric = await informerEvents.get();
-      const added = metric.values.find((v) => v.labels.informer === `cm-${version}` && v.labels.type === 'ADDED');
+      const added = (await metricValues('plinth_informer_events_total')).find((v) => v.labels.informer === `cm-${version}` && v.labels.type === 'ADDED');
       assert.equal(added?.value, N - preexisting, 'ADDED watch events counted');
       // Timings (visible with --test-reporter=spec).
       const s = (a: number, b: number): string => `${((b - a) / 1000).toFixed(1)}s`;

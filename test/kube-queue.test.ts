@@ -14,7 +14,7 @@ import { Expectations } from '../src/kube/expectations.js';
 import { KubeClient } from '../src/kube/http.js';
 import { Informer } from '../src/kube/informer.js';
 import { ItemExponentialRateLimiter } from '../src/kube/rate-limit.js';
-import { reconcileTotal } from '../src/kube/metrics.js';
+import { metricValues } from '../src/kube/metrics.js';
 import { CORE, inNamespace, ref, splitKey, type KubeObject } from '../src/kube/resource.js';
 import { ensureNamespace, pool, sleep, waitFor } from './fixtures/kube-helpers.js';
 
@@ -131,7 +131,7 @@ for (const version of ['old', 'new'] as const) {
       // Gaps also include waiting behind other keys in the queue; the medians still show the growth.
       const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
       assert.ok(median(lastGaps) > median(firstGaps) * 1.5, `backoff grows: median first gap ${median(firstGaps)} ms, last ${median(lastGaps)} ms`);
-      const errors = (await reconcileTotal.get()).values.find((v) => v.labels.controller === `queue-${version}` && v.labels.result === 'error');
+      const errors = (await metricValues('plinth_controller_reconcile_total')).find((v) => v.labels.controller === `queue-${version}` && v.labels.result === 'error');
       assert.equal(errors?.value, KEYS * FAILS, 'errors counted');
       // Every output is owned by its input (garbage collection would remove it with the input).
       const out = await client.get<KubeObject>(CMS, 'in-7-out');

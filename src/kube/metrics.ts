@@ -1,114 +1,172 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
 import { errorMessage } from '../errors/index.js';
 
 /**
- * Plinth's Prometheus registry and the runtime's metrics. Everything in src/kube registers
- * here; controllers may add their own with `plinthRegistry` as the register.
+ * Plinth's Prometheus registry and the runtime's metrics. Everything in src/kube registers here; controllers may
+ * add their own with `plinthRegistry()` as the register.
+ *
+ * prom-client is loaded on the first use of a metric, not when this module loads, and not at all in a process that
+ * called `disableMetrics()` first: the fleet agent serves no /metrics and keeps its memory small (prom-client and its
+ * registry cost ~11 MB of the agent's ~60 MB). A disabled process's instruments do nothing.
  */
-export const plinthRegistry = new Registry();
+const requireCjs = createRequire(import.meta.url);
+type PromClient = typeof import('prom-client');
+let prom: PromClient | undefined;
+let registry: Registry | undefined;
+let disabled = false;
+
+function promClient(): PromClient {
+  prom ??= requireCjs('prom-client') as PromClient;
+  return prom;
+}
+
+/** Turns every instrument of this process into a no-op (call before the first one is used); nothing is loaded. */
+export function disableMetrics(): void {
+  disabled = true;
+}
+
+/** Whether prom-client has been loaded in this process (for tests of `disableMetrics`). */
+export function metricsLoaded(): boolean {
+  return prom !== undefined;
+}
+
+/** The registry /metrics serves (created, with prom-client, on first use). */
+export function plinthRegistry(): Registry {
+  registry ??= new (promClient().Registry)();
+  return registry;
+}
 
 let defaultsCollected = false;
 /** Add Node.js process metrics (heap, event loop lag, ...) to the registry, once. */
 export function collectProcessMetrics(): void {
-  if (defaultsCollected) return;
+  if (defaultsCollected || disabled) return;
   defaultsCollected = true;
-  collectDefaultMetrics({ register: plinthRegistry, prefix: 'plinth_' });
+  promClient().collectDefaultMetrics({ register: plinthRegistry(), prefix: 'plinth_' });
 }
 
-const registers = [plinthRegistry];
+/** The current values of a metric of this process, by name (empty before it was first used). */
+export async function metricValues(name: string): Promise<{ labels: Record<string, string | number>; value: number }[]> {
+  if (!prom) return [];
+  const m = plinthRegistry().getSingleMetric(name);
+  return m ? (await m.get()).values.map((v) => ({ labels: v.labels as Record<string, string | number>, value: v.value })) : [];
+}
 
-export const kubeRequestDuration = new Histogram({
+interface Spec {
+  name: string;
+  help: string;
+  labelNames: readonly string[];
+  buckets?: number[];
+}
+export interface CounterChild {
+  inc(value?: number): void;
+}
+export interface GaugeChild {
+  set(value: number): void;
+  inc(value?: number): void;
+  dec(value?: number): void;
+}
+export interface HistogramChild {
+  observe(value: number): void;
+}
+const NOOP: CounterChild & GaugeChild & HistogramChild = { inc: () => undefined, set: () => undefined, dec: () => undefined, observe: () => undefined };
+
+/** A metric whose prom-client object is made on the first `labels()` call (never, when metrics are disabled). */
+function lazy<C>(make: (spec: Spec & { registers: Registry[] }) => { labels(...values: string[]): C }, spec: Spec): { labels(...values: string[]): C } {
+  let real: { labels(...values: string[]): C } | undefined;
+  return {
+    labels: (...values: string[]): C => {
+      if (disabled) return NOOP as C;
+      real ??= make({ ...spec, registers: [plinthRegistry()] });
+      return real.labels(...values);
+    },
+  };
+}
+const counter = (spec: Spec): { labels(...values: string[]): CounterChild } =>
+  lazy<CounterChild>((o) => new (promClient().Counter)(o), spec);
+const gauge = (spec: Spec): { labels(...values: string[]): GaugeChild } => lazy<GaugeChild>((o) => new (promClient().Gauge)(o), spec);
+const histogram = (spec: Spec): { labels(...values: string[]): HistogramChild } =>
+  lazy<HistogramChild>((o) => new (promClient().Histogram)(o), spec);
+
+export const kubeRequestDuration = histogram({
   name: 'plinth_kube_request_duration_seconds',
   help: 'Kubernetes API request latency by verb and HTTP status code',
-  labelNames: ['verb', 'code'] as const,
+  labelNames: ['verb', 'code'],
   buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-  registers,
 });
 
-export const informerWatchRestarts = new Counter({
+export const informerWatchRestarts = counter({
   name: 'plinth_informer_watch_restarts_total',
   help: 'Watches restarted by an informer, by reason (error, end, stall, gone)',
-  labelNames: ['informer', 'reason'] as const,
-  registers,
+  labelNames: ['informer', 'reason'],
 });
 
-export const informerRelists = new Counter({
+export const informerRelists = counter({
   name: 'plinth_informer_relists_total',
   help: 'Full lists after the initial one (410 Gone or expired continue token)',
-  labelNames: ['informer'] as const,
-  registers,
+  labelNames: ['informer'],
 });
 
-export const informerEvents = new Counter({
+export const informerEvents = counter({
   name: 'plinth_informer_events_total',
   help: 'Events received from watches, by watch event type (ADDED, MODIFIED, DELETED, BOOKMARK, ERROR)',
-  labelNames: ['informer', 'type'] as const,
-  registers,
+  labelNames: ['informer', 'type'],
 });
 
-export const informerObjects = new Gauge({
+export const informerObjects = gauge({
   name: 'plinth_informer_objects',
   help: 'Objects in an informer cache',
-  labelNames: ['informer'] as const,
-  registers,
+  labelNames: ['informer'],
 });
 
-export const queueDepth = new Gauge({
+export const queueDepth = gauge({
   name: 'plinth_workqueue_depth',
   help: 'Keys waiting in a work queue (ready, not counting delayed ones)',
-  labelNames: ['queue'] as const,
-  registers,
+  labelNames: ['queue'],
 });
 
-export const queueAdds = new Counter({
+export const queueAdds = counter({
   name: 'plinth_workqueue_adds_total',
   help: 'Keys added to a work queue (including duplicates that were folded)',
-  labelNames: ['queue'] as const,
-  registers,
+  labelNames: ['queue'],
 });
 
-export const queueRetries = new Counter({
+export const queueRetries = counter({
   name: 'plinth_workqueue_retries_total',
   help: 'Rate-limited re-adds (retries with backoff)',
-  labelNames: ['queue'] as const,
-  registers,
+  labelNames: ['queue'],
 });
 
-export const queueWorkDuration = new Histogram({
+export const queueWorkDuration = histogram({
   name: 'plinth_workqueue_work_duration_seconds',
   help: 'Time a worker spent on one key',
-  labelNames: ['queue'] as const,
+  labelNames: ['queue'],
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
-  registers,
 });
 
-export const queueLatency = new Histogram({
+export const queueLatency = histogram({
   name: 'plinth_workqueue_queue_duration_seconds',
   help: 'Time a key waited in the queue before a worker took it',
-  labelNames: ['queue'] as const,
+  labelNames: ['queue'],
   buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60],
-  registers,
 });
 
-export const reconcileTotal = new Counter({
+export const reconcileTotal = counter({
   name: 'plinth_controller_reconcile_total',
   help: 'Reconciles by controller and result (done, requeue, requeue_after, error)',
-  labelNames: ['controller', 'result'] as const,
-  registers,
+  labelNames: ['controller', 'result'],
 });
 
-export const leaderStatus = new Gauge({
+export const leaderStatus = gauge({
   name: 'plinth_leader_is_leader',
   help: '1 while this process holds the lease',
-  labelNames: ['lease'] as const,
-  registers,
+  labelNames: ['lease'],
 });
 
-export const leaderTransitions = new Counter({
+export const leaderTransitions = counter({
   name: 'plinth_leader_transitions_total',
   help: 'Times this process started or stopped leading',
-  labelNames: ['lease', 'to'] as const,
-  registers,
+  labelNames: ['lease', 'to'],
 });
 
 export type HealthCheck = () => boolean | Promise<boolean>;
@@ -159,8 +217,9 @@ export async function serveMetrics(port: number, opts: { host?: string } = {}): 
     const url = new URL(req.url ?? '/', 'http://localhost');
     const respond = async (): Promise<void> => {
       if (url.pathname === '/metrics') {
-        const body = await plinthRegistry.metrics();
-        res.writeHead(200, { 'Content-Type': plinthRegistry.contentType });
+        const reg = plinthRegistry();
+        const body = await reg.metrics();
+        res.writeHead(200, { 'Content-Type': reg.contentType });
         res.end(body);
         return;
       }

@@ -8,5 +8,5 @@ export const fleetRequestDuration = new Histogram({
   help: 'Fleet HTTPS server request latency by route (artifact, hook, health, other) and HTTP status code',
   labelNames: ['route', 'code'] as const,
   buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  registers: [plinthRegistry],
+  registers: [plinthRegistry()],
 });

@@ -7,7 +7,7 @@ export const gitRequests = new Counter({
   name: 'plinth_fleet_git_requests_total',
   help: 'Requests the hub made to Git servers (one ls-remote per URL + ref per interval, one fetch per new commit)',
   labelNames: ['op', 'result'] as const,
-  registers: [plinthRegistry],
+  registers: [plinthRegistry()],
 });
 
 /** Time to render one path of one commit into an artifact. */
@@ -16,5 +16,5 @@ export const renderDuration = new Histogram({
   help: 'Rendering one path of one commit (plain YAML or kustomize build) into an artifact',
   labelNames: ['result'] as const,
   buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-  registers: [plinthRegistry],
+  registers: [plinthRegistry()],
 });

@@ -11,6 +11,8 @@ export function registerAgentCommand(program: Command): void {
     .option('--data-namespace <ns>', "the member namespace of the agent's records and hub Secret", 'plinth-system')
     .action(
       act(async (opts: { cluster: string; hubKubeconfig?: string; dataNamespace: string }, g) => {
+        // The agent serves no /metrics: its instruments are no-ops and prom-client is never loaded (memory).
+        (await import('../../../kube/metrics.js')).disableMetrics();
         // Not openClient: the agent keeps its memory small by not loading @kubernetes/client-node (kubeconfig-lite.ts).
         const { localKubeconfig } = await import('../../../kube/cache-dir.js');
         const { KubeClient } = await import('../../../kube/http.js');
