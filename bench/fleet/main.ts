@@ -9,7 +9,7 @@
 // `apiserver_request_total` before/after each window counts one system's writes, and neither system slows the
 // other. Each system's clock starts at its own trigger (the push is already done).
 //   BENCH_FLEET_MEMBERS (3)  BENCH_FLEET_COMMITS (5)  BENCH_FLEET_JSON=<file>  BENCH_FLEET_FLUX=0 (Plinth only)
-//   BENCH_FLEET_CLI=tsx (run the sources instead of dist/)
+//   BENCH_FLEET_STOP_AT=<ISO time>  BENCH_FLEET_CLI=tsx (run the sources instead of dist/)
 import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { KubeClient } from '../../src/kube/http.js';
@@ -28,6 +28,8 @@ import { reportTable, type Figures, type PlinthSample, type FluxSample } from '.
 const MEMBERS = Number(process.env['BENCH_FLEET_MEMBERS'] ?? 3);
 const COMMITS = Number(process.env['BENCH_FLEET_COMMITS'] ?? 5);
 const WITH_FLUX = process.env['BENCH_FLEET_FLUX'] !== '0';
+/** Start no commit after this time (ISO, e.g. 2026-12-07T22:20:00Z): a shared machine's run ends on time with the commits it measured. */
+const STOP_AT = process.env['BENCH_FLEET_STOP_AT'] ? Date.parse(process.env['BENCH_FLEET_STOP_AT']) : Infinity;
 const FLUX_NAMESPACE = 'flux-fleet-bench';
 const REPO = 'fleet';
 const TIMEOUT = 300_000;
@@ -89,17 +91,28 @@ async function main(): Promise<void> {
     if (flux) await flux.hubWatch.kustomizationsAt(initial, MEMBERS, TIMEOUT);
     await sleep(SETTLE_MS);
 
+    const measureStart = Date.now();
     const plinthSamples: PlinthSample[] = [];
     const fluxSamples: FluxSample[] = [];
     const pWrites = new Map<string, number>();
     const fWrites = new Map<string, number>();
-    const add = (into: Map<string, number>, w: Writes): void => {
-      for (const [k, v] of w) into.set(k, (into.get(k) ?? 0) + v);
+    const background = new Map<string, number>();
+    // A window's writes belong to its system, except what only the other writes (its trailing status writes) and
+    // the members' heartbeats (MemberCluster status, on a timer: not per revision), counted apart.
+    const attribute = (w: Writes, owner: 'plinth' | 'flux'): void => {
+      for (const [k, v] of w) {
+        const into = k.includes('fleet.plinth.dev/memberclusters') ? background : k.includes('fleet.plinth.dev/') ? pWrites : k.includes('fluxcd.io/') ? fWrites : owner === 'plinth' ? pWrites : fWrites;
+        into.set(k, (into.get(k) ?? 0) + v);
+      }
     };
     let pCpu = { manager: 0, agents: 0 };
     const fCpu: Record<string, number> = {};
     const loadDuring: number[] = [];
     for (let revision = 1; revision <= COMMITS; revision++) {
+      if (Date.now() > STOP_AT) {
+        log(`BENCH_FLEET_STOP_AT passed: stopping after ${revision - 1} commits`);
+        break;
+      }
       const commit = await git.commit(REPO, workloadFiles(revision), `revision ${revision}`);
       // Plinth's window.
       let before = await scrapeWrites(hubClient);
@@ -108,17 +121,18 @@ async function main(): Promise<void> {
       const fetched = plinth.hubWatch.fetched(commit, TIMEOUT);
       const fanned = plinth.hubWatch.fannedOut(commit, MEMBERS, TIMEOUT);
       const applied = plinth.hubWatch.applied(commit, MEMBERS, TIMEOUT);
+      const cdsHealthy = plinth.hubWatch.clustersHealthy(commit, MEMBERS, TIMEOUT);
       const healthy = plinth.hubWatch.healthy(commit, MEMBERS, TIMEOUT);
       const onMembers = Promise.all(plinthWatches.map((w) => w.at(revision, TIMEOUT)));
       const status = await plinth.webhook(commit);
       if (status !== 202) throw new Error(`the webhook answered ${status}`);
-      const [fetchedAt, fannedAt, appliedAt, healthyAt, memberAts] = await Promise.all([fetched, fanned, applied, healthy, onMembers]);
+      const [fetchedAt, fannedAt, appliedAt, cdsHealthyAt, healthyAt, memberAts] = await Promise.all([fetched, fanned, applied, cdsHealthy, healthy, onMembers]);
       await sleep(SETTLE_MS);
       let after = await scrapeWrites(hubClient);
       const c1 = plinth.cpuSeconds();
       pCpu = { manager: pCpu.manager + c1.manager - c0.manager, agents: pCpu.agents + c1.agents - c0.agents };
       const pw = writesBetween(before, after);
-      add(pWrites, pw);
+      attribute(pw, 'plinth');
       const ps: PlinthSample = {
         revision,
         commit,
@@ -127,11 +141,12 @@ async function main(): Promise<void> {
         appliedMs: appliedAt - start,
         memberMs: Object.fromEntries(plinthWatches.map((w, j) => [w.name, memberAts[j]! - start])),
         allMs: Math.max(...memberAts) - start,
+        clustersHealthyMs: cdsHealthyAt - start,
         ownReadyMs: healthyAt - start,
         hubWrites: record(pw),
       };
       plinthSamples.push(ps);
-      log(`plinth r${revision}: all ${ps.allMs} ms (fetched ${ps.fetchedMs}, fanned out ${ps.fannedOutMs}, agents applied ${ps.appliedMs}, own Ready ${ps.ownReadyMs}); ${[...pw.values()].reduce((a, b) => a + b, 0)} hub writes`);
+      log(`plinth r${revision}: all ${ps.allMs} ms (fetched ${ps.fetchedMs}, fanned out ${ps.fannedOutMs}, agents applied ${ps.appliedMs}, agents report healthy ${ps.clustersHealthyMs}, own Ready ${ps.ownReadyMs}); ${[...pw.values()].reduce((a, b) => a + b, 0)} hub writes`);
       // Flux's window.
       if (flux) {
         before = after;
@@ -143,7 +158,7 @@ async function main(): Promise<void> {
         const f1 = flux.cpuSeconds();
         for (const k of Object.keys(f1)) fCpu[k] = (fCpu[k] ?? 0) + (f1[k] ?? 0) - (f0[k] ?? 0);
         const fw = writesBetween(before, after);
-        add(fWrites, fw);
+        attribute(fw, 'flux');
         fluxSamples.push({ revision, commit, ...t, hubWrites: record(fw) });
         log(`flux   r${revision}: all ${t.allMs} ms (artifact ${t.artifactMs}, Ready ${t.fluxReadyMs}); ${[...fw.values()].reduce((a, b) => a + b, 0)} hub writes`);
       }
@@ -151,12 +166,14 @@ async function main(): Promise<void> {
     }
     const figures: Figures = {
       members: MEMBERS,
-      commits: COMMITS,
+      commits: plinthSamples.length,
       cli: plinth.cli,
       clustersUpSeconds: startedMs / 1000,
       loadBefore: load0,
       loadDuring,
       loadAfter: loadavg(),
+      backgroundWrites: record(background),
+      windowSeconds: (Date.now() - measureStart) / 1000,
       plinth: { samples: plinthSamples, writes: record(pWrites), cpuSeconds: pCpu, memory: plinth.memory() },
       flux: flux ? { samples: fluxSamples, writes: record(fWrites), cpuSeconds: fCpu, memory: flux.memory() } : undefined,
     };

@@ -106,6 +106,12 @@ export class PlinthHubWatch extends ConditionWatch {
     return this.when(`${count} ClusterDeliveries applied ${commit}`, () => this.clusters.list().filter((c) => c.status?.appliedRevision === commit).length >= count, timeoutMs);
   }
 
+  /** `count` ClusterDeliveries report `commit` applied and Healthy (the agents' view, before the hub aggregates it). */
+  clustersHealthy(commit: string, count: number, timeoutMs: number): Promise<number> {
+    const test = (): boolean => this.clusters.list().filter((c) => c.status?.appliedRevision === commit && c.status.health === 'Healthy').length >= count;
+    return this.when(`${count} ClusterDeliveries healthy at ${commit}`, test, timeoutMs);
+  }
+
   /** The FleetDelivery reports `commit` healthy on `count` clusters (Plinth's own "done"). */
   healthy(commit: string, count: number, timeoutMs: number): Promise<number> {
     const test = (): boolean => {

@@ -15,6 +15,8 @@ export interface PlinthSample {
   /** -> that member has the ConfigMap value and the Deployment rolled out (watched on the member). */
   memberMs: Record<string, number>;
   allMs: number;
+  /** -> every ClusterDelivery reports it applied and Healthy (agents' status). */
+  clustersHealthyMs: number;
   /** -> the FleetDelivery reports every cluster healthy at the commit. */
   ownReadyMs: number;
   hubWrites: Record<string, number>;
@@ -38,6 +40,10 @@ export interface Figures {
   loadBefore: number[];
   loadDuring: number[];
   loadAfter: number[];
+  /** Writes neither window owns: the members' MemberCluster status heartbeats. */
+  backgroundWrites: Record<string, number>;
+  /** Wall time of the measured commits (both windows). */
+  windowSeconds: number;
   plinth: {
     samples: PlinthSample[];
     writes: Record<string, number>;
@@ -55,9 +61,10 @@ export interface Figures {
 const sum = (r: Record<string, number>): number => Object.values(r).reduce((a, b) => a + b, 0);
 const mib = (b: number | undefined): number => (b === undefined ? NaN : b / 1024 / 1024);
 
-/** Writes per delivery per cluster per revision. */
-export function writesPerClusterRevision(writes: Record<string, number>, members: number, commits: number): number {
-  return sum(writes) / Math.max(1, members * commits);
+/** Writes per delivery per cluster per revision (`stored`: without Token/SubjectAccessReviews, which the API server answers and never stores). */
+export function writesPerClusterRevision(writes: Record<string, number>, members: number, commits: number, stored = false): number {
+  const counted = stored ? Object.fromEntries(Object.entries(writes).filter(([k]) => !/ (authorization|authentication)\.k8s\.io\//.test(k))) : writes;
+  return sum(counted) / Math.max(1, members * commits);
 }
 
 function ratio(flux: number | undefined, plinth: number): string {
@@ -110,6 +117,12 @@ export function reportTable(f: Figures): string {
     row(['source fetched (GitSource commit / GitRepository artifact), p50 (ms)', String(summarize(p.samples.map((s) => s.fetchedMs)).p50), x ? String(summarize(x.samples.map((s) => s.artifactMs)).p50) : '', '']),
     row(['hub API writes per cluster per revision', pw.toFixed(2), xw?.toFixed(2) ?? '', ratio(xw, pw)]),
     row([
+      '… stored (without access reviews)',
+      writesPerClusterRevision(p.writes, f.members, p.samples.length, true).toFixed(2),
+      x ? writesPerClusterRevision(x.writes, f.members, x.samples.length, true).toFixed(2) : '',
+      x ? ratio(writesPerClusterRevision(x.writes, f.members, x.samples.length, true), writesPerClusterRevision(p.writes, f.members, p.samples.length, true)) : '',
+    ]),
+    row([
       'hub controllers RSS at the end (MiB)',
       mib(p.memory.manager?.rssBytes).toFixed(0),
       fluxRss !== undefined ? `${fluxRss.toFixed(0)} (source + kustomize)` : '',
@@ -119,10 +132,11 @@ export function reportTable(f: Figures): string {
     row(['+ agents CPU in their windows (s)', (p.cpuSeconds.manager + p.cpuSeconds.agents).toFixed(1), fluxCpu?.toFixed(1) ?? '', ratio(fluxCpu, p.cpuSeconds.manager + p.cpuSeconds.agents)]),
     row(['agent RSS, max (peak) over members (MiB)', `${Math.max(...agentRss).toFixed(0)} (${Math.max(...agentPeak).toFixed(0)})`, '— (no agent)', '']),
     '',
-    `Plinth phases from the webhook (ms): fetched ${phase('fetchedMs')}; fanned out ${phase('fannedOutMs')}; agents applied ${phase('appliedMs')}; members healthy ${phase('allMs')}; FleetDelivery healthy ${phase('ownReadyMs')}`,
+    `Plinth phases from the webhook (ms): fetched ${phase('fetchedMs')}; fanned out ${phase('fannedOutMs')}; agents applied ${phase('appliedMs')}; agents report healthy ${phase('clustersHealthyMs')}; members healthy ${phase('allMs')}; FleetDelivery healthy ${phase('ownReadyMs')}`,
     `Plinth hub writes: ${JSON.stringify(p.writes)}`,
+    `heartbeats (not per revision, left out of both): ${JSON.stringify(f.backgroundWrites)} over ${f.windowSeconds.toFixed(0)} s`,
     x ? `Flux hub writes: ${JSON.stringify(x.writes)}` : '',
-    'commits (ms, slowest member): ' + p.samples.map((s, i) => `r${s.revision} ${s.allMs}${x?.samples[i] ? `/${x.samples[i]!.allMs}` : ''}`).join(', '),
+    'commits (ms, slowest member): ' + p.samples.map((s, i) => `r${s.revision} ${s.allMs}${x?.samples[i] ? `/${x.samples[i].allMs}` : ''}`).join(', '),
   ];
   return lines.join('\n') + '\n';
 }
