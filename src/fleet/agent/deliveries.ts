@@ -14,7 +14,7 @@ import type { DriftWatcher } from './drift.js';
 import { fetchArtifact, readHubInfo } from './hub.js';
 import { refKey, refOf, removedRefs, type ObjectRef } from './objects.js';
 import { recordId, type AgentRecord, type RecordStore, type StoredRecord } from './record.js';
-import { deliveryStatus } from './status.js';
+import { deliveryStatus, onlyProgressMessage } from './status.js';
 
 export const CLUSTER_DELIVERIES = { group: 'fleet.plinth.dev', version: 'v1alpha1', plural: 'clusterdeliveries' } as const;
 
@@ -102,7 +102,11 @@ export class DeliveryReconciler {
         name: cd.metadata.name!,
         current: cd as never,
         signal: ctx.signal,
-        desired: (obj) => withUnmatched(deliveryStatus((obj as unknown as ClusterDelivery).status, input), record),
+        desired: (obj) => {
+          const prev = (obj as unknown as ClusterDelivery).status;
+          const next = withUnmatched(deliveryStatus(prev, input), record);
+          return onlyProgressMessage(prev, next) ? undefined : next;
+        },
       });
     } catch (err) {
       if (ctx.signal.aborted) throw err;

@@ -52,6 +52,8 @@ export class DriftWatcher {
     private readonly log: Logger,
     /** Called when a delivery's drift counts or drifted objects changed (to write its status). */
     private readonly onChange: (delivery: string) => void,
+    /** Called when an applied object changed without drifting (e.g. its status: a rollout progressed), to re-check health. */
+    private readonly onLiveChange?: (delivery: string) => void,
   ) {}
 
   /** Watch a delivery's applied objects (replacing what was watched for it). */
@@ -126,7 +128,12 @@ export class DriftWatcher {
       const k = refKey(refOf(o as KubeObject));
       if (this.desired.has(k)) this.check(k);
     };
-    inf.addHandler({ onAdd: byObject, onUpdate: (_old, o) => byObject(o), onDelete: byObject });
+    const updated = (old: AnyObject, o: AnyObject): void => {
+      byObject(o);
+      const d = this.desired.get(refKey(refOf(o as KubeObject)));
+      if (d && this.onLiveChange && old.metadata?.resourceVersion !== o.metadata?.resourceVersion) this.onLiveChange(d.delivery);
+    };
+    inf.addHandler({ onAdd: byObject, onUpdate: updated, onDelete: byObject });
     inf.start();
     inf.synced.then(
       () => {

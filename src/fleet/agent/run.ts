@@ -47,7 +47,8 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     if (ctl.controller) ctl.controller.queue.add(key);
     else ctl.early.add(key);
   };
-  const drift = new DriftWatcher(o.member, applier, log, enqueue);
+  // A change of an applied object (its rollout progressing) re-checks the delivery's health at once, not at the next poll.
+  const drift = new DriftWatcher(o.member, applier, log, enqueue, enqueue);
 
   // Drift correction from the member alone, before (and without) the hub.
   const records = await retry(() => store.list(o.signal), { attempts: 10, signal: o.signal });

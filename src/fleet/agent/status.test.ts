@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AgentRecord } from './record.js';
-import { deliveryStatus } from './status.js';
+import { deliveryStatus, onlyProgressMessage } from './status.js';
 
 const rec = (over: Partial<AgentRecord> = {}): AgentRecord => ({
   delivery: 'plinth-member-a/apps.web',
@@ -51,4 +51,22 @@ test('drift reported and a stale sequence show in conditions; transition times s
   assert.equal(s.conditions?.find((c) => c.type === 'Applied')?.reason, 'StaleSequenceIgnored');
   const later = deliveryStatus(s, { record: rec(), health: { health: 'Healthy' }, drift: rec().driftCounts, driftedNow: ['ConfigMap/web/a'], staleSequence: 1 }, new Date('2026-12-07T22:00:00Z'));
   assert.deepEqual(later.conditions, s.conditions);
+});
+
+test('onlyProgressMessage: a rollout counting replicas up is not a new status; leaving Progressing or a new revision is', () => {
+  const input = (message: string, health: 'Progressing' | 'Healthy' = 'Progressing', r = rec()): Parameters<typeof deliveryStatus>[1] => ({
+    generation: 4,
+    record: r,
+    health: { health, message },
+    drift: r.driftCounts,
+    driftedNow: [],
+  });
+  const first = deliveryStatus(undefined, input('0 of 2 replicas updated'), now);
+  const step = deliveryStatus(first, input('1 of 2 replicas updated'), new Date(now.getTime() + 1000));
+  assert.equal(onlyProgressMessage(first, step), true, 'only the Ready message moved');
+  const healthy = deliveryStatus(first, input('', 'Healthy'), now);
+  assert.equal(onlyProgressMessage(first, healthy), false, 'Healthy is written');
+  const next = deliveryStatus(first, input('0 of 2 replicas updated', 'Progressing', rec({ sequence: 4, appliedSequence: 4, appliedRevision: 'r4' })), now);
+  assert.equal(onlyProgressMessage(first, next), false, 'a new applied revision is written');
+  assert.equal(onlyProgressMessage(undefined, first), false, 'the first status is written');
 });

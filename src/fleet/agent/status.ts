@@ -1,6 +1,6 @@
 // The ClusterDelivery status the agent writes, computed from its record, drift and health (pure).
 import type { ClusterDeliveryStatusT } from '../../api/fleet/clusterdelivery.js';
-import { clipMessage, setCondition, type Condition } from '../../kube/status.js';
+import { clipMessage, setCondition, statusEqual, type Condition } from '../../kube/status.js';
 import type { Health } from './health.js';
 import type { AgentRecord, DriftCounts } from './record.js';
 
@@ -65,4 +65,17 @@ export function deliveryStatus(prev: ClusterDeliveryStatusT | undefined, x: Stat
     },
     conditions: conditions as ClusterDeliveryStatusT['conditions'],
   };
+}
+
+/**
+ * True when `next` differs from `prev` only in the Ready condition's message while both are Progressing (a rollout
+ * counting replicas up): such a status is not worth a hub write per step; the write that ends Progressing carries it.
+ */
+export function onlyProgressMessage(prev: ClusterDeliveryStatusT | undefined, next: ClusterDeliveryStatusT): boolean {
+  if (prev?.health !== 'Progressing' || next.health !== 'Progressing') return false;
+  const strip = (s: ClusterDeliveryStatusT): unknown => ({
+    ...s,
+    conditions: (s.conditions ?? []).map((c) => (c.type === 'Ready' ? { ...c, message: '' } : c)),
+  });
+  return statusEqual(strip(prev), strip(next));
 }
