@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   migrate: () => import('./migrate/main.js'),
   switch: () => import('./switch/main.js'),
   nodes: () => import('./nodes/main.js'),
+  'fleet-scale': () => import('./fleet-scale/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
