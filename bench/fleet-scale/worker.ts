@@ -2,6 +2,7 @@
 // identity (kubeconfig file) and its own namespaces in the shared sink cluster. Started by main.ts.
 //   argv: <sink kubeconfig> <members JSON file: [{name, hubKubeconfig}]> <start rate per second>
 // Prints one JSON line per second on stdout: {rss, cpuMs, started}.
+import { setMaxListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
 import { runAgent } from '../../src/fleet/agent/run.js';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   // One client of the sink for every simulated member of this process (the sink stands for 1,000 clusters).
   const sink = await KubeClient.fromKubeConfig(kc, { maxSockets: 64, requestTimeoutMs: 30_000 });
   const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every agent of the process listens to it
   process.once('SIGTERM', () => stop.abort());
   process.once('SIGINT', () => stop.abort());
   let started = 0;
