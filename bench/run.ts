@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   switch: () => import('./switch/main.js'),
   nodes: () => import('./nodes/main.js'),
   fleet: () => import('./fleet/main.js'),
+  'fleet-scale': () => import('./fleet-scale/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -49,6 +49,8 @@ export class MemberApplier {
     private readonly client: KubeClient,
     private readonly discovery: Discovery,
     private readonly log: Logger,
+    /** Bench only (bench/fleet-scale): renames every namespace the objects use, so simulated members can share one cluster. */
+    private readonly mapNamespace?: (namespace: string) => string,
   ) {}
 
   /** The resource of a kind (undefined when the member does not serve it, e.g. before its CRD). */
@@ -74,6 +76,10 @@ export class MemberApplier {
       const r = (await this.resourceOf(obj.apiVersion, obj.kind)) ?? defined.get(`${obj.apiVersion}/${obj.kind}`);
       if (r?.namespaced && !obj.metadata.namespace) obj.metadata.namespace = opts.targetNamespace ?? 'default';
       if (r && !r.namespaced) delete obj.metadata.namespace;
+      if (this.mapNamespace) {
+        if (obj.metadata.namespace) obj.metadata.namespace = this.mapNamespace(obj.metadata.namespace);
+        if (obj.kind === 'Namespace' && obj.apiVersion === 'v1') obj.metadata.name = this.mapNamespace(obj.metadata.name);
+      }
       out.push({ obj, resource: r ? (obj.metadata.namespace ? { ...r.resource, namespace: obj.metadata.namespace } : r.resource) : undefined });
     }
     return out;

@@ -25,6 +25,8 @@ export interface AgentOptions {
   /** The member namespace of the agent's records and hub Secret (default plinth-system). */
   namespace: string;
   agentVersion: string;
+  /** Bench only (bench/fleet-scale): renames the namespaces of the applied objects (simulated members sharing one cluster). */
+  mapNamespace?: (namespace: string) => string;
   /** Stops the agent (SIGTERM). */
   signal: AbortSignal;
 }
@@ -40,7 +42,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const hub = await KubeClient.fromKubeConfig(hubKc, { userAgent: `plinth-agent/${o.agentVersion}`, requestTimeoutMs: 15_000 });
   await retry(() => ensureNamespace(o.member, o.namespace, o.signal), { attempts: 10, signal: o.signal });
   const store = new RecordStore(o.member, o.namespace);
-  const applier = new MemberApplier(o.member, new Discovery(o.member), log);
+  const applier = new MemberApplier(o.member, new Discovery(o.member), log, o.mapNamespace);
   // Keys to reconcile that come before the controller runs (records, early drift) wait here.
   const ctl: { controller?: Controller; early: Set<string> } = { early: new Set() };
   const enqueue = (key: string): void => {
