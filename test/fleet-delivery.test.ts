@@ -354,7 +354,8 @@ describe('FleetDelivery controller and rollout CLI', { timeout: 900_000 }, () =>
   test('a failure past maxFailures pauses; a rollback through the CLI returns the moved cluster at a higher sequence', async () => {
     badRevision.set('p1', 'c4');
     await publish('c4', { digest: digest(4) });
-    const paused = await waitPhase('Paused');
+    // The controller writes the status (phase Paused) first, then sets spec.paused: wait for both.
+    const paused = await eventually('Paused, spec.paused set', async () => { const fd = await getFd(); return fd.status?.phase === 'Paused' && fd.spec.paused === true ? fd : undefined; });
     assert.equal(paused.spec.paused, true);
     assert.equal(paused.status?.conditions?.find((c) => c.type === 'Degraded')?.status, 'True');
     assert.equal(paused.status?.failing?.[0]?.cluster, 'p1');
