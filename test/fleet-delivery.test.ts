@@ -23,7 +23,7 @@ import { ensureNamespace } from '../src/kube/namespaces.js';
 import { CORE, inNamespace, type KubeObject } from '../src/kube/resource.js';
 import { rfc3339 } from '../src/kube/clock.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
-import { errorMessage } from '../src/errors/index.js';
+import { until } from './support/cli.js';
 
 const NS = 'apps';
 const NAME = 'web';
@@ -120,20 +120,8 @@ async function cds(): Promise<Record<string, { revision: string; sequence: numbe
 }
 const revisions = async (): Promise<Record<string, string>> => Object.fromEntries(Object.entries(await cds()).map(([c, v]) => [c, v.revision]));
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${errorMessage(last)}` : ''}`);
-    await sleep(200);
-  }
-}
+/** Polls until `probe` gives a value (test/support/cli.ts `until`), with this file's default bound. */
+const eventually = <T,>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => until(what, probe, timeoutMs);
 const waitPhase = (phase: string, timeoutMs = 60_000): Promise<FleetDelivery> => eventually(`phase ${phase}`, async () => { const fd = await getFd(); return fd.status?.phase === phase ? fd : undefined; }, timeoutMs);
 const waitWave = (wave: string, phase: string): Promise<FleetDelivery> => eventually(`wave ${wave} ${phase}`, async () => { const fd = await getFd(); return fd.status?.waves?.find((w) => w.name === wave)?.phase === phase ? fd : undefined; });
 

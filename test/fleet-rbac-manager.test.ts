@@ -19,11 +19,10 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { KubeClient } from '../src/kube/http.js';
 import { Discovery } from '../src/kube/discovery.js';
 import { apply } from '../src/kube/apply.js';
-import { rfc3339Micro, sleep } from '../src/kube/clock.js';
+import { rfc3339Micro } from '../src/kube/clock.js';
 import { ensureNamespace } from '../src/kube/namespaces.js';
 import { CORE, inNamespace, type KubeObject } from '../src/kube/resource.js';
 import { parseKubeYaml, parseKubeYamlAll } from '../src/kube/yaml.js';
-import { errorMessage } from '../src/errors/index.js';
 import { installCrds } from '../src/api/install.js';
 import type { ClusterDelivery, GitSource } from '../src/api/index.js';
 import { encodeArtifact } from '../src/fleet/artifact.js';
@@ -38,6 +37,7 @@ import { startGitServer, type GitServer } from './support/git-server.js';
 import { PUSH_REQUESTED_ANNOTATION } from '../src/fleet/hub/module.js';
 import { RELEASE_POLICIES } from '../src/release/policy/checks.js';
 import { cellDeployment, createService, waitOrder, waitPhase, currentOrderName } from './support/release-env.js';
+import { until } from './support/cli.js';
 
 /** The objects of a kustomization directory, in its resources order. */
 function manifests(dir: string): KubeObject[] {
@@ -45,20 +45,8 @@ function manifests(dir: string): KubeObject[] {
   return k.resources.flatMap((f) => parseKubeYamlAll(readFileSync(join(dir, f), 'utf8')) as KubeObject[]).filter((o) => o && o.kind);
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined && v !== false) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) assert.fail(`timed out waiting for ${what}${last ? `: ${errorMessage(last)}` : ''}`);
-    await sleep(250);
-  }
-}
+/** Polls until `probe` gives a value (test/support/cli.ts `until`), with this file's default bound. */
+const eventually = <T,>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> => until(what, probe, timeoutMs);
 
 async function saToken(admin: KubeClient, ns: string, sa: string): Promise<string> {
   const tr = await admin.request<{ status: { token: string } }>({
