@@ -32,10 +32,10 @@ export interface GitServer {
   /** upload-pack requests (ls-remote, fetch, clone) the daemon served for a repository so far. */
   uploadPacks(name: string): number;
   /**
-   * Serves the same repositories over smart HTTP (`git http-backend` behind a Node server on loopback) that
-   * demands HTTP Basic auth with these credentials; returns http://127.0.0.1:PORT (repositories at /NAME.git).
+   * Serves the same repositories over smart HTTP (`git http-backend` behind a Node server on loopback), demanding
+   * HTTP Basic auth with these credentials when given; returns http://127.0.0.1:PORT (repositories at /NAME.git).
    */
-  startHttp(auth: { username: string; password: string }): Promise<string>;
+  startHttp(auth?: { username: string; password: string }): Promise<string>;
   /** Requests the HTTP server refused (401) so far. */
   httpRefused(): number;
   /** Stops the daemon (and everything it forked), the HTTP server, and removes the repositories. */
@@ -156,22 +156,25 @@ export async function startGitServer(): Promise<GitServer> {
     },
     uploadPacks: (name) => requests.get(name) ?? 0,
     async startHttp(auth) {
-      const expected = `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+      const expected = auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined;
       http = createHttpServer((req, res) => {
-        if (req.headers.authorization !== expected) {
+        if (expected !== undefined && req.headers.authorization !== expected) {
           refused++;
           res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="plinth-test"' });
           res.end('authentication required\n');
           return;
         }
-        cgi(root, req, res, auth.username);
+        cgi(root, req, res, auth?.username ?? 'anonymous');
       });
       await new Promise<void>((resolve) => http!.listen(0, '127.0.0.1', () => resolve()));
       return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     },
     httpRefused: () => refused,
     async stop() {
-      if (http) await new Promise<void>((r) => http!.close(() => r()));
+      if (http) {
+        http.closeAllConnections();
+        await new Promise<void>((r) => http!.close(() => r()));
+      }
       if (proc) {
         const exited = new Promise<void>((r) => (proc!.exitCode !== null || proc!.signalCode !== null ? r() : proc!.once('exit', () => r())));
         stopDaemon(proc);

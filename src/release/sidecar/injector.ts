@@ -10,7 +10,7 @@ import { RELEASE_API_VERSION } from '../keys.js';
 import { validCondition } from './conflicts.js';
 import { SIDECAR_KEYS } from './inject.js';
 import { serveWebhook } from './server.js';
-import { makeServingCert } from './serving-cert.js';
+import { makeServingCert } from '../../kube/serving-cert.js';
 import { countPods } from './status.js';
 import { planSidecarUpgrade, upgradePatch } from './upgrade.js';
 import { applyWebhookConfiguration, webhookConfiguration } from './webhook-config.js';
@@ -66,7 +66,7 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
   const namespaces = new Informer<V1Namespace>({ client, resource: NAMESPACES, name: 'namespaces' });
   const pods = new Informer<V1Pod>({ client, resource: PODS, name: 'sidecar-pods', labelSelector: `${SIDECAR_KEYS.injected}=true` });
   const allSets = (): SidecarSet[] => sets.list() as unknown as SidecarSet[];
-  const cert = await makeServingCert({ ips: ['127.0.0.1'], dns: opts.service ? [`${opts.service.name}.${opts.service.namespace}.svc`] : ['localhost'] });
+  const cert = await makeServingCert(opts.service ? [`${opts.service.name}.${opts.service.namespace}.svc`] : [], 'plinth-webhook');
   const server = await serveWebhook({
     cert: cert.cert,
     key: cert.key,
