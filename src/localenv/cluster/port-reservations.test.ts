@@ -66,10 +66,10 @@ function deadPid(): number {
   return Number(r.stdout.toString());
 }
 
-test('a port claimed by this process stays ours; release drops only our claim', async () => {
+test('a port claimed by this process stays ours and is not handed out twice; release drops only our claim', async () => {
   await withDir(async (dir) => {
     assert.equal(await reservePort(24001), true);
-    assert.equal(await reservePort(24001), true);
+    assert.equal(await reservePort(24001), false, 'already handed out by this process');
     assert.deepEqual(await claims(dir), [`24001/${process.pid}`]);
     await releasePorts([24001, 24002]);
     assert.deepEqual(await claims(dir), []);
@@ -119,5 +119,21 @@ test('processes racing for the same ports: no port is won by two of them', async
     assert.equal(new Set(all).size, all.length, `a port was won twice: ${JSON.stringify(results)}`);
     assert.ok(all.length > 0, 'some ports were won');
     assert.equal((await claims(dir)).length, all.length, 'exactly the winners hold claims');
+  });
+});
+
+test('one process starting two clusters at once never hands the same port to both', async () => {
+  await withDir(async () => {
+    // Two claims of one port in flight together (two clusters' port draws in one process).
+    const won = await Promise.all([reservePort(23456), reservePort(23456)]);
+    assert.deepEqual(won.sort(), [false, true]);
+    await releasePorts([23456]);
+    assert.equal(await reservePort(23456), true, 'free again once released');
+    await releasePorts([23456]);
+    // Many draws at once in one process: all distinct.
+    const draws = await Promise.all(Array.from({ length: 8 }, () => freePorts(6)));
+    const all = draws.flat();
+    assert.equal(new Set(all).size, all.length);
+    await releasePorts(all);
   });
 });
