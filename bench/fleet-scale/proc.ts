@@ -99,9 +99,4 @@ export function openWatches(samples: readonly MetricSample[]): Map<string, numbe
   return out;
 }
 
-/** The p-th percentile (0–100) of values, nearest rank; NaN when empty. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
-}
+export { percentile } from '../lib/stats.js';

@@ -1,7 +1,7 @@
 // The fleet bench's figures and the table it prints: Plinth next to Flux, with the ratio (Flux / Plinth: above 1
 // means Plinth is better for times, writes, memory and CPU).
 import type { ProcessMemory } from './flux/controllers.js';
-import { summarize, type LatencySummary } from './flux/stats.js';
+import { summarize, type LatencySummary } from '../lib/stats.js';
 
 export interface PlinthSample {
   revision: number;

@@ -10,7 +10,7 @@ import { sleep } from '../../../src/kube/clock.js';
 import type { ProcessMemory } from './controllers.js';
 import type { GitServer } from './git-server.js';
 import type { FluxPeer } from './run.js';
-import { summarize, type LatencySummary } from './stats.js';
+import { summarize, type LatencySummary } from '../../lib/stats.js';
 import type { MemberWatch } from './watch.js';
 import { workloadFiles } from './workload.js';
 import { scrapeWrites, totalOf, writesBetween, type Writes } from './writes.js';

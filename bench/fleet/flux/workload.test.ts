@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseKubeYamlAll } from '../../../src/kube/yaml.js';
 import { configMapAt, deploymentHealthyAt, imageFor, workloadFiles, type DeploymentLike } from './workload.js';
-import { percentile, summarize } from './stats.js';
+import { percentile, summarize } from '../../lib/stats.js';
 
 test('revision n changes the ConfigMap value and the Deployment image, nothing else', () => {
   const a = workloadFiles(1);
@@ -42,5 +42,6 @@ test('nearest-rank percentiles', () => {
   assert.ok(Number.isNaN(percentile([], 50)));
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);
   assert.equal(percentile(hundred, 99), 99);
-  assert.deepEqual(summarize([2, 4]), { count: 2, p50: 2, p99: 4, max: 4, mean: 3 });
+  assert.deepEqual(summarize([2, 4]), { count: 2, p50: 2, p95: 4, p99: 4, max: 4, mean: 3 });
+  assert.equal(percentile(hundred, 95), 95);
 });

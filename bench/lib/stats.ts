@@ -11,6 +11,7 @@ export function percentile(samples: readonly number[], p: number): number {
 export interface LatencySummary {
   count: number;
   p50: number;
+  p95: number;
   p99: number;
   max: number;
   mean: number;
@@ -18,5 +19,5 @@ export interface LatencySummary {
 
 export function summarize(samples: readonly number[]): LatencySummary {
   const mean = samples.length === 0 ? Number.NaN : samples.reduce((a, b) => a + b, 0) / samples.length;
-  return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), max: percentile(samples, 100), mean };
+  return { count: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: percentile(samples, 100), mean };
 }
