@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<unknown>> = {
   nodes: () => import('./nodes/main.js'),
   fleet: () => import('./fleet/main.js'),
   'fleet-scale': () => import('./fleet-scale/main.js'),
+  console: () => import('./console/main.js'),
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
