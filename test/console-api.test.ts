@@ -34,6 +34,7 @@ import {
   waitPhase,
   type ReleaseEnv,
 } from './support/release-env.js';
+import { readSse } from './support/sse.js';
 
 const NS = 'shop';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -115,19 +116,11 @@ function subscribe(
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     markReady();
-    const dec = new TextDecoder();
-    let buf = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += dec.decode(chunk, { stream: true });
-      let i: number;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const data = block.split('\n').find((l) => l.startsWith('data: '));
-        if (data) seen.push({ ...(JSON.parse(data.slice(6)) as ChangeEvent), arrivedAt: Date.now() } as ChangeEvent);
-      }
-      wake?.();
-    }
+    await readSse(
+      res.body as unknown as AsyncIterable<Uint8Array>,
+      (data, at) => seen.push({ ...(data as ChangeEvent), arrivedAt: at } as ChangeEvent),
+      () => wake?.(),
+    );
   })().catch(() => undefined);
   let from = 0;
   return {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { KubeClient } from '../../src/kube/http.js';
 import { inNamespace, ref } from '../../src/kube/resource.js';
+import { readSse } from '../../test/support/sse.js';
 import { changeKey, type Arrival } from './latency.js';
 
 export interface Recorder {
@@ -42,27 +43,10 @@ export async function sseClient(base: string, cookie: string, namespace: string)
   const arrivals: Arrival[] = [];
   const res = await fetch(`${base}/api/v1/events?namespace=${encodeURIComponent(namespace)}`, { headers: { cookie }, signal: ac.signal });
   if (res.status !== 200 || !res.body) throw new Error(`GET /api/v1/events answered ${res.status}: ${await res.text()}`);
-  void (async () => {
-    const dec = new TextDecoder();
-    let buf = '';
-    try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        const at = Date.now();
-        buf += dec.decode(chunk, { stream: true });
-        let i: number;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          const data = block.split('\n').find((l) => l.startsWith('data: '));
-          if (!data) continue;
-          const e = JSON.parse(data.slice(6)) as { kind?: string; name?: string; resourceVersion?: string };
-          if (e.kind === 'Pod') arrivals.push({ key: changeKey(e.name ?? '', e.resourceVersion ?? ''), at });
-        }
-      }
-    } catch {
-      // aborted
-    }
-  })();
+  void readSse(res.body as unknown as AsyncIterable<Uint8Array>, (data, at) => {
+    const e = data as { kind?: string; name?: string; resourceVersion?: string };
+    if (e.kind === 'Pod') arrivals.push({ key: changeKey(e.name ?? '', e.resourceVersion ?? ''), at });
+  }).catch(() => undefined); // aborted at stop()
   return { arrivals, stop: () => ac.abort() };
 }
 
