@@ -7,7 +7,7 @@
 //  - sources, deliveries and a delivery's detail (rows alice may not read are counted in hiddenClusters);
 //  - alice pauses the FleetDelivery: her name is in its history and in /api/v1/audit; bob is refused by the API
 //    server (403 naming verb and resource);
-//  - an SSE stream opened with ?namespace= sees a Pod change and the FleetDelivery change.
+//  - an SSE stream opened with ?namespace= sees a Pod change, the FleetDelivery change and a new CellDeployment.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -24,6 +24,7 @@ import { ensureNamespace } from '../src/kube/namespaces.js';
 import { CORE, inNamespace, ref, resourcePath } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { until } from './support/cli.js';
+import { cdRef, cellDeployment } from './support/release-env.js';
 
 const NS = 'ops';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -341,6 +342,9 @@ describe('console fleet API', { timeout: 600_000 }, () => {
     assert.equal(podEvent.namespace, NS);
     assert.equal(podEvent.summary.name, 'web-0');
     assert.ok(['waiting', 'draining', 'updating', 'ready', 'failed'].includes(String(podEvent.summary.state)));
+    // The release kinds still stream beside the fleet's.
+    await client.create(cdRef(NS), cellDeployment(NS, 'web', { replicas: 0 }));
+    await events.next((e) => e.kind === 'CellDeployment' && e.name === 'web' && e.type === 'ADDED');
     events.close();
     await until('the pod informer stops when its last stream leaves', () => Promise.resolve(srv.events?.podNamespaces.length === 0));
   });

@@ -116,8 +116,10 @@ export class EventHub {
     access: AccessCache = new AccessCache(client),
   ) {
     this.access = access;
-    this.watch('ReleaseOrder', new Informer({ client, resource: RES.releaseOrders, name: 'console-releaseorders' }));
-    this.watch('CellDeployment', new Informer({ client, resource: RES.cellDeployments, name: 'console-celldeployments' }));
+    this.informers.push(
+      this.watch('ReleaseOrder', new Informer({ client, resource: RES.releaseOrders, name: 'console-releaseorders' })),
+      this.watch('CellDeployment', new Informer({ client, resource: RES.cellDeployments, name: 'console-celldeployments' })),
+    );
   }
 
   private watch(kind: EventKind, inf: Informer): Informer {
