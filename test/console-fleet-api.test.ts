@@ -7,7 +7,8 @@
 //  - sources, deliveries and a delivery's detail (rows alice may not read are counted in hiddenClusters);
 //  - alice pauses the FleetDelivery: her name is in its history and in /api/v1/audit; bob is refused by the API
 //    server (403 naming verb and resource);
-//  - an SSE stream opened with ?namespace= sees a Pod change, the FleetDelivery change and a new CellDeployment.
+//  - an SSE stream opened with ?namespace= sees a Pod change, the FleetDelivery change, a ClusterDelivery change
+//    (only the one alice may list) and a new CellDeployment.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -88,7 +89,7 @@ class Caller {
 }
 
 /** An SSE stream: `next` waits for an event matching `pred`. */
-function stream(c: Caller, query: string): { ready: Promise<void>; next: (pred: (e: ChangeEvent) => boolean, timeoutMs?: number) => Promise<ChangeEvent>; close: () => void } {
+function stream(c: Caller, query: string): { ready: Promise<void>; next: (pred: (e: ChangeEvent) => boolean, timeoutMs?: number) => Promise<ChangeEvent>; all: () => ChangeEvent[]; close: () => void } {
   const ac = new AbortController();
   const seen: ChangeEvent[] = [];
   let markReady!: () => void;
@@ -112,6 +113,7 @@ function stream(c: Caller, query: string): { ready: Promise<void>; next: (pred: 
   let from = 0;
   return {
     ready,
+    all: () => [...seen],
     close: () => ac.abort(),
     next: async (pred, timeoutMs = 10_000) => {
       const end = Date.now() + timeoutMs;
@@ -342,6 +344,14 @@ describe('console fleet API', { timeout: 600_000 }, () => {
     assert.equal(podEvent.namespace, NS);
     assert.equal(podEvent.summary.name, 'web-0');
     assert.ok(['waiting', 'draining', 'updating', 'ready', 'failed'].includes(String(podEvent.summary.state)));
+    // A ClusterDelivery change reaches the stream of its delivery's namespace, only where alice may list it.
+    const cdRes = (m: string): ReturnType<typeof inNamespace> => inNamespace(RES.clusterDeliveries, memberNamespace(m));
+    await client.patch(cdRes('edge-2'), clusterDeliveryName(NS, 'app'), { status: { health: 'Progressing' } }, 'merge', { subresource: 'status' });
+    await client.patch(cdRes('edge-1'), clusterDeliveryName(NS, 'app'), { status: { health: 'Progressing' } }, 'merge', { subresource: 'status' });
+    const moved = await events.next((e) => e.kind === 'ClusterDelivery' && e.namespace === memberNamespace('edge-1'));
+    assert.deepEqual([moved.summary.cluster, moved.summary.phase, moved.summary.delivery], ['edge-1', 'Progressing', { namespace: NS, name: 'app' }]);
+    assert.ok(!events.all().some((e) => e.kind === 'ClusterDelivery' && e.namespace === memberNamespace('edge-2')), 'no event of a ClusterDelivery alice may not list');
+
     // The release kinds still stream beside the fleet's.
     await client.create(cdRef(NS), cellDeployment(NS, 'web', { replicas: 0 }));
     await events.next((e) => e.kind === 'CellDeployment' && e.name === 'web' && e.type === 'ADDED');

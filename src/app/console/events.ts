@@ -81,10 +81,15 @@ export const EVENT_RESOURCE: Readonly<Record<EventKind, { group: string; resourc
   Pod: { group: '', resource: 'pods' },
 };
 
-/** Pure: whether an event goes to a stream opened for `namespace` (pods only go to streams opened for theirs). */
-export function streamWants(namespace: string | undefined, ev: Pick<ChangeEvent, 'kind' | 'namespace'>): boolean {
+/**
+ * Pure: whether an event goes to a stream opened for `namespace`: pods only to streams opened for theirs; a
+ * ClusterDelivery (in a member namespace) also to the streams of its FleetDelivery's namespace, so a delivery
+ * screen sees its clusters move; cluster-scoped kinds only to streams opened without a namespace.
+ */
+export function streamWants(namespace: string | undefined, ev: Pick<ChangeEvent, 'kind' | 'namespace' | 'summary'>): boolean {
   if (namespace === undefined) return ev.kind !== 'Pod';
-  return namespace === ev.namespace;
+  if (namespace === ev.namespace) return true;
+  return ev.kind === 'ClusterDelivery' && (ev.summary.delivery as { namespace?: string | null } | undefined)?.namespace === namespace;
 }
 
 interface Subscriber {
@@ -93,6 +98,8 @@ interface Subscriber {
   live: () => boolean;
   namespace: string | undefined;
   res: ServerResponse;
+  /** It holds a reference on its namespace's pod informer (the user may list pods there). */
+  pods: boolean;
   /** Events are checked and written in order, one after the other. */
   chain: Promise<void>;
 }
@@ -216,13 +223,24 @@ export class EventHub {
   subscribe(identity: ConsoleIdentity, live: () => boolean, namespace: string | undefined, res: ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.write('retry: 2000\n: connected\n\n');
-    const sub: Subscriber = { identity, live, namespace, res, chain: Promise.resolve() };
+    const sub: Subscriber = { identity, live, namespace, res, pods: false, chain: Promise.resolve() };
     this.subscribers.add(sub);
-    if (namespace !== undefined && !this.stopped) this.attachPods(namespace);
     res.on('close', () => {
       this.subscribers.delete(sub);
-      if (namespace !== undefined) this.detachPods(namespace);
+      if (sub.pods && namespace !== undefined) this.detachPods(namespace);
+      sub.pods = false;
     });
+    // A pod informer runs only for a namespace whose pods a subscriber may list (no informer for nothing).
+    if (namespace !== undefined) {
+      this.access
+        .allowed(identity, { verb: 'list', ...EVENT_RESOURCE.Pod, namespace })
+        .then((ok) => {
+          if (!ok || this.stopped || !this.subscribers.has(sub)) return;
+          sub.pods = true;
+          this.attachPods(namespace);
+        })
+        .catch(() => undefined);
+    }
   }
 
   get subscriberCount(): number {

@@ -4,7 +4,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { ClusterDelivery, FleetDelivery, GitSource, MemberCluster } from '../../api/index.js';
 import { clusterRow, deliveryItem, memberItem, nodeCounts, sourceItem } from './fleet-views.js';
 import { wavesOf } from './routes-fleet.js';
-import { changeEvent, streamWants } from './events.js';
+import { changeEvent, streamWants, type ChangeEvent } from './events.js';
 import { podStateAlone } from './event-summaries.js';
 import type { KubeObject } from '../../kube/resource.js';
 import { fakePod } from '../../../test/support/release-objects.js';
@@ -94,13 +94,17 @@ test('each placed cluster gets its planned wave; unaccepted or unplaced members 
   assert.deepEqual([...w].sort(), [['a', 'canary'], ['b', 'rest']]);
 });
 
-test('live events: pods only to the stream of their namespace; cluster-scoped only to unscoped streams', () => {
-  assert.equal(streamWants(undefined, { kind: 'Pod', namespace: 'shop' }), false);
-  assert.equal(streamWants('shop', { kind: 'Pod', namespace: 'shop' }), true);
-  assert.equal(streamWants('shop', { kind: 'Pod', namespace: 'other' }), false);
-  assert.equal(streamWants(undefined, { kind: 'MemberCluster', namespace: '' }), true);
-  assert.equal(streamWants('shop', { kind: 'MemberCluster', namespace: '' }), false);
-  assert.equal(streamWants(undefined, { kind: 'FleetDelivery', namespace: 'ops' }), true);
+test('live events: pods only to the stream of their namespace; ClusterDeliveries also to their delivery\'s; cluster-scoped only to unscoped streams', () => {
+  const e = (kind: ChangeEvent['kind'], namespace: string, summary: Record<string, unknown> = {}): Pick<ChangeEvent, 'kind' | 'namespace' | 'summary'> => ({ kind, namespace, summary });
+  assert.equal(streamWants(undefined, e('Pod', 'shop')), false);
+  assert.equal(streamWants('shop', e('Pod', 'shop')), true);
+  assert.equal(streamWants('shop', e('Pod', 'other')), false);
+  assert.equal(streamWants(undefined, e('MemberCluster', '')), true);
+  assert.equal(streamWants('shop', e('MemberCluster', '')), false);
+  assert.equal(streamWants(undefined, e('FleetDelivery', 'ops')), true);
+  assert.equal(streamWants('ops', e('ClusterDelivery', 'plinth-member-a', { delivery: { namespace: 'ops', name: 'app' } })), true);
+  assert.equal(streamWants('shop', e('ClusterDelivery', 'plinth-member-a', { delivery: { namespace: 'ops', name: 'app' } })), false);
+  assert.equal(streamWants('plinth-member-a', e('ClusterDelivery', 'plinth-member-a', { delivery: { namespace: 'ops', name: 'app' } })), true);
 });
 
 test('live events: the summary of a pod, a delivery and a member', () => {
