@@ -4,7 +4,8 @@
  *   reads every Plinth kind; edit also writes them, including the ReleaseOrder status history an action appends
  *   (confirm, pause, resume, rollback); admin also deletes collections.
  * - The console's own ClusterRole (deploy/rbac/console.yaml): impersonate users, groups and service accounts,
- *   review tokens and access, and watch releases for the live events. Nothing else.
+ *   review tokens and access, and watch releases, fleet deliveries, member clusters and pods for the live events.
+ *   Nothing else.
  */
 import { KINDS } from '../../api/index.js';
 import { apply, type ApplyObject } from '../../kube/apply.js';
@@ -46,7 +47,8 @@ export function aggregatedRoles(): ApplyObject[] {
       'plinth-aggregate-edit',
       { [`${AGG}edit`]: 'true', [`${AGG}admin`]: 'true' },
       // Status: the history entry of each action (who did what) is appended to the ReleaseOrder's status.
-      rulesFor(WRITE, (g) => (g === 'apps.plinth.dev' ? ['releaseorders/status'] : [])),
+      // (the same for a FleetDelivery's: `plinth fleet rollout ACTION` and the console append to its status.history).
+      rulesFor(WRITE, (g) => (g === 'apps.plinth.dev' ? ['releaseorders/status'] : g === 'fleet.plinth.dev' ? ['fleetdeliveries/status'] : [])),
     ),
     clusterRole('plinth-aggregate-admin', { [`${AGG}admin`]: 'true' }, rulesFor(['deletecollection'])),
   ];
@@ -59,6 +61,10 @@ export function consoleRole(): ApplyObject {
     { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
     { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
     { apiGroups: ['apps.plinth.dev'], resources: ['celldeployments', 'releaseorders'], verbs: READ },
+    // The fleet's live events, and which ClusterDeliveries exist (to count those a user may not read).
+    { apiGroups: ['fleet.plinth.dev'], resources: ['fleetdeliveries', 'clusterdeliveries', 'memberclusters'], verbs: READ },
+    // The release screen's live pod cells (one informer per namespace a stream is opened for).
+    { apiGroups: [''], resources: ['pods'], verbs: READ },
     // GET /api/v1/namespaces: the namespaces each user may list releases in (asked per namespace by SubjectAccessReview).
     { apiGroups: [''], resources: ['namespaces'], verbs: ['list'] },
   ]);

@@ -71,7 +71,7 @@ export interface PodView {
 const FAILING_WAIT_REASONS = new Set(['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'CreateContainerConfigError', 'InvalidImageName', 'RunContainerError']);
 
 /** The pod failed: phase Failed, or a container that cannot start. */
-function podFailed(pod: V1Pod): boolean {
+export function podFailed(pod: V1Pod): boolean {
   if (pod.status?.phase === 'Failed') return true;
   return (pod.status?.containerStatuses ?? []).some((c) => FAILING_WAIT_REASONS.has(c.state?.waiting?.reason ?? ''));
 }

@@ -42,6 +42,12 @@ test('GET /api/v1/openapi.json is an OpenAPI 3 document with every route and the
     ['/api/v1/namespaces', 'get'],
     ['/api/v1/session/link', 'get'],
     ['/healthz', 'get'],
+    ['/api/v1/overview', 'get'],
+    ['/api/v1/fleet/sources', 'get'],
+    ['/api/v1/fleet/deliveries', 'get'],
+    ['/api/v1/namespaces/{ns}/fleet/deliveries/{name}', 'get'],
+    ['/api/v1/namespaces/{ns}/fleet/deliveries/{name}/{action}', 'post'],
+    ['/api/v1/audit', 'get'],
   ] as const) {
     assert.ok(doc.paths[path]?.[method], `${method} ${path} documented`);
   }
@@ -85,6 +91,11 @@ test('bad input is a 400 naming the field', async () => {
     ['POST', '/api/v1/namespaces/ns/releases/web/confirm', { batch: 0 }, /body\.batch/],
     ['POST', '/api/v1/session', { token: { nested: true } }, /body\.token/],
     ['POST', '/api/v1/session', {}, /body\.token/],
+    ['GET', '/api/v1/audit?kind=Pod', undefined, /querystring\.kind/],
+    ['GET', '/api/v1/audit?limit=1001', undefined, /querystring\.limit/],
+    ['GET', '/api/v1/fleet/deliveries?namespace=Bad_NS', undefined, /querystring\.namespace/],
+    ['POST', '/api/v1/namespaces/ns/fleet/deliveries/app/explode', {}, /params\.action/],
+    ['POST', '/api/v1/namespaces/ns/fleet/deliveries/app/rollback', { to: 'main' }, /body\.to/],
   ];
   for (const [method, url, payload, field] of cases) {
     const r = await srv.app.inject({ method: method as 'GET' | 'POST', url, headers: { cookie, 'x-plinth-csrf': csrf }, ...(payload !== undefined ? { payload: payload as object } : {}) });

@@ -13,7 +13,10 @@ import { sessionOf } from './context.js';
 import { errorReply } from './errors.js';
 import { EventHub } from './events.js';
 import { openApiDocument, routeDocs, type RouteDoc } from './openapi.js';
+import { registerAuditRoutes } from './routes-audit.js';
+import { registerFleetRoutes } from './routes-fleet.js';
 import { registerNamespaceRoutes } from './routes-namespaces.js';
+import { registerOverviewRoutes } from './routes-overview.js';
 import { registerReleaseRoutes } from './routes-releases.js';
 import { registerSessionRoutes } from './routes-session.js';
 import { EventsQuery, type EventsQueryT } from './schemas.js';
@@ -101,9 +104,12 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   registerSessionRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerNamespaceRoutes(app, ctx, access);
+  registerOverviewRoutes(app, ctx);
+  registerFleetRoutes(app, ctx, events ? (ns, name) => events.clusterDeliveriesOf(ns, name) : undefined);
+  registerAuditRoutes(app, ctx);
   app.get<{ Querystring: EventsQueryT }>(
     '/api/v1/events',
-    { schema: { summary: 'Server-Sent Events (event: change) of ReleaseOrders and CellDeployments the user may list', querystring: EventsQuery } },
+    { schema: { summary: 'Server-Sent Events (event: change) of ReleaseOrders, CellDeployments, FleetDeliveries, ClusterDeliveries, MemberClusters (and Pods with ?namespace=) the user may list', querystring: EventsQuery } },
     async (req, reply) => {
       if (!events) throw new PlinthError('CONSOLE_NO_ROUTE', { method: 'GET', url: '/api/v1/events (live events are off)' });
       reply.hijack();
