@@ -47,7 +47,7 @@ export function identityFromClaims(claims: Record<string, unknown>, m: ClaimMapp
   let groups: string[];
   if (g === undefined || g === null) groups = [];
   else if (typeof g === 'string') groups = [g];
-  else if (Array.isArray(g) && g.every((x) => typeof x === 'string')) groups = g as string[];
+  else if (Array.isArray(g) && g.every((x) => typeof x === 'string')) groups = g;
   else throw new PlinthError('CONSOLE_OIDC_CLAIM', { claim: m.groupsClaim, flag: '--oidc-groups-claim', detail: `it is ${JSON.stringify(g)}, not a string or a list of strings` });
   const gp = m.groupsPrefix ?? '';
   return { user: effectiveUsernamePrefix(m) + raw, groups: [...new Set(groups.filter((x) => x !== '').map((x) => gp + x))], via: 'oidc' };

@@ -54,7 +54,7 @@ function fakeIssuer(): FakeIssuer & { key: KeyObject } {
         return json({ keys: keys.map((k) => ({ ...k.pair.publicKey.export({ format: 'jwk' }), kid: k.kid, use: 'sig', alg: 'RS256' })) });
       }
       if (url === `${ISS}/token`) {
-        f.tokenRequests.push({ headers: init?.headers as Record<string, string>, form: new URLSearchParams(String(init?.body)) });
+        f.tokenRequests.push({ headers: init?.headers as Record<string, string>, form: new URLSearchParams(init?.body as string) });
         if (f.tokenError) return json(f.tokenError.body, f.tokenError.status);
         return json({ access_token: 'at', token_type: 'Bearer', id_token: f.idToken(f.nonce) });
       }

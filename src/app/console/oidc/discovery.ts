@@ -34,7 +34,7 @@ async function getJson(fetchFn: FetchFn, url: string, issuer: string, what: stri
   }
   if (!res.ok) throw new PlinthError('CONSOLE_OIDC_ISSUER', { issuer, detail: `${what} ${url} answered HTTP ${res.status}` });
   try {
-    const body = (await res.json()) as unknown;
+    const body = (await res.json());
     if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body as Record<string, unknown>;
   } catch {
     // reported below

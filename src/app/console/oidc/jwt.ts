@@ -36,7 +36,7 @@ export function decodeJwt(token: string): JwtParts {
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) throw refused('it is not a signed JWT (three base64url parts)', 'check that --oidc-issuer is an OpenID Connect issuer');
   const [h, p, s] = parts as [string, string, string];
-  return { header: jsonPart(h, 'header') as JwtParts['header'], payload: jsonPart(p, 'payload'), signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
+  return { header: jsonPart(h, 'header'), payload: jsonPart(p, 'payload'), signingInput: `${h}.${p}`, signature: Buffer.from(s, 'base64url') };
 }
 
 /** A public key object of a JWK (RSA or EC P-256). */
@@ -82,7 +82,7 @@ export function checkIdTokenClaims(p: Record<string, unknown>, c: ClaimChecks): 
   if (p.iss !== c.issuer) throw refused(`it was issued by "${String(p.iss)}", not "${c.issuer}"`, 'set --oidc-issuer to the exact issuer URL the provider names in its tokens');
   const aud = typeof p.aud === 'string' ? [p.aud] : Array.isArray(p.aud) ? p.aud.filter((a): a is string => typeof a === 'string') : [];
   if (!aud.includes(c.clientId)) throw refused(`its audience ${JSON.stringify(p.aud)} does not include the client "${c.clientId}"`, 'set --oidc-client-id to the client the issuer issues the tokens for');
-  if (aud.length > 1 && p.azp !== undefined && p.azp !== c.clientId) throw refused(`it was issued to the party "${String(p.azp)}", not "${c.clientId}"`, 'set --oidc-client-id to the client the issuer issues the tokens for');
+  if (aud.length > 1 && p.azp !== undefined && p.azp !== c.clientId) throw refused(`it was issued to the party ${JSON.stringify(p.azp)}, not "${c.clientId}"`, 'set --oidc-client-id to the client the issuer issues the tokens for');
   if (typeof p.exp !== 'number') throw refused('it has no "exp" (expiry) claim', 'use an OpenID Connect issuer: ID tokens must expire');
   if (c.nowSec > p.exp + skew) throw refused(`it expired at ${new Date(p.exp * 1000).toISOString()}`, "sign in again; if it keeps happening, check the console host's clock");
   if (typeof p.iat === 'number' && p.iat > c.nowSec + skew) throw refused(`it was issued in the future (${new Date(p.iat * 1000).toISOString()})`, "check the clocks of the console host and the issuer");
