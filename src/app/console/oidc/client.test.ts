@@ -132,6 +132,7 @@ test('replayed, forged and expired states, issuer errors, a tampered or foreign 
   assert.match(await failure(c.finish({ code: 'c', state: late.state })), /^CONSOLE_OIDC_STATE: .*longer than 10 minutes/);
   now = Date.now();
 
+  assert.match(await failure(c.finish({ code: 'c', iss: 'https://evil.example', state: begin(c, f).state })), /^CONSOLE_OIDC_STATE: .*comes from the issuer "https:\/\/evil.example"/);
   assert.match(await failure(c.finish({ error: 'access_denied', error_description: 'no', state: begin(c, f).state })), /^CONSOLE_OIDC_DENIED: .*access_denied: no/);
   f.tokenError = { status: 400, body: { error: 'invalid_grant', error_description: 'grant request is invalid' } };
   assert.match(await failure(c.finish({ code: 'c', state: begin(c, f).state })), /^CONSOLE_OIDC_EXCHANGE: .*invalid_grant: grant request is invalid/);

@@ -67,12 +67,14 @@ export class OidcClient {
   }
 
   /** Ends a sign-in: the identity and the console path to return to, or a catalogue error saying what failed. */
-  async finish(q: { code?: string; state?: string; error?: string; error_description?: string }): Promise<{ identity: ConsoleIdentity; next: string }> {
+  async finish(q: { code?: string; state?: string; iss?: string; error?: string; error_description?: string }): Promise<{ identity: ConsoleIdentity; next: string }> {
     if (!q.state) throw new PlinthError('CONSOLE_OIDC_STATE', { detail: 'the callback carries no state' });
     const taken = this.pending.take(q.state);
     if (!taken.ok) {
       throw new PlinthError('CONSOLE_OIDC_STATE', { detail: taken.reason === 'expired' ? 'the sign-in took longer than 10 minutes' : 'the state is unknown or was already used (a replayed or forged callback?)' });
     }
+    // RFC 9207: an issuer that names itself in the response must be the one the sign-in went to (mix-up defence).
+    if (q.iss !== undefined && q.iss !== this.settings.issuer) throw new PlinthError('CONSOLE_OIDC_STATE', { detail: `the callback comes from the issuer "${q.iss}", not "${this.settings.issuer}"` });
     if (q.error) throw new PlinthError('CONSOLE_OIDC_DENIED', { detail: q.error_description ? `${q.error}: ${q.error_description}` : q.error });
     if (!q.code) throw new PlinthError('CONSOLE_OIDC_DENIED', { detail: 'the callback carries no code' });
     const idToken = await this.exchange(q.code, taken.login.verifier);

@@ -11,6 +11,7 @@ export type OidcLoginQueryT = Static<typeof OidcLoginQuery>;
 export const OidcCallbackQuery = Type.Object({
   code: Type.Optional(Type.String({ maxLength: 4096 })),
   state: Type.Optional(Type.String({ maxLength: 512 })),
+  iss: Type.Optional(Type.String({ maxLength: 2048, description: 'The issuer (RFC 9207), checked when present.' })),
   error: Type.Optional(Type.String({ maxLength: 512 })),
   error_description: Type.Optional(Type.String({ maxLength: 2048 })),
 });
