@@ -170,7 +170,7 @@ describe('console sign-in with OIDC', { timeout: 600_000 }, () => {
     assert.equal((confirmed.body.by as { user: string }).user, 'alice@example.com');
     const stored = await getOrder(env.client, NS, order);
     assert.ok((stored.spec.confirmedBatches ?? 0) >= 1);
-    assert.deepEqual((stored.status?.history ?? []).filter((h) => h.by === 'alice@example.com').map((h) => h.action), ['confirm']);
+    assert.deepEqual((stored.status?.history ?? []).filter((h) => h.by === 'alice@example.com').map((h) => h.action), ['Confirm']);
   });
 
   test('a replayed callback and a tampered ID token are refused without a session', async () => {
