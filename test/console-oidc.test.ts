@@ -195,7 +195,21 @@ describe('console sign-in with OIDC', { timeout: 600_000 }, () => {
     assert.equal((await again.call('GET', '/api/v1/session')).body.user, 'bob@example.com');
   });
 
-  test('plinth console with an unreachable issuer stops at start naming the issuer', async () => {
+  test('plinth console with --oidc-* prints the issuer and its redirect URL; with an unreachable issuer it stops at start naming the issuer', async () => {
+    const lines: string[] = [];
+    const run = new AbortController();
+    const running = runConsole({ client: consoleClient, listen: '127.0.0.1:0', adminLink: false, oidc: { issuer: issuer.issuer, clientId: issuer.clientId, clientSecretFile: issuer.clientSecretFile }, signal: run.signal, out: (l) => lines.push(l) });
+    try {
+      const listening = await eventually('the listening line', () => Promise.resolve(lines.find((l) => l.includes('listening on'))), 30_000);
+      const url = /listening on (\S+)/.exec(listening)![1]!;
+      const line = lines.find((l) => l.startsWith('OIDC sign-in with')) ?? '';
+      assert.ok(line.includes(`${issuer.issuer} (client ${issuer.clientId}, redirect URL ${url}/api/v1/session/oidc/callback)`), line);
+      assert.equal(((await (await fetch(`${url}/api/v1/session/config`)).json()) as { oidc: { enabled: boolean } }).oidc.enabled, true);
+    } finally {
+      run.abort();
+      await running;
+    }
+
     const ac = new AbortController();
     await assert.rejects(
       runConsole({ client: consoleClient, listen: '127.0.0.1:0', adminLink: false, oidc: { issuer: 'http://127.0.0.1:9', clientId: 'plinth' }, signal: ac.signal, out: () => undefined }),
