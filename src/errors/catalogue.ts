@@ -617,6 +617,48 @@ export const ERRORS = {
     exit: 1,
     http: 404,
   },
+  CONSOLE_OIDC_OFF: {
+    message: 'OIDC sign-in is not configured on this console',
+    hint: 'start `plinth console` with --oidc-issuer and --oidc-client-id (docs/console.md, "Sign-in with OIDC"), or sign in with a token',
+    exit: 1,
+    http: 404,
+  },
+  CONSOLE_OIDC_ISSUER: {
+    message: 'the OIDC issuer {issuer} is not usable: {detail}',
+    hint: 'check --oidc-issuer: the console must reach {issuer}/.well-known/openid-configuration and the issuer must name itself exactly {issuer}',
+    exit: 1,
+    http: 502,
+  },
+  CONSOLE_OIDC_STATE: {
+    message: 'OIDC sign-in refused: {detail}',
+    hint: 'start the sign-in again from /signin (a sign-in works once, and must finish within 10 minutes)',
+    exit: 1,
+    http: 401,
+  },
+  CONSOLE_OIDC_DENIED: {
+    message: 'the OIDC issuer ended the sign-in: {detail}',
+    hint: "sign in again; if it keeps failing, ask the issuer's administrator whether your account may use this client",
+    exit: 1,
+    http: 401,
+  },
+  CONSOLE_OIDC_EXCHANGE: {
+    message: 'the OIDC issuer refused to exchange the authorization code: {detail}',
+    hint: 'check --oidc-client-id and --oidc-client-secret-file, and that --oidc-redirect-url ({redirect}) is registered for the client at the issuer',
+    exit: 1,
+    http: 401,
+  },
+  CONSOLE_OIDC_TOKEN: {
+    message: 'the ID token was refused: {detail}',
+    hint: '{fix}',
+    exit: 1,
+    http: 401,
+  },
+  CONSOLE_OIDC_CLAIM: {
+    message: 'the ID token has no usable "{claim}" claim: {detail}',
+    hint: 'set {flag} to a claim the issuer puts in its ID tokens, or have the issuer add "{claim}" (e.g. request the scope that carries it with --oidc-scopes)',
+    exit: 1,
+    http: 401,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

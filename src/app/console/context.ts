@@ -7,6 +7,7 @@ import type { Session } from '../../kube/client.js';
 import type { KubeClient } from '../../kube/http.js';
 import { asUser } from './impersonate.js';
 import type { LinkCodes } from './admin-link.js';
+import type { OidcClient } from './oidc/client.js';
 import type { ConsoleSession, SessionStore } from './session.js';
 
 export interface ConsoleContext {
@@ -17,6 +18,8 @@ export interface ConsoleContext {
   links: LinkCodes;
   /** Set the Secure flag on the session cookie (when served over TLS). */
   secureCookie: boolean;
+  /** OIDC sign-in, when configured (`--oidc-issuer`). */
+  oidc?: OidcClient;
 }
 
 declare module 'fastify' {

@@ -1,4 +1,4 @@
-/** `POST|GET|DELETE /api/v1/session`: sign in with a Kubernetes bearer token, who am I, sign out. */
+/** `POST|GET|DELETE /api/v1/session`: sign in with a Kubernetes bearer token, who am I, sign out; the public sign-in configuration and the OIDC routes. */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PlinthError } from '../../errors/index.js';
 import type { ConsoleContext } from './context.js';
@@ -6,6 +6,9 @@ import { sessionOf } from './context.js';
 import { ErrorBodySchema, LinkQuery, SessionCreateBody, SessionView, type SessionCreateBodyT } from './schemas.js';
 import { SESSION_COOKIE, type ConsoleSession } from './session.js';
 import { reviewToken } from './token-login.js';
+import { OIDC_LOGIN_PATH } from './oidc/client.js';
+import { registerOidcRoutes } from './oidc/routes.js';
+import { SessionConfigView, type SessionConfigViewT } from './oidc/schemas.js';
 
 function view(s: ConsoleSession): { user: string; groups: string[]; csrfToken: string; expiresAt: string } {
   return { user: s.identity.user, groups: s.identity.groups, csrfToken: s.csrfToken, expiresAt: new Date(s.expiresAt).toISOString() };
@@ -16,7 +19,18 @@ export function setSessionCookie(ctx: ConsoleContext, reply: FastifyReply, s: Co
   reply.setCookie(SESSION_COOKIE, s.id, { httpOnly: true, sameSite: 'strict', secure: ctx.secureCookie, path: '/', expires: new Date(s.expiresAt) });
 }
 
+/** Pure: what the sign-in page needs to know (public). */
+export function sessionConfig(ctx: Pick<ConsoleContext, 'oidc'>): SessionConfigViewT {
+  return { oidc: ctx.oidc ? { enabled: true, issuer: ctx.oidc.issuer, loginUrl: OIDC_LOGIN_PATH } : { enabled: false }, tokenLogin: true };
+}
+
 export function registerSessionRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  app.get(
+    '/api/v1/session/config',
+    { config: { public: true }, schema: { summary: 'How to sign in (public): whether OIDC is on, its issuer and login URL; token sign-in', response: { 200: SessionConfigView } } },
+    () => Promise.resolve(sessionConfig(ctx)),
+  );
+  registerOidcRoutes(app, ctx, (reply, s) => setSessionCookie(ctx, reply, s));
   app.post<{ Body: SessionCreateBodyT }>(
     '/api/v1/session',
     {

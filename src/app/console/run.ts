@@ -7,6 +7,8 @@ import { errorMessage, PlinthError } from '../../errors/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { localAdminIdentity } from './admin-link.js';
 import { buildConsole } from './server.js';
+import { OidcClient } from './oidc/client.js';
+import { oidcSettings, type OidcFlags } from './oidc/config.js';
 
 export interface RunConsoleOptions {
   client: KubeClient;
@@ -15,6 +17,8 @@ export interface RunConsoleOptions {
   adminLink: boolean;
   tlsCert?: string;
   tlsKey?: string;
+  /** OIDC sign-in (`--oidc-*` flags); absent: token sign-in only. */
+  oidc?: OidcFlags;
   signal: AbortSignal;
   /** Where the URL and link are printed (default stdout). */
   out?: (line: string) => void;
@@ -42,6 +46,11 @@ export async function runConsole(o: RunConsoleOptions): Promise<void> {
     const addr = srv.app.server.address();
     const boundPort = typeof addr === 'object' && addr ? addr.port : port;
     const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+    if (o.oidc) {
+      const oidc = await OidcClient.start(oidcSettings(o.oidc, url));
+      srv.useOidc(oidc);
+      out(`OIDC sign-in with ${oidc.issuer} (client ${oidc.settings.clientId}, redirect URL ${oidc.settings.redirectUrl}): ${url}/api/v1/session/oidc/login`);
+    }
     out(`Plinth console listening on ${url} (API: ${url}/api/v1, OpenAPI: ${url}/api/v1/openapi.json)`);
     if (o.adminLink) {
       try {

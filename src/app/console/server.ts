@@ -8,6 +8,7 @@ import { PlinthError } from '../../errors/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { AccessCache } from './access.js';
 import { LinkCodes } from './admin-link.js';
+import type { OidcClient } from './oidc/client.js';
 import type { ConsoleContext } from './context.js';
 import { sessionOf } from './context.js';
 import { errorReply } from './errors.js';
@@ -34,6 +35,8 @@ export interface ConsoleOptions {
   /** Log each request (default false). */
   logRequests?: boolean;
   https?: { cert: string; key: string };
+  /** OIDC sign-in (started with `OidcClient.start`); absent: token sign-in only. */
+  oidc?: OidcClient;
 }
 
 export interface ConsoleServer {
@@ -41,6 +44,8 @@ export interface ConsoleServer {
   sessions: SessionStore;
   links: LinkCodes;
   events: EventHub | undefined;
+  /** Turns OIDC sign-in on (when the redirect URL is known only after listening). */
+  useOidc(oidc: OidcClient): void;
   close(): Promise<void>;
 }
 
@@ -58,7 +63,7 @@ function validationError(err: FastifyError): PlinthError {
 export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer> {
   const sessions = opts.sessions ?? new SessionStore();
   const links = opts.links ?? new LinkCodes();
-  const ctx: ConsoleContext = { client: opts.client, sessions, links, secureCookie: opts.secureCookie ?? opts.https !== undefined };
+  const ctx: ConsoleContext = { client: opts.client, sessions, links, secureCookie: opts.secureCookie ?? opts.https !== undefined, ...(opts.oidc ? { oidc: opts.oidc } : {}) };
   const app = Fastify({
     logger: opts.logRequests ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
@@ -126,6 +131,9 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
     sessions,
     links,
     events,
+    useOidc: (oidc) => {
+      ctx.oidc = oidc;
+    },
     close: async () => {
       await events?.stop();
       await app.close();
