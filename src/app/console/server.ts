@@ -16,6 +16,7 @@ import { openApiDocument, routeDocs, type RouteDoc } from './openapi.js';
 import { registerNamespaceRoutes } from './routes-namespaces.js';
 import { registerReleaseRoutes } from './routes-releases.js';
 import { registerSessionRoutes } from './routes-session.js';
+import { registerUpgradeRoutes } from './routes-upgrade.js';
 import { EventsQuery, type EventsQueryT } from './schemas.js';
 import { csrfMatches, CSRF_HEADER, SESSION_COOKIE, SessionStore } from './session.js';
 
@@ -31,6 +32,8 @@ export interface ConsoleOptions {
   /** Log each request (default false). */
   logRequests?: boolean;
   https?: { cert: string; key: string };
+  /** Switch work directories the upgrade screen shows (`--switch-dir`). */
+  switchDirs?: readonly string[];
 }
 
 export interface ConsoleServer {
@@ -101,6 +104,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   registerSessionRoutes(app, ctx);
   registerReleaseRoutes(app, ctx);
   registerNamespaceRoutes(app, ctx, access);
+  registerUpgradeRoutes(app, ctx, { switchDirs: opts.switchDirs ?? [] });
   app.get<{ Querystring: EventsQueryT }>(
     '/api/v1/events',
     { schema: { summary: 'Server-Sent Events (event: change) of ReleaseOrders and CellDeployments the user may list', querystring: EventsQuery } },
