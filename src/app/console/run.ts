@@ -7,6 +7,7 @@ import { errorMessage, PlinthError } from '../../errors/index.js';
 import type { KubeClient } from '../../kube/http.js';
 import { localAdminIdentity } from './admin-link.js';
 import { buildConsole } from './server.js';
+import { defaultWebDir, hasWebUi } from './static.js';
 
 export interface RunConsoleOptions {
   client: KubeClient;
@@ -16,6 +17,12 @@ export interface RunConsoleOptions {
   tlsCert?: string;
   tlsKey?: string;
   signal: AbortSignal;
+  /** The built web UI (default dist/console-web of the package; served when it holds index.html). */
+  webDir?: string;
+  /** Switch work directories the upgrade screen shows. */
+  switchDirs?: readonly string[];
+  /** A file holding the key of POST /api/v1/local/admin-link (written by `plinth up`). */
+  localKeyFile?: string;
   /** Where the URL and link are printed (default stdout). */
   out?: (line: string) => void;
 }
@@ -36,13 +43,16 @@ export async function runConsole(o: RunConsoleOptions): Promise<void> {
     throw new PlinthError('INVALID_ARGUMENT', { what: '--tls-cert/--tls-key', detail: 'only one was given', fix: 'give both, or neither' });
   }
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert, 'utf8'), key: readFileSync(o.tlsKey, 'utf8') } : undefined;
-  const srv = await buildConsole({ client: o.client, ...(https ? { https } : {}) });
+  const webDir = o.webDir ?? defaultWebDir();
+  const localKey = o.localKeyFile !== undefined ? readFileSync(o.localKeyFile, 'utf8').trim() : undefined;
+  const srv = await buildConsole({ client: o.client, webDir, switchDirs: o.switchDirs ?? [], ...(localKey ? { localKey } : {}), ...(https ? { https } : {}) });
   try {
     await srv.app.listen({ host, port });
     const addr = srv.app.server.address();
     const boundPort = typeof addr === 'object' && addr ? addr.port : port;
     const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
     out(`Plinth console listening on ${url} (API: ${url}/api/v1, OpenAPI: ${url}/api/v1/openapi.json)`);
+    out(hasWebUi(webDir) ? `web UI from ${webDir}` : `no web UI: ${webDir} has no index.html (build it with \`npm run build:web\`, or give --web-dir)`);
     if (o.adminLink) {
       try {
         const identity = await localAdminIdentity(o.client);

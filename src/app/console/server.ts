@@ -16,7 +16,9 @@ import { openApiDocument, routeDocs, type RouteDoc } from './openapi.js';
 import { registerNamespaceRoutes } from './routes-namespaces.js';
 import { registerReleaseRoutes } from './routes-releases.js';
 import { registerSessionRoutes } from './routes-session.js';
+import { registerLocalRoutes } from './routes-local.js';
 import { registerUpgradeRoutes } from './routes-upgrade.js';
+import { hasWebUi, registerWebUi } from './static.js';
 import { EventsQuery, type EventsQueryT } from './schemas.js';
 import { csrfMatches, CSRF_HEADER, SESSION_COOKIE, SessionStore } from './session.js';
 
@@ -32,6 +34,10 @@ export interface ConsoleOptions {
   /** Log each request (default false). */
   logRequests?: boolean;
   https?: { cert: string; key: string };
+  /** Serve the built web UI from this directory when it holds index.html (static.ts). */
+  webDir?: string;
+  /** The key of `POST /api/v1/local/admin-link` (routes-local.ts); the route exists only with one. */
+  localKey?: string;
   /** Switch work directories the upgrade screen shows (`--switch-dir`). */
   switchDirs?: readonly string[];
 }
@@ -105,6 +111,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   registerReleaseRoutes(app, ctx);
   registerNamespaceRoutes(app, ctx, access);
   registerUpgradeRoutes(app, ctx, { switchDirs: opts.switchDirs ?? [] });
+  if (opts.localKey) registerLocalRoutes(app, ctx, opts.localKey);
   app.get<{ Querystring: EventsQueryT }>(
     '/api/v1/events',
     { schema: { summary: 'Server-Sent Events (event: change) of ReleaseOrders and CellDeployments the user may list', querystring: EventsQuery } },
@@ -116,6 +123,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       return Promise.resolve();
     },
   );
+  if (opts.webDir !== undefined && hasWebUi(opts.webDir)) await registerWebUi(app, opts.webDir);
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { summary: 'This document' } }, () => Promise.resolve(openApiDocument(routes)));
   await app.ready();
   if (events) await events.start();
