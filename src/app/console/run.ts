@@ -21,6 +21,8 @@ export interface RunConsoleOptions {
   webDir?: string;
   /** Switch work directories the upgrade screen shows. */
   switchDirs?: readonly string[];
+  /** Mark the session cookie Secure although this server speaks HTTP (TLS terminated in front of it). */
+  secureCookie?: boolean;
   /** A file holding the key of POST /api/v1/local/admin-link (written by `plinth up`). */
   localKeyFile?: string;
   /** Where the URL and link are printed (default stdout). */
@@ -45,7 +47,7 @@ export async function runConsole(o: RunConsoleOptions): Promise<void> {
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert, 'utf8'), key: readFileSync(o.tlsKey, 'utf8') } : undefined;
   const webDir = o.webDir ?? defaultWebDir();
   const localKey = o.localKeyFile !== undefined ? readFileSync(o.localKeyFile, 'utf8').trim() : undefined;
-  const srv = await buildConsole({ client: o.client, webDir, switchDirs: o.switchDirs ?? [], ...(localKey ? { localKey } : {}), ...(https ? { https } : {}) });
+  const srv = await buildConsole({ client: o.client, webDir, switchDirs: o.switchDirs ?? [], ...(o.secureCookie ? { secureCookie: true } : {}), ...(localKey ? { localKey } : {}), ...(https ? { https } : {}) });
   try {
     await srv.app.listen({ host, port });
     const addr = srv.app.server.address();

@@ -16,13 +16,18 @@ export function registerConsoleCommand(program: Command): void {
     .option('--no-admin-link', 'do not create the plinth-console-admin ServiceAccount nor print its sign-in link')
     .option('--web-dir <dir>', 'serve the built web UI from this directory (default: dist/console-web of the package, when built)')
     .option('--switch-dir <dir>', 'a switch work directory the upgrade screen shows (repeatable)', collect, [])
+    .option('--secure-cookie', 'mark the session cookie Secure although the console serves HTTP (TLS is terminated in front of it, e.g. by an Ingress)')
     .option('--local-key-file <file>', 'enable POST /api/v1/local/admin-link with the key in this file (used by `plinth up`)')
     .action(
-      act(async (opts: { listen: string; port?: string; tlsCert?: string; tlsKey?: string; adminLink: boolean; webDir?: string; switchDir: string[]; localKeyFile?: string }, g) => {
+      act(async (opts: { listen: string; port?: string; tlsCert?: string; tlsKey?: string; adminLink: boolean; webDir?: string; switchDir: string[]; localKeyFile?: string; secureCookie?: boolean }, g) => {
         process.env.PLINTH_LOG_LEVEL ??= g.debug ? 'debug' : 'error';
         const { openClient } = await import('../../../kube/client.js');
+        const { KubeClient } = await import('../../../kube/http.js');
+        const { inClusterKubeConfig } = await import('../../console/in-cluster.js');
         const { runConsole } = await import('../../console/run.js');
-        const s = await openClient(g, { userAgent: 'plinth-console' });
+        // In a Pod without a kubeconfig: the Pod's ServiceAccount (deploy/console).
+        const inCluster = inClusterKubeConfig(g);
+        const s = inCluster ? await KubeClient.fromKubeConfig(inCluster, { userAgent: 'plinth-console' }).then((client) => ({ client, close: () => client.close() })) : await openClient(g, { userAgent: 'plinth-console' });
         const stop = new AbortController();
         process.once('SIGTERM', () => stop.abort());
         process.once('SIGINT', () => stop.abort());
@@ -36,6 +41,7 @@ export function registerConsoleCommand(program: Command): void {
             ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}),
             ...(opts.localKeyFile !== undefined ? { localKeyFile: opts.localKeyFile } : {}),
             switchDirs: opts.switchDir,
+            secureCookie: opts.secureCookie === true,
             signal: stop.signal,
           });
         } finally {
