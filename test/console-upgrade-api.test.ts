@@ -5,7 +5,7 @@
 //    and is recorded in its decisions, then withdraws the pause; bob (view) reads it and is refused the pause with
 //    403 by the API server (verb and resource named); resuming a Paused run answers 409 naming the CLI command;
 //    carol (may patch ConfigMaps, take the run lease and uncordon nodes) aborts a Paused run: finished at once;
-//  - readiness: dave (cluster-wide view) gets the PodDisruptionBudget the test created through policy/v1beta1 as a
+//  - readiness: dave (reads the whole cluster) gets the PodDisruptionBudget the test created through policy/v1beta1 as a
 //    blocker with its fix; bob, who may read only plinth-system, gets no such blocker and the refused parts listed;
 //  - switches: a work directory's phases; bob may not list nodes and is refused; a rollback answers 409 naming
 //    `plinth upgrade rollback --plan …`.
@@ -130,7 +130,17 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     await account('alice', 'edit', STATE_NS);
     await account('bob', 'view', STATE_NS);
     await account('carol', 'test-node-upgrader', undefined);
-    await account('dave', 'view', undefined);
+    // dave: reads the whole cluster (what the readiness report needs to be complete), writes nothing.
+    await apply(admin, ref(RBAC, 'clusterroles'), {
+      apiVersion: RBAC,
+      kind: 'ClusterRole',
+      metadata: { name: 'test-cluster-reader' },
+      rules: [
+        { apiGroups: ['*'], resources: ['*'], verbs: ['get', 'list', 'watch'] },
+        { nonResourceURLs: ['/metrics', '/version'], verbs: ['get'] },
+      ],
+    });
+    await account('dave', 'test-cluster-reader', undefined);
     for (const n of ['alice', 'bob', 'carol', 'dave']) tokens[n] = await saToken(SHOP, n);
 
     // A PodDisruptionBudget written through policy/v1beta1 (removed in 1.25).
@@ -243,7 +253,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     assert.equal(r.body.target, '1.34');
     const items = r.body.blockers as Array<{ rule: string; severity: string; object: { kind: string; namespace: string; name: string }; fix: string }>;
     const pdb = items.find((b) => b.object.kind === 'PodDisruptionBudget' && b.object.namespace === SHOP && b.object.name === 'web');
-    assert.ok(pdb, `a finding for the PDB: ${JSON.stringify(items.slice(0, 5))}`);
+    assert.ok(pdb, `a finding for the PDB: ${JSON.stringify(r.body)}`);
     assert.equal(pdb.severity, 'blocker');
     assert.match(pdb.fix, /policy\/v1/);
     assert.ok((r.body.counts as { blocker: number }).blocker >= 1);

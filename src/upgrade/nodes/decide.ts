@@ -69,3 +69,21 @@ export async function decide(client: KubeClient, namespace: string, run: string,
     }
   }
 }
+
+/**
+ * `--resume` of the CLI, which acts on the run itself: clears the control key and records `by`'s resume (the
+ * run's phase checks were made by the caller).
+ */
+export async function recordResume(client: KubeClient, namespace: string, run: string, phase: RunPhase, by: string): Promise<void> {
+  const cms = inNamespace(CORE.configMaps, namespace);
+  for (let attempt = 0; ; attempt++) {
+    const cm = await client.get<ConfigMapObj>(cms, configMapName(run));
+    const decisions = [...decisionsOf(cm.data), { at: new Date().toISOString(), by, action: 'resume' as const, phase }].slice(-MAX_DECISIONS);
+    try {
+      await client.patch(cms, configMapName(run), { metadata: { resourceVersion: cm.metadata?.resourceVersion }, data: { control: '', [DECISIONS_KEY]: JSON.stringify(decisions) } }, 'merge');
+      return;
+    } catch (err) {
+      if (!isConflict(err) || attempt >= 4) throw err;
+    }
+  }
+}

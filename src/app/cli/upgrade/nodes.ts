@@ -2,7 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import type { GlobalOptions } from '../context.js';
 import { kubeConfigFor, openClient, type ClientFlags } from '../../../kube/client.js';
 import { whoAmI } from '../../../kube/identity.js';
-import { decide } from '../../../upgrade/nodes/decide.js';
+import { decide, recordResume } from '../../../upgrade/nodes/decide.js';
 import { progress } from '../../../term/progress.js';
 import { PlinthError } from '../../../errors/index.js';
 import { isKubeApiError } from '../../../kube/api-error.js';
@@ -208,6 +208,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
     await sweepStaleMarks(client, await listNodes(client, ''), lock.signal);
     let state: RunState;
     let shards: number | undefined;
+    let resumedFrom: RunState['phase'] = 'Running';
     if (settings) {
       const nodes = await listNodes(client, settings.selector);
       state = {
@@ -226,12 +227,13 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
       if (!again) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
       state = { ...again.state, phase: 'Running', holder: identity, evictionApi: apis.evictionApi };
       shards = again.shards;
+      resumedFrom = again.state.phase;
       delete state.finishedAt;
     }
     const store = new RunStore(client, namespace, run, state, shards === undefined ? {} : { shards });
     if (settings) await store.create();
     else {
-      await RunStore.setControl(client, namespace, run, '');
+      await recordResume(client, namespace, run, resumedFrom, (await whoAmI(client, kubeConfigFor(ctx.g).kc)).user);
       store.runChanged();
       await store.flush();
     }
