@@ -2,7 +2,8 @@
 // three zones, CRDs and a leading manager; `plinth status`/`kubeconfig` report it; a manager killed with
 // SIGKILL is restarted by its supervisor and the new one leads at once; a dead manager whose pid still
 // answers (a zombie) is reported dead and replaced by the next `plinth up`; `plinth down` leaves no process
-// behind but keeps the data, and `plinth up` brings the same cluster back; `down --purge` deletes it.
+// behind but keeps the data, and `plinth up` brings the same cluster back; `down --purge` deletes it. The console
+// `up` starts answers /healthz at the URL it prints, and its one-time sign-in link signs the local admin in.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -54,7 +55,32 @@ interface ClusterView {
   stateDir: string;
   components: Record<string, { pid: number | null }>;
   manager?: ManagerView;
+  console?: ConsoleView;
   unhealthy?: string;
+}
+
+interface ConsoleView {
+  url: string;
+  pid: number;
+  alive: boolean;
+  supervised: boolean;
+  signInLink?: string;
+}
+
+/** The console answers /healthz, and its sign-in link sets the session cookie once. */
+async function checkConsole(c: ConsoleView | undefined): Promise<void> {
+  assert.ok(c, 'a console is reported');
+  assert.equal(c.alive, true);
+  const health = await fetch(`${c.url}/healthz`);
+  assert.deepEqual(await health.json(), { ok: true });
+  assert.match(c.signInLink ?? '', new RegExp(`^${c.url}/api/v1/session/link\\?code=`));
+  const signIn = await fetch(c.signInLink!, { redirect: 'manual' });
+  assert.equal(signIn.status, 303);
+  assert.match(signIn.headers.get('set-cookie') ?? '', /plinth_session=/);
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const who = (await (await fetch(`${c.url}/api/v1/session`, { headers: { cookie } })).json()) as { user: string };
+  assert.equal(who.user, 'system:serviceaccount:plinth-system:plinth-console-admin');
+  assert.equal((await fetch(c.signInLink!, { redirect: 'manual' })).status, 401, 'the link works once');
 }
 
 function status(): { code: number; view: ClusterView | undefined; stderr: string } {
@@ -122,6 +148,7 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
     nodes: { zone: string; ready: boolean }[];
     crds: string[];
     manager: { pid: number };
+    console: ConsoleView;
     action: string;
   };
   assert.equal(result.action, 'created');
@@ -130,11 +157,14 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   assert.deepEqual([...new Set(result.nodes.map((n) => n.zone))].sort(), ['zone-a', 'zone-b', 'zone-c']);
   assert.ok(result.crds.includes('celldeployments.apps.plinth.dev'));
   assert.ok(alive(result.manager.pid), 'manager runs in the background after the CLI exited');
+  await checkConsole(result.console);
 
   // Running up again reuses everything.
   const again = plinth('up', '--name', name, '-o', 'json');
   assert.equal(again.code, 0, again.stderr);
-  assert.equal((JSON.parse(again.stdout) as { reused: boolean; manager: { pid: number } }).manager.pid, result.manager.pid);
+  const againResult = JSON.parse(again.stdout) as { reused: boolean; manager: { pid: number }; console: ConsoleView };
+  assert.equal(againResult.manager.pid, result.manager.pid);
+  assert.equal(againResult.console.pid, result.console.pid, 'the running console is reused');
 
   const kubeconfig = plinth('kubeconfig', '--name', name);
   assert.equal(kubeconfig.stdout.trim(), result.kubeconfig);
@@ -144,6 +174,8 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   assert.equal(healthy.view?.phase, 'Running');
   assert.equal(healthy.view.manager?.alive, true);
   assert.equal(healthy.view.manager.supervised, true);
+  await checkConsole(healthy.view.console);
+  assert.match(plinth('status', '--name', name).stdout, /sign in \(one-time, 10 minutes\): http:\/\/127\.0\.0\.1:\d+\/api\/v1\/session\/link\?code=/);
   const stateDir = healthy.view.stateDir;
   const clusterPids = Object.values(healthy.view.components).map((c) => c.pid!);
   const firstSupervisor = healthy.view.manager.supervisorPid;
@@ -209,7 +241,8 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   const down = plinth('down', '--name', name);
   assert.equal(down.code, 0, down.stderr);
   assert.match(down.stderr, /data is kept in/);
-  for (const pid of [...clusterPids, third, supervisor]) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);
+  for (const pid of [...clusterPids, third, supervisor, result.console.pid]) assert.equal(alive(pid), false, `pid ${pid} still alive after down`);
+  await assert.rejects(fetch(`${result.console.url}/healthz`), 'the console stopped with down');
   assert.ok(existsSync(`${stateDir}/etcd`), 'the etcd data stays');
   const stopped = status();
   assert.equal(stopped.code, 0, 'a stopped cluster is not unhealthy');
@@ -222,11 +255,12 @@ test('plinth up, status, kubeconfig, a supervised manager, down keeping the data
   // up again: the same cluster, on the same API server port and kubeconfig, with its data, and a manager.
   const back = plinth('up', '--name', name, '-o', 'json');
   assert.equal(back.code, 0, back.stderr);
-  const backResult = JSON.parse(back.stdout) as { server: string; kubeconfig: string; action: string; manager: { pid: number } };
+  const backResult = JSON.parse(back.stdout) as { server: string; kubeconfig: string; action: string; manager: { pid: number }; console: ConsoleView };
   assert.equal(backResult.action, 'restarted');
   assert.equal(backResult.server, result.server);
   assert.equal(backResult.kubeconfig, result.kubeconfig);
   assert.ok(alive(backResult.manager.pid));
+  await checkConsole(backResult.console);
   const client2 = await clientFor(backResult.kubeconfig);
   t.after(() => client2.close());
   const kept = await client2.get<{ data: Record<string, string> }>(CONFIGMAPS, 'survives-down');

@@ -659,6 +659,18 @@ export const ERRORS = {
     exit: 1,
     http: 401,
   },
+  CONSOLE_CLI_ONLY: {
+    message: 'the console cannot {action} {what}: {detail}',
+    hint: 'run `{command}` {where}',
+    exit: 1,
+    http: 409,
+  },
+  CONSOLE_SWITCH_UNKNOWN: {
+    message: 'no switch named "{name}" (the console knows: {known})',
+    hint: 'start the console with --switch-dir WORKDIR for each switch work directory it should show',
+    exit: 1,
+    http: 404,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERRORS;

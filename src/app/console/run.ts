@@ -9,6 +9,7 @@ import { localAdminIdentity } from './admin-link.js';
 import { buildConsole } from './server.js';
 import { OidcClient } from './oidc/client.js';
 import { oidcSettings, type OidcFlags } from './oidc/config.js';
+import { defaultWebDir, hasWebUi } from './static.js';
 
 export interface RunConsoleOptions {
   client: KubeClient;
@@ -20,6 +21,14 @@ export interface RunConsoleOptions {
   /** OIDC sign-in (`--oidc-*` flags); absent: token sign-in only. */
   oidc?: OidcFlags;
   signal: AbortSignal;
+  /** The built web UI (default dist/console-web of the package; served when it holds index.html). */
+  webDir?: string;
+  /** Switch work directories the upgrade screen shows. */
+  switchDirs?: readonly string[];
+  /** Mark the session cookie Secure although this server speaks HTTP (TLS terminated in front of it). */
+  secureCookie?: boolean;
+  /** A file holding the key of POST /api/v1/local/admin-link (written by `plinth up`). */
+  localKeyFile?: string;
   /** Where the URL and link are printed (default stdout). */
   out?: (line: string) => void;
 }
@@ -40,7 +49,9 @@ export async function runConsole(o: RunConsoleOptions): Promise<void> {
     throw new PlinthError('INVALID_ARGUMENT', { what: '--tls-cert/--tls-key', detail: 'only one was given', fix: 'give both, or neither' });
   }
   const https = o.tlsCert && o.tlsKey ? { cert: readFileSync(o.tlsCert, 'utf8'), key: readFileSync(o.tlsKey, 'utf8') } : undefined;
-  const srv = await buildConsole({ client: o.client, ...(https ? { https } : {}) });
+  const webDir = o.webDir ?? defaultWebDir();
+  const localKey = o.localKeyFile !== undefined ? readFileSync(o.localKeyFile, 'utf8').trim() : undefined;
+  const srv = await buildConsole({ client: o.client, webDir, switchDirs: o.switchDirs ?? [], ...(o.secureCookie ? { secureCookie: true } : {}), ...(localKey ? { localKey } : {}), ...(https ? { https } : {}) });
   try {
     await srv.app.listen({ host, port });
     const addr = srv.app.server.address();
@@ -52,6 +63,7 @@ export async function runConsole(o: RunConsoleOptions): Promise<void> {
       out(`OIDC sign-in with ${oidc.issuer} (client ${oidc.settings.clientId}, redirect URL ${oidc.settings.redirectUrl}): ${url}/api/v1/session/oidc/login`);
     }
     out(`Plinth console listening on ${url} (API: ${url}/api/v1, OpenAPI: ${url}/api/v1/openapi.json)`);
+    out(hasWebUi(webDir) ? `web UI from ${webDir}` : `no web UI: ${webDir} has no index.html (build it with \`npm run build:web\`, or give --web-dir)`);
     if (o.adminLink) {
       try {
         const identity = await localAdminIdentity(o.client);

@@ -20,6 +20,9 @@ import { registerNamespaceRoutes } from './routes-namespaces.js';
 import { registerOverviewRoutes } from './routes-overview.js';
 import { registerReleaseRoutes } from './routes-releases.js';
 import { registerSessionRoutes } from './routes-session.js';
+import { registerLocalRoutes } from './routes-local.js';
+import { registerUpgradeRoutes } from './routes-upgrade.js';
+import { hasWebUi, registerWebUi } from './static.js';
 import { EventsQuery, type EventsQueryT } from './schemas.js';
 import { csrfMatches, CSRF_HEADER, SESSION_COOKIE, SessionStore } from './session.js';
 
@@ -37,6 +40,12 @@ export interface ConsoleOptions {
   https?: { cert: string; key: string };
   /** OIDC sign-in (started with `OidcClient.start`); absent: token sign-in only. */
   oidc?: OidcClient;
+  /** Serve the built web UI from this directory when it holds index.html (static.ts). */
+  webDir?: string;
+  /** The key of `POST /api/v1/local/admin-link` (routes-local.ts); the route exists only with one. */
+  localKey?: string;
+  /** Switch work directories the upgrade screen shows (`--switch-dir`). */
+  switchDirs?: readonly string[];
 }
 
 export interface ConsoleServer {
@@ -112,6 +121,8 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
   registerOverviewRoutes(app, ctx);
   registerFleetRoutes(app, ctx, events ? (ns, name) => events.clusterDeliveriesOf(ns, name) : undefined);
   registerAuditRoutes(app, ctx);
+  registerUpgradeRoutes(app, ctx, { switchDirs: opts.switchDirs ?? [] });
+  if (opts.localKey) registerLocalRoutes(app, ctx, opts.localKey);
   app.get<{ Querystring: EventsQueryT }>(
     '/api/v1/events',
     { schema: { summary: 'Server-Sent Events (event: change) of ReleaseOrders, CellDeployments, FleetDeliveries, ClusterDeliveries, MemberClusters (and Pods with ?namespace=) the user may list', querystring: EventsQuery } },
@@ -123,6 +134,7 @@ export async function buildConsole(opts: ConsoleOptions): Promise<ConsoleServer>
       return Promise.resolve();
     },
   );
+  if (opts.webDir !== undefined && hasWebUi(opts.webDir)) await registerWebUi(app, opts.webDir);
   app.get('/api/v1/openapi.json', { config: { public: true }, schema: { summary: 'This document' } }, () => Promise.resolve(openApiDocument(routes)));
   await app.ready();
   if (events) await events.start();

@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { listClusters, stopCluster } from '../../localenv/index.js';
 import { confirmPurge } from './confirm.js';
 import { stopManager } from '../manager/process.js';
+import { stopConsole } from './console-process.js';
 import { PlinthError } from '../../errors/index.js';
 import { memberClusterNames, membersDown } from './fleet/down-members.js';
 
@@ -34,6 +35,7 @@ export async function down(opts: DownOptions): Promise<void> {
   for (const c of targets) {
     const wasRunning = Object.values(c.componentsAlive).some(Boolean);
     const hadManager = await stopManager(c.stateDir);
+    if (await stopConsole(c.stateDir)) process.stderr.write(`stopped the Plinth console of "${c.name}"\n`);
     const fleet = await membersDown(c.stateDir, { purge: opts.purge });
     if (fleet.length > 0) process.stderr.write(`stopped ${fleet.length} member cluster(s) (${fleet.join(', ')}), their agents and the local Git server${opts.purge ? '; deleted their data' : ''}\n`);
     // Clusters of `plinth up` and `plinth local start` keep their data; a test's throw-away cluster does not.

@@ -1,5 +1,6 @@
 import { listClusters, type ClusterStatus } from '../../localenv/index.js';
 import { readManager, type ManagerState } from '../manager/process.js';
+import { consoleView, readConsole, type ConsoleView } from './console-process.js';
 import { unhealthy, UNHEALTHY_EXIT } from './health.js';
 import { PlinthError } from '../../errors/index.js';
 import { render, type Column, type OutputFormat } from '../../term/output.js';
@@ -56,6 +57,8 @@ export interface ClusterView {
   stateDir: string;
   components: Record<string, { pid: number | null; alive: boolean }>;
   manager?: ManagerState;
+  /** The console `plinth up` started: its URL and a fresh one-time sign-in link for the local admin. */
+  console?: ConsoleView;
   /** Why it is not healthy (a component or the manager is dead); absent when healthy. */
   unhealthy?: string;
   startedAt: string;
@@ -83,6 +86,7 @@ export async function clusterViews(name?: string): Promise<ClusterView[]> {
     const components: ClusterView['components'] = {};
     for (const [name, rec] of Object.entries(c.components)) components[name] = { pid: rec.pid, alive: c.componentsAlive[name] ?? false };
     const manager = await readManager(c.stateDir);
+    const consoleState = await readConsole(c.stateDir);
     const phase = c.alive ? 'Running' : c.phase === 'running' ? 'Degraded' : c.phase[0]!.toUpperCase() + c.phase.slice(1);
     const why = unhealthy({ phase, ...(manager ? { manager } : {}), ...(fleet.agent ? { agent: fleet.agent } : {}), ...(fleet.git ? { git: fleet.git } : {}) });
     out.push({
@@ -96,6 +100,7 @@ export async function clusterViews(name?: string): Promise<ClusterView[]> {
       stateDir: c.stateDir,
       components,
       ...(manager ? { manager } : {}),
+      ...(consoleState ? { console: await consoleView(c.stateDir, consoleState, c.alive) } : {}),
       startedAt: c.startedAt,
       ...(why ? { unhealthy: why } : {}),
     });
@@ -132,6 +137,7 @@ const COLUMNS: Column<ClusterView>[] = [
   },
   { header: 'Manager', value: (c) => (c.manager ? (c.manager.alive ? 'Running' : 'Dead') : 'None') },
   { header: 'Server', value: (c) => c.server },
+  { header: 'Console', value: (c) => (c.console ? (c.console.alive ? c.console.url : 'Dead') : 'None') },
   { header: 'Agent', value: (c) => (c.role !== 'member' ? '' : c.agent ? (c.agent.alive ? 'Running' : 'Dead') : 'None') },
   { header: 'Kubeconfig', value: (c) => c.kubeconfig, wide: true },
   { header: 'Git', value: (c) => c.git?.url ?? '', wide: true },
@@ -157,6 +163,12 @@ export async function status(opts: { output: OutputFormat; name?: string }): Pro
   process.stdout.write(
     render(opts.output, { items: views, json: { apiVersion: 'plinth.dev/v1', kind: 'LocalClusterList', items: views }, columns: COLUMNS, name: (c) => c.name }),
   );
+  if (opts.output === 'table' || opts.output === 'wide') {
+    for (const v of views) {
+      if (v.console?.signInLink) process.stdout.write(`\nconsole of "${v.name}": ${v.console.url}\n  sign in (one-time, 10 minutes): ${v.console.signInLink}\n`);
+      else if (v.console?.alive) process.stdout.write(`\nconsole of "${v.name}": ${v.console.url} (no sign-in link: ${v.console.signInError ?? 'unknown'})\n`);
+    }
+  }
   const sick = views.filter((v) => v.unhealthy);
   for (const v of sick) process.stderr.write(`local cluster "${v.name}" is not healthy: ${v.unhealthy}\n`);
   return sick.length > 0 ? UNHEALTHY_EXIT : 0;

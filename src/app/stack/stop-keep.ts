@@ -1,6 +1,7 @@
 import { stopCluster } from '../../localenv/cluster/registry.js';
 import { defaultStateDir, readRecord } from '../../localenv/cluster/state.js';
 import { stopManager } from '../manager/process.js';
+import { stopConsole } from './console-process.js';
 
 // Kept apart from keep.ts: stopping must not load the Kubernetes client (seconds of module loading).
 
@@ -18,6 +19,7 @@ export async function localStop(opts: { name: string; stateDir?: string; keepDat
     return;
   }
   const hadManager = await stopManager(stateDir);
+  await stopConsole(stateDir);
   await stopCluster(opts.name, { stateDir, keepData: opts.keepData });
   process.stderr.write(`stopped local cluster "${opts.name}"${hadManager ? ' and the Plinth manager' : ''}${opts.keepData ? ` (data kept in ${stateDir})` : ''}\n`);
 }

@@ -2,7 +2,8 @@ import { freePorts } from '../../localenv/cluster/ports.js';
 import { defaultStateDir, readRecord } from '../../localenv/cluster/state.js';
 import { prepare } from './prepare.js';
 import { startLocalCluster, type StartedLocal } from './start-local.js';
-import { readManager, spawnManager, stopManager } from '../manager/process.js';
+import { readManager, spawnManager, stopManager, type ManagerState } from '../manager/process.js';
+import { consoleView, readConsole, spawnConsole, stopConsole, type ConsoleView } from './console-process.js';
 import { installCrds } from '../../api/install.js';
 import { installAggregatedRoles } from '../console/rbac.js';
 import { ref } from '../../kube/resource.js';
@@ -20,6 +21,10 @@ export interface UpOptions {
   nodes: number;
   zones: number;
   manager: boolean;
+  /** Start the console too (default true; `--no-console`). */
+  console?: boolean;
+  /** The console's web UI directory (default: dist/console-web of the package). */
+  webDir?: string;
   /** Also start this many member clusters with their agents and a local Git server (`--members N`). */
   members?: number;
   output: OutputFormat;
@@ -33,6 +38,8 @@ export interface UpResult {
   nodes: { name: string; zone: string; ready: boolean }[];
   crds: string[];
   manager?: { pid: number; metricsUrl: string; log: string };
+  /** The console (`--no-console`: absent): its URL and a one-time sign-in link for the local admin. */
+  console?: ConsoleView;
   reused: boolean;
   /** created: first start; restarted: from the data `plinth down` kept; running: it was already up. */
   action: StartedLocal['action'];
@@ -87,6 +94,7 @@ export async function up(opts: UpOptions): Promise<UpResult> {
       const [port] = await freePorts(1);
       manager = await spawnManager({ stateDir, kubeconfig, metricsPort: port! });
     }
+    const consoleState = opts.console === false ? undefined : await ensureConsole(stateDir, kubeconfig, opts.webDir, (m) => p.update(m));
     const state = { created: 'ready', restarted: 'restarted with its data', running: 'already running' }[c.action];
     p.done(`local cluster "${opts.name}" (Kubernetes ${c.version}) is ${state}`);
     // A hub whose members `plinth down` stopped brings them back even without --members.
@@ -105,6 +113,7 @@ export async function up(opts: UpOptions): Promise<UpResult> {
       })),
       crds,
       ...(manager?.alive ? { manager: { pid: manager.pid, metricsUrl: `http://127.0.0.1:${manager.metricsPort}/metrics`, log: manager.logFile } } : {}),
+      ...(consoleState ? { console: await consoleView(stateDir, consoleState, true) } : {}),
       reused,
       action: c.action,
       ...(fleet ? { fleet } : {}),
@@ -115,6 +124,17 @@ export async function up(opts: UpOptions): Promise<UpResult> {
     p.fail('setting up Plinth on the local cluster failed');
     throw err;
   }
+}
+
+/** The running console (supervised, healthy) of this state dir, or a new one on a free port. */
+async function ensureConsole(stateDir: string, kubeconfig: string, webDir: string | undefined, say: (m: string) => void): Promise<ManagerState> {
+  const running = await readConsole(stateDir);
+  if (running?.alive && running.supervised) return running;
+  if (running) say(`replacing the Plinth console (pid ${running.pid} ${running.alive ? 'runs without its supervisor' : 'is dead'})`);
+  await stopConsole(stateDir);
+  say('starting the Plinth console');
+  const [port] = await freePorts(1);
+  return spawnConsole({ stateDir, kubeconfig, port: port!, ...(webDir !== undefined ? { webDir } : {}) });
 }
 
 /** The members around the hub just started (up-members.ts), with their own progress line. */
@@ -155,6 +175,7 @@ function printResult(r: UpResult, output: OutputFormat): void {
     `Kubernetes ${r.version} at ${r.server}`,
     `  nodes:      ${ready}/${r.nodes.length} Ready in ${zones.size} zones (${[...zones].map(([z, k]) => `${z}: ${k}`).join(', ')})`,
     `  CRDs:       ${r.crds.join(', ')}`,
+    ...consoleLines(r.console),
     r.manager ? `  manager:    running (pid ${r.manager.pid}, metrics ${r.manager.metricsUrl}, log ${r.manager.log})` : '  manager:    not started',
     `  kubeconfig: ${r.kubeconfig}`,
     ...(r.fleet ? fleetLines(r.fleet) : []),
@@ -169,6 +190,14 @@ function printResult(r: UpResult, output: OutputFormat): void {
     '',
   ];
   process.stdout.write(lines.join('\n'));
+}
+
+function consoleLines(c: ConsoleView | undefined): string[] {
+  if (!c) return ['  console:    not started'];
+  return [
+    `  console:    ${c.url} (pid ${c.pid}, log ${c.log})`,
+    c.signInLink ? `  sign in:    ${c.signInLink}   (one-time, 10 minutes; \`plinth status\` prints a new one)` : `  sign in:    no link (${c.signInError ?? 'the console is not healthy'}); POST ${c.url}/api/v1/session with a token`,
+  ];
 }
 
 function fleetLines(f: MembersUpResult): string[] {

@@ -44,6 +44,18 @@ export interface NodeState {
 export type RunPhase = 'Running' | 'Paused' | 'Succeeded' | 'Failed' | 'Aborted';
 export type Control = '' | 'pause' | 'abort';
 
+export type DecisionAction = 'pause' | 'resume' | 'abort';
+
+/** A person's decision on the run, with who made it (the main ConfigMap's `decisions` key; see decide.ts). */
+export interface Decision {
+  at: string;
+  /** The user who decided (the console's signed-in user, or the CLI's SelfSubjectReview identity). */
+  by: string;
+  action: DecisionAction;
+  /** The run's phase when it was decided. */
+  phase: RunPhase;
+}
+
 export interface RunState {
   name: string;
   settings: RunSettings;

@@ -3,7 +3,7 @@ import { isAlreadyExists, isNotFound } from '../../kube/api-error.js';
 import { retry } from '../../kube/retry.js';
 import type { KubeClient } from '../../kube/http.js';
 import { CORE, inNamespace } from '../../kube/resource.js';
-import type { Control, NodeState, RunState } from './state.js';
+import type { Control, Decision, NodeState, RunState } from './state.js';
 
 /** Labels and names of the run's objects in the state namespace. */
 export const RUN_LABEL = 'upgrade.plinth.dev/nodes-run';
@@ -18,6 +18,22 @@ const SHARDS_KEY = 'shards';
 /** In each further ConfigMap: the run it belongs to (its createdAt), so one left from an earlier run is never read. */
 const SHARD_RUN_KEY = 'run';
 const nodeKey = (n: string): string => `node.${n}`;
+/** In the main ConfigMap: the people's decisions (pause, resume, abort) with who made them; see decide.ts. */
+export const DECISIONS_KEY = 'decisions';
+/** At most this many decisions are kept (the oldest go first). */
+export const MAX_DECISIONS = 100;
+
+/** Pure: the decisions of a run's main ConfigMap data (none when the key is absent or unreadable). */
+export function decisionsOf(data: Record<string, string> | undefined): Decision[] {
+  const raw = data?.[DECISIONS_KEY];
+  if (!raw) return [];
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return Array.isArray(v) ? (v as Decision[]).filter((d) => typeof d?.by === 'string' && typeof d?.action === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 /**
  * Node keys per ConfigMap. A node's entry is about 1–1.5 KB (its workloads and blocking PDBs), and a
@@ -132,7 +148,7 @@ export class RunStore {
   }
 
   /** Read a run from its ConfigMaps (undefined when there is none); `shards` is how many more than the main one it uses. */
-  static async read(client: KubeClient, namespace: string, run: string): Promise<{ state: RunState; control: Control; shards: number } | undefined> {
+  static async read(client: KubeClient, namespace: string, run: string): Promise<{ state: RunState; control: Control; shards: number; decisions: Decision[] } | undefined> {
     const cms = inNamespace(CORE.configMaps, namespace);
     const main = await getMain(client, namespace, run);
     if (!main) return undefined;
@@ -154,7 +170,7 @@ export class RunStore {
       for (const p of parts) for (const [k, v] of Object.entries(p)) if (k.startsWith('node.')) data[k] = v;
     }
     const r = decodeRun({ data });
-    return r && { ...r, shards };
+    return r && { ...r, shards, decisions: decisionsOf(main.data) };
   }
 
   /**

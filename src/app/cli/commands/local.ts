@@ -28,6 +28,8 @@ export function registerLocalCommands(program: Command): void {
     .option('--nodes <n>', 'number of simulated nodes', intOption('--nodes', 1, 5000), 6)
     .option('--zones <n>', 'number of zones the nodes are spread over', intOption('--zones', 1, 26), 3)
     .option('--no-manager', 'do not start the Plinth controller manager')
+    .option('--no-console', 'do not start the Plinth console (web UI and API on 127.0.0.1)')
+    .option('--web-dir <dir>', "the console's built web UI (default: dist/console-web of the package)")
     .option('--members [n]', 'also start N light member clusters (default 3) with their agents, and a local Git server with a sample repository')
     .option('-o, --output <format>', 'output format: table|json|yaml', 'table')
     .addHelpText(
@@ -35,10 +37,10 @@ export function registerLocalCommands(program: Command): void {
       '\nThe first run builds Kubernetes from Go modules (a few minutes); later runs start in seconds.\nA cluster stopped by `plinth down` starts again with its data, on the same ports.\nStop everything with `plinth down`.',
     )
     .action(
-      act(async (opts: { name: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number; manager: boolean; members?: string | true }, g) => {
+      act(async (opts: { name: string; kubeVersion?: 'old' | 'new'; nodes: number; zones: number; manager: boolean; console: boolean; webDir?: string; members?: string | true }, g) => {
         const { up } = await import('../../stack/up.js');
         const members = opts.members === undefined ? undefined : membersOption(opts.members);
-        await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, output: g.output, ...(members === undefined ? {} : { members }) });
+        await up({ name: opts.name, version: opts.kubeVersion, nodes: opts.nodes, zones: opts.zones, manager: opts.manager, console: opts.console, ...(opts.webDir !== undefined ? { webDir: opts.webDir } : {}), output: g.output, ...(members === undefined ? {} : { members }) });
       }),
     );
 

@@ -1,6 +1,8 @@
 import type { V1Node } from '@kubernetes/client-node';
 import type { GlobalOptions } from '../context.js';
-import { openClient, type ClientFlags } from '../../../kube/client.js';
+import { kubeConfigFor, openClient, type ClientFlags } from '../../../kube/client.js';
+import { whoAmI } from '../../../kube/identity.js';
+import { decide, recordResume } from '../../../upgrade/nodes/decide.js';
 import { progress } from '../../../term/progress.js';
 import { PlinthError } from '../../../errors/index.js';
 import { isKubeApiError } from '../../../kube/api-error.js';
@@ -83,11 +85,9 @@ async function showStatus(ctx: Ctx): Promise<number> {
 }
 
 async function requestControl(ctx: Ctx, c: 'pause' | 'abort'): Promise<number> {
-  const r = await readRun(ctx);
-  if (r.state.phase !== 'Running' && !(c === 'abort' && r.state.phase === 'Paused')) {
-    throw new PlinthError('UPGRADE_NODES_NOT_RUNNING', { run: ctx.run, phase: r.state.phase, action: c });
-  }
-  await RunStore.setControl(ctx.client, ctx.namespace, ctx.run, c);
+  // Who decided is recorded in the run's state (decide.ts), as the console records its signed-in user.
+  const by = (await whoAmI(ctx.client, kubeConfigFor(ctx.g).kc)).user;
+  await decide(ctx.client, ctx.namespace, ctx.run, c, by);
   if (c === 'pause') {
     process.stdout.write(`pause requested for run ${ctx.run}: nodes in flight finish, then the run stops; continue with \`plinth upgrade nodes --resume --name ${ctx.run}\`\n`);
     return 0;
@@ -208,6 +208,7 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
     await sweepStaleMarks(client, await listNodes(client, ''), lock.signal);
     let state: RunState;
     let shards: number | undefined;
+    let resumedFrom: RunState['phase'] = 'Running';
     if (settings) {
       const nodes = await listNodes(client, settings.selector);
       state = {
@@ -226,12 +227,13 @@ async function execute(ctx: Ctx, settings: RunState['settings'] | undefined, ski
       if (!again) throw new PlinthError('UPGRADE_NODES_NO_RUN', { run, namespace });
       state = { ...again.state, phase: 'Running', holder: identity, evictionApi: apis.evictionApi };
       shards = again.shards;
+      resumedFrom = again.state.phase;
       delete state.finishedAt;
     }
     const store = new RunStore(client, namespace, run, state, shards === undefined ? {} : { shards });
     if (settings) await store.create();
     else {
-      await RunStore.setControl(client, namespace, run, '');
+      await recordResume(client, namespace, run, resumedFrom, (await whoAmI(client, kubeConfigFor(ctx.g).kc)).user);
       store.runChanged();
       await store.flush();
     }
