@@ -68,11 +68,11 @@ export function startImagePrewarmController(opts: ImagePrewarmControllerOptions)
     name: 'imageprewarm',
     informers: [
       prewarms,
-      { informer: pods, keys: (p) => ownerKey(p) },
+      { informer: pods, keys: (p: PodObject) => ownerKey(p) },
       {
         informer: nodes,
         keys: () => unfinishedKeys(),
-        changed: (a, b) => JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels) || (a.status?.images?.length ?? 0) !== (b.status?.images?.length ?? 0),
+        changed: (a: NodeObject, b: NodeObject) => JSON.stringify(a.metadata?.labels) !== JSON.stringify(b.metadata?.labels) || (a.status?.images?.length ?? 0) !== (b.status?.images?.length ?? 0),
         coalesceMs: 250,
       },
     ],
