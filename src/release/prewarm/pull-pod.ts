@@ -24,7 +24,8 @@ const AFTER_PULL = new Set(['CreateContainerError', 'RunContainerError', 'PostSt
 
 /** The deterministic name of the pull pod of (prewarm, node, image): creating it twice finds the first one. */
 export function pullPodName(prewarm: string, node: string, image: string): string {
-  const hash = createHash('sha256').update(`${node}\u0000${image}`).digest('hex').slice(0, 10);
+  // The whole owner name is hashed too: two pre-warms whose names share the first 40 characters get other pods.
+  const hash = createHash('sha256').update(`${prewarm}\u0000${node}\u0000${image}`).digest('hex').slice(0, 10);
   return `${prewarm.slice(0, 40).replace(/[-.]+$/, '')}-pull-${hash}`;
 }
 
