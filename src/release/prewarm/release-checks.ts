@@ -111,6 +111,12 @@ export function withPrewarm(client: KubeClient, inner: ReleaseChecks): ReleaseCh
 
   async function prewarmVerdict(ctx: CheckContext): Promise<{ wait?: CheckVerdict; check?: CheckResultT }> {
     const cfg = ctx.cd.spec.strategy?.prewarm;
+    if ((ctx.order.status?.batches ?? []).length === 0) {
+      // The batches are planned in this very reconcile and not stored yet (hooks see the order as it was read):
+      // wait for the write, then pre-warm the nodes of the stored batches.
+      const msg = `pre-warming the new images for batch ${ctx.batch + 1}: waiting for the batches to be stored`;
+      return { wait: { result: 'Blocked', message: msg, retryAfterMs: 200 } };
+    }
     const current = await ensure(ctx, ctx.batch);
     await ensure(ctx, ctx.batch + 1);
     if (!current) return {};
