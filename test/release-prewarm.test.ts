@@ -221,6 +221,27 @@ describe(`image pre-warm (${VERSION})`, () => {
     }
   });
 
+  test('a failed pre-warm does not stop the release: a Warning Event and a Failed check, and the batch starts', async () => {
+    const cd = cellDeployment(NS, 'api', { replicas: 3, strategy: { batchSize: 3, drainSeconds: 1, prewarm: { enabled: true, timeoutSeconds: 60 } } });
+    await client.create(cdRef(NS), cd);
+    await waitPhase(client, NS, 'api', 'Completed', 120_000);
+    // kwok's ordinary pods take any image; only the pull pods fail on :fail-pull.
+    await setImage(client, NS, 'api', 'registry.local/api:fail-pull');
+    const order = await currentOrderName(client, NS, 'api');
+    await waitPhase(client, NS, 'api', 'Completed', 120_000);
+    const o = await getOrder(client, NS, order);
+    const check = (o.status?.checks ?? []).find((c) => c.name === 'image-prewarm' && c.batch === 0);
+    assert.equal(check?.result, 'Failed');
+    assert.match(check?.message ?? '', new RegExp(`ImagePrewarm ${order}-prewarm-0 failed \\(.*ErrImagePull.*\\); batch 1 starts without it`));
+    const events = await client.list<{ reason?: string; note?: string; message?: string; regarding?: { name?: string }; involvedObject?: { name?: string } }>(inNamespace(CORE.events, NS));
+    assert.ok(
+      events.items.some((e) => e.reason === 'PrewarmFailed' && (e.regarding?.name ?? e.involvedObject?.name) === order),
+      'a PrewarmFailed Event on the order',
+    );
+    const pw = await client.get<ImagePrewarm>(inNamespace(IMAGE_PREWARMS, NS), `${order}-prewarm-0`);
+    assert.equal(pw.status?.conditions?.find((c) => c.type === 'Complete')?.reason, 'PullsFailed');
+  });
+
   test('the manager SIGKILLed during a pre-warm resumes it: Succeeded, no pull twice, parallelism held', async () => {
     // From here the ImagePrewarm controller runs only in a child process that is killed and restarted.
     inProcess.abort();
