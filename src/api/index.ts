@@ -5,6 +5,7 @@ import { ReleaseOrderKind } from './release/releaseorder.js';
 import { ReleasePolicyKind } from './release/releasepolicy.js';
 import { ReleasePlanKind } from './release/releaseplan.js';
 import { SidecarSetKind } from './release/sidecarset.js';
+import { ImagePrewarmKind } from './release/imageprewarm.js';
 import { MemberClusterKind } from './fleet/membercluster.js';
 import { GitSourceKind } from './fleet/gitsource.js';
 import { FleetDeliveryKind } from './fleet/fleetdelivery.js';
@@ -16,6 +17,7 @@ export * from './release/releaseorder.js';
 export * from './release/releasepolicy.js';
 export * from './release/releaseplan.js';
 export * from './release/sidecarset.js';
+export * from './release/imageprewarm.js';
 export { RELEASE_GROUP, RELEASE_VERSION } from './release/group.js';
 export * from './fleet/common.js';
 export * from './fleet/membercluster.js';
@@ -31,6 +33,7 @@ export const KINDS: readonly KindDefinition<TObject, TObject>[] = [
   ReleasePolicyKind,
   ReleasePlanKind,
   SidecarSetKind,
+  ImagePrewarmKind,
   MemberClusterKind,
   GitSourceKind,
   FleetDeliveryKind,

@@ -42,3 +42,14 @@ export async function runReleasePlanController(ctx: ManagerContext): Promise<voi
 export async function runSidecarInjector(ctx: ManagerContext): Promise<void> {
   await (await import('./sidecar/injector.js')).runSidecarInjector(ctx.client, ctx.signal, ctx.log);
 }
+
+/** The ImagePrewarm controller: pull pods per (node, image), parallelism, timeout, status (src/release/prewarm). */
+export async function runImagePrewarmController(ctx: ManagerContext): Promise<void> {
+  const { informers, release } = acquireReleaseInformers(ctx.client);
+  try {
+    const c = (await import('./prewarm/controller.js')).startImagePrewarmController({ client: ctx.client, nodes: informers.nodes, signal: ctx.signal });
+    await c.done;
+  } finally {
+    await release();
+  }
+}

@@ -100,6 +100,21 @@ export const Priority = Type.Object(
   },
 );
 
+/** Pull the new images onto the nodes of a batch before it starts (an owned ImagePrewarm per batch). */
+export const Prewarm = Type.Object(
+  {
+    enabled: Type.Boolean({ default: true }),
+    parallelism: Type.Integer({ minimum: 1, maximum: 1000, default: 10, description: 'Pull pods at once per batch.' }),
+    timeoutSeconds: Type.Integer({
+      minimum: 1,
+      maximum: 3600,
+      default: 120,
+      description: 'A batch waits at most this long for its pre-warm; a failed or late pre-warm is an event and a check result, not a stuck release.',
+    }),
+  },
+  { description: 'Pre-warm the new images on the nodes of the beta batch before it starts and of each next batch while the current one runs.' },
+);
+
 export const Strategy = Validated(
   {
     type: Type.Union([Type.Literal('InPlaceIfPossible'), Type.Literal('Recreate'), Type.Literal('BlueGreen')], {
@@ -134,6 +149,7 @@ export const Strategy = Validated(
     ),
     blueGreen: Type.Optional(BlueGreen),
     priority: Type.Optional(Priority),
+    prewarm: Type.Optional(Prewarm),
   },
   [
     {

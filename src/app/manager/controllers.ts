@@ -28,6 +28,7 @@ export function controllers(settings: ModuleSettings = {}): ControllerModule[] {
     { name: 'celldeployment', start: async (ctx) => (await import('../../release/modules.js')).runCellDeploymentController(ctx) },
     { name: 'releaseorder', start: async (ctx) => (await import('../../release/modules.js')).runReleaseOrderController(ctx) },
     { name: 'releaseplan', start: async (ctx) => (await import('../../release/modules.js')).runReleasePlanController(ctx) },
+    { name: 'imageprewarm', start: async (ctx) => (await import('../../release/modules.js')).runImagePrewarmController(ctx) },
     { name: 'releasepolicy', start: async (ctx) => (await import('../../release/modules.js')).runReleasePolicyController(ctx) },
     {
       name: 'gitsource',

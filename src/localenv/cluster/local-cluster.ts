@@ -13,6 +13,8 @@ import { COMPONENTS, type ClusterRecord, type ComponentName, type LocalCluster }
 import type { Watchdog } from './watchdog.js';
 import { killGroupNow } from './process.js';
 import { releasePorts } from './ports.js';
+import { KubeClient } from '../../kube/http.js';
+import { runKwokImageReporter } from './kwok/image-reporter.js';
 
 const log = logger('localenv-cluster');
 
@@ -50,6 +52,7 @@ export class LocalClusterImpl implements LocalCluster {
   tls: Tls | undefined;
   watchdog: Watchdog | undefined;
   private stopped = false;
+  private imageReporter: { stop: AbortController; done: Promise<void> } | undefined;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
@@ -125,10 +128,25 @@ export class LocalClusterImpl implements LocalCluster {
     return new PlinthError('CLUSTER_START_FAILED', { cluster: this.name, component: c, detail, log }, { cause: err });
   }
 
+  /**
+   * Report images pulled by pull pods in the simulated nodes' status.images, for as long as this process owns the
+   * cluster (kwok/image-reporter.ts: the part of a kubelet's work a kwok stage cannot do).
+   */
+  startImageReporter(): void {
+    if (this.imageReporter) return;
+    const stop = new AbortController();
+    const done = (async () => runKwokImageReporter(await KubeClient.fromKubeConfig(this.kubeConfig), stop.signal))().catch((err: unknown) => {
+      log.warn({ err, cluster: this.name }, 'the simulated image reporter stopped');
+    });
+    this.imageReporter = { stop, done };
+  }
+
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
     owned.delete(this);
+    this.imageReporter?.stop.abort();
+    await this.imageReporter?.done;
     // Everything but etcd in parallel, then etcd (an API server whose etcd is gone is even
     // slower to exit).
     await Promise.all([...CLIENTS, 'kube-apiserver' as const].map((c) => this.runners[c].stop()));

@@ -7,7 +7,7 @@ import { ensureBinaries, type Binaries } from '../build/index.js';
 import { Api, type Tls } from './api.js';
 import { createPki, pkiPaths, tlsMaterial, type Pki } from './certs.js';
 import { DEFAULT_NODE_LEASE_SECONDS, logFile, portsOf, type Layout } from './components.js';
-import { KWOK_DEFAULTS, writeKwokConfig } from './kwok/config.js';
+import { KWOK_DEFAULTS, pullMsFromEnv, writeKwokConfig } from './kwok/config.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { LocalClusterImpl, type ClusterShape } from './local-cluster.js';
 import { createNodes } from './nodes.js';
@@ -198,6 +198,7 @@ async function writeCertsAndStartEtcd(
       podStartDelayMs: kwokOpts.podStartDelayMs ?? KWOK_DEFAULTS.podStartDelayMs,
       podStopDelayMs: kwokOpts.podStopDelayMs ?? KWOK_DEFAULTS.podStopDelayMs,
       jobRunMs: KWOK_DEFAULTS.jobRunMs,
+      pullMs: kwokOpts.pullMs ?? pullMsFromEnv(),
       nodeHeartbeatMs: KWOK_DEFAULTS.nodeHeartbeatMs,
       nodeCount: nodes,
       nodeLeaseSeconds: layout.nodeLeaseSeconds,
@@ -307,6 +308,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<LocalClus
     if (nodeNames.length > 0) progress(`${nodeNames.length} nodes Ready over ${Math.min(shape.zones, nodeNames.length)} zones`);
     record.phase = 'running';
     await cluster.saveRecord();
+    if (!record.detached) cluster.startImageReporter();
     progress(`cluster ${name} (${bin.version}) ready in ${((Date.now() - t0) / 1000).toFixed(1)}s: ${cluster.server}`);
     return cluster;
   } catch (err) {

@@ -13,6 +13,8 @@ export interface KwokOptions {
   podStartDelayMs?: number;
   /** Delay between a pod getting a deletionTimestamp and the simulated kubelet deleting it (default 0). */
   podStopDelayMs?: number;
+  /** How long a simulated image pull of an ImagePrewarm's pull pod takes (default PLINTH_KWOK_PULL_MS, else 2000 ms). */
+  pullMs?: number;
 }
 
 export interface ClusterOptions {

@@ -10,6 +10,7 @@ import { COMPONENT, FIELD_MANAGER, RES } from '../keys.js';
 import { latestOrder } from '../orders.js';
 import { controllerUid } from '../pod/state.js';
 import { policyChecks } from '../policy/checks.js';
+import { withPrewarm } from '../prewarm/release-checks.js';
 import { type CheckContext, type CheckMoment, type CheckVerdict, type ReleaseChecks } from './checks.js';
 import { releaseOrderSources } from './events.js';
 import { progress, verdictKey, type ProgressInput, type ProgressOutput } from './progress.js';
@@ -33,7 +34,7 @@ export interface ReleaseOrderControllerOptions {
  */
 export function startReleaseOrderController(opts: ReleaseOrderControllerOptions): Controller {
   const { client, informers: inf } = opts;
-  const checks = opts.checks ?? policyChecks(client);
+  const checks = opts.checks ?? withPrewarm(client, policyChecks(client));
   const moves = serviceMoves(client);
   const ask = (moment: CheckMoment, ctx: CheckContext): Promise<CheckVerdict> => {
     switch (moment) {

@@ -64,3 +64,22 @@ void test('every stage selects with CEL alone: one jq requirement would make kwo
     for (const r of reqs) assert.deepEqual(Object.keys(r), ['cel'], `${d.metadata?.name}: ${JSON.stringify(r)}`);
   }
 });
+
+void test('pull pods: their own stage after pullMs (images tagged :fail-pull fail), never the ordinary start', async () => {
+  const { pullMsFromEnv } = await import('./config.js');
+  const custom = parseAllDocuments(kwokConfigYaml({ ...KWOK_DEFAULTS, kubeletVersion: 'v1.34.4', nodeCount: 3, nodeLeaseSeconds: 40, pullMs: 1234 }));
+  const stages = new Map(
+    custom.slice(1).map((d) => {
+      const js = d.toJS() as { metadata: { name: string }; spec: { delay?: { durationMilliseconds: number }; selector: { matchExpressions: { cel: { expression: string } }[] }; next: { patches: { template: string }[] } } };
+      return [js.metadata.name, js.spec];
+    }),
+  );
+  const pull = stages.get('plinth-pod-pull');
+  assert.equal(pull?.delay?.durationMilliseconds, 1234);
+  assert.match(pull?.selector.matchExpressions[0]?.cel.expression ?? '', /"apps\.plinth\.dev\/prewarm-pull" in self\.metadata\.labels/);
+  assert.match(pull?.next.patches[0]?.template ?? '', /hasSuffix ":fail-pull"[\s\S]*ErrImagePull[\s\S]*StartError/);
+  assert.match(stages.get('plinth-pod-start')?.selector.matchExpressions[0]?.cel.expression ?? '', /!\("apps\.plinth\.dev\/prewarm-pull" in self\.metadata\.labels\)/);
+  assert.equal(pullMsFromEnv({ PLINTH_KWOK_PULL_MS: '500' }), 500);
+  assert.equal(pullMsFromEnv({ PLINTH_KWOK_PULL_MS: 'soon' }), 2000);
+  assert.equal(pullMsFromEnv({}), 2000);
+});

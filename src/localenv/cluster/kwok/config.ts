@@ -30,11 +30,19 @@ export const KWOK_DEFAULTS = {
   podStartDelayMs: 100,
   podStopDelayMs: 0,
   jobRunMs: 1000,
+  // A simulated image pull (PLINTH_KWOK_PULL_MS overrides it).
+  pullMs: 2000,
   // A kubelet with node leases reports an unchanged node status every 5 minutes (nodeStatusReportFrequency);
   // liveness comes from the lease. At 1,000 nodes a 60 s heartbeat was 17 node status patches/s, each sent to
   // every node watcher (scheduler, controller manager, kwok, Plinth).
   nodeHeartbeatMs: 300_000,
 } as const;
+
+/** The simulated pull duration: `PLINTH_KWOK_PULL_MS` when it is a whole number of ms, else the default (2000). */
+export function pullMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const v = env.PLINTH_KWOK_PULL_MS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : KWOK_DEFAULTS.pullMs;
+}
 
 /** Fallback pod CIDR of kwok (nodes we create carry their own spec.podCIDR). */
 export const KWOK_FALLBACK_CIDR = '10.240.0.1/16';

@@ -16,6 +16,12 @@ import { guardedStatusPatch, not, stage, tpl, when, type CelRequirement, type St
  *                                                       -> observedGeneration updated
  *   plinth-pod-job-complete  Running pod of a Job, nothing else pending (conditions current, generation
  *                                                          observed, images as in the spec) -> Succeeded
+ *   plinth-pod-pull          an image pull pod (label apps.plinth.dev/prewarm-pull), not yet reported
+ *                                                       -> after pullMs: images tagged `:fail-pull` wait in
+ *                                                          ErrImagePull; any other image is pulled and the
+ *                                                          init container fails to start its command (exit 128,
+ *                                                          StartError) as runc reports it: the pod is Failed.
+ *                                                          (The node's status.images: image-reporter.ts.)
  *   plinth-pod-delete        deletionTimestamp set, grace period not yet 0
  *                                                       -> DELETE with grace 0 (the API server keeps the
  *                                                          pod until its finalizers are gone)
@@ -37,6 +43,8 @@ export interface PodStageOptions {
   inPlaceDelayMs: number;
   podStopDelayMs: number;
   jobRunMs: number;
+  /** How long a simulated image pull takes (a pull pod's init container ends after it; PLINTH_KWOK_PULL_MS). */
+  pullMs: number;
 }
 
 /*
@@ -79,6 +87,9 @@ const DELETING = 'has(self.metadata.deletionTimestamp)';
  */
 const GRACE_ZERO = 'has(self.metadata.deletionGracePeriodSeconds) && self.metadata.deletionGracePeriodSeconds == 0';
 const RUNNING = 'self.status.phase == "Running"';
+/** CEL: an image pull pod of an ImagePrewarm (src/release/prewarm/pull-pod.ts). */
+const PULL_POD = '"apps.plinth.dev/prewarm-pull" in self.metadata.labels';
+const PULL_REPORTED = 'self.status.initContainerStatuses.size() > 0';
 const HAS_IP = 'self.status.podIP != ""';
 
 /** One selector requirement: all of `exprs`, in order. */
@@ -292,10 +303,53 @@ const JOB_COMPLETE = tpl([
   '  lastTransitionTime: {{ $now | Quote }}',
 ]);
 
+/**
+ * A pull pod after its (simulated) pull: ErrImagePull for images tagged `:fail-pull`, else the image is on the node
+ * and the pull container's command (a path no image has) fails to start, as runc reports it.
+ */
+const PULL_DONE = tpl([
+  ...HEADER,
+  '{{ $s := index .spec.initContainers 0 }}',
+  'hostIP: {{ NodeIPWith .spec.nodeName | Quote }}',
+  'startTime: {{ $now | Quote }}',
+  '{{ if hasSuffix ":fail-pull" $s.image }}',
+  'phase: Pending',
+  'initContainerStatuses:',
+  '- name: {{ $s.name | Quote }}',
+  '  image: {{ $s.image | Quote }}',
+  '  imageID: ""',
+  '  ready: false',
+  '  started: false',
+  '  restartCount: 0',
+  '  state:',
+  '    waiting:',
+  '      reason: ErrImagePull',
+  '      message: {{ printf "failed to pull and unpack image %q: not found (simulated: images tagged :fail-pull never pull)" $s.image | Quote }}',
+  '{{ else }}',
+  'phase: Failed',
+  'initContainerStatuses:',
+  '- name: {{ $s.name | Quote }}',
+  '  image: {{ $s.image | Quote }}',
+  `  imageID: ${imageId('$s.image')}`,
+  `  containerID: ${containerId('$s.name', '"init"')}`,
+  '  ready: false',
+  '  started: false',
+  '  restartCount: 0',
+  '  state:',
+  '    terminated:',
+  '      exitCode: 128',
+  '      reason: StartError',
+  '      message: {{ printf "failed to create containerd task: exec: %q: stat %s: no such file or directory" (index $s.command 0) (index $s.command 0) | Quote }}',
+  '      startedAt: "1970-01-01T00:00:00Z"',
+  '      finishedAt: {{ $now | Quote }}',
+  '{{ end }}',
+]);
+
 export function podStages(o: PodStageOptions): StageDoc[] {
   const live = [not(DELETING), RUNNING, HAS_IP];
   return [
-    stage('Pod', 'plinth-pod-start', allOf(not(DELETING), not(HAS_IP)), { patches: [guardedStatusPatch(START)] }, o.podStartDelayMs),
+    stage('Pod', 'plinth-pod-start', allOf(not(DELETING), not(HAS_IP), not(PULL_POD)), { patches: [guardedStatusPatch(START)] }, o.podStartDelayMs),
+    stage('Pod', 'plinth-pod-pull', allOf(PULL_POD, not(DELETING), not(PULL_REPORTED)), { patches: [guardedStatusPatch(PULL_DONE)] }, o.pullMs),
     stage('Pod', 'plinth-pod-ready-sync', allOf(...live, not(PENDING_IMAGE), CONDITIONS_STALE), {
       patches: [guardedStatusPatch(READY_SYNC)],
     }),
