@@ -25,6 +25,7 @@ export const PodCell = memo(function PodCell({ pod }: { pod: PodView }): ReactNo
         data-testid="pod-cell"
         data-pod={pod.name}
         data-state={pod.state}
+        data-batch={pod.batch === null ? undefined : pod.batch + 1}
         aria-label={`${pod.name}: ${t(`state.${pod.state}`)}`}
         style={{ display: 'inline-block', width: 14, height: 14, margin: 2, borderRadius: 3, background: STATE_COLOURS[pod.state], border: '1px solid rgba(0,0,0,0.15)' }}
       />

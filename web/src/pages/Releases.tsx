@@ -3,9 +3,10 @@
  * loaded as the list scrolls to its end) and rendered virtualised; namespace and phase filters, a name search.
  */
 import { Button, Card, Empty, Input, Progress, Select, Space, Tag, Typography } from 'antd';
+import { SearchOutlined } from '@ant-design/icons';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { Link } from 'react-router-dom';
+import { Link, useSearchParams } from 'react-router-dom';
 import { ApiError, apiGet, query } from '../api/client.js';
 import type { Page, ReleaseSummary } from '../api/types.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
@@ -20,8 +21,24 @@ const PHASES = ['Pending', 'Running', 'WaitingForConfirm', 'Paused', 'Completed'
 export function Releases(): ReactNode {
   const t = useT();
   const namespaces = useApi<{ items: Array<{ name: string }> }>('/api/v1/namespaces');
-  const [ns, setNs] = useState<string>('');
-  const [phase, setPhase] = useState<string>('');
+  const [params, setParams] = useSearchParams();
+  const ns = params.get('namespace') ?? '';
+  const phase = params.get('phase') ?? '';
+  const setFilter = useCallback(
+    (key: 'namespace' | 'phase') => (value: string) =>
+      setParams(
+        (p) => {
+          const next = new URLSearchParams(p);
+          if (value) next.set(key, value);
+          else next.delete(key);
+          return next;
+        },
+        { replace: true },
+      ),
+    [setParams],
+  );
+  const setNs = setFilter('namespace');
+  const setPhase = setFilter('phase');
   const [search, setSearch] = useState('');
   const [items, setItems] = useState<ReleaseSummary[]>([]);
   const [cont, setCont] = useState<string | null>(null);
@@ -59,6 +76,12 @@ export function Releases(): ReactNode {
     void load(null, gen);
   }, [load]);
 
+  // A user who may not list across namespaces is refused the "all" view: show the first namespace they may list.
+  const firstNs = namespaces.data?.items[0]?.name;
+  useEffect(() => {
+    if (ns === '' && error?.status === 403 && firstNs) setNs(firstNs);
+  }, [ns, error, firstNs, setNs]);
+
   const shown = useMemo(() => {
     const s = search.trim().toLowerCase();
     return s ? items.filter((i) => `${i.namespace}/${i.name}`.toLowerCase().includes(s) || (i.release?.name ?? '').toLowerCase().includes(s)) : items;
@@ -91,7 +114,7 @@ export function Releases(): ReactNode {
           options={[{ value: '', label: t('common.all') }, ...PHASES.map((p) => ({ value: p, label: p }))]}
           aria-label={t('releases.phase')}
         />
-        <Input.Search data-testid="release-search" allowClear placeholder={t('common.search')} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 260 }} />
+        <Input data-testid="release-search" allowClear prefix={<SearchOutlined />} placeholder={t('common.search')} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 260 }} />
         <Typography.Text type="secondary">
           {t('releases.count', { n: items.length })}
           {cont ? ` · ${t('releases.more')}` : ''}
