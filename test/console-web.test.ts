@@ -110,7 +110,16 @@ async function confirmWatchRollBack(page: Page, order: string, labels: { confirm
   assert.equal((await page.getByTestId('action-rollback').innerText()).replace(/\s/g, ''), labels.rollback);
   await page.getByTestId('action-rollback').click();
   await page.getByTestId('dialog-ok').click();
-  await page.getByTestId('history-row').filter({ hasText: ALICE }).filter({ hasText: /roll/i }).first().waitFor({ timeout: 30_000 });
+  try {
+    await page.getByTestId('history-row').filter({ hasText: ALICE }).filter({ hasText: /roll/i }).first().waitFor({ timeout: 30_000 });
+  } catch (err) {
+    // Say what the screen and the ReleaseOrder showed instead.
+    const banner = await page.getByTestId('error-banner').allInnerTexts();
+    const rows = await page.getByTestId('history-row').allInnerTexts();
+    const stored = await getOrder(env.client, NS, order);
+    await page.screenshot({ path: `/tmp/console-web-${order}.png`, fullPage: true }).catch(() => undefined);
+    throw new Error(`no rollback history row: banner ${JSON.stringify(banner)}; rows ${JSON.stringify(rows)}; phase ${stored.status?.phase}; history ${JSON.stringify(stored.status?.history)}`, { cause: err });
+  }
   await page.waitForFunction(() => ['RollingBack', 'RolledBack'].includes(document.querySelector('[data-testid=release-phase]')?.getAttribute('data-phase') ?? ''), undefined, { timeout: 60_000 });
   assert.equal(await page.evaluate(() => (window as unknown as { plinthMarker?: number }).plinthMarker), 42, 'the page was not reloaded');
   const stored = await getOrder(env.client, NS, order);
