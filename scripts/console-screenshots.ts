@@ -33,6 +33,7 @@ async function settle(page: Page, selector: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  process.env.PLINTH_LOG_LEVEL ??= 'warn';
   buildWeb();
   mkdirSync(OUT, { recursive: true });
   const env = await startReleaseCluster();
