@@ -1,6 +1,6 @@
 // Unit tests of the web console's pure parts (no cluster): the en and zh-CN catalogues have the same keys and
-// placeholders, no component hard-codes a user-visible string (JSX text or a text attribute), and the live
-// pod updates of the release detail.
+// placeholders, no component hard-codes a user-visible string (JSX text or a text attribute), the live pod
+// updates of the release detail, the grid's grouping, query strings and durations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +9,9 @@ import { en } from '../web/src/i18n/en.js';
 import { zhCN } from '../web/src/i18n/zh-CN.js';
 import { applyPodEvent, concerns } from '../web/src/releaseLive.js';
 import type { ChangeEvent, ReleaseDetail } from '../web/src/api/types.js';
+import { query } from '../web/src/api/client.js';
+import { duration, secondsBetween } from '../web/src/components/format.js';
+import { groupPods } from '../web/src/podGroups.js';
 
 const placeholders = (s: string): string[] => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!).sort();
 
@@ -105,4 +108,25 @@ test('ReleaseOrder and CellDeployment events of this release reload it; others d
   assert.equal(concerns(detail, ev({ kind: 'CellDeployment', name: 'api' })), false);
   assert.equal(concerns(detail, ev({ kind: 'CellDeployment', name: 'web', namespace: 'other' })), false);
   assert.equal(concerns(detail, ev({ kind: 'Pod' })), false);
+});
+
+test('pods grouped by unit (sorted) then batch, pods the release does not change under null', () => {
+  const pod = (name: string, unit: string, batch: number | null): ReleaseDetail['pods'][number] => ({ name, unit, batch, node: null, revision: 'r', state: 'ready', ready: true });
+  const g = groupPods([pod('b1', 'zone-b', 1), pod('a0', 'zone-a', 0), pod('a1', 'zone-a', 1), pod('a2', 'zone-a', 1), pod('c', 'zone-c', null)]);
+  assert.deepEqual([...g.keys()], ['zone-a', 'zone-b', 'zone-c']);
+  assert.deepEqual([...g.get('zone-a')!.entries()].map(([b, ps]) => [b, ps.map((p) => p.name)]), [[0, ['a0']], [1, ['a1', 'a2']]]);
+  assert.deepEqual(g.get('zone-c')!.get(null)!.map((p) => p.name), ['c']);
+});
+
+test('query strings keep only set values; durations and spans read as people write them', () => {
+  assert.equal(query({ namespace: 'shop', phase: '', limit: 200, continue: null, x: undefined }), '?namespace=shop&limit=200');
+  assert.equal(query({ a: '' }), '');
+  assert.equal(query({ continue: 'a b&c' }), '?continue=a+b%26c');
+  assert.equal(duration(null), '—');
+  assert.equal(duration(42), '42s');
+  assert.equal(duration(125), '2m5s');
+  assert.equal(duration(3 * 3600 + 120), '3h2m');
+  assert.equal(secondsBetween('2026-01-01T00:00:00Z', '2026-01-01T00:01:30Z'), 90);
+  assert.equal(secondsBetween('2026-01-01T00:00:00Z', null, Date.parse('2026-01-01T00:00:10Z')), 10);
+  assert.equal(secondsBetween(null, null), null);
 });

@@ -4,13 +4,16 @@
 //    the batch in the dialog, sees the next batch progress live (a pod cell's data-state changes without a
 //    reload), rolls back, and sees the history row naming her;
 //  - the same in zh-CN (Chinese labels; the language switch, remembered across a reload);
-//  - bob (bound to `view`) clicks Confirm and sees the API server's 403 in the error banner.
+//  - bob (bound to `view`) clicks Confirm and sees the API server's 403 in the error banner;
+//  - the releases list of 450 CellDeployments pages on the server as it scrolls and keeps only the rows in view
+//    in the DOM.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { apply } from '../src/kube/apply.js';
+import { forEachLimit } from '../src/kube/pool.js';
 import { ref, resourcePath } from '../src/kube/resource.js';
 import { buildWeb, launchChromium, webContext } from './support/console-web.js';
 import {
@@ -31,6 +34,8 @@ import {
 const NS = 'shop';
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const ALICE = `system:serviceaccount:${NS}:alice`;
+const MANY_NS = 'many';
+const MANY = 450;
 
 let env: ReleaseEnv;
 let controllers: { stop: () => Promise<void> } | undefined;
@@ -49,12 +54,12 @@ async function saToken(ns: string, name: string): Promise<string> {
   return r.status.token;
 }
 
-async function serviceAccount(name: string, role: string): Promise<void> {
+async function serviceAccount(name: string, role: string, bindingNs = NS): Promise<void> {
   await apply(env.client, ref('v1', 'serviceaccounts', NS), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } });
-  await apply(env.client, ref(RBAC, 'rolebindings', NS), {
+  await apply(env.client, ref(RBAC, 'rolebindings', bindingNs), {
     apiVersion: RBAC,
     kind: 'RoleBinding',
-    metadata: { name: `${name}-${role}`, namespace: NS },
+    metadata: { name: `${name}-${role}`, namespace: bindingNs },
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
     subjects: [{ kind: 'ServiceAccount', name, namespace: NS }],
   });
@@ -137,7 +142,9 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     controllers = runControllersInProcess(env.client);
     await installAggregatedRoles(env.client);
     await ensureNamespace(env.client, NS);
+    await ensureNamespace(env.client, MANY_NS);
     await serviceAccount('alice', 'edit');
+    await serviceAccount('alice', 'view', MANY_NS);
     await serviceAccount('bob', 'view');
     tokens.alice = await saToken(NS, 'alice');
     tokens.bob = await saToken(NS, 'bob');
@@ -176,11 +183,12 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     const page = await signedIn('alice', `/releases/${NS}/web`);
     assert.equal(await page.getByTestId('lang-switch').inputValue(), 'en');
     await confirmWatchRollBack(page, orders.web!, { confirm: 'Confirm', rollback: 'Rollback' });
-    // The list: alice may not list across namespaces, so it shows the first namespace she may list; the search
-    // box narrows the loaded rows.
+    // The list: alice may not list across namespaces, so it shows the first namespace she may list (many or
+    // shop, depending on whether the paging test ran first); the search box narrows the loaded rows.
     await page.goto(`${base}/releases`);
+    await page.waitForURL(/namespace=(many|shop)/);
+    await page.goto(`${base}/releases?namespace=${NS}`);
     await page.locator(`[data-testid=release-row][data-name="${NS}/web"]`).waitFor();
-    assert.match(page.url(), /namespace=shop/);
     await page.getByTestId('release-search').fill('api');
     await page.locator(`[data-testid=release-row][data-name="${NS}/web"]`).waitFor({ state: 'detached' });
     assert.deepEqual(await page.getByTestId('release-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-name'))), [`${NS}/api`]);
@@ -197,5 +205,27 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     await page.getByTestId('action-rollback').waitFor();
     assert.equal(await page.getByTestId('lang-switch').inputValue(), 'en', 'remembered in localStorage');
     assert.equal(await page.evaluate(() => localStorage.getItem('plinth.lang')), 'en');
+  });
+
+  test('the releases list pages on the server and renders only the rows in view', async () => {
+    await forEachLimit(
+      Array.from({ length: MANY }, (_v, i) => `app-${String(i).padStart(4, '0')}`),
+      8,
+      async (name) => {
+        await env.client.create(cdRef(MANY_NS), cellDeployment(MANY_NS, name, { replicas: 0 }));
+      },
+    );
+    const page = await signedIn('alice', `/releases?namespace=${MANY_NS}`);
+    const rows = page.getByTestId('release-row');
+    await rows.first().waitFor();
+    const shown = await rows.count();
+    assert.ok(shown > 5 && shown < 100, `${shown} rows in the DOM: only those in view (and a few more) are rendered`);
+    // Scrolling to the end loads the next pages (200 a page) until the last one is in view.
+    const last = page.locator(`[data-testid=release-row][data-name="${MANY_NS}/app-${String(MANY - 1).padStart(4, '0')}"]`);
+    await eventually('the last row after scrolling', async () => {
+      await page.getByTestId('release-list').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+      return (await last.count()) > 0 ? true : undefined;
+    }, 60_000, 300);
+    assert.ok((await rows.count()) < 100, 'still virtualised at the end of the list');
   });
 });

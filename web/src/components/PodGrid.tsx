@@ -9,6 +9,7 @@ import type { BatchView, PodState, PodView } from '../api/types.js';
 import { useT } from '../i18n/index.js';
 import { duration, secondsBetween } from './format.js';
 import { PhaseTag } from './PhaseTag.js';
+import { groupPods } from '../podGroups.js';
 
 export const STATE_COLOURS: Record<PodState, string> = {
   waiting: '#d9d9d9',
@@ -45,19 +46,6 @@ export function Legend(): ReactNode {
       ))}
     </span>
   );
-}
-
-/** Pure: pods grouped by unit then batch index (null: not changed by the release). */
-export function groupPods(pods: readonly PodView[]): Map<string, Map<number | null, PodView[]>> {
-  const out = new Map<string, Map<number | null, PodView[]>>();
-  for (const p of pods) {
-    let row = out.get(p.unit);
-    if (!row) out.set(p.unit, (row = new Map()));
-    const cell = row.get(p.batch);
-    if (cell) cell.push(p);
-    else row.set(p.batch, [p]);
-  }
-  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 export function PodGrid({ pods, batches }: { pods: PodView[]; batches: BatchView[] }): ReactNode {
