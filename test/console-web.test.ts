@@ -101,14 +101,15 @@ async function confirmWatchRollBack(page: Page, order: string, labels: { confirm
   await page.getByTestId('release-phase').and(page.locator('[data-phase=WaitingForConfirm]')).waitFor();
   assert.deepEqual(await batchStates(page, 2), ['waiting', 'waiting']);
   assert.equal((await page.getByTestId('action-confirm').innerText()).replace(/\s/g, ''), labels.confirm);
-  // A marker on the window: it survives only if the page is never reloaded.
-  await page.evaluate(() => ((window as unknown as { plinthMarker: number }).plinthMarker = 42));
+  // A marker on the window: it survives only if the page is never reloaded. (Page-side code is given as
+  // strings: this file is type-checked without the DOM library.)
+  await page.evaluate('window.plinthMarker = 42');
 
   await page.getByTestId('action-confirm').click();
   await page.getByTestId('dialog-ok').click();
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=pod-cell][data-batch="2"]')].some((e) => e.getAttribute('data-state') !== 'waiting'), undefined, { timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelector('[data-testid=release-batch-2]')?.getAttribute('data-phase') !== 'WaitingForConfirm', undefined, { timeout: 30_000 });
-  assert.equal(await page.evaluate(() => (window as unknown as { plinthMarker?: number }).plinthMarker), 42, 'the page was not reloaded');
+  await page.waitForFunction(`[...document.querySelectorAll('[data-testid=pod-cell][data-batch="2"]')].some((e) => e.getAttribute('data-state') !== 'waiting')`, undefined, { timeout: 60_000 });
+  await page.waitForFunction(`document.querySelector('[data-testid=release-batch-2]')?.getAttribute('data-phase') !== 'WaitingForConfirm'`, undefined, { timeout: 30_000 });
+  assert.equal(await page.evaluate('window.plinthMarker'), 42, 'the page was not reloaded');
   const confirmed = await getOrder(env.client, NS, order);
   assert.ok((confirmed.spec.confirmedBatches ?? 0) >= 1, 'the confirm reached the ReleaseOrder');
 
@@ -125,8 +126,8 @@ async function confirmWatchRollBack(page: Page, order: string, labels: { confirm
     await page.screenshot({ path: `/tmp/console-web-${order}.png`, fullPage: true }).catch(() => undefined);
     throw new Error(`no rollback history row: banner ${JSON.stringify(banner)}; rows ${JSON.stringify(rows)}; phase ${stored.status?.phase}; history ${JSON.stringify(stored.status?.history)}`, { cause: err });
   }
-  await page.waitForFunction(() => ['RollingBack', 'RolledBack'].includes(document.querySelector('[data-testid=release-phase]')?.getAttribute('data-phase') ?? ''), undefined, { timeout: 60_000 });
-  assert.equal(await page.evaluate(() => (window as unknown as { plinthMarker?: number }).plinthMarker), 42, 'the page was not reloaded');
+  await page.waitForFunction(`['RollingBack', 'RolledBack'].includes(document.querySelector('[data-testid=release-phase]')?.getAttribute('data-phase') ?? '')`, undefined, { timeout: 60_000 });
+  assert.equal(await page.evaluate('window.plinthMarker'), 42, 'the page was not reloaded');
   const stored = await getOrder(env.client, NS, order);
   const mine = (stored.status?.history ?? []).filter((h) => h.by === ALICE).map((h) => h.action);
   assert.ok(mine.some((a) => /confirm/i.test(a)) && mine.some((a) => /roll/i.test(a)), JSON.stringify(stored.status?.history));
@@ -204,7 +205,7 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     await page.reload();
     await page.getByTestId('action-rollback').waitFor();
     assert.equal(await page.getByTestId('lang-switch').inputValue(), 'en', 'remembered in localStorage');
-    assert.equal(await page.evaluate(() => localStorage.getItem('plinth.lang')), 'en');
+    assert.equal(await page.evaluate("localStorage.getItem('plinth.lang')"), 'en');
   });
 
   test('the releases list pages on the server and renders only the rows in view', async () => {
