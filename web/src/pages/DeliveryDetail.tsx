@@ -9,7 +9,7 @@ import { when } from '../components/format.js';
 import { PhaseTag } from '../components/PhaseTag.js';
 import { rowTestId } from '../components/rowTestId.js';
 import { useApi } from '../hooks/useApi.js';
-import { useEvents } from '../hooks/useEvents.js';
+import { useLiveReload } from '../hooks/useLiveReload.js';
 import { useT } from '../i18n/index.js';
 import { Waves } from './Fleet.js';
 
@@ -21,9 +21,7 @@ export function DeliveryDetailPage(): ReactNode {
   const { ns = '', name = '' } = useParams();
   const base = `/api/v1/namespaces/${encodeURIComponent(ns)}/fleet/deliveries/${encodeURIComponent(name)}`;
   const d = useApi<DeliveryDetail>(base);
-  useEvents(ns, (e) => {
-    if ((e.kind === 'FleetDelivery' && e.name === name) || e.kind === 'ClusterDelivery') d.reload();
-  });
+  useLiveReload(ns, (e) => (e.kind === 'FleetDelivery' && e.name === name) || e.kind === 'ClusterDelivery', d.reload);
   if (!d.data) return d.error ? <ErrorBanner error={d.error} /> : <Spin />;
   const { delivery, clusters, history } = d.data;
   return (

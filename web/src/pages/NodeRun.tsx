@@ -1,5 +1,5 @@
 /** `/upgrade/runs/:name`: a node rolling run, per-node phase, time and PDB waits; pause / resume / abort. */
-import { Card, Descriptions, Space, Spin, Table } from 'antd';
+import { Button, Card, Descriptions, Space, Spin, Table } from 'antd';
 import type { ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import type { NodeRunDetail } from '../api/types.js';
@@ -25,7 +25,14 @@ export function NodeRun(): ReactNode {
   return (
     <Space direction="vertical" size="large" style={{ width: '100%' }}>
       <ErrorBanner error={d.error} />
-      <Card title={t('upgrade.run', { name: run.name })} extra={<PhaseTag phase={run.phase} testId="run-phase" />}>
+      <Card title={t('upgrade.run', { name: run.name })} extra={
+          <Space>
+            <PhaseTag phase={run.phase} testId="run-phase" />
+            <Button size="small" onClick={d.reload}>
+              {t('common.refresh')}
+            </Button>
+          </Space>
+        }>
         <Descriptions size="small" column={{ xs: 1, md: 3 }}>
           <Descriptions.Item label={t('upgrade.target')}>{run.target}</Descriptions.Item>
           <Descriptions.Item label={t('upgrade.window')}>{String(run.window)}</Descriptions.Item>

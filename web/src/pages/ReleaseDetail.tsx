@@ -4,7 +4,7 @@
  * release loads the detail again (no reload of the page, no polling).
  */
 import { Badge, Card, Col, Descriptions, Row, Space, Spin, Typography } from 'antd';
-import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import type { ReleaseDetail } from '../api/types.js';
 import { ActionButtons, type ActionSpec } from '../components/ActionButtons.js';
@@ -13,7 +13,7 @@ import { PhaseTag } from '../components/PhaseTag.js';
 import { Legend, PodGrid } from '../components/PodGrid.js';
 import { BatchTimeline, Checks, History } from '../components/ReleaseParts.js';
 import { useApi } from '../hooks/useApi.js';
-import { useEvents } from '../hooks/useEvents.js';
+import { useLiveReload } from '../hooks/useLiveReload.js';
 import { useT, type Translate } from '../i18n/index.js';
 import { applyPodEvent, concerns } from '../releaseLive.js';
 
@@ -37,18 +37,14 @@ export function ReleaseDetailPage(): ReactNode {
   const loaded = useApi<ReleaseDetail>(`/api/v1/namespaces/${encodeURIComponent(ns)}/releases/${encodeURIComponent(name)}`);
   const [detail, setDetail] = useState<ReleaseDetail | undefined>(undefined);
   useEffect(() => setDetail(loaded.data), [loaded.data]);
-  const timer = useRef<number | undefined>(undefined);
-  const { reload } = loaded;
-  const reloadSoon = useCallback(() => {
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(reload, 150);
-  }, [reload]);
-  useEffect(() => () => window.clearTimeout(timer.current), []);
-  const live = useEvents(ns, (e) => {
-    if (!detail) return;
-    if (e.kind === 'Pod') setDetail((d) => (d ? applyPodEvent(d, e) : d));
-    else if (concerns(detail, e)) reloadSoon();
-  });
+  const live = useLiveReload(
+    ns,
+    (e) => detail !== undefined && concerns(detail, e),
+    loaded.reload,
+    (e) => {
+      if (e.kind === 'Pod') setDetail((d) => (d ? applyPodEvent(d, e) : d));
+    },
+  );
 
   if (!detail) {
     return loaded.error ? <ErrorBanner error={loaded.error} /> : <Spin />;
@@ -79,7 +75,7 @@ export function ReleaseDetailPage(): ReactNode {
             {detail.pods.filter((p) => p.state === 'ready').length}/{detail.pods.length}
           </Descriptions.Item>
         </Descriptions>
-        <ActionButtons actions={releaseActions(detail, t)} base={`/api/v1/namespaces/${encodeURIComponent(ns)}/releases/${encodeURIComponent(name)}`} objectName={`${st.namespace}/${st.target.name}`} onDone={reload} />
+        <ActionButtons actions={releaseActions(detail, t)} base={`/api/v1/namespaces/${encodeURIComponent(ns)}/releases/${encodeURIComponent(name)}`} objectName={`${st.namespace}/${st.target.name}`} onDone={loaded.reload} />
       </Card>
       <Card title={t('release.grid')} extra={<Typography.Text type="secondary">{t('release.legend')}: <Legend /></Typography.Text>}>
         <PodGrid pods={detail.pods} batches={st.batches} />
