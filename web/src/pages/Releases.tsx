@@ -100,19 +100,21 @@ export function Releases(): ReactNode {
       <Space wrap style={{ marginBottom: 16 }}>
         <Select
           data-testid="filter-namespace"
-          style={{ width: 200 }}
+          style={{ width: 260 }}
           value={ns}
           onChange={setNs}
           options={[{ value: '', label: t('common.all') }, ...(namespaces.data?.items ?? []).map((n) => ({ value: n.name, label: n.name }))]}
           aria-label={t('releases.namespace')}
+          prefix={`${t('releases.namespace')}:`}
         />
         <Select
           data-testid="filter-phase"
-          style={{ width: 200 }}
+          style={{ width: 260 }}
           value={phase}
           onChange={setPhase}
           options={[{ value: '', label: t('common.all') }, ...PHASES.map((p) => ({ value: p, label: p }))]}
           aria-label={t('releases.phase')}
+          prefix={`${t('releases.phase')}:`}
         />
         <Input data-testid="release-search" allowClear prefix={<SearchOutlined />} placeholder={t('common.search')} value={search} onChange={(e) => setSearch(e.target.value)} style={{ width: 260 }} />
         <Typography.Text type="secondary">
@@ -150,7 +152,7 @@ export function Releases(): ReactNode {
                   {r.release?.paused ? <Tag>{t('action.pause')}</Tag> : null}
                 </span>
                 <span>{r.release?.currentBatch ? `${r.release.currentBatch.number}/${r.release.batchCount}` : '—'}</span>
-                <span>
+                <span style={{ paddingRight: 16 }}>
                   <Progress size="small" percent={r.replicas ? Math.round((100 * r.readyReplicas) / r.replicas) : 100} format={() => `${r.readyReplicas}/${r.replicas}`} />
                 </span>
                 <Typography.Text ellipsis>{r.release ? t('release.revisions', { from: r.release.fromRevision || '—', to: r.release.toRevision }) : '—'}</Typography.Text>
