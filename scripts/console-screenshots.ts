@@ -33,7 +33,6 @@ async function settle(page: Page, selector: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  process.env.PLINTH_LOG_LEVEL ??= 'warn';
   buildWeb();
   mkdirSync(OUT, { recursive: true });
   const env = await startReleaseCluster();

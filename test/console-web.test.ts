@@ -4,6 +4,7 @@
 //    the batch in the dialog, sees the next batch progress live (a pod cell's data-state changes without a
 //    reload), rolls back, and sees the history row naming her;
 //  - the same in zh-CN (Chinese labels; the language switch, remembered across a reload);
+//  - the sign-in screen shows "Sign in with SSO" only when /api/v1/session/config says OIDC is on;
 //  - bob (bound to `view`) clicks Confirm and sees the API server's 403 in the error banner;
 //  - the releases list of 450 CellDeployments pages on the server as it scrolls and keeps only the rows in view
 //    in the DOM.
@@ -166,6 +167,24 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     await srv?.close();
     await controllers?.stop();
     await env?.stop();
+  });
+
+  test('the sign-in screen offers SSO only when the console\'s config says OIDC is on', async () => {
+    const ctx = await webContext(browser, base);
+    contexts.push(ctx);
+    const page = await ctx.newPage();
+    // Today's server may not serve the config route yet (its answer, 404, leaves token sign-in only).
+    await page.goto(`${base}/signin`);
+    await page.getByTestId('signin-token').waitFor();
+    const config = await page.evaluate("fetch('/api/v1/session/config').then((r) => r.ok ? r.json() : null)");
+    const serverSaysOn = (config as { oidc?: { enabled?: boolean } } | null)?.oidc?.enabled === true;
+    assert.equal(await page.getByTestId('signin-sso').count(), serverSaysOn ? 1 : 0);
+    // With OIDC on, the button goes to the login route with where to come back to.
+    await page.route(`${base}/api/v1/session/config`, (route) => route.fulfill({ json: { oidc: { enabled: true, issuer: 'https://issuer.example', loginUrl: '/api/v1/session/oidc/login' }, tokenLogin: true } }));
+    await page.goto(`${base}/signin?next=%2Freleases`);
+    const sso = page.getByTestId('signin-sso');
+    await sso.waitFor();
+    assert.equal(await sso.getAttribute('href'), '/api/v1/session/oidc/login?next=%2Freleases');
   });
 
   test('a view-only user who confirms sees the API server\'s 403 in the error banner', async () => {
