@@ -16,7 +16,8 @@ import { useT } from '../i18n/index.js';
 
 const PAGE = 200;
 const ROW = 48;
-const PHASES = ['Pending', 'Running', 'WaitingForConfirm', 'Paused', 'Completed', 'Failed', 'RollingBack', 'RolledBack', 'Superseded'];
+// The ReleaseOrder phases (src/api/release/releaseorder.ts), the values the API's `phase` filter accepts.
+const PHASES = ['Pending', 'Progressing', 'WaitingForConfirm', 'Paused', 'Blocked', 'Completed', 'RollingBack', 'RolledBack', 'Superseded', 'Failed'];
 
 export function Releases(): ReactNode {
   const t = useT();
