@@ -22,6 +22,7 @@ import { renderFigures } from '../lib/report.js';
 import { analyseLoss } from './analysis.js';
 import { auditArgs } from './audit.js';
 import { batchTimes } from './batches.js';
+import { watchBringUp } from './bringup-steps.js';
 import { caveats } from './caveats.js';
 import { releaseFigures, summarise, type WorkloadResult, type WorkloadSummary } from './figures.js';
 import { startPreStopSim } from './prestop.js';
@@ -72,7 +73,9 @@ async function change(ctx: WindowContext, w: Workload, label: string, patch: () 
 
 async function runWorkload(ctx: WindowContext, w: Workload, loadDuring: number[]): Promise<{ result: WorkloadResult; extra: string }> {
   const { client } = ctx;
+  const upSteps = await watchBringUp(client, w.namespace, `${w.name} bring-up`);
   const bringUp = await change(ctx, w, 'bring-up', () => client.create(w.res, w.manifest(REPLICAS)), REPLICAS);
+  let extra = await upSteps.stop();
   log(`${w.name}: ${REPLICAS} pods ready in ${(bringUp.ms / 1000).toFixed(1)} s`);
   await sleep(3_000);
   const recorder = await startRecorder(client, w.namespace);
@@ -92,7 +95,7 @@ async function runWorkload(ctx: WindowContext, w: Workload, loadDuring: number[]
   log(`${w.name}: released in ${(release.ms / 1000).toFixed(1)} s`);
   await sleep(SETTLE_MS);
   const rec = await recorder.stop();
-  let extra = steps ? await steps.stop() : '';
+  if (steps) extra += await steps.stop();
   if (w.name === 'CellDeployment') extra = (await batchTimes(client, w.namespace, await client.get<CellDeployment>(w.res, 'web'))) + extra;
   const loss = analyseLoss(rec.pods, rec.slices, {
     from: changedAt,
@@ -109,7 +112,9 @@ async function runWorkload(ctx: WindowContext, w: Workload, loadDuring: number[]
     const scaleTo = (n: number) => () => client.patch<{ metadata: { generation?: number } }>(w.res, 'web', { spec: { replicas: n } }, 'merge');
     result.scaleDown = await change(ctx, w, 'scale-down', scaleTo(half), half);
     await sleep(SETTLE_MS);
+    const scaleSteps = await watchBringUp(client, w.namespace, `${w.name} scale-up`);
     result.scaleUp = await change(ctx, w, 'scale-up', scaleTo(REPLICAS), REPLICAS);
+    extra += await scaleSteps.stop();
     log(`${w.name}: scaled to ${half} in ${(result.scaleDown.ms / 1000).toFixed(1)} s, back to ${REPLICAS} in ${(result.scaleUp.ms / 1000).toFixed(1)} s`);
   }
   // Leave the machine to the next workload: its pods stay, but nothing of this one changes any more.
