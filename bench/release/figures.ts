@@ -14,6 +14,8 @@ export interface WorkloadResult {
   scaleDown?: Window;
   scaleUp?: Window;
   loss: LossFigures;
+  /** The same analysis over the scale-down to half. */
+  scaleDownLoss?: LossFigures;
 }
 
 /** The numbers of one workload, flat (what the JSON file holds per workload). */
@@ -26,6 +28,8 @@ export interface WorkloadSummary {
   lossyPodSecondsReady: number;
   lossyPodSecondsStopped: number;
   lossyPods: number;
+  scaleDownLossyPodSeconds?: number;
+  scaleDownLossyRequests?: Record<string, number>;
   /** Keyed by the propagation delay in ms. */
   lossyRequests: Record<string, number>;
   lossyRequestsStopped: Record<string, number>;
@@ -57,6 +61,8 @@ export function summarise(r: WorkloadResult, replicas: number): WorkloadSummary 
     lossyPodSecondsReady: r.loss.podSecondsReady.podSeconds,
     lossyPodSecondsStopped: r.loss.podSecondsStopped.podSeconds,
     lossyPods: r.loss.podSeconds.pods,
+    scaleDownLossyPodSeconds: r.scaleDownLoss?.podSeconds.podSeconds,
+    scaleDownLossyRequests: r.scaleDownLoss && byDelay(r.scaleDownLoss.requests, 'lossy'),
     lossyRequests: byDelay(r.loss.requests, 'lossy'),
     lossyRequestsStopped: byDelay(r.loss.requestsStopped, 'lossy'),
     requestsSent: r.loss.requests[0]?.requests ?? 0,
@@ -101,6 +107,8 @@ export function releaseFigures(s: Record<WorkloadName, WorkloadSummary>, delaysM
     row('bring-up time (0 to all ready)', 's', (w) => w.bringUpSeconds, { target: '≤ 1.2× Deployment', check: withinOf(1.2) }),
     row('API writes per pod at bring-up, all clients', 'writes', (w) => w.bringUpWritesPerPod),
     row('scale down to half', 's', (w) => w.scaleDownSeconds, { target: '≤ 1.2× Deployment', check: withinOf(1.2) }),
+    row('lossy pod-seconds during the scale-down (issue reading)', 'pod-s', (w) => w.scaleDownLossyPodSeconds),
+    ...delaysMs.map((d) => row(`lossy requests during the scale-down, kube-proxy ${d} ms behind`, 'requests', (w) => w.scaleDownLossyRequests?.[String(d)])),
     row('scale back up to all', 's', (w) => w.scaleUpSeconds, { target: '≤ 1.2× Deployment', check: withinOf(1.2) }),
   ];
 }

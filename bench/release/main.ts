@@ -6,7 +6,7 @@
 // (EndpointSlices) and the pods; the analysis counts the pod-seconds a pod going away was still listed, and a
 // simulated client at a fixed rate counts the requests that would have reached such a pod.
 //   npm run bench -- release   (BENCH_REPLICAS, BENCH_NODES, BENCH_BATCH, BENCH_PRESTOP_SECONDS, BENCH_CLIENT_RATE,
-//   BENCH_PROXY_DELAY_MS, BENCH_RELEASE_JSON=<file> for a JSON results file, BENCH_SKIP_SCALE=1;
+//   BENCH_PROXY_DELAY_MS, BENCH_RELEASE_JSON=<file> for a JSON results file, BENCH_SKIP_SCALE=1, BENCH_KEEP_AUDIT=1;
 //   BENCH_APISERVER_ARGS adds kube-apiserver flags; BENCH_NODE_PROFILE=<dir> writes CPU profiles of this process)
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -97,21 +97,19 @@ async function runWorkload(ctx: WindowContext, w: Workload, loadDuring: number[]
   const rec = await recorder.stop();
   if (steps) extra += await steps.stop();
   if (w.name === 'CellDeployment') extra = (await batchTimes(client, w.namespace, await client.get<CellDeployment>(w.res, 'web'))) + extra;
-  const loss = analyseLoss(rec.pods, rec.slices, {
-    from: changedAt,
-    to: rec.to,
-    preStopMs: w.name === 'Deployment+preStop' ? PRESTOP_SECONDS * 1000 : 0,
-    rate: RATE,
-    delaysMs: DELAYS_MS,
-    seed: 21,
-  });
+  const lossOptions = { preStopMs: w.name === 'Deployment+preStop' ? PRESTOP_SECONDS * 1000 : 0, rate: RATE, delaysMs: DELAYS_MS, seed: 21 };
+  const loss = analyseLoss(rec.pods, rec.slices, { ...lossOptions, from: changedAt, to: rec.to });
   log(`${w.name}: ${loss.podSeconds.podSeconds.toFixed(2)} lossy pod-seconds, ${loss.requests.map((r) => `${r.lossy} lossy requests at ${r.delayMs} ms`).join(', ')}`);
   const result: WorkloadResult = { name: w.name, bringUp, release, loss };
   if (process.env.BENCH_SKIP_SCALE !== '1') {
     const half = Math.floor(REPLICAS / 2);
     const scaleTo = (n: number) => () => client.patch<{ metadata: { generation?: number } }>(w.res, 'web', { spec: { replicas: n } }, 'merge');
+    const downRec = await startRecorder(client, w.namespace);
+    const downAt = Date.now();
     result.scaleDown = await change(ctx, w, 'scale-down', scaleTo(half), half);
     await sleep(SETTLE_MS);
+    const down = await downRec.stop();
+    result.scaleDownLoss = analyseLoss(down.pods, down.slices, { ...lossOptions, from: downAt, to: down.to });
     const scaleSteps = await watchBringUp(client, w.namespace, `${w.name} scale-up`);
     result.scaleUp = await change(ctx, w, 'scale-up', scaleTo(REPLICAS), REPLICAS);
     extra += await scaleSteps.stop();
@@ -195,7 +193,8 @@ async function main(): Promise<void> {
     await manager?.catch(() => 1);
     client.close();
     await cluster.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP_AUDIT === '1') log(`audit log kept: ${audit.logPath}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
 
