@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     await installCrds(client);
     manager = runManager({ kubeConfig: cluster.kubeConfig, metricsPort: 0, leaderElect: false, namespace: 'plinth-system', signal: stopManager.signal });
     for (const w of all) await createNamespaceAndService(client, w.namespace);
+    // The manager's informers start with it: let them sync so the first bring-up does not pay for its start.
+    await sleep(10_000);
     const ctx: WindowContext = { cluster, client, auditLog: audit.logPath, log };
     const results: WorkloadResult[] = [];
     const extras: string[] = [];
