@@ -9,13 +9,10 @@ import { drainState } from './drain.js';
 import { TIMER_SLACK_MS } from './finalize.js';
 import { createPod, deletePod, drainPod, releaseFinalizer } from './pod-writes.js';
 import { planScaling, type Creation } from './scale-plan.js';
-import { slowStart } from './slow-start.js';
 import { errorMessage } from '../../../errors/index.js';
 
-/** Deletions in flight at once when scaling down. */
+/** Writes in flight at once when scaling (creations and deletions). */
 const PARALLEL = 16;
-/** The first slow-start batch of creations (then 2, 4, 8, …, as ReplicaSet's controller does). */
-const SLOW_START_INITIAL = 1;
 /** Pods created per reconcile at most (ReplicaSet's slow start in spirit: a broken template fails fast). */
 const MAX_CREATE = 500;
 
@@ -53,22 +50,17 @@ export async function createPods(ctx: SyncContext, wanted: readonly Creation[], 
   }
   ctx.expectations.expectCreations(ctx.key, creations.length);
   const made = new Map<string, number>();
-  // ReplicaSet's slow start (1, 2, 4, … at once): a broken template costs one request, not hundreds; the
-  // creations a failed batch leaves out are no longer expected, and the next reconcile retries them.
-  const started = await slowStart(creations, SLOW_START_INITIAL, async (c) => {
+  await forEachLimit(creations, PARALLEL, async (c) => {
     const pod = buildPod(ctx.cd, { name: c.reuseName ?? newPodName(ctx.cd.metadata.name ?? ''), unit: c.unit, revision, template });
     try {
       await createWithRetry(ctx, pod);
       made.set(c.unit, (made.get(c.unit) ?? 0) + 1);
       out.changed = true;
-      return true;
     } catch (err) {
       ctx.expectations.creationObserved(ctx.key);
       out.failures.push(`create pod in unit ${c.unit}: ${errorMessage(err)}`);
-      return false;
     }
   });
-  for (let i = started; i < creations.length; i++) ctx.expectations.creationObserved(ctx.key);
   if (made.size > 0) {
     const what = [...made].map(([u, n]) => `${n} in ${u}`).join(', ');
     ctx.events.normal(ctx.cd, 'SuccessfulCreate', `created pods at revision ${revision}: ${what}`);
