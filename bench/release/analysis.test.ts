@@ -33,3 +33,13 @@ test('observations before the window count as the state at its start', () => {
   assert.equal(r.podSeconds.podSeconds, 2);
   assert.equal(r.requests[0]!.lossy, 20);
 });
+
+test('a propagation delay does not leave the start of the window without endpoints', () => {
+  const pods = [pod(0, 'a')];
+  const slices: SliceObs[] = [{ t: 0, slice: 's', endpoints: [ep('a', true, true)] }];
+  const r = analyseLoss(pods, slices, { from: 1000, to: 2000, preStopMs: 0, rate: 100, delaysMs: [0, 100], seed: 1 });
+  assert.deepEqual(
+    r.requests.map((x) => x.noEndpoint),
+    [0, 0],
+  );
+});

@@ -30,14 +30,16 @@ export interface LossFigures {
   requestsStopped: Array<{ delayMs: number } & ClientSimResult>;
 }
 
-/** Observations from `from` on, plus the last state before it (so intervals open at `from` are kept). */
+/** Observations from `from` on, with earlier ones moved to `from` (so the state at `from` is kept). */
 function clip<T extends { t: number }>(obs: readonly T[], from: number): T[] {
   return obs.map((o) => (o.t < from ? { ...o, t: from } : o));
 }
 
 export function analyseLoss(pods: readonly PodObs[], slices: readonly SliceObs[], o: LossOptions): LossFigures {
-  const p = clip(pods, o.from);
-  const s = clip(slices, o.from);
+  // The client routes on what the slices said up to the longest delay earlier: keep that much state before `from`.
+  const start = o.from - Math.max(0, ...o.delaysMs);
+  const p = clip(pods, start);
+  const s = clip(slices, start);
   const servingOrReady = listedIntervals(s, 'readyOrServing', o.to);
   const ready = listedIntervals(s, 'ready', o.to);
   const away = awayIntervals(p);
