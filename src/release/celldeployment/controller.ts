@@ -21,7 +21,7 @@ import { finalizePods, finalizeStep } from './sync/finalize.js';
 import { releaseStep } from './sync/release.js';
 import { blueGreenCourse, blueGreenStep } from './sync/bluegreen.js';
 import { scaleStep } from './sync/scale.js';
-import { updateStep } from './sync/update.js';
+import { admitStep, updateStep } from './sync/update.js';
 
 export interface CellDeploymentControllerOptions {
   client: KubeClient;
@@ -135,8 +135,10 @@ export function startCellDeploymentController(opts: CellDeploymentControllerOpti
       steps.push(scaled);
       ctx.leaving = scaled.leaving;
       steps.push(await releaseStep.sync(ctx));
-      // Scale before update: pods created or deleted just now are seen by the next reconcile first.
-      if (!scaled.changed) steps.push(await updateStep.sync(course ? { ...ctx, view: { ...ctx.view, mode: 'none', active: new Set() } } : ctx));
+      // Scale before update: pods created or deleted just now are seen by the next reconcile first; until then
+      // only started pods are admitted (admitStep), so a bring-up admits pods while it still creates others.
+      const update = course ? { ...ctx, view: { ...ctx.view, mode: 'none' as const, active: new Set<string>() } } : ctx;
+      steps.push(await (scaled.changed ? admitStep : updateStep).sync(update));
     }
     const merged = mergeResults(...steps);
     await writeCellDeploymentStatus(

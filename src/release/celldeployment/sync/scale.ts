@@ -13,8 +13,12 @@ import { errorMessage } from '../../../errors/index.js';
 
 /** Writes in flight at once when scaling (creations and deletions). */
 const PARALLEL = 16;
-/** Pods created per reconcile at most (ReplicaSet's slow start in spirit: a broken template fails fast). */
-const MAX_CREATE = 500;
+/**
+ * Pods created per reconcile at most (ReplicaSet's slow start in spirit: a broken template fails fast). Small
+ * enough that the reconciles between creations admit the pods already started (admitStep) without waiting
+ * for the whole bring-up.
+ */
+const MAX_CREATE = 100;
 
 /**
  * The scale step: brings every unit to its target count. New pods are made at the release's target revision

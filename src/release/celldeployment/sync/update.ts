@@ -32,39 +32,55 @@ export function changeHow(ctx: SyncContext, pod: V1Pod): ChangeHow {
  */
 export const updateStep: SyncStep = {
   name: 'update',
-  async sync(ctx: SyncContext): Promise<SyncResult> {
-    const out = emptyResult();
-    const maxDraining = ctx.view.mode === 'sweep' ? sweepLimit(ctx) : Infinity;
-    const plan = planUpdates({
-      pods: ctx.pods,
-      view: ctx.view,
-      targets: ctx.targets,
-      inTraffic: (p) => inTraffic(p, ctx.slicesOf(p)),
-      drainSeconds: ctx.drainSeconds,
-      now: ctx.now,
-      leaving: ctx.leaving,
-      maxDraining,
-    });
+  sync: (ctx: SyncContext): Promise<SyncResult> => runUpdate(ctx, false),
+};
+
+/**
+ * Only the admissions of the update step, for a reconcile whose scale step wrote: drains and changes wait for
+ * the next reconcile, which sees the pods the scale step created or deleted, but a started pod that is out of
+ * traffic (a new pod, a finished change) is admitted now. Admitting never takes a pod out of traffic, and
+ * without it a bring-up admitted no pod until the last creation was in the cache.
+ */
+export const admitStep: SyncStep = {
+  name: 'admit',
+  sync: (ctx: SyncContext): Promise<SyncResult> => runUpdate(ctx, true),
+};
+
+async function runUpdate(ctx: SyncContext, admitOnly: boolean): Promise<SyncResult> {
+  const out = emptyResult();
+  const maxDraining = ctx.view.mode === 'sweep' ? sweepLimit(ctx) : Infinity;
+  const plan = planUpdates({
+    pods: ctx.pods,
+    view: ctx.view,
+    targets: ctx.targets,
+    inTraffic: (p) => inTraffic(p, ctx.slicesOf(p)),
+    drainSeconds: ctx.drainSeconds,
+    now: ctx.now,
+    leaving: ctx.leaving,
+    maxDraining,
+  });
+  const actions = admitOnly ? plan.actions.filter((a) => a.kind === 'admit') : plan.actions;
+  if (!admitOnly) {
     out.waiting.push(...plan.waiting);
     if (plan.waitMs !== undefined) out.requeueAfterMs = plan.waitMs + TIMER_SLACK_MS;
-    const counts = { drain: 0, inPlace: 0, recreate: 0, admit: 0 };
-    await Promise.all(
-      plan.actions.map(async (a) => {
-        try {
-          await act(ctx, a, counts);
-          out.changed = true;
-        } catch (err) {
-          out.failures.push(`pod ${podName(a.pod)}: ${a.kind} failed: ${errorMessage(err)}`);
-        }
-      }),
-    );
-    if (counts.drain > 0) out.requeueAfterMs = Math.min(out.requeueAfterMs ?? Infinity, ctx.drainSeconds * 1000 + TIMER_SLACK_MS);
-    if (counts.drain + counts.inPlace + counts.recreate > 0) {
-      ctx.log.info({ ...counts, target: ctx.view.target, batch: ctx.view.batch, mode: ctx.view.mode }, 'update step');
-    }
-    return out;
-  },
-};
+  }
+  const counts = { drain: 0, inPlace: 0, recreate: 0, admit: 0 };
+  await Promise.all(
+    actions.map(async (a) => {
+      try {
+        await act(ctx, a, counts);
+        out.changed = true;
+      } catch (err) {
+        out.failures.push(`pod ${podName(a.pod)}: ${a.kind} failed: ${errorMessage(err)}`);
+      }
+    }),
+  );
+  if (counts.drain > 0) out.requeueAfterMs = Math.min(out.requeueAfterMs ?? Infinity, ctx.drainSeconds * 1000 + TIMER_SLACK_MS);
+  if (counts.drain + counts.inPlace + counts.recreate > 0) {
+    ctx.log.info({ ...counts, target: ctx.view.target, batch: ctx.view.batch, mode: ctx.view.mode }, 'update step');
+  }
+  return out;
+}
 
 async function act(ctx: SyncContext, a: PodAction, counts: Record<'drain' | 'inPlace' | 'recreate' | 'admit', number>): Promise<void> {
   switch (a.kind) {
