@@ -122,7 +122,7 @@ export class SidecarChecks {
         if (held) return { result: 'Blocked', check: `${pname}/conflicts`, message: `the upgrade lock Lease ${lease.namespace}/${lease.name} is held by ${held}`, retryAfterMs: RECHECK_MS };
       }
       if (pre?.parameters) {
-        const template: PodTemplateLike = { spec: { containers: set.spec.containers } } as unknown as PodTemplateLike;
+        const template: PodTemplateLike = { spec: { containers: set.spec.containers } };
         const problems = checkParameters(template, pre.parameters);
         if (problems.length > 0) {
           return { result: 'Failed', check: `${pname}/parameters`, message: `ReleasePolicy ${pname}: ${formatProblems(problems).replace(/spec\.template\.spec\.containers/g, 'spec.containers')}` };
@@ -132,7 +132,7 @@ export class SidecarChecks {
     if (input.done.length === 0 && input.next.length > 0) {
       const metrics = before.flatMap((p) => p.spec.postChecks?.metrics ?? []);
       const measured = await measureBaselines(order, metrics, now, this.query, signal);
-      order.status = { ...(order.status ?? {}), checks: [...(order.status?.checks ?? []), ...measured] } as ReleaseOrder['status'];
+      order.status = { ...(order.status ?? {}), checks: [...(order.status?.checks ?? []), ...measured] };
     }
     return { result: 'Passed' };
   }

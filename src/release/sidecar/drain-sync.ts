@@ -5,7 +5,7 @@ import { isNotFound } from '../../kube/api-error.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { KubeClient } from '../../kube/http.js';
 import type { Logger } from '../../kube/log.js';
-import { inNamespace, ref, type KubeObject } from '../../kube/resource.js';
+import { inNamespace, ref } from '../../kube/resource.js';
 import { DEFAULT_DRAIN_SECONDS, FIELD_MANAGER, KEYS, RELEASE_API_VERSION } from '../keys.js';
 import { inTraffic, type EndpointSliceLike } from '../pod/endpoints.js';
 import { admitPod, drainPod, orGone } from '../pod/writes.js';
@@ -90,7 +90,7 @@ export async function syncSidecarUpgrade(deps: SidecarSyncDeps, set: SidecarSet,
   const verdict = await deps.checks.atBoundary({ set, done, next: plan.next, boundary: done.length, now, signal });
   if (verdict.result === 'Failed') {
     await pause(client, set, log, signal);
-    deps.events.event(set as unknown as KubeObject, 'Warning', 'CheckFailed', `check ${verdict.check} failed: ${verdict.message}; the sidecar upgrade is paused (set spec.updateStrategy.paused to false to resume)`);
+    deps.events.event(set, 'Warning', 'CheckFailed', `check ${verdict.check} failed: ${verdict.message}; the sidecar upgrade is paused (set spec.updateStrategy.paused to false to resume)`);
     log.warn({ set: name, check: verdict.check, message: verdict.message }, 'sidecar upgrade paused by a failed check');
     return { requeueAfterMs: requeue, condition: { status: 'False', reason: 'CheckFailed', message: `check ${verdict.check} failed: ${verdict.message}` } };
   }
