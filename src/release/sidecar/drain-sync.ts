@@ -35,6 +35,8 @@ export interface SidecarSyncResult {
   requeueAfterMs: number | undefined;
   /** The state of the upgrade, for the set's `Upgrading` condition. */
   condition: { status: 'True' | 'False'; reason: string; message: string };
+  /** A check failed: pause the set (pauseSidecarSet) once the condition naming the check is written. */
+  pause?: boolean;
 }
 
 /**
@@ -78,7 +80,12 @@ export async function syncSidecarUpgrade(deps: SidecarSyncDeps, set: SidecarSet,
   if (plan.inFlight > 0 || failures.length > 0) soon(1000);
   if (plan.behind === 0 && plan.inFlight === 0) return { requeueAfterMs: requeue, condition: { status: 'False', reason: 'Updated', message: 'every pod runs the current sidecars' } };
   if (plan.inFlight > 0) return { requeueAfterMs: requeue, condition: { status: 'True', reason: 'Updating', message: `${plan.inFlight} pod(s) in flight, ${plan.behind} behind` } };
-  if (paused) return { requeueAfterMs: requeue, condition: { status: 'False', reason: 'Paused', message: `paused with ${plan.behind} pod(s) behind (spec.updateStrategy.paused)` } };
+  if (paused) {
+    // A pause the checks made keeps saying which check failed.
+    const prev = set.status?.conditions?.find((c) => c.type === 'Upgrading');
+    if (prev?.reason === 'CheckFailed') return { requeueAfterMs: requeue, condition: { status: 'False', reason: prev.reason, message: prev.message } };
+    return { requeueAfterMs: requeue, condition: { status: 'False', reason: 'Paused', message: `paused with ${plan.behind} pod(s) behind (spec.updateStrategy.paused)` } };
+  }
   if (plan.next.length === 0) {
     soon(2000);
     return { requeueAfterMs: requeue, condition: { status: 'True', reason: 'Waiting', message: plan.waiting.join('; ') || 'waiting for pods to settle' } };
@@ -89,10 +96,9 @@ export async function syncSidecarUpgrade(deps: SidecarSyncDeps, set: SidecarSet,
   const done = pods.filter((p) => injectedHashes(p)[name] === hash && !p.metadata?.deletionTimestamp);
   const verdict = await deps.checks.atBoundary({ set, done, next: plan.next, boundary: done.length, now, signal });
   if (verdict.result === 'Failed') {
-    await pause(client, set, log, signal);
     deps.events.event(set, 'Warning', 'CheckFailed', `check ${verdict.check} failed: ${verdict.message}; the sidecar upgrade is paused (set spec.updateStrategy.paused to false to resume)`);
     log.warn({ set: name, check: verdict.check, message: verdict.message }, 'sidecar upgrade paused by a failed check');
-    return { requeueAfterMs: requeue, condition: { status: 'False', reason: 'CheckFailed', message: `check ${verdict.check} failed: ${verdict.message}` } };
+    return { requeueAfterMs: requeue, pause: true, condition: { status: 'False', reason: 'CheckFailed', message: `check ${verdict.check} failed: ${verdict.message}` } };
   }
   if (verdict.result !== 'Passed') {
     soon(verdict.retryAfterMs);
@@ -134,7 +140,7 @@ async function changeSidecars(client: KubeClient, set: SidecarSet, pod: V1Pod, l
  * spec.updateStrategy.paused: true, guarded by the set's generation (a spec changed since the checks ran is
  * checked again instead of paused).
  */
-async function pause(client: KubeClient, set: SidecarSet, log: Logger, signal: AbortSignal): Promise<void> {
+export async function pauseSidecarSet(client: KubeClient, set: SidecarSet, log: Logger, signal: AbortSignal): Promise<void> {
   const strategy = { batchSize: 1, ...(set.spec.updateStrategy ?? {}), paused: true };
   const patch = [
     { op: 'test', path: '/metadata/generation', value: set.metadata.generation },

@@ -16,7 +16,7 @@ import { serveWebhook } from './server.js';
 import { makeServingCert } from './serving-cert.js';
 import { countPods } from './status.js';
 import { SidecarChecks } from './checks.js';
-import { syncSidecarUpgrade } from './drain-sync.js';
+import { pauseSidecarSet, syncSidecarUpgrade } from './drain-sync.js';
 import { applyWebhookConfiguration, webhookConfiguration } from './webhook-config.js';
 
 export const SIDECAR_SETS = ref(RELEASE_API_VERSION, 'sidecarsets');
@@ -127,6 +127,7 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
         },
         signal: rc.signal,
       });
+      if (step?.pause) await pauseSidecarSet(client, set, rc.log, rc.signal);
       return step?.requeueAfterMs !== undefined ? requeueAfter(step.requeueAfterMs) : DONE;
     },
   });
