@@ -60,7 +60,8 @@ export async function clusterHasNativeSidecars(client: KubeClient, signal?: Abor
 /**
  * The sidecar injector: serves the mutating webhook over TLS with a certificate made at start, keeps the
  * MutatingWebhookConfiguration `plinth-sidecar-injector` (CA bundle, one entry per SidecarSet) in step with the
- * SidecarSets, and writes each set's status (Valid condition, matched/updated/ready). Resolves once `signal`
+ * SidecarSets, writes each set's status (Valid and Upgrading conditions, matched/updated/ready), and upgrades the
+ * sets' sidecars in place through the release's lossless sequence (syncSidecarUpgrade). Resolves once `signal`
  * aborted and the server closed. The configuration stays when the manager stops: pods the sets select are then
  * refused (failurePolicy Fail) until a manager serves again.
  */
