@@ -25,6 +25,11 @@ export const KEYS = {
    * had to catch up with that Ready before the drain (see drainState).
    */
   readySince: `${RELEASE_GROUP}/ready-since`,
+  /**
+   * Pod annotation: another controller took the pod out of traffic and puts it back itself (value: who, e.g.
+   * `sidecarset/mesh` during an in-place sidecar upgrade). The CellDeployment controller does not admit such a pod.
+   */
+  heldBy: `${RELEASE_GROUP}/held-by`,
   /** ReleaseOrder annotation: 1, 2, 3... in creation order among the orders of one CellDeployment. */
   sequence: `${RELEASE_GROUP}/sequence`,
 } as const;

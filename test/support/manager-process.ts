@@ -9,6 +9,9 @@ export interface ManagerProcessOptions {
   log: WriteStream;
   /** Run with leader election under this identity (short test timings); without it, no election. */
   identity?: string;
+  /** The manager script (default test/support/release-manager.ts) and how many controllers it runs (default 2). */
+  script?: string;
+  controllers?: number;
 }
 
 export class ManagerProcess {
@@ -30,12 +33,12 @@ export class ManagerProcess {
     this.o.log.write(`--- ${who} start #${this.starts} at ${new Date().toISOString()}\n`);
     const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: this.o.kubeconfig, PLINTH_LOG_LEVEL: 'info' };
     if (this.o.identity) env.PLINTH_TEST_LEADER_IDENTITY = this.o.identity;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/release-manager.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', this.o.script ?? 'test/support/release-manager.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr.pipe(this.o.log, { end: false });
     let synced = 0;
     this.working = new Promise((resolve) => {
       createInterface({ input: child.stderr }).on('line', (line) => {
-        if (line.includes('caches synced; starting workers') && ++synced === 2) resolve();
+        if (line.includes('caches synced; starting workers') && ++synced === (this.o.controllers ?? 2)) resolve();
       });
       child.once('exit', () => resolve());
     });

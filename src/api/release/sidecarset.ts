@@ -50,7 +50,14 @@ export const SidecarSetSpec = Type.Object({
   updateStrategy: Type.Optional(
     Type.Object({
       batchSize: Type.Integer({ minimum: 1, default: 1, description: 'Pods whose sidecar is updated in place at a time.' }),
-      paused: Type.Boolean({ default: false }),
+      paused: Type.Boolean({ default: false, description: 'Start no more pods; set by the controller when a ReleasePolicy check fails.' }),
+      drainSeconds: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: 3600,
+          description: 'Seconds a pod stays out of traffic (no EndpointSlice listing it ready or serving) before its sidecars change (default 3).',
+        }),
+      ),
     }),
   ),
   launchOrder: StringEnum(['BeforeApp', 'None'] as const, {

@@ -89,6 +89,11 @@ export function drainStartedAt(pod: V1Pod): number | undefined {
   return annotationTime(pod, KEYS.drainStarted);
 }
 
+/** Who holds the pod out of traffic (the held-by annotation), if someone other than its release does. */
+export function heldBy(pod: V1Pod): string | undefined {
+  return pod.metadata?.annotations?.[KEYS.heldBy];
+}
+
 /** The pod is being taken out of traffic (or is out) on purpose: its drain annotation is set. */
 export function isDraining(pod: V1Pod): boolean {
   return pod.metadata?.annotations?.[KEYS.drainStarted] !== undefined;

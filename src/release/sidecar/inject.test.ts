@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import type { SidecarSet } from '../../api/release/sidecarset.js';
 import { planInjection, SIDECAR_KEYS, waitReadyHook, type JsonPatchOp } from './inject.js';
+import { KEYS } from '../keys.js';
 
 function set(name: string, spec: Partial<SidecarSet['spec']>): SidecarSet {
   return {
@@ -98,4 +99,20 @@ test('waitReadyHook quotes exec probes and skips named ports', () => {
   const h = waitReadyHook({ name: 'p', readinessProbe: { exec: { command: ['cat', "/tmp/it's ready"] } } }, 5);
   assert.equal(h!.postStart!.exec!.command![2], `i=0; until 'cat' '/tmp/it'"'"'s ready' >/dev/null 2>&1; do i=$((i+1)); [ "$i" -ge 5 ] && exit 1; sleep 1; done`);
   assert.equal(waitReadyHook({ name: 'p', readinessProbe: { httpGet: { port: 'http' } } }), undefined);
+});
+
+test('the traffic readiness gate is added (and marked) unless the pod has it: a sidecar upgrade drains pods with it', () => {
+  const p = pod({ readinessGates: [{ conditionType: 'lb.example/registered' }] });
+  const plan = planInjection({ ...base, pod: p, sets: [set('mesh', {})], nativeSidecars: true });
+  assert.equal(plan.kind, 'patch');
+  if (plan.kind !== 'patch') return;
+  const out = applyPatch(p, plan.patch) as V1Pod;
+  assert.deepEqual(out.spec!.readinessGates!.map((g) => g.conditionType), ['lb.example/registered', KEYS.gate]);
+  assert.equal(out.metadata!.annotations![SIDECAR_KEYS.gate], 'true');
+  const bare = applyPatch(pod(), (planInjection({ ...base, pod: pod(), sets: [set('mesh', {})], nativeSidecars: false }) as { patch: JsonPatchOp[] }).patch) as V1Pod;
+  assert.deepEqual(bare.spec!.readinessGates, [{ conditionType: KEYS.gate }]);
+  const cd = pod({ readinessGates: [{ conditionType: KEYS.gate }] });
+  const cdOut = applyPatch(cd, (planInjection({ ...base, pod: cd, sets: [set('mesh', {})], nativeSidecars: true }) as { patch: JsonPatchOp[] }).patch) as V1Pod;
+  assert.deepEqual(cdOut.spec!.readinessGates, [{ conditionType: KEYS.gate }], 'a CellDeployment pod keeps its one gate');
+  assert.equal(cdOut.metadata!.annotations![SIDECAR_KEYS.gate], undefined, 'and its controller admits it');
 });

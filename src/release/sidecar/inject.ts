@@ -3,6 +3,7 @@ import type { SidecarSet } from '../../api/release/sidecarset.js';
 import { RELEASE_GROUP } from '../../api/release/group.js';
 import { selectorMatches } from '../../kube/selector.js';
 import { sidecarSetHash } from './hash.js';
+import { KEYS } from '../keys.js';
 
 /** Pod annotations the injector writes. */
 export const SIDECAR_KEYS = {
@@ -12,6 +13,12 @@ export const SIDECAR_KEYS = {
   hash: `${RELEASE_GROUP}/sidecar-hash`,
   /** Pod label "true" on every injected pod: what the status counts list and watch. */
   injected: `${RELEASE_GROUP}/sidecar-injected`,
+  /**
+   * Pod annotation "true": the webhook added the traffic readiness gate (KEYS.gate) the pod did not have, so the
+   * SidecarSet controller sets it True once the pod's containers run ready (a CellDeployment's pods have the gate
+   * already, and their controller does it).
+   */
+  gate: `${RELEASE_GROUP}/sidecar-gate`,
 } as const;
 
 /** Namespaces the injector never touches (also excluded in the webhook configuration). */
@@ -155,7 +162,12 @@ export function planInjection(input: InjectionInput): InjectionPlan {
   addItems(patch, '/spec/containers', true, first, 'front');
   addItems(patch, '/spec/containers', true, appended, 'end');
   addItems(patch, '/spec/volumes', spec.volumes !== undefined, volumes, 'end');
-  const notes = { [SIDECAR_KEYS.sets]: sets.map((s) => s.metadata.name!).join(','), [SIDECAR_KEYS.hash]: JSON.stringify(hashes) };
+  // The traffic readiness gate the lossless sequence flips: a sidecar upgrade takes the pod out of the
+  // EndpointSlices with it before it restarts the sidecar. A readiness gate can only be added at creation.
+  const gated = (spec.readinessGates ?? []).some((g) => g.conditionType === KEYS.gate);
+  if (!gated) addItems(patch, '/spec/readinessGates', spec.readinessGates !== undefined, [{ conditionType: KEYS.gate }], 'end');
+  const notes: Record<string, string> = { [SIDECAR_KEYS.sets]: sets.map((s) => s.metadata.name!).join(','), [SIDECAR_KEYS.hash]: JSON.stringify(hashes) };
+  if (!gated) notes[SIDECAR_KEYS.gate] = 'true';
   if (pod.metadata?.annotations === undefined) patch.push({ op: 'add', path: '/metadata/annotations', value: notes });
   else for (const [k, v] of Object.entries(notes)) patch.push({ op: 'add', path: `/metadata/annotations/${esc(k)}`, value: v });
   if (pod.metadata?.labels === undefined) patch.push({ op: 'add', path: '/metadata/labels', value: { [SIDECAR_KEYS.injected]: 'true' } });

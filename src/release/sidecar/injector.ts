@@ -4,15 +4,19 @@ import { DONE, requeueAfter, runController } from '../../kube/controller.js';
 import type { KubeClient } from '../../kube/http.js';
 import { Informer } from '../../kube/informer.js';
 import type { Logger } from '../../kube/log.js';
-import { inNamespace, ref, type KubeObject } from '../../kube/resource.js';
+import { ref, type KubeObject } from '../../kube/resource.js';
 import { setCondition, writeStatus } from '../../kube/status.js';
-import { RELEASE_API_VERSION } from '../keys.js';
+import { Discovery } from '../../kube/discovery.js';
+import { EventRecorder } from '../../kube/events.js';
+import { COMPONENT, RELEASE_API_VERSION } from '../keys.js';
+import { SLICES_BY_POD_UID, slicePodUids, type EndpointSliceLike } from '../pod/endpoints.js';
 import { validCondition } from './conflicts.js';
 import { SIDECAR_KEYS } from './inject.js';
 import { serveWebhook } from './server.js';
 import { makeServingCert } from '../../kube/serving-cert.js';
 import { countPods } from './status.js';
-import { planSidecarUpgrade, upgradePatch } from './upgrade.js';
+import { SidecarChecks } from './checks.js';
+import { pauseSidecarSet, syncSidecarUpgrade } from './drain-sync.js';
 import { applyWebhookConfiguration, webhookConfiguration } from './webhook-config.js';
 
 export const SIDECAR_SETS = ref(RELEASE_API_VERSION, 'sidecarsets');
@@ -56,7 +60,8 @@ export async function clusterHasNativeSidecars(client: KubeClient, signal?: Abor
 /**
  * The sidecar injector: serves the mutating webhook over TLS with a certificate made at start, keeps the
  * MutatingWebhookConfiguration `plinth-sidecar-injector` (CA bundle, one entry per SidecarSet) in step with the
- * SidecarSets, and writes each set's status (Valid condition, matched/updated/ready). Resolves once `signal`
+ * SidecarSets, writes each set's status (Valid and Upgrading conditions, matched/updated/ready), and upgrades the
+ * sets' sidecars in place through the release's lossless sequence (syncSidecarUpgrade). Resolves once `signal`
  * aborted and the server closed. The configuration stays when the manager stops: pods the sets select are then
  * refused (failurePolicy Fail) until a manager serves again.
  */
@@ -65,6 +70,10 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
   const sets = new Informer<KubeObject>({ client, resource: SIDECAR_SETS, name: 'sidecarsets' });
   const namespaces = new Informer<V1Namespace>({ client, resource: NAMESPACES, name: 'namespaces' });
   const pods = new Informer<V1Pod>({ client, resource: PODS, name: 'sidecar-pods', labelSelector: `${SIDECAR_KEYS.injected}=true` });
+  const slices = new Informer<EndpointSliceLike>({ client, resource: ref('discovery.k8s.io/v1', 'endpointslices'), name: 'sidecar-endpointslices', indexers: { [SLICES_BY_POD_UID]: slicePodUids } });
+  const slicesOf = (p: V1Pod): EndpointSliceLike[] => (p.metadata?.uid ? slices.byIndex(SLICES_BY_POD_UID, p.metadata.uid) : []);
+  const events = new EventRecorder({ client, component: COMPONENT, discovery: new Discovery(client) });
+  const checks = new SidecarChecks(client);
   const allSets = (): SidecarSet[] => sets.list() as unknown as SidecarSet[];
   const cert = await makeServingCert(opts.service ? [`${opts.service.name}.${opts.service.namespace}.svc`] : [], 'plinth-webhook');
   const server = await serveWebhook({
@@ -87,7 +96,8 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
     name: 'sidecarset',
     informers: [
       { informer: sets, keys: everySet },
-      { informer: pods, keys: () => sets.list().map((s) => s.metadata!.name!), coalesceMs: 1000 },
+      { informer: pods, keys: () => sets.list().map((s) => s.metadata!.name!), coalesceMs: 250 },
+      { informer: slices, keys: () => sets.list().map((s) => s.metadata!.name!), coalesceMs: 250 },
       // Namespace labels are read at admission time only.
       { informer: namespaces, keys: () => [] },
     ],
@@ -102,6 +112,8 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
       if (!set) return DONE;
       const valid = validCondition(set, allSets());
       const counts = countPods(set, pods.list());
+      // In-place upgrade through the lossless sequence: batches of updateStrategy.batchSize pods, checks between.
+      const step = valid.status === 'True' ? await syncSidecarUpgrade({ client, checks, events, slicesOf, log: rc.log, signal: rc.signal }, set, pods.list()) : undefined;
       await writeStatus({
         client,
         resource: SIDECAR_SETS,
@@ -109,19 +121,15 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
         current: set as unknown as KubeObject,
         desired: (obj) => {
           const status = (obj as unknown as SidecarSet).status ?? {};
-          const conditions = setCondition(status.conditions, { ...valid, observedGeneration: set.metadata.generation }, new Date());
+          const now = new Date();
+          let conditions = setCondition(status.conditions, { ...valid, observedGeneration: set.metadata.generation }, now);
+          if (step) conditions = setCondition(conditions, { type: 'Upgrading', ...step.condition, observedGeneration: set.metadata.generation }, now);
           return { ...status, ...counts, observedGeneration: set.metadata.generation, conditions };
         },
         signal: rc.signal,
       });
-      if (valid.status !== 'True') return DONE;
-      // In-place upgrade: batches of updateStrategy.batchSize pods, the next once the previous run ready.
-      const plan = planSidecarUpgrade(set, pods.list());
-      for (const p of plan.next) {
-        await client.patch(inNamespace(PODS, p.metadata!.namespace), p.metadata!.name!, upgradePatch(set, p), 'json', { signal: rc.signal });
-        rc.log.info({ set: key, pod: `${p.metadata!.namespace!}/${p.metadata!.name!}` }, 'sidecar updated in place');
-      }
-      return plan.behind > 0 || plan.inFlight > 0 ? requeueAfter(500) : DONE;
+      if (step?.pause) await pauseSidecarSet(client, set, rc.log, rc.signal);
+      return step?.requeueAfterMs !== undefined ? requeueAfter(step.requeueAfterMs) : DONE;
     },
   });
   // The configuration is written at start even with no SidecarSet (its CA bundle and URL change at every start).
@@ -130,6 +138,6 @@ export async function runSidecarInjector(client: KubeClient, signal: AbortSignal
     await controller.done;
   } finally {
     await server.close();
-    await Promise.all([sets.stop(), namespaces.stop(), pods.stop()]);
+    await Promise.all([sets.stop(), namespaces.stop(), pods.stop(), slices.stop()]);
   }
 }

@@ -4,7 +4,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import type { SidecarSet } from '../../api/release/sidecarset.js';
 import { sidecarSetHash } from './hash.js';
 import { SIDECAR_KEYS } from './inject.js';
-import { planSidecarUpgrade, upgradePatch } from './upgrade.js';
+import { upgradePatch } from './upgrade.js';
 
 function set(image: string, batchSize = 2, paused = false): SidecarSet {
   return {
@@ -22,20 +22,6 @@ function pod(name: string, hash: string, specImage: string, statusImage: string,
     status: { containerStatuses: [{ name: 'proxy', image: statusImage, ready, restartCount: 0, imageID: '', started: true }] },
   };
 }
-
-test('batches: at most batchSize pods in flight, in name order; none while paused', () => {
-  const v1 = set('proxy:1');
-  const v2 = set('proxy:2');
-  const old = sidecarSetHash(v1);
-  const now = sidecarSetHash(v2);
-  const pods = [pod('d', old, 'proxy:1', 'proxy:1'), pod('c', old, 'proxy:1', 'proxy:1'), pod('b', now, 'proxy:2', 'proxy:1'), pod('a', now, 'proxy:2', 'proxy:2')];
-  const plan = planSidecarUpgrade(v2, pods);
-  assert.equal(plan.inFlight, 1, 'b runs the old image still');
-  assert.equal(plan.behind, 2);
-  assert.deepEqual(plan.next.map((p) => p.metadata!.name), ['c']);
-  assert.deepEqual(planSidecarUpgrade(set('proxy:2', 2, true), pods).next, []);
-  assert.deepEqual(planSidecarUpgrade(set('proxy:2', 3), pods).next.map((p) => p.metadata!.name), ['c', 'd']);
-});
 
 test('the patch replaces only the sidecar image and records the hash, guarded by the resourceVersion', () => {
   const v2 = set('proxy:2');

@@ -4,15 +4,6 @@ import { sidecarSetHash } from './hash.js';
 import { SIDECAR_KEYS, type JsonPatchOp } from './inject.js';
 import { injectedHashes } from './status.js';
 
-export interface UpgradePlan {
-  /** Pods to patch now, at most batchSize minus those in flight. */
-  next: V1Pod[];
-  /** Pods patched whose new sidecar image does not run ready yet. */
-  inFlight: number;
-  /** Pods still on an older hash (including `next`). */
-  behind: number;
-}
-
 function statusOf(pod: V1Pod, name: string): V1ContainerStatus | undefined {
   return [...(pod.status?.containerStatuses ?? []), ...(pod.status?.initContainerStatuses ?? [])].find((s) => s.name === name);
 }
@@ -30,21 +21,6 @@ export function sidecarsSettled(set: SidecarSet, pod: V1Pod): boolean {
     const s = statusOf(pod, c.name);
     return s === undefined || (s.image === specImage(pod, c.name) && s.ready);
   });
-}
-
-/**
- * The next pods whose sidecars move to the set's current version: pods injected by the set on another hash, in
- * name order, at most `batchSize` in flight at a time (a pod is in flight from its patch until its sidecars
- * run ready on the new images). None while the set is paused.
- */
-export function planSidecarUpgrade(set: SidecarSet, pods: readonly V1Pod[]): UpgradePlan {
-  const name = set.metadata.name ?? '';
-  const hash = sidecarSetHash(set);
-  const live = pods.filter((p) => !p.metadata?.deletionTimestamp && injectedHashes(p)[name] !== undefined);
-  const inFlight = live.filter((p) => injectedHashes(p)[name] === hash && !sidecarsSettled(set, p)).length;
-  const behind = live.filter((p) => injectedHashes(p)[name] !== hash).sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1));
-  const room = set.spec.updateStrategy?.paused ? 0 : Math.max(0, (set.spec.updateStrategy?.batchSize ?? 1) - inFlight);
-  return { next: behind.slice(0, room), inFlight, behind: behind.length };
 }
 
 /**

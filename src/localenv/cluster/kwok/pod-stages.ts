@@ -8,7 +8,8 @@ import { guardedStatusPatch, not, stage, tpl, when, type CelRequirement, type St
  *                                                          ContainersReady/Ready as ready-sync computes them
  *   plinth-pod-ready-sync    Running, conditions stale  -> ContainersReady/Ready recomputed from the
  *                                                          containers and spec.readinessGates
- *   plinth-pod-inplace       spec image != status image  (after inPlaceDelayMs)
+ *   plinth-pod-inplace       spec image != status image, of a container or a native sidecar (init
+ *                                                          container with restartPolicy Always) (after inPlaceDelayMs)
  *                                                       -> the old container terminated (lastState), the
  *                                                          new one running with the new image/imageID/
  *                                                          containerID, restartCount+1, ready
@@ -52,9 +53,14 @@ export interface PodStageOptions {
  * stage's selector is one expression, cheap tests first: CEL stops at the first false operand of &&.
  */
 
-/** CEL: some container's status still shows another image than its spec (an in-place update is pending). */
+/**
+ * CEL: some container's status still shows another image than its spec (an in-place update is pending), or a
+ * native sidecar's (an init container with restartPolicy Always, which the kubelet restarts in place too).
+ */
 const PENDING_IMAGE =
-  'self.spec.containers.exists(s, self.status.containerStatuses.exists(c, c.name == s.name && c.image != s.image))';
+  'self.spec.containers.exists(s, self.status.containerStatuses.exists(c, c.name == s.name && c.image != s.image)) || ' +
+  'self.spec.initContainers.exists(s, has(s.restartPolicy) && s.restartPolicy == "Always" && ' +
+  'self.status.initContainerStatuses.exists(c, c.name == s.name && c.image != s.image))';
 
 /** CEL: every container runs ready on its spec image. */
 const CONTAINERS_UP =
@@ -196,6 +202,10 @@ const START = tpl([
   '{{ with .spec.initContainers }}',
   'initContainerStatuses:',
   '{{ range $s := . }}',
+  // A native sidecar (restartPolicy Always) keeps running, as a kubelet reports it; other init containers completed.
+  '{{ if eq (get $s "restartPolicy") "Always" }}',
+  ...FRESH_CONTAINER,
+  '{{ else }}',
   '- name: {{ $s.name | Quote }}',
   '  image: {{ $s.image | Quote }}',
   `  imageID: ${imageId('$s.image')}`,
@@ -209,6 +219,7 @@ const START = tpl([
   '      reason: Completed',
   '      startedAt: {{ $now | Quote }}',
   '      finishedAt: {{ $now | Quote }}',
+  '{{ end }}',
   '{{ end }}',
   '{{ end }}',
   'containerStatuses:',
@@ -230,12 +241,8 @@ const READY_SYNC = tpl([
   ...READY_CONDITIONS,
 ]);
 
-const INPLACE_RESTART = tpl([
-  ...HEADER,
-  'containerStatuses:',
-  '{{ range $s := .spec.containers }}',
-  ...FIND_OLD,
-  '{{ if and $old (ne (get $old "image") $s.image) }}',
+/** Go template lines: container `$s` restarted on its new image, from its old status `$old` (list item). */
+const RESTARTED_CONTAINER = [
   '{{ $restarts := add1 (get $old "restartCount" | default 0) }}',
   '{{ $state := get $old "state" | default dict }}',
   '{{ $running := get $state "running" | default dict }}',
@@ -256,6 +263,38 @@ const INPLACE_RESTART = tpl([
   '      startedAt: {{ get $running "startedAt" | default $now | Quote }}',
   '      finishedAt: {{ $now | Quote }}',
   '      containerID: {{ get $old "containerID" | Quote }}',
+];
+
+/**
+ * Go template lines: the init container statuses after an in-place restart: a native sidecar (restartPolicy
+ * Always) whose image changed restarts on the new one, as a kubelet does; every other status stays as it was.
+ */
+const INIT_RESTART = [
+  '{{ with .spec.initContainers }}',
+  'initContainerStatuses:',
+  '{{ $istatuses := $pod.status.initContainerStatuses | default list }}',
+  '{{ range $s := . }}',
+  '{{ $old := dict }}',
+  '{{ range $istatuses }}{{ if eq (get . "name") $s.name }}{{ $old = . }}{{ end }}{{ end }}',
+  '{{ if and $old (eq (get $s "restartPolicy") "Always") (ne (get $old "image") $s.image) }}',
+  ...RESTARTED_CONTAINER,
+  '{{ else if $old }}',
+  '-{{ YAML $old 2 }}',
+  '{{ else }}',
+  ...FRESH_CONTAINER,
+  '{{ end }}',
+  '{{ end }}',
+  '{{ end }}',
+];
+
+const INPLACE_RESTART = tpl([
+  ...HEADER,
+  ...INIT_RESTART,
+  'containerStatuses:',
+  '{{ range $s := .spec.containers }}',
+  ...FIND_OLD,
+  '{{ if and $old (ne (get $old "image") $s.image) }}',
+  ...RESTARTED_CONTAINER,
   '{{ else if $old }}',
   // An unchanged container's status as it was. The template is nested under `status:` (guardedStatusPatch
   // indents its lines by 2), but YAML's own line breaks are not: the item's keys need 2 (list) + 2 (nesting).

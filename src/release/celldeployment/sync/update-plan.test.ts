@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { V1Pod } from '@kubernetes/client-node';
 import { fakePod } from '../../../../test/support/release-objects.js';
 import { planUpdates, type UpdateInput } from './update-plan.js';
+import { KEYS } from '../../keys.js';
 
 const now = new Date('2024-01-01T00:01:00.000Z');
 const long = '2024-01-01T00:00:00.000Z';
@@ -75,4 +76,11 @@ test('pods the scale step takes away are neither changed nor admitted; the sweep
   assert.deepEqual(kinds(planUpdates(input(pods, ['a0', 'x'], { leaving: new Set(['x']) }))), ['drain:a0']);
   const six = [...unit('a', 3), ...unit('b', 3)];
   assert.equal(planUpdates(input(six, ['a0', 'a1', 'a2', 'b0', 'b1', 'b2'], { maxDraining: 2, targets: new Map([['a', 0], ['b', 0]]) })).actions.length, 2);
+});
+
+test('a pod another controller holds out of traffic (a SidecarSet upgrade) is not admitted by the CellDeployment', () => {
+  const held = fakePod({ name: 'a0', unit: 'a', gate: 'False', ready: false, drainStarted: long });
+  held.metadata!.annotations![KEYS.heldBy] = 'sidecarset/mesh';
+  const free = fakePod({ name: 'a1', unit: 'a', gate: 'False', ready: false, drainStarted: long });
+  assert.deepEqual(kinds(planUpdates(input([held, free], []))), ['admit:a1']);
 });

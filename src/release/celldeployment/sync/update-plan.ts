@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { compareStrings } from '../../plan/index.js';
-import { containersReadyOnSpec, gateStatus, isAvailable, isDeleting, isDraining, podName, podRevision, podUnit } from '../../pod/state.js';
+import { containersReadyOnSpec, gateStatus, heldBy, isAvailable, isDeleting, isDraining, podName, podRevision, podUnit } from '../../pod/state.js';
 import type { ReleaseView } from '../../view.js';
 import { drainState } from './drain.js';
 
@@ -69,7 +69,8 @@ export function planUpdates(input: UpdateInput): UpdatePlan {
   for (const pod of live) {
     const needsChange = view.active.has(podName(pod)) && podRevision(pod) !== view.target;
     if (!needsChange) {
-      if ((gateStatus(pod) !== 'True' || isDraining(pod)) && containersReadyOnSpec(pod)) plan.actions.push({ kind: 'admit', pod });
+      // A pod held by another controller (a SidecarSet upgrade) is put back by that controller.
+      if ((gateStatus(pod) !== 'True' || isDraining(pod)) && containersReadyOnSpec(pod) && heldBy(pod) === undefined) plan.actions.push({ kind: 'admit', pod });
       continue;
     }
     const state = drainState(pod, input.inTraffic(pod), input.drainSeconds, input.now);

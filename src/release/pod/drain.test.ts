@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fakePod } from '../../../../test/support/release-objects.js';
+import { fakePod } from '../../../test/support/release-objects.js';
 import { drainState, TRAFFIC_SETTLE_MS } from './drain.js';
 
 const t0 = '2024-01-01T00:00:00.000Z';
