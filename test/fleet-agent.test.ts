@@ -22,6 +22,8 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { sleep, waitFor } from './fixtures/kube-helpers.js';
 
 const MEMBER = 'm1';
+/** The agent's resident memory budget (issue #19, ADR 0019), measured in the compiled agent process (/proc/PID/status VmRSS). */
+const AGENT_RSS_BUDGET_MB = 60;
 const HUB_NS = memberNamespace(MEMBER);
 const CD_NAME = clusterDeliveryName('apps', 'web');
 const CDS = ref('fleet.plinth.dev/v1alpha1', 'clusterdeliveries', HUB_NS);
@@ -331,6 +333,12 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await build({ entryPoints: ['src/app/cli/main.ts'], bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outdir: out, logLevel: 'error' });
     agent = new Agent(agentArgs(), [join(out, 'main.js')]);
     try {
+      // Idle: synced, sequence 7 already applied (nothing to do), heartbeats running.
+      await waitFor(() => agent!.events('caches synced; starting workers').length > 0, 'compiled agent synced', 30_000, 50);
+      await sleep(10_000);
+      const idle = agent.rssMB();
+      console.log(`compiled agent RSS idle: ${idle} MB (node 20 alone: about 42 MB)`);
+      assert.ok(idle <= AGENT_RSS_BUDGET_MB, `the idle agent's resident memory is ${idle} MB (budget ${AGENT_RSS_BUDGET_MB} MB, ADR 0019)`);
       // A CRD and a custom resource of it (without a namespace: it gets targetNamespace) in one revision.
       const crd: KubeObject = {
         apiVersion: 'apiextensions.k8s.io/v1',
@@ -352,8 +360,16 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
       await waitFor(async () => (await getDeploy()).spec.replicas === 1, 'drift corrected by the compiled agent', 15_000, 100);
       await sleep(20_000);
       const rss = agent.rssMB();
-      console.log(`compiled agent RSS: ${rss} MB (node 20 alone: about 41 MB)`);
-      assert.ok(rss <= 80, `the agent's resident memory is ${rss} MB`);
+      console.log(`compiled agent RSS after an apply, a drift and 20 s: ${rss} MB`);
+      assert.ok(rss <= AGENT_RSS_BUDGET_MB, `the agent's resident memory is ${rss} MB (budget ${AGENT_RSS_BUDGET_MB} MB, ADR 0019)`);
+      // A revision of 50 objects (a Namespace, a Deployment and 48 ConfigMaps of ~1 KiB).
+      const fifty = Array.from({ length: 48 }, (_, i) => cm(`fifty-${i}`, { i: String(i), pad: 'x'.repeat(1000) }));
+      await deliver(9, [ns('web'), deploy('app:9'), ...fifty], { targetNamespace: 'web' });
+      await applied(9);
+      await sleep(5_000);
+      const rss50 = agent.rssMB();
+      console.log(`compiled agent RSS after applying 50 objects: ${rss50} MB`);
+      assert.ok(rss50 <= AGENT_RSS_BUDGET_MB, `after applying 50 objects the agent's resident memory is ${rss50} MB (budget ${AGENT_RSS_BUDGET_MB} MB, ADR 0019)`);
       // The member leaves the delivery's placement: the ClusterDelivery goes, the agent prunes and drops its record.
       await hc.delete(CDS, CD_NAME);
       await waitFor(async () => !(await exists(ref('apps/v1', 'deployments', 'web'), 'api')) && !(await exists(ref('example.com/v1', 'widgets', 'web'), 'w1')), 'inventory pruned', 30_000, 200);

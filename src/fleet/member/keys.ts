@@ -1,5 +1,5 @@
 // Names and resources of membership: the join ServiceAccount, the member Secret, annotations, the signer.
-import { FLEET_GROUP, FLEET_VERSION } from '../../api/index.js';
+import { FLEET_GROUP, FLEET_VERSION } from '../../api/fleet/group.js';
 import { ref } from '../../kube/resource.js';
 
 /** The ServiceAccount (in FLEET_NAMESPACE) whose short-lived tokens `plinth fleet join` uses. */
