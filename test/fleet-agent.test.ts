@@ -124,7 +124,7 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
 
   // Hub writes to the ClusterDelivery (every watch MODIFIED event is one write: spec by the test, status by the agent).
   const cdWrites: Array<{ sequence: number; spec: boolean; status: boolean }> = [];
-  let cdWatch: Informer | undefined;
+  let cdWatch: { stop(): Promise<void> } | undefined;
   // The member, watched through the whole file: per object, the sequences that wrote it, in order.
   const memberSeen = new Map<string, number[]>();
   const memberWatches: Informer[] = [];
@@ -192,14 +192,14 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await hc.create(ref('v1', 'configmaps', FLEET_NAMESPACE), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: HUB_INFO_CONFIGMAP }, data: { artifactURL: base, 'ca.crt': ca } });
-    type Cd = { metadata: { generation?: number }; spec: { sequence: number }; status?: unknown };
-    cdWatch = new Informer({ client: hc, resource: CDS, name: 'test clusterdeliveries' }).start();
-    cdWatch.addHandler({
-      onUpdate: (o, n) => {
-        const [a, b] = [o, n];
+    type Cd = KubeObject & { metadata: { generation?: number }; spec: { sequence: number }; status?: unknown };
+    const watch = new Informer<Cd>({ client: hc, resource: CDS, name: 'test clusterdeliveries' }).start();
+    watch.addHandler({
+      onUpdate: (a, b) => {
         cdWrites.push({ sequence: b.spec.sequence, spec: a.metadata.generation !== b.metadata.generation, status: JSON.stringify(a.status) !== JSON.stringify(b.status) });
       },
     });
+    cdWatch = watch;
     for (const r of [DEPLOYS, CMS]) {
       const w = new Informer({ client: mc, resource: r, name: `test member ${r.plural}` }).start();
       const seen = (obj: { metadata?: { namespace?: string; name?: string; annotations?: Record<string, string> } }): void => {
