@@ -211,7 +211,7 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
       w.addHandler({ onAdd: (o) => seen(o), onUpdate: (_o, n) => seen(n) });
       memberWatches.push(w);
     }
-    await cdWatch.synced;
+    await watch.synced;
   });
 
   after(async () => {
