@@ -19,6 +19,8 @@ import { AGENT_HUB_SECRET, CERT_EXPIRATION_SECONDS, CLIENT_SIGNER, SECRET_KEYS }
 export const DEFAULT_RENEW_FRACTION = 0.8;
 /** Never renew again sooner than this after a renewal (a forced threshold must not loop). */
 export const MIN_RENEW_INTERVAL_MS = 30_000;
+/** The longest single timer (Node's limit is 2^31-1 ms). */
+const MAX_TIMER_MS = 6 * 3_600_000;
 /** After a failed attempt (hub away, denied), try again this much later. */
 const RETRY_MS = 30_000;
 
@@ -56,6 +58,11 @@ export function withClientCert(text: string, certPem: string, keyPem: string): s
 export function renewDelayMs(life: { notBefore: number; notAfter: number }, fraction: number, now: number, lastRenewal?: number): number {
   const at = Math.max(life.notBefore + fraction * (life.notAfter - life.notBefore), lastRenewal === undefined ? 0 : lastRenewal + MIN_RENEW_INTERVAL_MS);
   return Math.max(0, Math.round(at - now));
+}
+
+/** Whether the certificate is a member agent's own (CN plinth:member:NAME): only that identity may renew itself. */
+export function isMemberCert(certPem: string, cluster: string): boolean {
+  return new X509Certificate(certPem).subject.split('\n').includes(`CN=${agentUser(cluster)}`);
 }
 
 export function certLife(certPem: string): { notBefore: number; notAfter: number } {
@@ -131,11 +138,16 @@ export async function renewWhenDue(o: RenewalOptions): Promise<string | undefine
     o.log.info('the hub credential holds no inline client certificate; it is not renewed by the agent');
     return undefined;
   }
+  if (!isMemberCert(certPem, o.cluster)) {
+    o.log.info({ subject: new X509Certificate(certPem).subject.replace(/\n/g, ', ') }, `the hub certificate is not the member's own (${agentUser(o.cluster)}); it is not renewed by the agent`);
+    return undefined;
+  }
   const life = certLife(certPem);
   const delay = renewDelayMs(life, o.fraction, Date.now(), o.lastRenewal);
   o.log.info({ notAfter: new Date(life.notAfter).toISOString(), renewInSeconds: Math.round(delay / 1000) }, 'hub certificate renewal scheduled');
   try {
-    await sleep(delay, o.signal);
+    // In steps: a timer longer than ~24.8 days fires at once in Node.
+    for (let left = delay; left > 0; left = renewDelayMs(life, o.fraction, Date.now(), o.lastRenewal)) await sleep(Math.min(left, MAX_TIMER_MS), o.signal);
     for (;;) {
       try {
         const got = await requestCertificate(o.hub, o.cluster, { signal: o.signal });
