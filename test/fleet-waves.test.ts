@@ -1,8 +1,8 @@
-// A rollout in waves driven by real agents: a NEW hub running the real `plinth manager` (GitSource, FleetDelivery,
-// MemberCluster controllers, fleet server), two light members on one shared etcd, each joined with the real CLI and
-// running the real `plinth agent`, a real `git daemon`. Wave "first" (m1) is applied and healthy; wave "second" (m2)
-// waits for `plinth fleet rollout confirm`, then is applied; a revision whose delivery fails on m1 pauses the rollout
-// (onFailure: Pause) and never reaches m2.
+// A rollout in three waves driven by real agents: a NEW hub running the real `plinth manager` (GitSource,
+// FleetDelivery, MemberCluster controllers, fleet server), three light members on one shared etcd, each joined with
+// the real CLI and running the real `plinth agent`, a real `git daemon`. Wave "first" (m1) is applied and healthy;
+// waves "second" (m2) and "third" (m3) each wait for `plinth fleet rollout confirm`, then are applied; a revision
+// whose delivery fails on m1 pauses the rollout (onFailure: Pause) and never reaches m2 or m3.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -34,13 +34,14 @@ function app(value: string, broken = false): Record<string, string> {
   };
 }
 
-describe('fleet waves: confirm between waves, pause on a failed member', { timeout: 900_000 }, () => {
+describe('fleet waves: three waves, confirm between them, pause on a failed member', { timeout: 900_000 }, () => {
   const tag = randomBytes(3).toString('hex');
   let etcd: SharedEtcd;
   let hub: LocalCluster;
   const members: { name: string; cluster?: LocalCluster; client?: KubeClient; agent?: ChildProcess; log: string[] }[] = [
     { name: 'm1', log: [] },
     { name: 'm2', log: [] },
+    { name: 'm3', log: [] },
   ];
   let hubClient: KubeClient;
   let git: GitServer;
@@ -78,7 +79,7 @@ describe('fleet waves: confirm between waves, pause on a failed member', { timeo
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  test('two members join (auto-accepted by label) and their agents connect', async () => {
+  test('three members join (auto-accepted by label) and their agents connect', async () => {
     const token = JSON.parse(await ok(hub.kubeconfigPath, 'fleet', 'token', 'create', '--ttl', '30m', '-o', 'json')) as { token: string; hub: string; caData: string };
     for (const m of members) {
       await ok(m.cluster!.kubeconfigPath, 'fleet', 'join', m.name, '--hub', token.hub, '--token', token.token, '--hub-ca-data', token.caData, '--labels', 'tier=edge');
@@ -89,7 +90,7 @@ describe('fleet waves: confirm between waves, pause on a failed member', { timeo
     }
   });
 
-  test('wave "first" is applied and healthy, wave "second" waits for confirm; confirmed, it is applied', async () => {
+  test('wave "first" is applied and healthy; "second" and "third" each wait for confirm; confirmed, each is applied', async () => {
     await hubClient.create(ref('v1', 'namespaces'), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'fleet' } }).catch(() => undefined);
     await hubClient.create(SOURCES, { apiVersion: GV, kind: 'GitSource', metadata: { name: 'apps', namespace: 'fleet' }, spec: { url: git.url('fleet'), ref: { branch: 'main' }, interval: '5s', suspend: false } });
     await hubClient.create<FleetDelivery>(DELIVERIES, {
@@ -104,6 +105,7 @@ describe('fleet waves: confirm between waves, pause on a failed member', { timeo
           waves: [
             { name: 'first', clusterNames: ['m1'], maxFailures: 0, soakSeconds: 0, needConfirm: false },
             { name: 'second', clusterNames: ['m2'], maxFailures: 0, soakSeconds: 0, needConfirm: true },
+            { name: 'third', clusterNames: ['m3'], maxFailures: 0, soakSeconds: 0, needConfirm: true },
           ],
           onFailure: 'Pause',
           disconnectedDeadlineSeconds: 300,
@@ -122,15 +124,22 @@ describe('fleet waves: confirm between waves, pause on a failed member', { timeo
     assert.equal(await wavePhase('first'), 'Succeeded');
     await ok(hub.kubeconfigPath, 'fleet', 'rollout', 'confirm', 'web', '-n', 'fleet');
     await until('v1 on m2 after the confirm', async () => (await value(1)) === 'v1', 90_000, members[1]!.log);
+    await until('wave third waits for confirm', async () => (await wavePhase('third')) === 'WaitingForConfirm', 60_000, managerLog);
+    await sleep(3_000);
+    assert.equal(await value(2), undefined, 'm3 gets nothing before its confirm');
+    assert.equal(await wavePhase('second'), 'Succeeded');
+    await ok(hub.kubeconfigPath, 'fleet', 'rollout', 'confirm', 'web', '-n', 'fleet');
+    await until('v1 on m3 after the confirm', async () => (await value(2)) === 'v1', 90_000, members[2]!.log);
     await until('the rollout succeeded', async () => (await delivery()).status?.phase === 'Succeeded', 60_000, managerLog);
   });
 
-  test('a revision that fails on m1 pauses the rollout (onFailure: Pause); m2 keeps the previous revision', async () => {
+  test('a revision that fails on m1 pauses the rollout (onFailure: Pause); m2 and m3 keep the previous revision', async () => {
     git.commit('fleet', app('v2', true), { message: 'v2 with an invalid object' });
     await until('the rollout paused on the failure', async () => (await delivery()).status?.phase === 'Paused', 120_000, members[0]!.log);
     const d = await delivery();
     assert.ok((d.status?.clusters?.failed ?? 0) >= 1 || (d.status?.failing?.length ?? 0) >= 1, JSON.stringify(d.status));
     await sleep(5_000);
     assert.equal(await value(1), 'v1', 'm2 (a later wave) never got the failing revision');
+    assert.equal(await value(2), 'v1', 'm3 (a later wave) never got the failing revision');
   });
 });
