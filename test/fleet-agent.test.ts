@@ -1,6 +1,7 @@
 // The member agent end to end through the real CLI (`plinth agent`), against a hub (new) and a member (old, 1.24):
 // apply, newer and lower sequences, prune, overrides, drift corrected and reported, SIGKILL mid-apply, the hub
-// API server away for ~30 s.
+// API server away for a full minute (a watcher on the member checks no older revision is ever applied over a newer
+// one), hub writes per revision counted from a watch, the compiled agent's memory bounded.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -16,18 +17,27 @@ import { AGENT_LEASE, FLEET_NAMESPACE, HUB_INFO_CONFIGMAP, artifactPath, cluster
 import { recordName } from '../src/fleet/agent/record.js';
 import { apply } from '../src/kube/apply.js';
 import { KubeClient } from '../src/kube/http.js';
+import { Informer } from '../src/kube/informer.js';
 import { ensureNamespace } from '../src/kube/namespaces.js';
 import { ref } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { sleep, waitFor } from './fixtures/kube-helpers.js';
 
 const MEMBER = 'm1';
+/**
+ * The agent's resident memory bound, measured in the compiled agent process (/proc/PID/status VmRSS) once V8 has
+ * settled. Issue #19 asks 60 MB; the floor of Node 20 + pino + TLS is 60–61 MB settled (ADR 0019), so the bound
+ * is the floor plus 1 MB: a regression (a schema, a library, a cache) fails it.
+ */
+const AGENT_RSS_BUDGET_MB = 62;
 const HUB_NS = memberNamespace(MEMBER);
 const CD_NAME = clusterDeliveryName('apps', 'web');
 const CDS = ref('fleet.plinth.dev/v1alpha1', 'clusterdeliveries', HUB_NS);
 const MCS = ref('fleet.plinth.dev/v1alpha1', 'memberclusters');
 const DEPLOYS = ref('apps/v1', 'deployments', 'web');
 const CMS = ref('v1', 'configmaps', 'web');
+/** Every object a test delivers carries its sequence here, so a watcher on the member sees which revision wrote it. */
+const SEQ_ANNOTATION = 'test.plinth.dev/sequence';
 
 interface CdStatus {
   appliedSequence?: number;
@@ -86,6 +96,15 @@ class Agent {
       }
     });
   }
+  /** RSS once V8's memory reducer has run (it shrinks the young generation ~20 s after activity): sampled every 2 s for up to 40 s, the first sample within `budget`, else the last. */
+  async settledRssMB(budget: number): Promise<number> {
+    let rss = this.rssMB();
+    for (let i = 0; i < 20 && rss > budget; i++) {
+      await sleep(2_000);
+      rss = this.rssMB();
+    }
+    return rss;
+  }
   rssMB(): number {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${this.child.pid}/status`, 'utf8'));
     return Math.round(Number(m?.[1] ?? 0) / 1024);
@@ -116,8 +135,29 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
   let agent: Agent | undefined;
   const agentArgs = (): string[] => ['--cluster', MEMBER, '--kubeconfig', member.kubeconfigPath, '--hub-kubeconfig', hub.kubeconfigPath];
 
+  // Hub writes to the ClusterDelivery (every watch MODIFIED event is one write: spec by the test, status by the agent).
+  const cdWrites: Array<{ sequence: number; spec: boolean; status: boolean }> = [];
+  let cdWatch: { stop(): Promise<void> } | undefined;
+  // The member, watched through the whole file: per object, the sequences that wrote it, in order.
+  const memberSeen = new Map<string, number[]>();
+  const memberWatches: Informer[] = [];
+  /** No object on the member was ever written by an older revision after a newer one. */
+  const assertNeverOlder = (): void => {
+    let events = 0;
+    for (const [key, seqs] of memberSeen) {
+      events += seqs.length;
+      for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i]! >= seqs[i - 1]!, `${key} went from sequence ${seqs[i - 1]} back to ${seqs[i]} (${seqs.join(',')})`);
+    }
+    assert.ok(events > 0, 'the member watcher saw the applied objects');
+  };
+  const writesOf = (sequence: number): { spec: number; status: number } => ({
+    spec: cdWrites.filter((w) => w.sequence === sequence && w.spec).length,
+    status: cdWrites.filter((w) => w.sequence === sequence && !w.spec && w.status).length,
+  });
+
   async function deliver(sequence: number, objects: KubeObject[], extra: Record<string, unknown> = {}): Promise<string> {
-    const { bytes, digest } = encodeArtifact(objects);
+    const stamped = objects.map((o) => ({ ...o, metadata: { ...o.metadata, annotations: { ...(o.metadata?.annotations as Record<string, string> | undefined), [SEQ_ANNOTATION]: String(sequence) } } }));
+    const { bytes, digest } = encodeArtifact(stamped);
     artifacts.set(digest, bytes);
     await apply(
       hc,
@@ -165,10 +205,31 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await hc.create(ref('v1', 'configmaps', FLEET_NAMESPACE), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: HUB_INFO_CONFIGMAP }, data: { artifactURL: base, 'ca.crt': ca } });
+    type Cd = KubeObject & { metadata: { generation?: number }; spec: { sequence: number }; status?: unknown };
+    const watch = new Informer<Cd>({ client: hc, resource: CDS, name: 'test clusterdeliveries' }).start();
+    watch.addHandler({
+      onUpdate: (a, b) => {
+        cdWrites.push({ sequence: b.spec.sequence, spec: a.metadata.generation !== b.metadata.generation, status: JSON.stringify(a.status) !== JSON.stringify(b.status) });
+      },
+    });
+    cdWatch = watch;
+    for (const r of [DEPLOYS, CMS]) {
+      const w = new Informer({ client: mc, resource: r, name: `test member ${r.plural}` }).start();
+      const seen = (obj: { metadata?: { namespace?: string; name?: string; annotations?: Record<string, string> } }): void => {
+        const seq = obj.metadata?.annotations?.[SEQ_ANNOTATION];
+        if (seq === undefined) return;
+        const key = `${r.plural}/${obj.metadata?.name}`;
+        memberSeen.set(key, [...(memberSeen.get(key) ?? []), Number(seq)]);
+      };
+      w.addHandler({ onAdd: (o) => seen(o), onUpdate: (_o, n) => seen(n) });
+      memberWatches.push(w);
+    }
+    await watch.synced;
   });
 
   after(async () => {
     agent?.child.kill('SIGKILL');
+    await Promise.all([cdWatch?.stop(), ...memberWatches.map((w) => w.stop())]);
     server?.close();
     hc?.close();
     mc?.close();
@@ -208,6 +269,13 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await deliver(2, [ns('web'), cm('cfg', { a: '1' }), deploy('app:2')]);
     await applied(2);
     assert.equal((await getDeploy()).spec.template.spec.containers[0]!.image, 'app:2');
+    // Hub writes for this revision: the new desired state (1) and the agent's status, folded (fold.ts).
+    await waitFor(async () => (await status()).health === 'Healthy', 'Healthy', 60_000, 200);
+    await sleep(2_000);
+    const w2 = writesOf(2);
+    console.log(`hub writes for a rollout revision: ${w2.spec} spec + ${w2.status} status`);
+    assert.equal(w2.spec, 1);
+    assert.ok(w2.status >= 1 && w2.status <= 2, `${w2.status} status writes for one revision (${JSON.stringify(cdWrites)})`);
     await deliver(1, [ns('web'), cm('cfg', { a: '1' }), deploy('app:1')]);
     await waitFor(async () => (await status()).conditions?.some((c) => c.reason === 'StaleSequenceIgnored') === true, 'stale sequence reported', 20_000, 200);
     await sleep(1_000);
@@ -219,6 +287,9 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await mc.create(CMS, cm('foreign', { x: '1' }));
     await deliver(3, [ns('web'), deploy('app:2'), cm('cfg2', { b: '1' })]);
     await applied(3);
+    await sleep(2_000);
+    // Nothing to roll out (the Deployment's template is unchanged): applied and healthy in one status write.
+    assert.deepEqual(writesOf(3), { spec: 1, status: 1 }, JSON.stringify(cdWrites.filter((w) => w.sequence === 3)));
     await waitFor(async () => !(await exists(CMS, 'cfg')), 'cfg pruned', 20_000, 200);
     assert.ok(await exists(CMS, 'cfg2'));
     assert.ok(await exists(CMS, 'foreign'), 'an object the agent did not create is kept');
@@ -306,7 +377,9 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
       await sleep(3_000);
       await mc.patch(DEPLOYS, 'api', { spec: { replicas: 4 } }, 'merge');
       await waitFor(async () => (await getDeploy()).spec.replicas === 1, 'replicas corrected with the hub away', 15_000, 100);
-      await sleep(Math.max(0, 30_000 - (Date.now() - down)));
+      // A full minute without the hub.
+      await sleep(Math.max(0, 60_000 - (Date.now() - down)));
+      assert.equal((await getDeploy()).spec.template.spec.containers[0]!.image, 'app:2', 'the applied state is kept while the hub is away');
     } finally {
       await hub.startComponent('kube-apiserver');
     }
@@ -317,6 +390,7 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await waitFor(async () => !(await exists(CMS, 'bulk-0')), 'bulk ConfigMaps pruned', 30_000, 200);
     const lease = await hc.get<{ spec: { renewTime: string } }>(ref('coordination.k8s.io/v1', 'leases', HUB_NS), AGENT_LEASE);
     await waitFor(async () => (await hc.get<{ spec: { renewTime: string } }>(ref('coordination.k8s.io/v1', 'leases', HUB_NS), AGENT_LEASE)).spec.renewTime !== lease.spec.renewTime, 'lease renewed after the outage', 30_000, 500);
+    assertNeverOlder();
     console.log(`agent RSS at the end: ${agent!.rssMB()} MB (node + tsx)`);
     agent!.child.kill('SIGTERM');
     assert.equal(await agent!.exited, 0);
@@ -331,6 +405,11 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
     await build({ entryPoints: ['src/app/cli/main.ts'], bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', packages: 'external', outdir: out, logLevel: 'error' });
     agent = new Agent(agentArgs(), [join(out, 'main.js')]);
     try {
+      // Idle: synced, sequence 7 already applied (nothing to do), heartbeats running.
+      await waitFor(() => agent!.events('caches synced; starting workers').length > 0, 'compiled agent synced', 30_000, 50);
+      const idle = await agent.settledRssMB(AGENT_RSS_BUDGET_MB);
+      console.log(`compiled agent RSS idle: ${idle} MB (node 20 alone: about 42 MB)`);
+      assert.ok(idle <= AGENT_RSS_BUDGET_MB, `the idle agent's resident memory is ${idle} MB (bound ${AGENT_RSS_BUDGET_MB} MB, ADR 0019)`);
       // A CRD and a custom resource of it (without a namespace: it gets targetNamespace) in one revision.
       const crd: KubeObject = {
         apiVersion: 'apiextensions.k8s.io/v1',
@@ -351,9 +430,17 @@ describe('plinth agent: a hub (new) and a member (old)', () => {
       await mc.patch(DEPLOYS, 'api', { spec: { replicas: 3 } }, 'merge');
       await waitFor(async () => (await getDeploy()).spec.replicas === 1, 'drift corrected by the compiled agent', 15_000, 100);
       await sleep(20_000);
-      const rss = agent.rssMB();
-      console.log(`compiled agent RSS: ${rss} MB (node 20 alone: about 41 MB)`);
-      assert.ok(rss <= 80, `the agent's resident memory is ${rss} MB`);
+      const rss = await agent.settledRssMB(AGENT_RSS_BUDGET_MB);
+      console.log(`compiled agent RSS after an apply, a drift and 20 s: ${rss} MB`);
+      assert.ok(rss <= AGENT_RSS_BUDGET_MB, `the agent's resident memory is ${rss} MB (bound ${AGENT_RSS_BUDGET_MB} MB, ADR 0019)`);
+      // A revision of 50 objects (a Namespace, a Deployment and 48 ConfigMaps of ~1 KiB).
+      const fifty = Array.from({ length: 48 }, (_, i) => cm(`fifty-${i}`, { i: String(i), pad: 'x'.repeat(1000) }));
+      await deliver(9, [ns('web'), deploy('app:9'), ...fifty], { targetNamespace: 'web' });
+      await applied(9);
+      const rss50 = await agent.settledRssMB(AGENT_RSS_BUDGET_MB);
+      console.log(`compiled agent RSS after applying 50 objects: ${rss50} MB`);
+      assert.ok(rss50 <= AGENT_RSS_BUDGET_MB, `after applying 50 objects the agent's resident memory is ${rss50} MB (bound ${AGENT_RSS_BUDGET_MB} MB, ADR 0019)`);
+      assertNeverOlder();
       // The member leaves the delivery's placement: the ClusterDelivery goes, the agent prunes and drops its record.
       await hc.delete(CDS, CD_NAME);
       await waitFor(async () => !(await exists(ref('apps/v1', 'deployments', 'web'), 'api')) && !(await exists(ref('example.com/v1', 'widgets', 'web'), 'w1')), 'inventory pruned', 30_000, 200);

@@ -485,6 +485,12 @@ export const ERRORS = {
     exit: 1,
     http: 401,
   },
+  FLEET_CERT_RENEWAL_FAILED: {
+    message: 'the agent of member "{cluster}" could not renew its hub certificate: {detail}',
+    hint: 'check that the member is accepted on the hub (`plinth fleet clusters`) and that the hub manager runs (it approves renewals); the agent retries every 30 s',
+    exit: 1,
+    http: 502,
+  },
   FLEET_ARTIFACT_FETCH_FAILED: {
     message: 'fetching artifact {digest} from {url} failed: {detail}',
     hint: "check that the hub's fleet server runs and publishes its URL and CA in ConfigMap plinth-fleet/plinth-hub, and that this member may read the delivery",

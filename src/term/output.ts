@@ -1,19 +1,7 @@
 import { stringify } from 'yaml';
-import { PlinthError } from '../errors/index.js';
 
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'wide', 'json', 'yaml', 'name'];
-
-/** Validate an -o/--output value, naming the accepted ones when it is wrong. */
-export function parseOutputFormat(value: string | undefined): OutputFormat {
-  const v = value ?? 'table';
-  if ((OUTPUT_FORMATS as readonly string[]).includes(v)) return v as OutputFormat;
-  throw new PlinthError('INVALID_ARGUMENT', {
-    what: '--output',
-    detail: `"${v}" is not a known format`,
-    fix: `use one of: ${OUTPUT_FORMATS.join(', ')}`,
-  });
-}
+export { OUTPUT_FORMATS, parseOutputFormat, type OutputFormat } from './output-format.js';
+import type { OutputFormat } from './output-format.js';
 
 export interface Column<T> {
   header: string;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { parseOutputFormat, type OutputFormat } from '../../term/output.js';
+import { parseOutputFormat, type OutputFormat } from '../../term/output-format.js';
 
 /** Options every command may read (kubectl-style globals). */
 export interface GlobalOptions {

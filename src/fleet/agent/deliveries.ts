@@ -11,6 +11,7 @@ import { decodeArtifact } from '../artifact.js';
 import { applyOverrides } from '../overrides/apply.js';
 import type { MemberApplier, Prepared } from './applier.js';
 import type { DriftWatcher } from './drift.js';
+import { HOLD_POLL_MS, holdStatusWrite } from './fold.js';
 import { fetchArtifact, readHubInfo } from './hub.js';
 import { refKey, refOf, removedRefs, type ObjectRef } from './objects.js';
 import { recordId, type AgentRecord, type RecordStore, type StoredRecord } from './record.js';
@@ -95,6 +96,9 @@ export class DeliveryReconciler {
       ...(stale !== undefined ? { staleSequence: stale } : {}),
       ...(spec.suspend ? { suspended: true } : {}),
     };
+    // One hub write per revision when it settles soon: "applied" waits (a little) for "healthy" (fold.ts).
+    const urgent = error !== undefined || stale !== undefined || spec.suspend === true || input.driftedNow.length > 0;
+    if (holdStatusWrite({ prev: cd.status, record, health: health?.health, urgent, now: Date.now() })) return requeueAfter(HOLD_POLL_MS);
     try {
       await writeStatus({
         client: this.d.hub,

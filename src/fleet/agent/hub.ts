@@ -1,4 +1,5 @@
 // The agent's hub side: its credential (a kubeconfig), the hub-info ConfigMap, and artifact downloads.
+import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { PlinthError, errorMessage } from '../../errors/index.js';
@@ -9,6 +10,7 @@ import { retry } from '../../kube/retry.js';
 import { FLEET_NAMESPACE, HUB_INFO_CONFIGMAP } from '../names.js';
 import { kubeConfigFromFile, kubeConfigFromText } from './kubeconfig-lite.js';
 import { AGENT_HUB_SECRET, SECRET_KEYS } from '../member/keys.js';
+import type { CredentialHome } from './renew.js';
 
 /** The member Secret (in the agent's namespace) that `plinth fleet join` fills with the hub kubeconfig. */
 /** The member Secret the join writes (src/fleet/member/join.ts) and the key of the complete hub kubeconfig in it. */
@@ -20,7 +22,12 @@ export const HUB_SECRET_KEY = SECRET_KEYS.kubeconfig;
  * Missing or unusable: FLEET_AGENT_NO_HUB_CREDENTIAL.
  */
 export async function hubKubeConfig(opts: { cluster: string; file?: string; member: KubeClient; namespace: string; signal?: AbortSignal }): Promise<KubeConfig> {
-  if (opts.file) return kubeConfigFromFile(opts.file);
+  return (await hubCredential(opts)).kc;
+}
+
+/** The hub kubeconfig, its text (for certificate renewal, renew.ts) and where it lives. */
+export async function hubCredential(opts: { cluster: string; file?: string; member: KubeClient; namespace: string; signal?: AbortSignal }): Promise<{ kc: KubeConfig; text: string; home: CredentialHome }> {
+  if (opts.file) return { kc: await kubeConfigFromFile(opts.file), text: await readFile(opts.file, 'utf8'), home: { file: opts.file } };
   let secret: { data?: Record<string, string> };
   try {
     secret = await opts.member.get<{ data?: Record<string, string> }>(ref('v1', 'secrets', opts.namespace), HUB_SECRET, { signal: opts.signal });
@@ -41,7 +48,8 @@ export async function hubKubeConfig(opts: { cluster: string; file?: string; memb
   }
   if (!b64) throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `${where} has no key ${HUB_SECRET_KEY} (the join is not complete)` });
   try {
-    return await kubeConfigFromText(Buffer.from(b64, 'base64').toString('utf8'), where);
+    const text = Buffer.from(b64, 'base64').toString('utf8');
+    return { kc: await kubeConfigFromText(text, where), text, home: { member: opts.member, namespace: opts.namespace } };
   } catch (err) {
     throw new PlinthError('FLEET_AGENT_NO_HUB_CREDENTIAL', { cluster: opts.cluster, detail: `${where}: ${errorMessage(err)}` }, { cause: err });
   }

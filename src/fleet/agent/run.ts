@@ -12,8 +12,10 @@ import { MemberApplier } from './applier.js';
 import { CLUSTER_DELIVERIES, DeliveryReconciler, preparedOf } from './deliveries.js';
 import { DriftWatcher } from './drift.js';
 import { runHeartbeat } from './heartbeat.js';
-import { hubKubeConfig } from './hub.js';
+import { hubCredential } from './hub.js';
+import { kubeConfigFromText } from './kubeconfig-lite.js';
 import { RecordStore } from './record.js';
+import { DEFAULT_RENEW_FRACTION, renewWhenDue } from './renew.js';
 
 export interface AgentOptions {
   /** The member's name in the fleet (its MemberCluster). */
@@ -27,6 +29,8 @@ export interface AgentOptions {
   agentVersion: string;
   /** Bench only (bench/fleet-scale): renames the namespaces of the applied objects (simulated members sharing one cluster). */
   mapNamespace?: (namespace: string) => string;
+  /** Renew the hub client certificate at this fraction of its life (default 0.8; 0 renews at once, for tests). */
+  certRenewFraction?: number;
   /** Stops the agent (SIGTERM). */
   signal: AbortSignal;
 }
@@ -38,8 +42,7 @@ export interface AgentOptions {
  */
 export async function runAgent(o: AgentOptions): Promise<void> {
   const log = logger('agent', { cluster: o.cluster });
-  const hubKc = await hubKubeConfig({ cluster: o.cluster, file: o.hubKubeconfig, member: o.member, namespace: o.namespace, signal: o.signal });
-  const hub = await KubeClient.fromKubeConfig(hubKc, { userAgent: `plinth-agent/${o.agentVersion}`, requestTimeoutMs: 15_000 });
+  const cred = await hubCredential({ cluster: o.cluster, file: o.hubKubeconfig, member: o.member, namespace: o.namespace, signal: o.signal });
   await retry(() => ensureNamespace(o.member, o.namespace, o.signal), { attempts: 10, signal: o.signal });
   const store = new RecordStore(o.member, o.namespace);
   const applier = new MemberApplier(o.member, new Discovery(o.member), log, o.mapNamespace);
@@ -63,28 +66,59 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     }
     enqueue(s.record.delivery);
   }
-  log.info({ records: records.length, hub: hub.server }, 'agent started');
+  log.info({ records: records.length }, 'agent started');
 
-  const deliveries = new Informer({
-    client: hub,
-    resource: { ...CLUSTER_DELIVERIES, namespace: memberNamespace(o.cluster) },
-    name: 'clusterdeliveries',
-    // Catch up soon after the hub returns (the default backoff grows to 30 s).
-    backoff: { initialMs: 200, maxMs: 5_000 },
-  });
-  const reconciler = new DeliveryReconciler({ hub, hubKc, deliveries, store, applier, drift });
-  const controller = runController({ name: 'fleet-agent', informers: [deliveries], reconcile: (k, ctx) => reconciler.reconcile(k, ctx), workers: 2, signal: o.signal });
-  ctl.controller = controller;
-  for (const k of ctl.early) controller.queue.add(k);
-  const heartbeat = runHeartbeat({ cluster: o.cluster, hub, member: o.member, agentVersion: o.agentVersion, log, signal: o.signal });
+  // The hub side runs as a session per credential: a renewed certificate ends it and a new one starts with the new
+  // kubeconfig. The member side (records, drift correction) runs on throughout.
+  let kc = cred.kc;
+  let text = cred.text;
+  let lastRenewal: number | undefined;
+  for (;;) {
+    const session = new AbortController();
+    const stopSession = (): void => session.abort();
+    o.signal.addEventListener('abort', stopSession, { once: true });
+    const hub = await KubeClient.fromKubeConfig(kc, { userAgent: `plinth-agent/${o.agentVersion}`, requestTimeoutMs: 15_000 });
+    const deliveries = new Informer({
+      client: hub,
+      resource: { ...CLUSTER_DELIVERIES, namespace: memberNamespace(o.cluster) },
+      name: 'clusterdeliveries',
+      // Catch up soon after the hub returns (the default backoff grows to 30 s).
+      backoff: { initialMs: 200, maxMs: 5_000 },
+    });
+    const reconciler = new DeliveryReconciler({ hub, hubKc: kc, deliveries, store, applier, drift });
+    const controller = runController({ name: 'fleet-agent', informers: [deliveries], reconcile: (k, ctx) => reconciler.reconcile(k, ctx), workers: 2, signal: session.signal });
+    ctl.controller = controller;
+    for (const k of ctl.early) controller.queue.add(k);
+    ctl.early.clear();
+    const heartbeat = runHeartbeat({ cluster: o.cluster, hub, member: o.member, agentVersion: o.agentVersion, log, signal: session.signal });
+    log.info({ hub: hub.server }, 'hub session started');
 
-  await new Promise<void>((resolve) => {
-    if (o.signal.aborted) resolve();
-    else o.signal.addEventListener('abort', () => resolve(), { once: true });
-  });
+    const renewed = await renewWhenDue({ cluster: o.cluster, hub, text, home: cred.home, fraction: o.certRenewFraction ?? DEFAULT_RENEW_FRACTION, ...(lastRenewal !== undefined ? { lastRenewal } : {}), log, signal: session.signal }).catch((err: unknown) => {
+      log.warn({ err: errorMessage(err) }, 'certificate renewal stopped');
+      return undefined;
+    });
+    // Not renewable (a token, a certificate file) or stopping: the session runs until the agent stops.
+    if (renewed === undefined) await abortedOf(session.signal);
+    ctl.controller = undefined;
+    session.abort();
+    o.signal.removeEventListener('abort', stopSession);
+    await controller.stop();
+    await Promise.all([deliveries.stop(), heartbeat]);
+    hub.close();
+    if (renewed === undefined || o.signal.aborted) break;
+    text = renewed;
+    lastRenewal = Date.now();
+    kc = await kubeConfigFromText(renewed, 'the renewed hub kubeconfig');
+    log.info('hub session restarting with the renewed certificate');
+  }
   log.info('stopping');
-  await controller.stop();
-  await Promise.all([deliveries.stop(), drift.stop(), heartbeat]);
-  hub.close();
+  await drift.stop();
   log.info('stopped');
+}
+
+function abortedOf(signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 }

@@ -7,6 +7,7 @@ import { FLEET_GROUP } from '../../api/fleet/group.js';
 import { PlinthError } from '../../errors/index.js';
 import type { Logger } from '../../kube/log.js';
 import type { ArtifactReader } from '../artifact.js';
+import type { ArtifactGrants } from './artifact-grants.js';
 import { ARTIFACT_MEDIA_TYPE, artifactDigest } from '../names.js';
 import { orderForCaller, type DeliveryIndex } from './delivery-index.js';
 import { acceptsGzip, etagMatches, etagOf } from './http-headers.js';
@@ -29,6 +30,8 @@ export interface ArtifactRoute {
   log: Logger;
   /** Gzipped bytes by digest (content-addressed, so never stale). */
   gzipped: TtlCache<string, Promise<Buffer>>;
+  /** Grants kept per (identity, digest, delivery uid and generation): one SubjectAccessReview per member and revision. */
+  grants?: ArtifactGrants;
 }
 
 export function newGzipCache(): TtlCache<string, Promise<Buffer>> {
@@ -36,11 +39,16 @@ export function newGzipCache(): TtlCache<string, Promise<Buffer>> {
 }
 
 /** Whether the caller may get some ClusterDelivery whose spec.artifact.digest is `digest`; names the one that allowed it. */
-export async function authorizeArtifact(route: Pick<ArtifactRoute, 'index' | 'reviews'>, caller: Caller, digest: string): Promise<{ allowed: boolean; by?: string }> {
+export async function authorizeArtifact(route: Pick<ArtifactRoute, 'index' | 'reviews' | 'grants'>, caller: Caller, digest: string): Promise<{ allowed: boolean; by?: string }> {
   const candidates = orderForCaller(route.index.naming(digest), caller.user).slice(0, MAX_REVIEWS_PER_REQUEST);
+  const kept = route.grants?.granted(caller, digest, candidates);
+  if (kept) return { allowed: true, by: `${kept.metadata.namespace}/${kept.metadata.name}` };
   for (const d of candidates) {
     const { namespace, name } = d.metadata;
-    if (await route.reviews.allowed(caller, { verb: 'get', group: FLEET_GROUP, resource: 'clusterdeliveries', namespace, name })) return { allowed: true, by: `${namespace}/${name}` };
+    if (await route.reviews.allowed(caller, { verb: 'get', group: FLEET_GROUP, resource: 'clusterdeliveries', namespace, name })) {
+      route.grants?.grant(caller, digest, d);
+      return { allowed: true, by: `${namespace}/${name}` };
+    }
   }
   return { allowed: false };
 }

@@ -10,7 +10,7 @@ export const CLUSTER_DELIVERIES = ref(`${ClusterDeliveryKind.group}/${ClusterDel
 
 /** The slice of a ClusterDelivery the server keeps. */
 export interface DeliveryRef extends KubeObject {
-  metadata: { name: string; namespace: string; resourceVersion?: string };
+  metadata: { name: string; namespace: string; resourceVersion?: string; uid?: string; generation?: number };
   spec: { artifact?: { digest?: string } };
 }
 
@@ -23,7 +23,14 @@ export function slimDelivery(obj: KubeObject): DeliveryRef {
   return {
     apiVersion: o.apiVersion,
     kind: o.kind,
-    metadata: { name: o.metadata?.name ?? '', namespace: o.metadata?.namespace ?? '', resourceVersion: o.metadata?.resourceVersion },
+    metadata: {
+      name: o.metadata?.name ?? '',
+      namespace: o.metadata?.namespace ?? '',
+      resourceVersion: o.metadata?.resourceVersion,
+      // uid and generation key the artifact grants (artifact-grants.ts): a new delivery is authorized again.
+      ...(o.metadata?.uid ? { uid: o.metadata.uid } : {}),
+      ...(o.metadata?.generation !== undefined ? { generation: o.metadata.generation } : {}),
+    },
     spec: digest ? { artifact: { digest } } : {},
   };
 }

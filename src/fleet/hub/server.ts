@@ -17,6 +17,7 @@ import { fleetRequestDuration } from './metrics.js';
 import { bearerToken, callerOfCertificate, type Caller } from './identity.js';
 import { sendError, sendJson } from './respond.js';
 import { Reviews } from './reviews.js';
+import { ArtifactGrants } from './artifact-grants.js';
 import { parseListen, parseRoute, urlOfListen } from './routes.js';
 import { loadServingTls, selfSignedServingTls, type ServingTls, type TlsFiles } from './serving-cert.js';
 
@@ -76,7 +77,7 @@ export async function startFleetServer(opts: FleetServerOptions): Promise<FleetS
   if (clientCA === undefined) log.warn('no hub client CA (kube-system/extension-apiserver-authentication client-ca-file): only bearer tokens are accepted for now');
   const index = startDeliveryIndex(client);
   const reviews = new Reviews(client);
-  const artifacts: ArtifactRoute = { index, reviews, reader: opts.reader, log, gzipped: newGzipCache() };
+  const artifacts: ArtifactRoute = { index, reviews, reader: opts.reader, log, gzipped: newGzipCache(), grants: new ArtifactGrants() };
   const hooks: HookRoute = { client, log, onPush: opts.onPush, secrets: newSecretCache() };
   // Without a client CA nothing may pass as a verified certificate: the server's own CA stands in (its key is gone).
   const context = (ca: string | undefined): { cert: string; key: string; ca: string } => ({ cert: tls.cert, key: tls.key, ca: ca ?? tls.ca });

@@ -14,7 +14,7 @@ import { AGENT_LEASE, FLEET_NAMESPACE, memberOfNamespace } from '../names.js';
 import { parseCsr } from './csr.js';
 import { decideCsr, memberOfCsr, type JoinCsr, type MemberView } from './decide.js';
 import { ensureObjects } from './ensure.js';
-import { ANNOTATION_CSR, APPROVE_REASON, CLIENT_SIGNER, COMPONENT, FIELD_MANAGER, JOIN_USER, RES } from './keys.js';
+import { ANNOTATION_CSR, APPROVE_REASON, CLIENT_SIGNER, COMPONENT, FIELD_MANAGER, JOIN_USER, RENEW_REASON, RES } from './keys.js';
 import { AGENT_CLUSTER_ROLE, agentClusterRoleObject, memberAccessObjects } from './rbac.js';
 import { parseLabelSelector } from './selector-parse.js';
 import { conditionChanges, memberStatus, type LeaseView } from './status.js';
@@ -139,6 +139,15 @@ export function startMemberClusterController(opts: MemberControllerOptions): Con
         case 'create':
           mc = await createMember(name, join, d.labels, d.accepted, signal);
           events.normal(kube(mc), 'JoinRequested', `${join.name} asks to join${d.accepted ? '; accepted by the auto-accept policy' : `; accept with \`plinth fleet accept ${name}\``}`);
+          break;
+        case 'approve':
+          // Step 1 approves renewals only (the agent's own CSR, decideRenewal); a join is approved in step 2, after its RBAC.
+          if (join.requester !== joinUser && mc) {
+            await own(csr, mc, signal);
+            await decide(csr, 'Approved', RENEW_REASON, `member ${name} renews its certificate`, signal);
+            events.normal(kube(mc), 'CertificateRenewed', `approved ${join.name}: the agent renews its client certificate`);
+            rc.log.info({ member: name, csr: join.name }, 'certificate renewal approved');
+          }
           break;
         case 'adopt':
           if (mc) {

@@ -51,3 +51,18 @@ test('the member of a CSR comes from its CN, else its name', () => {
   assert.equal(memberOfCsr(csr({ commonName: 'x' })), 'edge-1');
   assert.equal(memberOfCsr(csr({ signerName: 'other' })), undefined);
 });
+
+test("a renewal (the agent's own CSR, made with its current certificate) is approved only for an accepted, joined member", () => {
+  const renewal = csr({ requester: 'plinth:member:edge-1', name: 'plinth-member-edge-1-99aa88bb' });
+  const joined = { accepted: true, joined: true, csr: 'plinth-member-edge-1-0a1b2c3d' };
+  assert.deepEqual(decideCsr(renewal, 'edge-1', JOIN, joined, undefined), { action: 'approve' });
+  assert.equal(decideCsr(renewal, 'edge-1', JOIN, { ...joined, accepted: false }, undefined).action, 'deny');
+  assert.equal(decideCsr(renewal, 'edge-1', JOIN, undefined, undefined).action, 'deny');
+  assert.equal(decideCsr({ ...renewal, decided: true }, 'edge-1', JOIN, joined, undefined).action, 'ignore');
+  // Another member's identity asking for edge-1's subject is not a renewal of edge-1: denied as a bad join, never approved.
+  assert.notEqual(decideCsr(csr({ requester: 'plinth:member:edge-2', name: 'plinth-member-edge-1-99aa88bb' }), 'edge-1', JOIN, joined, undefined).action, 'approve');
+  // The subject must stay the member's own.
+  assert.equal(decideCsr({ ...renewal, commonName: 'plinth:member:edge-2' }, 'edge-1', JOIN, joined, undefined).action, 'deny');
+  assert.equal(decideCsr({ ...renewal, organizations: ['system:masters'] }, 'edge-1', JOIN, joined, undefined).action, 'deny');
+  assert.equal(decideCsr({ ...renewal, signatureValid: false }, 'edge-1', JOIN, joined, undefined).action, 'deny');
+});

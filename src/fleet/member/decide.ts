@@ -2,7 +2,7 @@
 import { selectorMatches, type LabelSelectorLike } from '../../kube/selector.js';
 import { AGENT_GROUP, agentUser, memberOfUser } from '../names.js';
 import { memberOfCsrName } from './csr.js';
-import { CLIENT_SIGNER, DENY_BAD_REQUEST_REASON, DENY_REASON } from './keys.js';
+import { CLIENT_SIGNER, DENY_BAD_REQUEST_REASON, DENY_NOT_ACCEPTED_REASON, DENY_REASON } from './keys.js';
 import { validLabel } from './selector-parse.js';
 
 /** A CSR as the controller sees it (parsed once). */
@@ -52,6 +52,7 @@ export function cleanLabels(labels: Record<string, string>): Record<string, stri
  * joined already is denied; the first CSR of an unknown member creates it; an accepted member's current CSR is approved.
  */
 export function decideCsr(csr: JoinCsr, member: string, joinUser: string, current: MemberView | undefined, autoAccept: LabelSelectorLike | undefined): CsrDecision {
+  if (csr.requester === agentUser(member)) return decideRenewal(csr, member, current);
   if (csr.signerName !== CLIENT_SIGNER || csr.requester !== joinUser || csr.decided) return { action: 'ignore' };
   const orgs = csr.organizations ?? [];
   if (csr.commonName !== agentUser(member) || orgs.length !== 1 || orgs[0] !== AGENT_GROUP) {
@@ -68,4 +69,22 @@ export function decideCsr(csr: JoinCsr, member: string, joinUser: string, curren
     return { action: 'adopt' };
   }
   return current.accepted ? { action: 'approve' } : { action: 'wait' };
+}
+
+/**
+ * A certificate renewal: a CSR the agent made with its current identity (the requester is `plinth:member:NAME`, so
+ * only the holder of a valid certificate of that member can make it) for the same subject. Approved while the member
+ * is accepted and joined; denied when it is not (a member whose acceptance was withdrawn gets no new certificate and
+ * loses access when its certificate expires) or when the request is malformed.
+ */
+export function decideRenewal(csr: JoinCsr, member: string, current: MemberView | undefined): CsrDecision {
+  if (csr.signerName !== CLIENT_SIGNER || csr.decided) return { action: 'ignore' };
+  const orgs = csr.organizations ?? [];
+  if (csr.commonName !== agentUser(member) || orgs.length !== 1 || orgs[0] !== AGENT_GROUP) {
+    return { action: 'deny', reason: DENY_BAD_REQUEST_REASON, message: `a renewal must ask for CN ${agentUser(member)}, O ${AGENT_GROUP}; it asked for CN ${csr.commonName ?? '(none)'}, O ${orgs.join('+') || '(none)'}` };
+  }
+  if (memberOfCsrName(csr.name) !== member) return { action: 'deny', reason: DENY_BAD_REQUEST_REASON, message: `the CSR name ${csr.name} does not name member ${member}` };
+  if (!csr.signatureValid) return { action: 'deny', reason: DENY_BAD_REQUEST_REASON, message: 'the request is not signed by the key it carries' };
+  if (!current?.accepted || !current.joined) return { action: 'deny', reason: DENY_NOT_ACCEPTED_REASON, message: `member ${member} is not accepted on the hub; no certificate is renewed` };
+  return { action: 'approve' };
 }

@@ -1,5 +1,5 @@
 // Names and resources of membership: the join ServiceAccount, the member Secret, annotations, the signer.
-import { FLEET_GROUP, FLEET_VERSION } from '../../api/index.js';
+import { FLEET_GROUP, FLEET_VERSION } from '../../api/fleet/group.js';
 import { ref } from '../../kube/resource.js';
 
 /** The ServiceAccount (in FLEET_NAMESPACE) whose short-lived tokens `plinth fleet join` uses. */
@@ -20,6 +20,9 @@ export const CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client';
 export const APPROVE_REASON = 'PlinthAccepted';
 export const DENY_REASON = 'PlinthAlreadyJoined';
 export const DENY_BAD_REQUEST_REASON = 'PlinthBadRequest';
+/** The reasons on a renewal CSR (the agent's own, made with its current certificate): approved, or denied for a member not accepted. */
+export const RENEW_REASON = 'PlinthRenewal';
+export const DENY_NOT_ACCEPTED_REASON = 'PlinthNotAccepted';
 
 /** Annotation on a join CSR: the labels the member asks for (JSON object). */
 export const ANNOTATION_REQUESTED_LABELS = 'fleet.plinth.dev/requested-labels';

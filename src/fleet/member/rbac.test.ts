@@ -18,7 +18,10 @@ test('a member gets its namespace and RBAC, all owned by its MemberCluster and b
   for (const o of objs) assert.deepEqual(o.metadata.ownerReferences.map((r: any) => `${r.kind}/${r.name}/${r.uid}`), ['MemberCluster/edge-1/u-1']);
   for (const o of objs.filter((x) => x.subjects)) assert.deepEqual(o.subjects, [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'plinth:member:edge-1' }]);
   const cr = objs.find((o) => o.kind === 'ClusterRole')!;
-  for (const r of cr.rules as Rule[]) assert.deepEqual(r.resourceNames, ['edge-1']);
+  const [csrRules, own] = [(cr.rules as Rule[]).filter((r) => r.apiGroups.includes('certificates.k8s.io')), (cr.rules as Rule[]).filter((r) => !r.apiGroups.includes('certificates.k8s.io'))];
+  for (const r of own) assert.deepEqual(r.resourceNames, ['edge-1']);
+  // Certificate renewal: create a CSR and read it back (names unknown to RBAC beforehand), nothing more.
+  assert.deepEqual(csrRules, [{ apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get'] }]);
   const all = [...(cr.rules as Rule[]), ...(objs[1]!.rules as Rule[]), ...((agentClusterRoleObject() as any).rules as Rule[])];
   assert.ok(!all.some((r) => r.resources.includes('secrets') || r.verbs.includes('*') || r.resources.includes('*')));
   assert.ok(!all.some((r) => r.resources.includes('clusterdeliveries') && r.verbs.includes('create')));

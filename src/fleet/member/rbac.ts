@@ -47,10 +47,15 @@ export const AGENT_NAMESPACE_RULES: PolicyRule[] = [
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: [AGENT_LEASE] },
 ];
 
-/** The agent's cluster-wide rules: its own MemberCluster only. */
+/**
+ * The agent's cluster-wide rules: its own MemberCluster, and CertificateSigningRequests to renew its certificate
+ * (create, then read the issued certificate: RBAC cannot limit either to names not yet made; a CSR holds only public
+ * data, and the hub approves only a member's own CSR for its own subject — decideRenewal — as kubelets renew).
+ */
 export const agentClusterRules = (cluster: string): PolicyRule[] => [
   { apiGroups: [FLEET_GROUP], resources: ['memberclusters'], verbs: ['get'], resourceNames: [cluster] },
   { apiGroups: [FLEET_GROUP], resources: ['memberclusters/status'], verbs: ['update', 'patch'], resourceNames: [cluster] },
+  { apiGroups: ['certificates.k8s.io'], resources: ['certificatesigningrequests'], verbs: ['create', 'get'] },
 ];
 
 /** The agent's rules in FLEET_NAMESPACE: read where artifacts are served. */

@@ -9,8 +9,9 @@ export function registerAgentCommand(program: Command): void {
     .requiredOption('--cluster <name>', "the member's name in the fleet (its MemberCluster)")
     .option('--hub-kubeconfig <file>', 'kubeconfig of the hub (default: the member Secret <data-namespace>/plinth-agent-hub, key kubeconfig, written by `plinth fleet join`)')
     .option('--data-namespace <ns>', "the member namespace of the agent's records and hub Secret", 'plinth-system')
+    .option('--cert-renew-fraction <f>', 'renew the hub client certificate at this fraction of its life (0 to 1; 0 renews at start)', '0.8')
     .action(
-      act(async (opts: { cluster: string; hubKubeconfig?: string; dataNamespace: string }, g) => {
+      act(async (opts: { cluster: string; hubKubeconfig?: string; dataNamespace: string; certRenewFraction: string }, g) => {
         // The agent serves no /metrics: its instruments are no-ops and prom-client is never loaded (memory).
         (await import('../../../kube/metrics.js')).disableMetrics();
         // Not openClient: the agent keeps its memory small by not loading @kubernetes/client-node (kubeconfig-lite.ts).
@@ -19,6 +20,11 @@ export function registerAgentCommand(program: Command): void {
         const { kubeConfigFromFile, memberKubeconfigPath } = await import('../../../fleet/agent/kubeconfig-lite.js');
         const { runAgent } = await import('../../../fleet/agent/run.js');
         const { plinthVersion } = await import('../version.js');
+        const certRenewFraction = Number(opts.certRenewFraction);
+        if (!Number.isFinite(certRenewFraction) || certRenewFraction < 0 || certRenewFraction > 1) {
+          const { PlinthError } = await import('../../../errors/index.js');
+          throw new PlinthError('INVALID_ARGUMENT', { what: '--cert-renew-fraction', detail: `"${opts.certRenewFraction}"`, fix: 'use a number from 0 to 1, e.g. 0.8' });
+        }
         const stop = new AbortController();
         process.once('SIGTERM', () => stop.abort());
         process.once('SIGINT', () => stop.abort());
@@ -30,6 +36,7 @@ export function registerAgentCommand(program: Command): void {
             member,
             ...(opts.hubKubeconfig ? { hubKubeconfig: opts.hubKubeconfig } : {}),
             namespace: opts.dataNamespace,
+            certRenewFraction,
             agentVersion: plinthVersion(),
             signal: stop.signal,
           });
