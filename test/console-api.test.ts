@@ -11,15 +11,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { ReleaseOrder } from '../src/api/index.js';
-import { installAggregatedRoles, consoleManifest } from '../src/app/console/rbac.js';
+import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { SessionStore } from '../src/app/console/session.js';
 import type { ChangeEvent } from '../src/app/console/events.js';
-import { apply } from '../src/kube/apply.js';
 import { KubeClient } from '../src/kube/http.js';
-import { ref, resourcePath } from '../src/kube/resource.js';
+import { ref } from '../src/kube/resource.js';
 import {
   cdRef,
   cellDeployment,
@@ -35,6 +33,7 @@ import {
   type ReleaseEnv,
 } from './support/release-env.js';
 import { readSse } from './support/sse.js';
+import { boundServiceAccount, consoleIdentityClient, ConsoleCaller, saToken, type Reply } from './support/console-users.js';
 
 const NS = 'shop';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -48,56 +47,9 @@ let base = '';
 let skewMs = 0;
 const tokens: Record<string, string> = {};
 
-/** A token for a ServiceAccount (TokenRequest). */
-async function saToken(ns: string, name: string): Promise<string> {
-  const r = await env.client.request<{ status: { token: string } }>({
-    method: 'POST',
-    path: resourcePath(ref('v1', 'serviceaccounts', ns), name, 'token'),
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-  });
-  return r.status.token;
-}
-
-async function serviceAccount(ns: string, name: string, role?: string, bindingNs = ns): Promise<void> {
-  await apply(env.client, ref('v1', 'serviceaccounts', ns), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: ns } });
-  if (role) {
-    await apply(env.client, ref(RBAC, 'rolebindings', bindingNs), {
-      apiVersion: RBAC,
-      kind: 'RoleBinding',
-      metadata: { name: `${name}-${role}`, namespace: bindingNs },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: ns }],
-    });
-  }
-}
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-  headers: Headers;
-}
-
-/** A browser-like caller: keeps its cookie, sends the CSRF header when it has one. */
-class Caller {
-  cookie = '';
-  csrf = '';
-
-  async call(method: string, path: string, body?: unknown, opts: { csrf?: boolean } = {}): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if ((opts.csrf ?? true) && this.csrf && method !== 'GET') headers['x-plinth-csrf'] = this.csrf;
-    const res = await fetch(base + path, { method, headers, redirect: 'manual', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('plinth_session='));
-    if (set) this.cookie = set.split(';')[0]!;
-    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>), headers: res.headers };
-  }
-
-  async signIn(token: string): Promise<Reply> {
-    const r = await this.call('POST', '/api/v1/session', { token });
-    if (r.status === 200) this.csrf = String(r.body.csrfToken);
-    return r;
+class Caller extends ConsoleCaller {
+  constructor() {
+    super(() => base);
   }
 }
 
@@ -158,20 +110,12 @@ describe('console API', { timeout: 600_000 }, () => {
     await installAggregatedRoles(env.client);
     for (const ns of [NS, 'plinth-system', 'paged', 'elsewhere']) await ensureNamespace(env.client, ns);
     // The console runs as its own ServiceAccount with only the shipped ClusterRole.
-    for (const obj of consoleManifest()) {
-      const kind = obj.kind as string;
-      const plural = kind === 'ServiceAccount' ? 'serviceaccounts' : kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
-      await apply(env.client, ref(kind === 'ServiceAccount' ? 'v1' : RBAC, plural, obj.metadata?.namespace), obj);
-    }
-    const kc = new KubeConfig();
-    const cluster = env.cluster.kubeConfig.getCurrentCluster()!;
-    kc.loadFromOptions({ clusters: [cluster], users: [{ name: 'console', token: await saToken('plinth-system', 'plinth-console') }], contexts: [{ name: 'c', cluster: cluster.name, user: 'console' }], currentContext: 'c' });
-    consoleClient = await KubeClient.fromKubeConfig(kc);
-    await serviceAccount(NS, 'alice', 'edit');
-    await serviceAccount(NS, 'bob', 'view');
-    await serviceAccount(NS, 'alice', 'view', 'paged');
-    tokens.alice = await saToken(NS, 'alice');
-    tokens.bob = await saToken(NS, 'bob');
+    consoleClient = await consoleIdentityClient(env.client, env.cluster.kubeConfig);
+    await boundServiceAccount(env.client, NS, 'alice', 'edit', NS);
+    await boundServiceAccount(env.client, NS, 'bob', 'view', NS);
+    await boundServiceAccount(env.client, NS, 'alice', 'view', 'paged');
+    tokens.alice = await saToken(env.client, NS, 'alice');
+    tokens.bob = await saToken(env.client, NS, 'bob');
     // The aggregation controller folds Plinth's rules into edit shortly after they are installed.
     await eventually('edit aggregates releaseorders/status', async () => {
       const edit = await env.client.get<{ rules?: Array<{ resources?: string[] }> }>(ref(RBAC, 'clusterroles'), 'edit');

@@ -11,21 +11,21 @@
 //    (only the one alice may list) and a new CellDeployment.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubeConfig } from '@kubernetes/client-node';
 import { installCrds } from '../src/api/install.js';
 import type { FleetDelivery } from '../src/api/index.js';
 import type { ChangeEvent } from '../src/app/console/events.js';
-import { consoleManifest, installAggregatedRoles } from '../src/app/console/rbac.js';
+import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { FLEET_API_VERSION, RES } from '../src/fleet/delivery/keys.js';
 import { LABEL_CLUSTER, LABEL_DELIVERY_NAME, LABEL_DELIVERY_NAMESPACE, clusterDeliveryName, memberNamespace } from '../src/fleet/names.js';
 import { apply } from '../src/kube/apply.js';
 import { KubeClient } from '../src/kube/http.js';
 import { ensureNamespace } from '../src/kube/namespaces.js';
-import { CORE, inNamespace, ref, resourcePath } from '../src/kube/resource.js';
+import { CORE, inNamespace, ref } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { until } from './support/cli.js';
 import { cdRef, cellDeployment } from './support/release-env.js';
+import { boundServiceAccount, consoleIdentityClient, ConsoleCaller, saToken } from './support/console-users.js';
 
 const NS = 'ops';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -41,55 +41,11 @@ let srv: ConsoleServer;
 let base = '';
 const tokens: Record<string, string> = {};
 
-async function saToken(ns: string, name: string): Promise<string> {
-  const r = await client.request<{ status: { token: string } }>({
-    method: 'POST',
-    path: resourcePath(ref('v1', 'serviceaccounts', ns), name, 'token'),
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-  });
-  return r.status.token;
-}
-
-async function bind(sa: string, role: string, ns?: string): Promise<void> {
-  const subjects = [{ kind: 'ServiceAccount', name: sa, namespace: NS }];
-  const roleRef = { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role };
-  if (ns) await apply(client, ref(RBAC, 'rolebindings', ns), { apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: `${sa}-${role}`, namespace: ns }, roleRef, subjects });
-  else await apply(client, ref(RBAC, 'clusterrolebindings'), { apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name: `${sa}-${role}` }, roleRef, subjects });
-}
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-/** A browser-like caller: keeps its cookie, sends the CSRF header on writes. */
-class Caller {
-  cookie = '';
-  csrf = '';
-
-  async call(method: string, path: string, body?: unknown): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.csrf && method !== 'GET') headers['x-plinth-csrf'] = this.csrf;
-    const res = await fetch(base + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
-    const text = await res.text();
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('plinth_session='));
-    if (set) this.cookie = set.split(';')[0]!;
-    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  }
-
-  static async as(token: string): Promise<Caller> {
-    const c = new Caller();
-    const r = await c.call('POST', '/api/v1/session', { token });
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    c.csrf = String(r.body.csrfToken);
-    return c;
-  }
-}
+const bind = (sa: string, role: string, ns?: string): Promise<void> => boundServiceAccount(client, NS, sa, role, ns ?? null);
+const as = (token: string): Promise<ConsoleCaller> => ConsoleCaller.signedIn(() => base, token);
 
 /** An SSE stream: `next` waits for an event matching `pred`. */
-function stream(c: Caller, query: string): { ready: Promise<void>; next: (pred: (e: ChangeEvent) => boolean, timeoutMs?: number) => Promise<ChangeEvent>; all: () => ChangeEvent[]; close: () => void } {
+function stream(c: ConsoleCaller, query: string): { ready: Promise<void>; next: (pred: (e: ChangeEvent) => boolean, timeoutMs?: number) => Promise<ChangeEvent>; all: () => ChangeEvent[]; close: () => void } {
   const ac = new AbortController();
   const seen: ChangeEvent[] = [];
   let markReady!: () => void;
@@ -176,11 +132,6 @@ describe('console fleet API', { timeout: 600_000 }, () => {
     await installCrds(client);
     await installAggregatedRoles(client);
     for (const ns of [NS, 'plinth-system', memberNamespace('edge-1'), memberNamespace('edge-2')]) await ensureNamespace(client, ns);
-    for (const obj of consoleManifest()) {
-      const kind = obj.kind as string;
-      const plural = kind === 'ServiceAccount' ? 'serviceaccounts' : kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
-      await apply(client, ref(kind === 'ServiceAccount' ? 'v1' : RBAC, plural, obj.metadata?.namespace), obj);
-    }
     await apply(client, ref(RBAC, 'clusterroles'), {
       apiVersion: RBAC,
       kind: 'ClusterRole',
@@ -190,13 +141,12 @@ describe('console fleet API', { timeout: 600_000 }, () => {
         { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] },
       ],
     });
-    for (const sa of ['alice', 'bob']) await apply(client, ref('v1', 'serviceaccounts', NS), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: NS } });
     await bind('alice', 'edit', NS);
     await bind('alice', 'view', memberNamespace('edge-1'));
     await bind('alice', 'test-fleet-overview');
     await bind('bob', 'view', NS);
-    tokens.alice = await saToken(NS, 'alice');
-    tokens.bob = await saToken(NS, 'bob');
+    tokens.alice = await saToken(client, NS, 'alice');
+    tokens.bob = await saToken(client, NS, 'bob');
     await until('edit aggregates fleetdeliveries/status', async () => {
       const edit = await client.get<{ rules?: Array<{ resources?: string[] }> }>(ref(RBAC, 'clusterroles'), 'edit');
       return edit.rules?.some((r) => r.resources?.includes('fleetdeliveries/status')) ? true : undefined;
@@ -221,10 +171,7 @@ describe('console fleet API', { timeout: 600_000 }, () => {
     await clusterDelivery('edge-1', 'Healthy');
     await clusterDelivery('edge-2', 'Degraded');
 
-    const kc = new KubeConfig();
-    const c = cluster.kubeConfig.getCurrentCluster()!;
-    kc.loadFromOptions({ clusters: [c], users: [{ name: 'console', token: await saToken('plinth-system', 'plinth-console') }], contexts: [{ name: 'c', cluster: c.name, user: 'console' }], currentContext: 'c' });
-    consoleClient = await KubeClient.fromKubeConfig(kc);
+    consoleClient = await consoleIdentityClient(client, cluster.kubeConfig);
     srv = await buildConsole({ client: consoleClient });
     await srv.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(srv.app.server.address() as { port: number }).port}`;
@@ -237,7 +184,7 @@ describe('console fleet API', { timeout: 600_000 }, () => {
   });
 
   test('the overview: the hub and its members for alice; bob may not list members, which is not a failure', async () => {
-    const alice = await Caller.as(tokens.alice!);
+    const alice = await as(tokens.alice!);
     const o = await alice.call('GET', '/api/v1/overview');
     assert.equal(o.status, 200, JSON.stringify(o.body));
     const hub = o.body.hub as { name: string; kubernetesVersion: string; nodes: { total: number; ready: number; byZone: Record<string, number> } };
@@ -252,7 +199,7 @@ describe('console fleet API', { timeout: 600_000 }, () => {
       ['edge-2', 'edge', 'south', true, true, 'v1.34.1', 2, 2],
     ]);
 
-    const bob = await Caller.as(tokens.bob!);
+    const bob = await as(tokens.bob!);
     const b = await bob.call('GET', '/api/v1/overview');
     assert.equal(b.status, 200, JSON.stringify(b.body));
     assert.equal(b.body.fleetEnabled, false);
@@ -264,7 +211,7 @@ describe('console fleet API', { timeout: 600_000 }, () => {
   });
 
   test('sources, deliveries and a delivery detail; ClusterDeliveries a user may not read are counted as hidden', async () => {
-    const bob = await Caller.as(tokens.bob!);
+    const bob = await as(tokens.bob!);
     const sources = await bob.call('GET', `/api/v1/fleet/sources?namespace=${NS}`);
     assert.equal(sources.status, 200, JSON.stringify(sources.body));
     assert.deepEqual(sources.body, { items: [{ namespace: NS, name: 'repo', url: 'https://git.test/repo.git', ref: 'main', refKind: 'branch', commit: null, fetchedAt: null, ready: false, message: null }], continue: null });
@@ -276,7 +223,7 @@ describe('console fleet API', { timeout: 600_000 }, () => {
     assert.equal(across.status, 403);
     assert.deepEqual(across.body.denied, { verb: 'list', resource: 'fleetdeliveries', group: 'fleet.plinth.dev', namespace: null });
 
-    const alice = await Caller.as(tokens.alice!);
+    const alice = await as(tokens.alice!);
     const d = await alice.call('GET', `/api/v1/namespaces/${NS}/fleet/deliveries/app`);
     assert.equal(d.status, 200, JSON.stringify(d.body));
     const rows = d.body.clusters as Array<{ cluster: string; wave: string | null; phase: string; healthy: boolean; appliedRevision: string; drift: { detected: number } }>;
@@ -294,8 +241,8 @@ describe('console fleet API', { timeout: 600_000 }, () => {
   });
 
   test('alice pauses (her name in the history and the audit); bob is refused by the API server; SSE shows the pod and the delivery', async () => {
-    const alice = await Caller.as(tokens.alice!);
-    const bob = await Caller.as(tokens.bob!);
+    const alice = await as(tokens.alice!);
+    const bob = await as(tokens.bob!);
     const events = stream(alice, `?namespace=${NS}`);
     await events.ready;
     await until('the pod informer of the namespace runs', () => Promise.resolve(srv.events?.podNamespaces.includes(NS)));

@@ -9,16 +9,15 @@
 //  - `plinth console` with an unreachable issuer fails at start with CONSOLE_OIDC_ISSUER.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KubeConfig } from '@kubernetes/client-node';
 import { OidcClient } from '../src/app/console/oidc/client.js';
 import { oidcSettings } from '../src/app/console/oidc/config.js';
-import { consoleManifest, installAggregatedRoles } from '../src/app/console/rbac.js';
+import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { runConsole } from '../src/app/console/run.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { PlinthError } from '../src/errors/index.js';
 import { apply } from '../src/kube/apply.js';
 import { KubeClient } from '../src/kube/http.js';
-import { ref, resourcePath } from '../src/kube/resource.js';
+import { ref } from '../src/kube/resource.js';
 import { CookieJar, signInThroughIssuer, startOidcProvider, type TestIssuer } from './support/oidc-provider.js';
 import {
   cdRef,
@@ -34,6 +33,7 @@ import {
   waitPhase,
   type ReleaseEnv,
 } from './support/release-env.js';
+import { consoleIdentityClient } from './support/console-users.js';
 
 const NS = 'shop';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -85,20 +85,7 @@ describe('console sign-in with OIDC', { timeout: 600_000 }, () => {
     controllers = runControllersInProcess(env.client);
     await installAggregatedRoles(env.client);
     for (const ns of [NS, 'plinth-system']) await ensureNamespace(env.client, ns);
-    for (const obj of consoleManifest()) {
-      const kind = obj.kind as string;
-      const plural = kind === 'ServiceAccount' ? 'serviceaccounts' : kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
-      await apply(env.client, ref(kind === 'ServiceAccount' ? 'v1' : RBAC, plural, obj.metadata?.namespace), obj);
-    }
-    const tr = await env.client.request<{ status: { token: string } }>({
-      method: 'POST',
-      path: resourcePath(ref('v1', 'serviceaccounts', 'plinth-system'), 'plinth-console', 'token'),
-      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-    });
-    const kc = new KubeConfig();
-    const cluster = env.cluster.kubeConfig.getCurrentCluster()!;
-    kc.loadFromOptions({ clusters: [cluster], users: [{ name: 'console', token: tr.status.token }], contexts: [{ name: 'c', cluster: cluster.name, user: 'console' }], currentContext: 'c' });
-    consoleClient = await KubeClient.fromKubeConfig(kc);
+    consoleClient = await consoleIdentityClient(env.client, env.cluster.kubeConfig);
     await bindGroup('plinth-editors', 'edit');
     await bindGroup('plinth-viewers', 'view');
     await eventually('edit aggregates releaseorders/status', async () => {

@@ -14,17 +14,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
-import { consoleManifest } from '../src/app/console/rbac.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { apply } from '../src/kube/apply.js';
 import { KubeClient } from '../src/kube/http.js';
 import { ensureNamespace } from '../src/kube/namespaces.js';
-import { ref, resourcePath } from '../src/kube/resource.js';
+import { ref } from '../src/kube/resource.js';
 import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { writeState, type RunState as SwitchState } from '../src/upgrade/migrate/switch/state.js';
 import { newNodeState, type RunState } from '../src/upgrade/nodes/state.js';
 import { RunStore } from '../src/upgrade/nodes/store.js';
+import { boundServiceAccount, consoleIdentityClient, ConsoleCaller, saToken } from './support/console-users.js';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const STATE_NS = 'plinth-system';
@@ -39,57 +38,9 @@ let base = '';
 let workDirs: string;
 const tokens: Record<string, string> = {};
 
-async function saToken(ns: string, name: string): Promise<string> {
-  const r = await admin.request<{ status: { token: string } }>({
-    method: 'POST',
-    path: resourcePath(ref('v1', 'serviceaccounts', ns), name, 'token'),
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-  });
-  return r.status.token;
-}
-
 /** A ServiceAccount in `shop` bound to `role` (a ClusterRole) in `bindingNs`, or cluster-wide when it is undefined. */
-async function account(name: string, role: string, bindingNs: string | undefined): Promise<void> {
-  await apply(admin, ref('v1', 'serviceaccounts', SHOP), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: SHOP } });
-  const binding = {
-    apiVersion: RBAC,
-    kind: bindingNs ? 'RoleBinding' : 'ClusterRoleBinding',
-    metadata: { name: `${name}-${role}`, ...(bindingNs ? { namespace: bindingNs } : {}) },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-    subjects: [{ kind: 'ServiceAccount', name, namespace: SHOP }],
-  };
-  await apply(admin, ref(RBAC, bindingNs ? 'rolebindings' : 'clusterrolebindings', bindingNs), binding);
-}
-
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
-
-class Caller {
-  cookie = '';
-  csrf = '';
-
-  async call(method: string, path: string): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (this.cookie) headers.cookie = this.cookie;
-    if (this.csrf && method !== 'GET') headers['x-plinth-csrf'] = this.csrf;
-    const res = await fetch(base + path, { method, headers });
-    const set = res.headers.getSetCookie().find((c) => c.startsWith('plinth_session='));
-    if (set) this.cookie = set.split(';')[0]!;
-    const text = await res.text();
-    return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
-  }
-
-  static async as(name: string): Promise<Caller> {
-    const c = new Caller();
-    const res = await fetch(`${base}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: tokens[name] }) });
-    assert.equal(res.status, 200, `${name} signs in`);
-    c.cookie = res.headers.getSetCookie().find((x) => x.startsWith('plinth_session='))!.split(';')[0]!;
-    c.csrf = ((await res.json()) as { csrfToken: string }).csrfToken;
-    return c;
-  }
-}
+const account = (name: string, role: string, bindingNs: string | undefined): Promise<void> => boundServiceAccount(admin, SHOP, name, role, bindingNs ?? null);
+const as = (name: string): Promise<ConsoleCaller> => ConsoleCaller.signedIn(() => base, tokens[name]!);
 
 /** A run's state as `plinth upgrade nodes` writes it at its start: every node pending. */
 async function writeRun(name: string, phase: RunState['phase']): Promise<void> {
@@ -111,11 +62,6 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     cluster = await startCluster({ version: 'old', nodes: 2, zones: 1 });
     admin = await KubeClient.fromKubeConfig(cluster.kubeConfig);
     for (const ns of [STATE_NS, SHOP]) await ensureNamespace(admin, ns);
-    for (const obj of consoleManifest()) {
-      const kind = obj.kind as string;
-      const plural = kind === 'ServiceAccount' ? 'serviceaccounts' : kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
-      await apply(admin, ref(kind === 'ServiceAccount' ? 'v1' : RBAC, plural, obj.metadata?.namespace), obj);
-    }
     // carol: what aborting a run that no process acts on takes (its ConfigMaps, the run lease, the nodes).
     await apply(admin, ref(RBAC, 'clusterroles'), {
       apiVersion: RBAC,
@@ -141,7 +87,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
       ],
     });
     await account('dave', 'test-cluster-reader', undefined);
-    for (const n of ['alice', 'bob', 'carol', 'dave']) tokens[n] = await saToken(SHOP, n);
+    for (const n of ['alice', 'bob', 'carol', 'dave']) tokens[n] = await saToken(admin, SHOP, n);
 
     // A PodDisruptionBudget written through policy/v1beta1 (removed in 1.25).
     await admin.create(ref('policy/v1beta1', 'poddisruptionbudgets', SHOP), {
@@ -171,10 +117,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     };
     await writeState(join(workDirs, 'prod-switch'), sw);
 
-    const kc = new KubeConfig();
-    const c = cluster.kubeConfig.getCurrentCluster()!;
-    kc.loadFromOptions({ clusters: [c], users: [{ name: 'console', token: await saToken(STATE_NS, 'plinth-console') }], contexts: [{ name: 'c', cluster: c.name, user: 'console' }], currentContext: 'c' });
-    consoleClient = await KubeClient.fromKubeConfig(kc);
+    consoleClient = await consoleIdentityClient(admin, cluster.kubeConfig);
     srv = await buildConsole({ client: consoleClient, events: false, switchDirs: [join(workDirs, 'prod-switch')] });
     await srv.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(srv.app.server.address() as { port: number }).port}`;
@@ -190,8 +133,8 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
 
   test('node runs: alice pauses (recorded), bob is refused by the API server, resume of a Paused run names the CLI', async () => {
     await writeRun('r1', 'Running');
-    const alice = await Caller.as('alice');
-    const bob = await Caller.as('bob');
+    const alice = await as('alice');
+    const bob = await as('bob');
 
     const list = await bob.call('GET', '/api/v1/upgrade/node-runs');
     assert.equal(list.status, 200, JSON.stringify(list.body));
@@ -236,7 +179,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
 
   test('carol aborts a Paused run no process acts on: finished at once and recorded', async () => {
     await writeRun('r3', 'Paused');
-    const carol = await Caller.as('carol');
+    const carol = await as('carol');
     const r = await carol.call('POST', '/api/v1/upgrade/node-runs/r3/abort');
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.outcome, 'done');
@@ -247,7 +190,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
   });
 
   test('readiness: the policy/v1beta1 PodDisruptionBudget is a blocker with its fix for dave; bob sees what he may not read', async () => {
-    const dave = await Caller.as('dave');
+    const dave = await as('dave');
     const r = await dave.call('GET', '/api/v1/upgrade/readiness?target=1.34');
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.equal(r.body.target, '1.34');
@@ -258,7 +201,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     assert.match(pdb.fix, /policy\/v1/);
     assert.ok((r.body.counts as { blocker: number }).blocker >= 1);
 
-    const bob = await Caller.as('bob');
+    const bob = await as('bob');
     const limited = await bob.call('GET', '/api/v1/upgrade/readiness?target=1.34');
     assert.equal(limited.status, 200, JSON.stringify(limited.body));
     assert.equal((limited.body.blockers as Array<{ object: { kind: string } }>).some((b) => b.object.kind === 'PodDisruptionBudget'), false);
@@ -268,7 +211,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
   });
 
   test('switches: phases with timings; bob refused by the API server; rollback answers 409 with the CLI command', async () => {
-    const dave = await Caller.as('dave');
+    const dave = await as('dave');
     const list = await dave.call('GET', '/api/v1/upgrade/switches');
     assert.equal(list.status, 200, JSON.stringify(list.body));
     const items = list.body.items as Array<{ name: string; canRollback: boolean; phases: Array<{ name: string; phase: string; seconds: number }> }>;
@@ -276,7 +219,7 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     assert.equal(items[0]!.name, 'prod-switch');
     assert.equal(items[0]!.canRollback, true);
     assert.deepEqual(items[0]!.phases.map((p) => [p.name, p.phase, p.seconds]), [['init', 'done', 0.1], ['backup', 'done', 2.5], ['clean', 'failed', 0.7]]);
-    const bob = await Caller.as('bob');
+    const bob = await as('bob');
     const refused = await bob.call('GET', '/api/v1/upgrade/switches/prod-switch');
     assert.equal(refused.status, 403);
     assert.equal((refused.body.denied as { resource: string }).resource, 'nodes');

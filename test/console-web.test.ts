@@ -13,10 +13,10 @@ import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
-import { apply } from '../src/kube/apply.js';
 import { forEachLimit } from '../src/kube/pool.js';
-import { ref, resourcePath } from '../src/kube/resource.js';
+import { ref } from '../src/kube/resource.js';
 import { buildWeb, launchChromium, webContext } from './support/console-web.js';
+import { boundServiceAccount, saToken } from './support/console-users.js';
 import {
   cdRef,
   cellDeployment,
@@ -46,25 +46,7 @@ let base = '';
 const tokens: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
 
-async function saToken(ns: string, name: string): Promise<string> {
-  const r = await env.client.request<{ status: { token: string } }>({
-    method: 'POST',
-    path: resourcePath(ref('v1', 'serviceaccounts', ns), name, 'token'),
-    body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 3600 } },
-  });
-  return r.status.token;
-}
-
-async function serviceAccount(name: string, role: string, bindingNs = NS): Promise<void> {
-  await apply(env.client, ref('v1', 'serviceaccounts', NS), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: NS } });
-  await apply(env.client, ref(RBAC, 'rolebindings', bindingNs), {
-    apiVersion: RBAC,
-    kind: 'RoleBinding',
-    metadata: { name: `${name}-${role}`, namespace: bindingNs },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-    subjects: [{ kind: 'ServiceAccount', name, namespace: NS }],
-  });
-}
+const serviceAccount = (name: string, role: string, bindingNs = NS): Promise<void> => boundServiceAccount(env.client, NS, name, role, bindingNs);
 
 /** A CellDeployment whose release waits for confirmation after its beta batch (3 batches: beta, 2, 2... of 6 pods). */
 async function waitingRelease(name: string): Promise<string> {
@@ -148,8 +130,8 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     await serviceAccount('alice', 'edit');
     await serviceAccount('alice', 'view', MANY_NS);
     await serviceAccount('bob', 'view');
-    tokens.alice = await saToken(NS, 'alice');
-    tokens.bob = await saToken(NS, 'bob');
+    tokens.alice = await saToken(env.client, NS, 'alice');
+    tokens.bob = await saToken(env.client, NS, 'bob');
     await eventually('edit aggregates releaseorders/status', async () => {
       const edit = await env.client.get<{ rules?: Array<{ resources?: string[] }> }>(ref(RBAC, 'clusterroles'), 'edit');
       return edit.rules?.some((r) => r.resources?.includes('releaseorders/status')) ? true : undefined;
