@@ -15,7 +15,6 @@ import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { runConsole } from '../src/app/console/run.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { PlinthError } from '../src/errors/index.js';
-import { apply } from '../src/kube/apply.js';
 import { KubeClient } from '../src/kube/http.js';
 import { ref } from '../src/kube/resource.js';
 import { CookieJar, signInThroughIssuer, startOidcProvider, type TestIssuer } from './support/oidc-provider.js';
@@ -33,7 +32,7 @@ import {
   waitPhase,
   type ReleaseEnv,
 } from './support/release-env.js';
-import { consoleIdentityClient } from './support/console-users.js';
+import { boundGroup, consoleIdentityClient } from './support/console-users.js';
 
 const NS = 'shop';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -45,15 +44,7 @@ let srv: ConsoleServer;
 let issuer: TestIssuer;
 let base = '';
 
-async function bindGroup(group: string, role: string): Promise<void> {
-  await apply(env.client, ref(RBAC, 'rolebindings', NS), {
-    apiVersion: RBAC,
-    kind: 'RoleBinding',
-    metadata: { name: `${group}-${role}`, namespace: NS },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
-    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
-  });
-}
+const bindGroup = (group: string, role: string): Promise<void> => boundGroup(env.client, group, role, NS);
 
 interface Signed {
   jar: CookieJar;

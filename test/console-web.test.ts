@@ -1,9 +1,10 @@
 // The web console end to end in a real browser (Debian's chromium driven by playwright-core) against the
 // console server and the release controllers on a real NEW cluster:
-//  - alice (bound to `edit`) signs in with a token, opens a release waiting after its beta batch, confirms
-//    the batch in the dialog, sees the next batch progress live (a pod cell's data-state changes without a
-//    reload), rolls back, and sees the history row naming her;
-//  - the same in zh-CN (Chinese labels; the language switch, remembered across a reload);
+//  - alice signs in through a real OIDC issuer on loopback (the SSO button, the issuer's sign-in page, back;
+//    her ID token's group is bound to `edit`), opens a release waiting after its beta batch, confirms the batch
+//    in the dialog, sees the next batch progress live (a pod cell's data-state changes without a reload), rolls
+//    back, and sees the history row naming her (alice@example.com);
+//  - the same in zh-CN with a ServiceAccount token (Chinese labels; the language switch, remembered across a reload);
 //  - the sign-in screen shows "Sign in with SSO" only when /api/v1/session/config says OIDC is on;
 //  - bob (bound to `view`) clicks Confirm and sees the API server's 403 in the error banner;
 //  - the releases list of 450 CellDeployments pages on the server as it scrolls and keeps only the rows in view
@@ -16,7 +17,10 @@ import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { forEachLimit } from '../src/kube/pool.js';
 import { ref } from '../src/kube/resource.js';
 import { buildWeb, launchChromium, webContext } from './support/console-web.js';
-import { boundServiceAccount, saToken } from './support/console-users.js';
+import { boundGroup, boundServiceAccount, saToken } from './support/console-users.js';
+import { startOidcProvider, type TestIssuer } from './support/oidc-provider.js';
+import { OidcClient } from '../src/app/console/oidc/client.js';
+import { oidcSettings } from '../src/app/console/oidc/config.js';
 import {
   cdRef,
   cellDeployment,
@@ -35,6 +39,8 @@ import {
 const NS = 'shop';
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const ALICE = `system:serviceaccount:${NS}:alice`;
+/** alice at the test OIDC issuer: the console's default username claim is her email. */
+const OIDC_ALICE = 'alice@example.com';
 const MANY_NS = 'many';
 const MANY = 450;
 
@@ -43,6 +49,7 @@ let controllers: { stop: () => Promise<void> } | undefined;
 let srv: ConsoleServer;
 let browser: Browser;
 let base = '';
+let issuer: TestIssuer;
 const tokens: Record<string, string> = {};
 const contexts: BrowserContext[] = [];
 
@@ -71,6 +78,24 @@ async function signedIn(user: string, next: string, locale = 'en-US'): Promise<P
   return page;
 }
 
+/**
+ * A page signed in through the OIDC issuer in the browser: the sign-in screen's SSO button, the issuer's own
+ * sign-in page (the test issuer asks only for the user name), and back to `next`.
+ */
+async function signedInWithSso(login: string, next: string): Promise<Page> {
+  const ctx = await webContext(browser, base);
+  contexts.push(ctx);
+  const page = await ctx.newPage();
+  await page.goto(`${base}${next}`);
+  await page.waitForURL(/\/signin/);
+  await page.getByTestId('signin-sso').click();
+  await page.waitForURL((u) => u.origin === issuer.issuer);
+  await page.getByTestId('oidc-login').fill(login);
+  await page.getByTestId('oidc-submit').click();
+  await page.waitForURL(`${base}${next}`);
+  return page;
+}
+
 /** The data-state of every pod cell of batch K (1-based). */
 function batchStates(page: Page, k: number): Promise<string[]> {
   return page.locator(`[data-testid=pod-cell][data-batch="${k}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-state') ?? ''));
@@ -80,7 +105,7 @@ function batchStates(page: Page, k: number): Promise<string[]> {
  * The release flow a user with `edit` follows: confirm the waiting batch in the dialog, watch batch 2 progress
  * live, roll back, find the history row naming the user. `labels` are the UI's words in the page's language.
  */
-async function confirmWatchRollBack(page: Page, order: string, labels: { confirm: string; rollback: string }): Promise<void> {
+async function confirmWatchRollBack(page: Page, order: string, user: string, labels: { confirm: string; rollback: string }): Promise<void> {
   await page.getByTestId('release-phase').and(page.locator('[data-phase=WaitingForConfirm]')).waitFor();
   assert.deepEqual(await batchStates(page, 2), ['waiting', 'waiting']);
   assert.equal((await page.getByTestId('action-confirm').innerText()).replace(/\s/g, ''), labels.confirm);
@@ -100,7 +125,7 @@ async function confirmWatchRollBack(page: Page, order: string, labels: { confirm
   await page.getByTestId('action-rollback').click();
   await page.getByTestId('dialog-ok').click();
   try {
-    await page.getByTestId('history-row').filter({ hasText: ALICE }).filter({ hasText: /roll/i }).first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('history-row').filter({ hasText: user }).filter({ hasText: /roll/i }).first().waitFor({ timeout: 30_000 });
   } catch (err) {
     // Say what the screen and the ReleaseOrder showed instead.
     const banner = await page.getByTestId('error-banner').allInnerTexts();
@@ -112,7 +137,7 @@ async function confirmWatchRollBack(page: Page, order: string, labels: { confirm
   await page.waitForFunction(`['RollingBack', 'RolledBack'].includes(document.querySelector('[data-testid=release-phase]')?.getAttribute('data-phase') ?? '')`, undefined, { timeout: 60_000 });
   assert.equal(await page.evaluate('window.plinthMarker'), 42, 'the page was not reloaded');
   const stored = await getOrder(env.client, NS, order);
-  const mine = (stored.status?.history ?? []).filter((h) => h.by === ALICE).map((h) => h.action);
+  const mine = (stored.status?.history ?? []).filter((h) => h.by === user).map((h) => h.action);
   assert.ok(mine.some((a) => /confirm/i.test(a)) && mine.some((a) => /roll/i.test(a)), JSON.stringify(stored.status?.history));
 }
 
@@ -139,6 +164,10 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     srv = await buildConsole({ client: env.client });
     await srv.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(srv.app.server.address() as { port: number }).port}`;
+    // Sign-in through a real OIDC issuer on loopback; its users' groups are bound to Kubernetes' roles.
+    issuer = await startOidcProvider({ redirectUris: [`${base}/api/v1/session/oidc/callback`] });
+    srv.useOidc(await OidcClient.start(oidcSettings({ issuer: issuer.issuer, clientId: issuer.clientId, clientSecretFile: issuer.clientSecretFile }, base)));
+    await boundGroup(env.client, 'plinth-editors', 'edit', NS);
     const [web, api] = await Promise.all([waitingRelease('web'), waitingRelease('api')]);
     orders.web = web;
     orders.api = api;
@@ -147,6 +176,7 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await srv?.close();
+    await issuer?.stop();
     await controllers?.stop();
     await env?.stop();
   });
@@ -181,10 +211,12 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     assert.equal((await getOrder(env.client, NS, orders.web!)).spec.confirmedBatches ?? 0, 0, 'nothing was confirmed');
   });
 
-  test('alice confirms the beta batch, watches the next batch live, rolls back, finds her name in the history', async () => {
+  test('alice signs in through the OIDC issuer, confirms the beta batch, watches the next batch live, rolls back, finds her name in the history', async () => {
+    const sso = await signedInWithSso('alice', `/releases/${NS}/web`);
+    assert.equal(await sso.getByTestId('lang-switch').inputValue(), 'en');
+    await confirmWatchRollBack(sso, orders.web!, OIDC_ALICE, { confirm: 'Confirm', rollback: 'Rollback' });
+    // The same person with a ServiceAccount token: her RBAC decides what the list shows.
     const page = await signedIn('alice', `/releases/${NS}/web`);
-    assert.equal(await page.getByTestId('lang-switch').inputValue(), 'en');
-    await confirmWatchRollBack(page, orders.web!, { confirm: 'Confirm', rollback: 'Rollback' });
     // The list: alice may not list across namespaces, so it shows the first namespace she may list (many or
     // shop, depending on whether the paging test ran first); the search box narrows the loaded rows.
     await page.goto(`${base}/releases`);
@@ -200,7 +232,7 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
     const page = await signedIn('alice', `/releases/${NS}/api`, 'zh-CN');
     assert.equal(await page.getByTestId('lang-switch').inputValue(), 'zh-CN', 'the browser language decides by default');
     assert.match(await page.getByTestId('release-batch-2').innerText(), /第 2 批/);
-    await confirmWatchRollBack(page, orders.api!, { confirm: '确认', rollback: '回滚' });
+    await confirmWatchRollBack(page, orders.api!, ALICE, { confirm: '确认', rollback: '回滚' });
     await page.getByTestId('lang-switch').selectOption('en');
     assert.equal((await page.getByTestId('action-rollback').innerText()).replace(/\s/g, ''), 'Rollback');
     await page.reload();

@@ -90,3 +90,14 @@ export class ConsoleCaller {
     return r;
   }
 }
+
+/** The group `group` (as an OIDC ID token names it) bound to the ClusterRole `role` in `namespace`. */
+export async function boundGroup(client: KubeClient, group: string, role: string, namespace: string): Promise<void> {
+  await apply(client, ref(RBAC, 'rolebindings', namespace), {
+    apiVersion: RBAC,
+    kind: 'RoleBinding',
+    metadata: { name: `${group}-${role}`, namespace },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role },
+    subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: group }],
+  });
+}
