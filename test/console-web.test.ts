@@ -16,7 +16,7 @@ import { installAggregatedRoles } from '../src/app/console/rbac.js';
 import { buildConsole, type ConsoleServer } from '../src/app/console/server.js';
 import { forEachLimit } from '../src/kube/pool.js';
 import { ref } from '../src/kube/resource.js';
-import { buildWeb, launchChromium, webContext } from './support/console-web.js';
+import { buildWeb, launchChromium, WEB_DIR, webContext } from './support/console-web.js';
 import { boundGroup, boundServiceAccount, saToken } from './support/console-users.js';
 import { startOidcProvider, type TestIssuer } from './support/oidc-provider.js';
 import { OidcClient } from '../src/app/console/oidc/client.js';
@@ -161,7 +161,9 @@ describe('web console in a real browser', { timeout: 900_000 }, () => {
       const edit = await env.client.get<{ rules?: Array<{ resources?: string[] }> }>(ref(RBAC, 'clusterroles'), 'edit');
       return edit.rules?.some((r) => r.resources?.includes('releaseorders/status')) ? true : undefined;
     });
-    srv = await buildConsole({ client: env.client });
+    // The console serves the built UI itself, as `plinth console` does (the issuer's redirect back is a
+    // navigation the test's request routing does not see).
+    srv = await buildConsole({ client: env.client, webDir: WEB_DIR });
     await srv.app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(srv.app.server.address() as { port: number }).port}`;
     // Sign-in through a real OIDC issuer on loopback; its users' groups are bound to Kubernetes' roles.
