@@ -160,6 +160,12 @@ describe('console upgrade API (OLD cluster)', { timeout: 600_000 }, () => {
     const stored = await RunStore.read(admin, STATE_NS, 'r1');
     assert.deepEqual(stored?.decisions.map((d) => d.by), [user('alice')]);
     assert.equal(stored?.control, 'pause');
+    // ... and the audit view shows it; a user who may not list the state ConfigMaps gets NodeRun skipped.
+    const audit = await alice.call('GET', `/api/v1/audit?kind=NodeRun&namespace=${STATE_NS}`);
+    assert.equal(audit.status, 200, JSON.stringify(audit.body));
+    assert.deepEqual((audit.body.items as Array<Record<string, unknown>>).map((i) => [i.kind, i.namespace, i.name, i.by, i.action]), [['NodeRun', STATE_NS, 'r1', user('alice'), 'pause']]);
+    const elsewhere = await alice.call('GET', '/api/v1/audit?kind=NodeRun&namespace=kube-system');
+    assert.deepEqual((elsewhere.body.skipped as Array<{ kind: string; message: string }>).map((x) => x.kind), ['NodeRun']);
 
     const withdrawn = await alice.call('POST', '/api/v1/upgrade/node-runs/r1/resume');
     assert.equal(withdrawn.status, 200, JSON.stringify(withdrawn.body));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { auditItems, mergeAudit, type HistoryOwner } from './audit.js';
+import { auditItems, mergeAudit, nodeRunAuditItems, type HistoryOwner } from './audit.js';
 
 const obj = (namespace: string, name: string, history: NonNullable<HistoryOwner['status']>['history']): HistoryOwner => ({ metadata: { namespace, name }, status: { history } });
 
@@ -46,4 +46,13 @@ test('filters by user, kind, namespace, name and action (case-insensitive), and 
 test('an entry with an unreadable time sorts last', () => {
   const odd = auditItems('ReleaseOrder', [obj('a', 'b', [{ at: 'garbage', by: 'x', action: 'A' }, { at: '2020-01-01T00:00:00Z', by: 'x', action: 'B' }])]);
   assert.deepEqual(mergeAudit(odd, { limit: 10 }).map((i) => i.action), ['B', 'A']);
+});
+
+test('node run decisions become audit items of kind NodeRun, merged with the histories', () => {
+  const runs = [{ name: 'r1', decisions: [{ at: '2026-12-08T01:00:00Z', by: 'alice', action: 'pause' as const, phase: 'Running' as const }] }];
+  const items = nodeRunAuditItems('plinth-system', runs);
+  assert.deepEqual(items.map((i) => [i.kind, i.namespace, i.name, i.by, i.action, i.cluster]), [['NodeRun', 'plinth-system', 'r1', 'alice', 'pause', 'hub']]);
+  assert.match(items[0]!.message ?? '', /Running/);
+  const merged = mergeAudit([...items, ...auditItems('ReleaseOrder', [{ metadata: { namespace: 'shop', name: 'o' }, status: { history: [{ at: '2026-12-08T00:00:00Z', by: 'bob', action: 'Confirm' }] } }])], { limit: 10, user: 'alice' });
+  assert.deepEqual(merged.map((i) => i.kind), ['NodeRun']);
 });

@@ -1,10 +1,10 @@
 /**
  * Pure: the console's audit view, merged from the histories Plinth keeps on its objects (ReleaseOrder,
- * ReleasePlan and FleetDelivery `status.history`), filtered and sorted newest first.
- *
- * Node runs (`plinth upgrade nodes`) are not part of it: their state ConfigMaps record the run's lease holder
- * (a process identity), not the user who decided, so there is no "by" to show.
+ * ReleasePlan and FleetDelivery `status.history`) and the decisions recorded in node runs' state ConfigMaps
+ * (`plinth upgrade nodes` pause/resume/abort, from the CLI or the console), filtered and sorted newest first.
  */
+import type { Decision } from '../../upgrade/nodes/state.js';
+
 export const AUDIT_KINDS = ['ReleaseOrder', 'ReleasePlan', 'FleetDelivery'] as const;
 export type AuditKind = (typeof AUDIT_KINDS)[number];
 
@@ -12,7 +12,7 @@ export interface AuditItem {
   at: string;
   by: string;
   action: string;
-  kind: AuditKind;
+  kind: AuditKind | 'NodeRun';
   namespace: string;
   name: string;
   /** Where the object lives: every history is on the hub. */
@@ -64,6 +64,23 @@ export function auditItems(kind: AuditKind, objects: readonly HistoryOwner[], cl
     }
   }
   return out;
+}
+
+/** Pure: the decisions of node runs (their state namespace, run name and recorded decisions) as audit items. */
+export function nodeRunAuditItems(namespace: string, runs: ReadonlyArray<{ name: string; decisions: readonly Decision[] }>, cluster = 'hub'): AuditItem[] {
+  return runs.flatMap((r) =>
+    r.decisions.map((d) => ({
+      at: d.at,
+      by: d.by,
+      action: d.action,
+      kind: 'NodeRun' as const,
+      namespace,
+      name: r.name,
+      cluster,
+      message: `the run was ${d.phase} when ${d.by} decided to ${d.action} it`,
+      detail: null,
+    })),
+  );
 }
 
 function time(at: string): number {
