@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { en } from '../web/src/i18n/en.js';
 import { zhCN } from '../web/src/i18n/zh-CN.js';
-import { applyPodEvent, concerns } from '../web/src/releaseLive.js';
+import { applyPodEvent, applyPodEvents, concerns } from '../web/src/releaseLive.js';
 import type { ChangeEvent, ReleaseDetail } from '../web/src/api/types.js';
 import { query } from '../web/src/api/client.js';
 import { duration, secondsBetween } from '../web/src/components/format.js';
@@ -99,6 +99,17 @@ test('a Pod event changes that pod cell only; other events leave the detail as i
   assert.equal(applyPodEvent(detail, ev({ namespace: 'elsewhere', summary: { state: 'ready' } })), detail);
   assert.equal(applyPodEvent(detail, ev({ summary: { state: 'bogus' } })), detail);
   assert.equal(applyPodEvent(detail, ev({ kind: 'ReleaseOrder', summary: { state: 'ready' } })), detail);
+});
+
+test('a burst of Pod events is applied in one pass, in order; the last event of a pod wins', () => {
+  const next = applyPodEvents(detail, [
+    ev({ summary: { state: 'draining' } }),
+    ev({ name: 'web-0', summary: { state: 'failed' } }),
+    ev({ kind: 'ReleaseOrder', summary: { state: 'ready' } }),
+    ev({ summary: { state: 'updating', revision: 'r2' } }),
+  ]);
+  assert.deepEqual(next.pods.map((p) => [p.name, p.state, p.revision]), [['web-0', 'failed', 'r2'], ['web-1', 'updating', 'r2']]);
+  assert.equal(applyPodEvents(detail, []), detail, 'nothing to apply: the same object (no render)');
 });
 
 test('ReleaseOrder and CellDeployment events of this release reload it; others do not', () => {

@@ -51,6 +51,20 @@ export async function openBrowser(): Promise<{ browser: Browser; page: Page }> {
   return { browser, page: await context.newPage() };
 }
 
+/**
+ * The first render in a new browser context (empty cache, as a person opening a link the first time): signs in
+ * with the session cookie, opens `url`, returns the ms until `count` pod cells are in the page.
+ */
+export async function timeColdRender(browser: Browser, cookie: { name: string; value: string; url: string }, url: string, count: number): Promise<number> {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  try {
+    await context.addCookies([cookie]);
+    return await timeFirstRender(await context.newPage(), url, count);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Opens `url` and returns the ms until at least `count` pod cells are in the page. */
 export async function timeFirstRender(page: Page, url: string, count: number): Promise<number> {
   const t0 = Date.now();

@@ -26,7 +26,7 @@ import { RELEASE_API_VERSION, RES } from '../../src/release/keys.js';
 import { createPods, pool, waitRunning } from '../lib/pods.js';
 import { renderFigures, type Figure } from '../lib/report.js';
 import { summarize, type LatencySummary } from '../lib/stats.js';
-import { openBrowser, pageRecords, timeFirstRender, CHROMIUM } from './browser.js';
+import { openBrowser, pageRecords, timeColdRender, timeFirstRender, CHROMIUM } from './browser.js';
 import { startConsoleProc } from './console-proc.js';
 import { domLatencies, firstArrivals, matchLatencies } from './latency.js';
 import { kubectlWatch, sseClient, watchPods } from './sources.js';
@@ -133,6 +133,19 @@ async function main(): Promise<void> {
     };
     const rssIdle = con.rssMiB();
 
+    // The release: the beta batch runs, the next waits for confirmation (the state the screens are timed in).
+    await client.patch(cds, APP, { spec: { template: { spec: { containers: (template('registry.example.com/shop/web:1.0.1')['spec'] as { containers: unknown[] }).containers } } } }, 'merge');
+    const waiting = async (confirmed: number): Promise<true | undefined> => {
+      const cd = await client.get<CellDeployment>(cds, APP);
+      const name = cd.status?.releaseOrder;
+      if (!name) return undefined;
+      const o = await client.get<ReleaseOrder>(inNamespace(RES.releaseOrders, NS), name);
+      const batches = o.status?.batches ?? [];
+      const done = batches.filter((x) => x.phase === 'Succeeded').length;
+      return done > confirmed && batches.some((x) => x.phase === 'WaitingForConfirm') ? true : undefined;
+    };
+    await until('the beta batch done and batch 2 waiting', () => waiting(0));
+
     log('API timings');
     const listFirst = await samples(SAMPLES, () => api(`/api/v1/releases?namespace=${NS_LIST}&limit=100`));
     const listAll = await samples(5, async () => {
@@ -157,14 +170,20 @@ async function main(): Promise<void> {
     const kw = kubectlWatch(kubectl, kubeconfig, NS, SELECTOR);
     stops.push(() => kw.stop());
     let firstRender: LatencySummary | undefined;
+    let coldRender: LatencySummary | undefined;
     let browserLive: { samples: number[]; unmatched: number } | undefined;
     let browserNote = '';
     const b = webBuilt && existsSync(CHROMIUM) ? await openBrowser() : undefined;
     if (b) {
       stops.push(() => b.browser.close());
-      await b.page.context().addCookies([{ name: 'plinth_session', value: cookie.split('=')[1]!, url: con.url }]);
+      const sessionCookie = { name: 'plinth_session', value: cookie.split('=')[1]!, url: con.url };
+      const detailUrl = `${con.url}/releases/${NS}/${APP}`;
+      const cold: number[] = [];
+      for (let i = 0; i < 3; i++) cold.push(await timeColdRender(b.browser, sessionCookie, detailUrl, RELEASE_PODS));
+      coldRender = summarize(cold);
+      await b.page.context().addCookies([sessionCookie]);
       const renders: number[] = [];
-      for (let i = 0; i < 5; i++) renders.push(await timeFirstRender(b.page, `${con.url}/releases/${NS}/${APP}`, RELEASE_PODS));
+      for (let i = 0; i < 5; i++) renders.push(await timeFirstRender(b.page, detailUrl, RELEASE_PODS));
       firstRender = summarize(renders);
     } else browserNote = webBuilt ? `no browser at ${CHROMIUM}` : 'the web UI is not built (dist/console-web)';
     let peak = con.rssMiB();
@@ -172,19 +191,9 @@ async function main(): Promise<void> {
     stops.push(() => clearInterval(sampler));
     await sleep(2000);
 
-    await client.patch(cds, APP, { spec: { template: { spec: { containers: (template('registry.example.com/shop/web:1.0.1')['spec'] as { containers: unknown[] }).containers } } } }, 'merge');
-    const waiting = async (confirmed: number): Promise<true | undefined> => {
-      const cd = await client.get<CellDeployment>(cds, APP);
-      const name = cd.status?.releaseOrder;
-      if (!name) return undefined;
-      const o = await client.get<ReleaseOrder>(inNamespace(RES.releaseOrders, NS), name);
-      const batches = o.status?.batches ?? [];
-      const done = batches.filter((x) => x.phase === 'Succeeded').length;
-      return done > confirmed && batches.some((x) => x.phase === 'WaitingForConfirm') ? true : undefined;
-    };
-    for (let k = 0; k < 3; k++) {
+    for (let k = 1; k <= 2; k++) {
+      await api(`/api/v1/namespaces/${NS}/releases/${APP}/confirm`, 'POST');
       await until(`batch ${k + 1} done and the next waiting`, () => waiting(k));
-      if (k < 2) await api(`/api/v1/namespaces/${NS}/releases/${APP}/confirm`, 'POST');
     }
     await sleep(3000);
     const source = firstArrivals(ref0.arrivals);
@@ -201,7 +210,8 @@ async function main(): Promise<void> {
       { metric: `release detail (${RELEASE_PODS} pods in a namespace of ${NS_PODS}), p95`, unit: 'ms', better: 'lower', plinth: detail.p95, peers: { 'kubectl get pods -l -o json': kPods.p95 } },
       { metric: 'pod change → SSE client, p95', unit: 'ms', better: 'lower', plinth: s(sseLat)!.p95, peers: { 'kubectl get -w': s(kubectlLat)!.p95 } },
       ...(browserLive ? [{ metric: 'pod change → shown in the browser, p95', unit: 'ms', better: 'lower' as const, plinth: s(browserLive)!.p95, peers: { 'kubectl get -w': s(kubectlLat)!.p95 }, target: '≤ 1000', check: (p: number) => p <= 1000 }] : []),
-      ...(firstRender ? [{ metric: `release detail first render, ${RELEASE_PODS} pods (Chromium), p95 of 5`, unit: 'ms', better: 'lower' as const, plinth: firstRender.p95, peers: {}, target: '≤ 1000', check: (p: number) => p <= 1000 }] : []),
+      ...(coldRender ? [{ metric: `release detail first render, ${RELEASE_PODS} pods, new browser context (Chromium), median of 3`, unit: 'ms', better: 'lower' as const, plinth: coldRender.p50, peers: {}, target: '≤ 1000', check: (p: number) => p <= 1000 }] : []),
+      ...(firstRender ? [{ metric: `release detail render on reload, ${RELEASE_PODS} pods (Chromium), p95 of 5`, unit: 'ms', better: 'lower' as const, plinth: firstRender.p95, peers: {}, target: '≤ 1000', check: (p: number) => p <= 1000 }] : []),
       { metric: 'console RSS idle / after the API runs / peak in the live view', unit: 'MiB', better: 'lower', plinth: peak, peers: {} },
     ];
     const report = renderFigures('console', figures);
@@ -212,7 +222,7 @@ async function main(): Promise<void> {
         `bring-up of the release workload: ${(upMs / 1000).toFixed(1)} s; machine load ${(await run('cat', ['/proc/loadavg'])).stdout.trim()}\n`,
     );
     const file = join(tmpdir(), `plinth-bench-console-${Date.now()}.json`);
-    writeFileSync(file, JSON.stringify({ figures: figures.map(({ check: _c, ...f }) => f), listFirst, listAll, detail, kListFirst, kListAll, kPods, sse: s(sseLat), kubectlWatch: s(kubectlLat), browser: s(browserLive), firstRender, rss: { idle: rssIdle, afterApi: rssAfterApi, peak } }, null, 2));
+    writeFileSync(file, JSON.stringify({ figures: figures.map(({ check: _c, ...f }) => f), listFirst, listAll, detail, kListFirst, kListAll, kPods, sse: s(sseLat), kubectlWatch: s(kubectlLat), browser: s(browserLive), firstRender, coldRender, rss: { idle: rssIdle, afterApi: rssAfterApi, peak } }, null, 2));
     log(`results: ${file}`);
   } finally {
     for (const stop of stops.reverse()) await stop();

@@ -19,6 +19,10 @@ export const STATE_COLOURS: Record<PodState, string> = {
   failed: '#ff4d4f',
 };
 
+/** A cell renders again only when what it shows changed (a reloaded detail brings new objects for every pod). */
+const sameCell = (a: { pod: PodView }, b: { pod: PodView }): boolean =>
+  a.pod.name === b.pod.name && a.pod.state === b.pod.state && a.pod.batch === b.pod.batch && a.pod.node === b.pod.node && a.pod.revision === b.pod.revision;
+
 export const PodCell = memo(function PodCell({ pod }: { pod: PodView }): ReactNode {
   const t = useT();
   return (
@@ -32,7 +36,7 @@ export const PodCell = memo(function PodCell({ pod }: { pod: PodView }): ReactNo
       style={{ display: 'inline-block', width: 14, height: 14, margin: 2, borderRadius: 3, background: STATE_COLOURS[pod.state], border: '1px solid rgba(0,0,0,0.15)' }}
     />
   );
-});
+}, sameCell);
 
 export function Legend(): ReactNode {
   const t = useT();

@@ -4,9 +4,9 @@
  * release loads the detail again (no reload of the page, no polling).
  */
 import { Badge, Card, Col, Descriptions, Row, Space, Spin, Typography } from 'antd';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
-import type { ReleaseDetail } from '../api/types.js';
+import type { ChangeEvent, ReleaseDetail } from '../api/types.js';
 import { ActionButtons, type ActionSpec } from '../components/ActionButtons.js';
 import { ErrorBanner } from '../components/ErrorBanner.js';
 import { PhaseTag } from '../components/PhaseTag.js';
@@ -15,7 +15,7 @@ import { BatchTimeline, Checks, History } from '../components/ReleaseParts.js';
 import { useApi } from '../hooks/useApi.js';
 import { useLiveReload } from '../hooks/useLiveReload.js';
 import { useT, type Translate } from '../i18n/index.js';
-import { applyPodEvent, concerns } from '../releaseLive.js';
+import { applyPodEvents, concerns } from '../releaseLive.js';
 
 const ENDED = new Set(['Completed', 'RolledBack', 'Superseded']);
 
@@ -37,12 +37,24 @@ export function ReleaseDetailPage(): ReactNode {
   const loaded = useApi<ReleaseDetail>(`/api/v1/namespaces/${encodeURIComponent(ns)}/releases/${encodeURIComponent(name)}`);
   const [detail, setDetail] = useState<ReleaseDetail | undefined>(undefined);
   useEffect(() => setDetail(loaded.data), [loaded.data]);
+  // Pod events come in bursts (a batch of 100 pods changes at once): they are applied together once per
+  // animation frame, so the grid renders at most once a frame whatever the rate.
+  const pending = useRef<ChangeEvent[]>([]);
+  const frame = useRef<number | undefined>(undefined);
+  useEffect(() => () => cancelAnimationFrame(frame.current ?? 0), []);
   const live = useLiveReload(
     ns,
     (e) => detail !== undefined && concerns(detail, e),
     loaded.reload,
     (e) => {
-      if (e.kind === 'Pod') setDetail((d) => (d ? applyPodEvent(d, e) : d));
+      if (e.kind !== 'Pod') return;
+      pending.current.push(e);
+      frame.current ??= requestAnimationFrame(() => {
+        frame.current = undefined;
+        const events = pending.current;
+        pending.current = [];
+        setDetail((d) => (d ? applyPodEvents(d, events) : d));
+      });
     },
   );
 
