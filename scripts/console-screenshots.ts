@@ -22,9 +22,9 @@ const SCREENS: Array<{ stem: string; path: string; ready: string }> = [
   { stem: 'overview', path: '/', ready: '[data-testid=error-banner], [data-testid=overview-hub]' },
   { stem: 'releases', path: '/releases', ready: '[data-testid=release-row]' },
   { stem: 'release-detail', path: `/releases/${NS}/web`, ready: '[data-testid=pod-cell]' },
-  { stem: 'upgrade', path: '/upgrade', ready: '[data-testid=error-banner], [data-testid=blocker-row]' },
-  { stem: 'fleet', path: '/fleet', ready: '[data-testid=error-banner], [data-testid=delivery-row]' },
-  { stem: 'audit', path: '/audit', ready: '[data-testid=error-banner], [data-testid=audit-row]' },
+  { stem: 'upgrade', path: '/upgrade', ready: '[data-testid=error-banner], [data-testid=blocker-row], .ant-empty' },
+  { stem: 'fleet', path: '/fleet', ready: '[data-testid=error-banner], [data-testid=delivery-row], .ant-empty' },
+  { stem: 'audit', path: '/audit', ready: '[data-testid=error-banner], [data-testid=audit-row], .ant-empty' },
 ];
 
 async function settle(page: Page, selector: string): Promise<void> {

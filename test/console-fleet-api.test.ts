@@ -26,6 +26,7 @@ import { startCluster, type LocalCluster } from '../src/localenv/index.js';
 import { until } from './support/cli.js';
 import { cdRef, cellDeployment } from './support/release-env.js';
 import { boundServiceAccount, consoleIdentityClient, ConsoleCaller, saToken } from './support/console-users.js';
+import { readinessOf } from '../src/app/console/routes-upgrade.js';
 
 const NS = 'ops';
 const RBAC = 'rbac.authorization.k8s.io/v1';
@@ -208,6 +209,12 @@ describe('console fleet API', { timeout: 600_000 }, () => {
     assert.equal(err.code, 'KUBE_API');
     assert.match(err.message, /cannot list resource "memberclusters"/);
     assert.match(String((b.body.hub as { nodesError: { message: string } }).nodesError.message), /cannot list resource "nodes"/);
+  });
+
+  test('upgrade readiness of a 1.34 hub: every part is assessed (create-only kinds such as SelfSubjectReview are not listed)', async () => {
+    const r = await readinessOf(client, '1.34');
+    assert.deepEqual(r.errors, []);
+    assert.match(r.current ?? '', /^v1\.34\./);
   });
 
   test('sources, deliveries and a delivery detail; ClusterDeliveries a user may not read are counted as hidden', async () => {

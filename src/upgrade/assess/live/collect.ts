@@ -72,7 +72,8 @@ export async function assessLive(client: KubeClient, target: number): Promise<Li
     for (const { kind, groups } of writtenKinds()) {
       for (const g of groups) {
         const info = await discovery.resolveKind(kind, g);
-        if (!info) continue;
+        // A kind that cannot be listed stores no objects (e.g. SelfSubjectReview, create-only on 1.28+).
+        if (!info || !info.verbs.includes('list')) continue;
         const key = `${info.group}/${info.plural}`;
         if (seen.has(key)) continue;
         seen.add(key);
