@@ -46,11 +46,51 @@ export async function readManager(stateDir: string): Promise<ManagerState | unde
  * supervisor has recorded a manager whose /readyz answers.
  */
 export async function spawnManager(opts: { stateDir: string; kubeconfig: string; metricsPort: number; timeoutMs?: number }): Promise<ManagerState> {
-  const logFile = join(opts.stateDir, 'manager.log');
-  const fd = openSync(logFile, 'a');
-  const entry = process.argv[1] ?? '';
-  const args = ['manager-supervisor', '--state-dir', opts.stateDir, '--kubeconfig', opts.kubeconfig, '--metrics-port', String(opts.metricsPort)];
-  const child = spawn(process.execPath, [...process.execArgv, entry, ...args], {
+  return spawnSupervised({
+    recordDir: opts.stateDir,
+    logFile: join(opts.stateDir, 'manager.log'),
+    args: ['manager-supervisor', '--state-dir', opts.stateDir, '--kubeconfig', opts.kubeconfig, '--metrics-port', String(opts.metricsPort)],
+    component: 'plinth manager',
+    cluster: opts.stateDir,
+    timeoutMs: opts.timeoutMs ?? 30_000,
+    notReady: 'not ready in time',
+    ready: async (rec) => {
+      try {
+        const res = await fetch(`http://127.0.0.1:${opts.metricsPort}/readyz`, { signal: AbortSignal.timeout(2000) });
+        await res.body?.cancel();
+        return res.ok ? { ...rec, alive: true, supervised: true } : undefined;
+      } catch {
+        return undefined; // not listening yet
+      }
+    },
+  });
+}
+
+/** What `spawnSupervised` starts and how it knows the supervised process is ready. */
+export interface SupervisedStart {
+  /** Where the supervisor records its process (manager.json): `stopManager(recordDir)` stops both. */
+  recordDir: string;
+  logFile: string;
+  /** This CLI's supervisor command and its flags, e.g. ['manager-supervisor', '--state-dir', …]. */
+  args: string[];
+  /** For the error: the component and the cluster (state directory). */
+  component: string;
+  cluster: string;
+  timeoutMs: number;
+  /** The error's detail when `ready` never said yes. */
+  notReady: string;
+  /** The ready state of the recorded process (running, started by this supervisor), or undefined for not yet. */
+  ready: (rec: ManagerRecord) => Promise<ManagerState | undefined>;
+}
+
+/**
+ * Start a supervisor of this CLI in the background (its own session, output to `logFile`) and wait until it
+ * has recorded a process that `ready` accepts; on a timeout or an early exit, stop it and fail with
+ * CLUSTER_START_FAILED. The manager and the console `plinth up` starts both come this way.
+ */
+export async function spawnSupervised(o: SupervisedStart): Promise<ManagerState> {
+  const fd = openSync(o.logFile, 'a');
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...o.args], {
     detached: true,
     stdio: ['ignore', fd, fd],
     env: { ...process.env, PLINTH_LOG_LEVEL: process.env.PLINTH_LOG_LEVEL ?? 'info' },
@@ -58,26 +98,20 @@ export async function spawnManager(opts: { stateDir: string; kubeconfig: string;
   closeSync(fd);
   child.unref();
   const supervisorPid = child.pid;
-  if (supervisorPid === undefined) throw new PlinthError('INTERNAL', { detail: 'could not start the manager supervisor' });
-  const failed = (detail: string): PlinthError =>
-    new PlinthError('CLUSTER_START_FAILED', { cluster: opts.stateDir, component: 'plinth manager', detail, log: logFile });
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  if (supervisorPid === undefined) throw new PlinthError('INTERNAL', { detail: `could not start the ${o.component} supervisor` });
+  const failed = (detail: string): PlinthError => new PlinthError('CLUSTER_START_FAILED', { cluster: o.cluster, component: o.component, detail, log: o.logFile });
+  const deadline = Date.now() + o.timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw failed('supervisor exited at start');
-    const rec = await readManagerRecord(opts.stateDir);
+    const rec = await readManagerRecord(o.recordDir);
     if (rec?.supervisorPid === supervisorPid && processRunning(rec.pid, rec.startTime)) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${opts.metricsPort}/readyz`, { signal: AbortSignal.timeout(2000) });
-        await res.body?.cancel();
-        if (res.ok) return { ...rec, alive: true, supervised: true };
-      } catch {
-        // not listening yet
-      }
+      const state = await o.ready(rec);
+      if (state) return state;
     }
     await sleep(200);
   }
-  await stopManager(opts.stateDir);
-  throw failed('not ready in time');
+  await stopManager(o.recordDir);
+  throw failed(o.notReady);
 }
 
 function signal(pid: number, sig: NodeJS.Signals): void {

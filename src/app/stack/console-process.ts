@@ -4,16 +4,12 @@
  * `plinth up` and `plinth status` ask it for a fresh one-time sign-in link for the local admin
  * (POST /api/v1/local/admin-link with the key only this state directory holds).
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorMessage, PlinthError } from '../../errors/index.js';
-import { sleep } from '../../kube/clock.js';
-import { processRunning } from '../../kube/proc.js';
-import { readManager, stopManager, type ManagerState } from '../manager/process.js';
-import { readManagerRecord } from '../manager/record.js';
+import { errorMessage } from '../../errors/index.js';
+import { readManager, spawnSupervised, stopManager, type ManagerState } from '../manager/process.js';
 
 export const LOCAL_KEY_FILE = 'local.key';
 const LOCAL_KEY_HEADER = 'x-plinth-local-key';
@@ -52,31 +48,19 @@ export async function spawnConsole(opts: { stateDir: string; kubeconfig: string;
   const dir = consoleDir(opts.stateDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dir, LOCAL_KEY_FILE), randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
-  const logFile = join(dir, 'console.log');
-  const fd = openSync(logFile, 'a');
-  const args = ['console-supervisor', '--state-dir', opts.stateDir, '--kubeconfig', opts.kubeconfig, '--port', String(opts.port), ...(opts.webDir !== undefined ? ['--web-dir', opts.webDir] : [])];
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', ...args], {
-    detached: true,
-    stdio: ['ignore', fd, fd],
-    env: { ...process.env, PLINTH_LOG_LEVEL: process.env.PLINTH_LOG_LEVEL ?? 'info' },
-  });
-  closeSync(fd);
-  child.unref();
-  const supervisorPid = child.pid;
-  if (supervisorPid === undefined) throw new PlinthError('INTERNAL', { detail: 'could not start the console supervisor' });
-  const failed = (detail: string): PlinthError => new PlinthError('CLUSTER_START_FAILED', { cluster: opts.stateDir, component: 'plinth console', detail, log: logFile });
-  const deadline = Date.now() + (opts.timeoutMs ?? 60_000);
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) throw failed('supervisor exited at start');
-    const rec = await readManagerRecord(dir);
-    if (rec?.supervisorPid === supervisorPid && processRunning(rec.pid, rec.startTime)) {
+  return spawnSupervised({
+    recordDir: dir,
+    logFile: join(dir, 'console.log'),
+    args: ['console-supervisor', '--state-dir', opts.stateDir, '--kubeconfig', opts.kubeconfig, '--port', String(opts.port), ...(opts.webDir !== undefined ? ['--web-dir', opts.webDir] : [])],
+    component: 'plinth console',
+    cluster: opts.stateDir,
+    timeoutMs: opts.timeoutMs ?? 60_000,
+    notReady: 'its /healthz did not answer in time',
+    ready: async () => {
       const state = await readConsole(opts.stateDir);
-      if (state?.alive) return state;
-    }
-    await sleep(200);
-  }
-  await stopConsole(opts.stateDir);
-  throw failed('its /healthz did not answer in time');
+      return state?.alive ? state : undefined;
+    },
+  });
 }
 
 /** A fresh one-time sign-in link from the running console (its local admin-link route). */
