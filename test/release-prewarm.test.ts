@@ -4,10 +4,8 @@
 // SIGKILLed during a pre-warm resumes it without pulling twice.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ImagePrewarm } from '../src/api/index.js';
 import { installCrds } from '../src/api/install.js';
@@ -23,6 +21,7 @@ import { PULL_POD_LABEL, pullOutcome } from '../src/release/prewarm/pull-pod.js'
 import { nodeHasImage } from '../src/release/prewarm/plan.js';
 import { KEYS } from '../src/release/keys.js';
 import { cdRef, cellDeployment, createService, currentOrderName, ensureNamespace, eventually, getOrder, pods, setImage, sleep, waitPhase } from './support/release-env.js';
+import { ManagerProcess } from './support/manager-process.js';
 
 const PULL_MS = 1500;
 const NS = 'warm';
@@ -248,21 +247,9 @@ describe(`image pre-warm (${VERSION})`, () => {
     await prewarmController;
     await releaseControllers;
     const log: WriteStream = createWriteStream(join(cluster.stateDir, 'prewarm-manager.log'));
-    const startManager = (): { child: ChildProcess; working: Promise<void>; exited: Promise<void> } => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/prewarm-manager.ts'], {
-        env: { ...process.env, KUBECONFIG: cluster.kubeconfigPath, PLINTH_LOG_LEVEL: 'info' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr?.pipe(log, { end: false });
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      const working = new Promise<void>((resolve) => {
-        if (child.stderr) createInterface({ input: child.stderr }).on('line', (l) => { if (l.includes('caches synced; starting workers')) resolve(); });
-        void exited.then(resolve);
-      });
-      return { child, working, exited };
-    };
+    const m = new ManagerProcess({ kubeconfig: cluster.kubeconfigPath, log, controllers: ['imageprewarm'] });
     pulls.reset();
-    let m = startManager();
+    m.start();
     try {
       await m.working;
       await client.create(inNamespace(IMAGE_PREWARMS, NS), prewarm('killed', { images: ['registry.local/kill:1', 'registry.local/kill:2'], parallelism: 2, timeoutSeconds: 120 }));
@@ -271,9 +258,8 @@ describe(`image pre-warm (${VERSION})`, () => {
         await sleep(1200 + kills * 300);
         const pw = await client.get<ImagePrewarm>(inNamespace(IMAGE_PREWARMS, NS), 'killed');
         if (pw.status?.phase === 'Succeeded' || pw.status?.phase === 'Failed') break;
-        m.child.kill('SIGKILL');
-        await m.exited;
-        m = startManager();
+        await m.kill();
+        m.start();
         await m.working;
       }
       assert.ok(kills >= 2, `killed ${kills} times during the pre-warm`);
@@ -284,8 +270,7 @@ describe(`image pre-warm (${VERSION})`, () => {
       assert.deepEqual(twice, [], 'no pull pod created twice');
       assert.ok(pulls.maxPulling <= 2, `at most 2 pulls at once across restarts, saw ${pulls.maxPulling}`);
     } finally {
-      m.child.kill('SIGKILL');
-      await m.exited;
+      await m.kill();
       log.end();
     }
   });

@@ -153,7 +153,7 @@ function suite(version: 'new' | 'old'): void {
       await injector!.stop();
       injector = undefined;
       log = createWriteStream(join(env.cluster.stateDir, 'sidecar-manager-kill.log'));
-      manager = new ManagerProcess({ kubeconfig: env.cluster.kubeconfigPath, log, script: 'test/support/sidecar-manager.ts', controllers: 1 });
+      manager = new ManagerProcess({ kubeconfig: env.cluster.kubeconfigPath, log, controllers: ['sidecar-injector'] });
       manager.start();
       await manager.working;
       // The webhook's life: pods created (a scale-up) while the manager is killed and restarted.

@@ -1,5 +1,5 @@
-// The release controllers' manager in a child OS process (test/support/release-manager.ts), for tests that
-// SIGKILL it: the controller-kill test and the leader-failover test.
+// A manager with some controllers in a child OS process (test/support/release-manager.ts), for tests that
+// SIGKILL it: the controller-kill tests and the leader-failover test.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -9,15 +9,14 @@ export interface ManagerProcessOptions {
   log: WriteStream;
   /** Run with leader election under this identity (short test timings); without it, no election. */
   identity?: string;
-  /** The manager script (default test/support/release-manager.ts) and how many controllers it runs (default 2). */
-  script?: string;
-  controllers?: number;
+  /** The controller modules it runs (default the release controllers: celldeployment and releaseorder). */
+  controllers?: readonly string[];
 }
 
 export class ManagerProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
-  /** Resolves once both controllers synced their caches and run their workers (or the process exited). */
+  /** Resolves once every controller synced its caches and runs its workers (or the process exited). */
   working: Promise<void> = Promise.resolve();
   starts = 0;
 
@@ -33,12 +32,14 @@ export class ManagerProcess {
     this.o.log.write(`--- ${who} start #${this.starts} at ${new Date().toISOString()}\n`);
     const env: NodeJS.ProcessEnv = { ...process.env, KUBECONFIG: this.o.kubeconfig, PLINTH_LOG_LEVEL: 'info' };
     if (this.o.identity) env.PLINTH_TEST_LEADER_IDENTITY = this.o.identity;
-    const child = spawn(process.execPath, ['--import', 'tsx', this.o.script ?? 'test/support/release-manager.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const names = this.o.controllers ?? ['celldeployment', 'releaseorder'];
+    env.PLINTH_TEST_CONTROLLERS = names.join(',');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/release-manager.ts'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr.pipe(this.o.log, { end: false });
     let synced = 0;
     this.working = new Promise((resolve) => {
       createInterface({ input: child.stderr }).on('line', (line) => {
-        if (line.includes('caches synced; starting workers') && ++synced === (this.o.controllers ?? 2)) resolve();
+        if (line.includes('caches synced; starting workers') && ++synced === names.length) resolve();
       });
       child.once('exit', () => resolve());
     });
